@@ -1,0 +1,88 @@
+"""Grades, tiers and demotion hysteresis (DESIGN §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from scorecard.domain.policy import TIER_ORDER, Grade, ScoringPolicy, Tier
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def round_half_up(value: Decimal, places: Decimal = ONE_DECIMAL) -> Decimal:
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def round_to_int(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def grade_for(score: Decimal, policy: ScoringPolicy) -> Grade:
+    """Grade bands apply to the integer-rounded score (89.5 -> 90 -> A)."""
+    whole = round_to_int(score)
+    for band in policy.grades:
+        if whole >= band.min:
+            return band.grade
+    return policy.grades[-1].grade
+
+
+def tier_for(score: Decimal, provisional: bool, policy: ScoringPolicy) -> Tier:
+    for band in policy.tiers:
+        if score >= band.min and not (band.requires_final and provisional):
+            return band.tier
+    return policy.tiers[-1].tier
+
+
+def tier_rank(tier: Tier) -> int:
+    return TIER_ORDER.index(tier)
+
+
+@dataclass(frozen=True, slots=True)
+class TierState:
+    """The tier in force plus the run of daily results below it (for hysteresis)."""
+
+    tier: Tier | None = None
+    since: date | None = None
+    last_run: date | None = None
+    lower_runs: tuple[Tier, ...] = ()  # computed tiers of consecutive runs below `tier`
+
+
+@dataclass(frozen=True, slots=True)
+class TierDecision:
+    state: TierState
+    computed: Tier | None
+    changed: bool
+    previous: Tier | None
+    demotion_warning: bool  # first run of a lower tier: the partner is warned
+    pending_demotion: Tier | None
+
+
+def advance_tier(
+    state: TierState,
+    computed: Tier | None,
+    provisional: bool,
+    run_date: date,
+    policy: ScoringPolicy,
+) -> TierDecision:
+    """One daily run's effect on the tier. Promotion is immediate; a demotion needs the lower tier to
+    hold for `policy.demotion_runs` consecutive runs; a provisional score never lowers a tier; no
+    score keeps the tier as it is."""
+    current = state.tier
+    if computed is None:
+        return TierDecision(replace(state, last_run=run_date), None, False, current, False, None)
+    if current is None or tier_rank(computed) > tier_rank(current):
+        new = TierState(computed, run_date, run_date, ())
+        return TierDecision(new, computed, computed != current, current, False, None)
+    if tier_rank(computed) == tier_rank(current) or provisional:
+        new = TierState(current, state.since, run_date, ())
+        return TierDecision(new, computed, False, current, False, None)
+    lower_runs = (*state.lower_runs, computed)
+    if len(lower_runs) >= policy.demotion_runs:
+        # Demote to the highest tier the partner held throughout the streak.
+        target = max(lower_runs[-policy.demotion_runs :], key=tier_rank)
+        new = TierState(target, run_date, run_date, ())
+        return TierDecision(new, computed, True, current, False, None)
+    new = TierState(current, state.since, run_date, lower_runs)
+    return TierDecision(new, computed, False, current, len(lower_runs) == 1, computed)

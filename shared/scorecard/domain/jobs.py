@@ -1,0 +1,276 @@
+"""The job projection: one partner job's state folded from its events.
+
+The fold is a pure function of the *set* of events: duplicates (same event_id) collapse and events
+are ordered by (occurred_at, event_id) before folding, so re-sent events and any arrival order give
+the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from scorecard.domain.events import (
+    Event,
+    JobAccepted,
+    JobCancelled,
+    JobDocumentUploaded,
+    JobDueDateChanged,
+    JobInspected,
+    JobOffered,
+    JobRead,
+    JobReceived,
+    JobRejected,
+    JobShipped,
+    JobStatusUpdated,
+)
+
+Outcome = Literal["open", "completed", "void"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    event_id: str
+    at: datetime
+    parts: int
+    direct_to_customer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    event_id: str
+    at: datetime
+    parts_inspected: int
+    parts_defective: int
+    ncmr_id: str | None
+    report_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueDateChange:
+    event_id: str
+    at: datetime
+    due_date: date
+    changed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """How and when a job completed (DESIGN §4)."""
+
+    at: datetime
+    on_time: bool
+    via: Literal["shipment", "partner_cancellation"]
+    local_date: date
+    days_late: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobState:
+    partner_id: str
+    job_id: str
+    events: tuple[Event, ...] = ()
+    offered_at: datetime | None = None
+    value: Decimal | None = None
+    part_count: int | None = None
+    offered_due_date: date | None = None
+    required_documents: frozenset[str] = frozenset()
+    first_read_at: datetime | None = None
+    accepted_at: datetime | None = None
+    rejected_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = None
+    status_updates: tuple[tuple[datetime, str], ...] = ()
+    documents: tuple[tuple[str, datetime], ...] = ()
+    shipments: tuple[Shipment, ...] = ()
+    inspections: tuple[Inspection, ...] = ()
+    received_at: datetime | None = None
+    due_date_changes: tuple[DueDateChange, ...] = ()
+    excluded: bool = False
+
+    @property
+    def due_date(self) -> date | None:
+        """The offered due date, replaced by the latest customer- or platform-made change."""
+        due = self.offered_due_date
+        for change in self.due_date_changes:  # sorted by (at, event_id): the last one wins
+            if change.changed_by in ("customer", "platform"):
+                due = change.due_date
+        return due
+
+    @property
+    def answered_at(self) -> datetime | None:
+        answers = [t for t in (self.accepted_at, self.rejected_at) if t is not None]
+        return min(answers) if answers else None
+
+    @property
+    def parts_shipped(self) -> int:
+        return sum(s.parts for s in self.shipments)
+
+    @property
+    def parts_inspected(self) -> int:
+        return sum(i.parts_inspected for i in self.inspections)
+
+    @property
+    def parts_defective(self) -> int:
+        return sum(i.parts_defective for i in self.inspections)
+
+    @property
+    def documents_uploaded(self) -> frozenset[str]:
+        return frozenset(doc for doc, _ in self.documents)
+
+    @property
+    def all_documents_uploaded(self) -> bool:
+        return self.required_documents <= self.documents_uploaded
+
+    @property
+    def voided_by_other_party(self) -> bool:
+        """Cancelled by the customer or the platform: never counts against the partner."""
+        return self.cancelled_by in ("customer", "platform") and self._shipment_completion_at() is None
+
+    def _shipment_completion_at(self) -> datetime | None:
+        if self.part_count is None:
+            return None
+        shipped = 0
+        for shipment in self.shipments:
+            shipped += shipment.parts
+            if shipped >= self.part_count:
+                if self.cancelled_at is not None and self.cancelled_at < shipment.at:
+                    return None
+                return shipment.at
+        return None
+
+    def completion(self, zone: ZoneInfo) -> Completion | None:
+        """Completed on the shipment that brings all parts out, or on a partner cancellation after
+        acceptance (late). Dates compare in the policy timezone."""
+        shipped_at = self._shipment_completion_at()
+        due = self.due_date
+        if shipped_at is not None and due is not None:
+            local = shipped_at.astimezone(zone).date()
+            late = (local - due).days
+            return Completion(shipped_at, late <= 0, "shipment", local, max(late, 0))
+        if (
+            self.cancelled_by == "partner"
+            and self.cancelled_at is not None
+            and self.accepted_at is not None
+            and self.accepted_at <= self.cancelled_at
+        ):
+            local = self.cancelled_at.astimezone(zone).date()
+            return Completion(self.cancelled_at, False, "partner_cancellation", local, 0)
+        return None
+
+    def outcome(self, zone: ZoneInfo) -> Outcome:
+        if self.completion(zone) is not None:
+            return "completed"
+        if self.cancelled_at is not None:
+            return "void"
+        return "open"
+
+    def first_shipment_at(self) -> datetime | None:
+        return self.shipments[0].at if self.shipments else None
+
+    def status_update_before_first_shipment(self, completed_at: datetime) -> bool:
+        """At least one status update before the first shipment (or, with no shipment, before the
+        job completed)."""
+        limit = self.first_shipment_at() or completed_at
+        return any(at < limit for at, _ in self.status_updates)
+
+
+def event_order(event: Event) -> tuple[datetime, str]:
+    return (event.occurred_at, event.event_id)
+
+
+def unique_ordered(events: Iterable[Event]) -> list[Event]:
+    """Drop repeated event_ids (first copy wins after ordering) and order by (occurred_at, event_id)."""
+    ordered = sorted(events, key=event_order)
+    seen: set[str] = set()
+    unique: list[Event] = []
+    for event in ordered:
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            unique.append(event)
+    return unique
+
+
+def fold_job(
+    partner_id: str,
+    job_id: str,
+    events: Iterable[Event],
+    *,
+    until: datetime | None = None,
+    excluded: bool = False,
+) -> JobState:
+    """Fold a job's events (optionally only those at or before `until`) into its state."""
+    offered: JobOffered | None = None
+    first_read = accepted = rejected = received = None
+    cancel: JobCancelled | None = None
+    statuses: list[tuple[datetime, str]] = []
+    documents: dict[str, datetime] = {}
+    shipments: list[Shipment] = []
+    inspections: list[Inspection] = []
+    changes: list[DueDateChange] = []
+    kept: list[Event] = []
+    for event in unique_ordered(events):
+        if until is not None and event.occurred_at > until:
+            continue
+        at = event.occurred_at
+        kept.append(event)
+        match event:
+            case JobOffered():
+                offered = offered or event  # the first offer fixes value, parts and due date
+            case JobRead():
+                first_read = first_read or at
+            case JobAccepted():
+                accepted = accepted or at
+            case JobRejected():
+                rejected = rejected or at
+            case JobCancelled():
+                cancel = cancel or event
+            case JobStatusUpdated():
+                statuses.append((at, event.status))
+            case JobDocumentUploaded():
+                documents.setdefault(event.document_type, at)
+            case JobShipped():
+                shipments.append(Shipment(event.event_id, at, event.parts_shipped, event.direct_to_customer))
+            case JobInspected():
+                inspections.append(
+                    Inspection(
+                        event.event_id,
+                        at,
+                        event.parts_inspected,
+                        event.parts_defective,
+                        event.ncmr_id,
+                        event.report_url,
+                    )
+                )
+            case JobReceived():
+                received = received or at
+            case JobDueDateChanged():
+                changes.append(DueDateChange(event.event_id, at, event.due_date, event.changed_by))
+            case _:
+                pass  # partner-level events never reach a job
+    return JobState(
+        partner_id=partner_id,
+        job_id=job_id,
+        events=tuple(kept),
+        offered_at=offered.occurred_at if offered else None,
+        value=offered.value if offered else None,
+        part_count=offered.part_count if offered else None,
+        offered_due_date=offered.due_date if offered else None,
+        required_documents=frozenset(offered.required_documents) if offered else frozenset(),
+        first_read_at=first_read,
+        accepted_at=accepted,
+        rejected_at=rejected,
+        cancelled_at=cancel.occurred_at if cancel else None,
+        cancelled_by=cancel.cancelled_by if cancel else None,
+        status_updates=tuple(statuses),
+        documents=tuple(sorted(documents.items(), key=lambda item: (item[1], item[0]))),
+        shipments=tuple(shipments),
+        inspections=tuple(inspections),
+        received_at=received,
+        due_date_changes=tuple(changes),
+        excluded=excluded,
+    )

@@ -1,0 +1,365 @@
+"""The Partner Success Score (DESIGN §4): components, weighted score, ledger and the path to the next grade.
+
+Every component is a ratio of sums. Each job contributes a `Tally` of those sums, so the score
+without one job (the ledger) is the score of the totals minus that job's tally: exact, and O(1) per job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from statistics import median_low
+
+from scorecard.domain.grading import grade_for, round_half_up, round_to_int
+from scorecard.domain.jobs import JobState
+from scorecard.domain.policy import COMPONENTS, Grade, ScoringPolicy
+from scorecard.domain.requests import UpdateRequest
+from scorecard.domain.window import Window, WindowJob, select_window
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+@dataclass(slots=True)
+class Tally:
+    """Sums behind the four components; tallies add and subtract field by field."""
+
+    weight_total: Decimal = ZERO
+    weight_on_time: Decimal = ZERO
+    jobs_completed: int = 0
+    jobs_on_time: int = 0
+    parts_inspected: int = 0
+    parts_defective: int = 0
+    status_jobs: int = 0
+    status_ok: int = 0
+    document_jobs: int = 0
+    document_ok: int = 0
+    requests: int = 0
+    requests_answered: int = 0
+    offers: int = 0
+    offers_read: int = 0
+    offers_answered: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def __sub__(self, other: Tally) -> Tally:
+        return Tally(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+
+    def scaled(self, times: int) -> Tally:
+        return Tally(*(getattr(self, f.name) * times for f in fields(self)))
+
+
+def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    return HUNDRED * Decimal(part) / Decimal(whole) if whole else None
+
+
+def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, ZERO) / len(present) if present else None
+
+
+def job_weight(job: JobState, policy: ScoringPolicy) -> Decimal:
+    return max(job.value or ZERO, policy.job_weight_floor).sqrt()
+
+
+def component_values(tally: Tally, policy: ScoringPolicy) -> dict[str, Decimal | None]:
+    quality: Decimal | None = None
+    if tally.parts_inspected:
+        dpt = Decimal(1000 * tally.parts_defective) / Decimal(tally.parts_inspected)
+        quality = max(ZERO, HUNDRED - dpt / policy.quality_dpt_divisor)
+    return {
+        "on_time": _share(tally.weight_on_time, tally.weight_total),
+        "quality": quality,
+        "communication": _mean(
+            (
+                _share(tally.requests_answered, tally.requests),
+                _share(tally.status_ok, tally.status_jobs),
+                _share(tally.document_ok, tally.document_jobs),
+            )
+        ),
+        "engagement": _mean(
+            (_share(tally.offers_read, tally.offers), _share(tally.offers_answered, tally.offers))
+        ),
+    }
+
+
+def weighted_score(values: dict[str, Decimal | None], policy: ScoringPolicy) -> Decimal | None:
+    """Weighted mean of the components present, weights renormalised over them; unrounded."""
+    total_weight = ZERO
+    total = ZERO
+    for name in COMPONENTS:
+        value = values[name]
+        weight = policy.weights.of(name)
+        if value is not None and weight > 0:
+            total += weight * value
+            total_weight += weight
+    return total / total_weight if total_weight else None
+
+
+def score_of(tally: Tally, policy: ScoringPolicy) -> Decimal | None:
+    raw = weighted_score(component_values(tally, policy), policy)
+    return None if raw is None else round_half_up(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class JobContribution:
+    job: JobState
+    tally: Tally
+    window_job: WindowJob | None  # None: counted only as an offer in the window
+    offered_in_window: bool
+
+
+def job_contribution(
+    job: JobState, window_job: WindowJob | None, window: Window, policy: ScoringPolicy
+) -> JobContribution:
+    tally = Tally()
+    if window_job is not None:
+        completion = window_job.completion
+        weight = job_weight(job, policy)
+        tally.weight_total = weight
+        tally.jobs_completed = 1
+        if completion.on_time:
+            tally.weight_on_time = weight
+            tally.jobs_on_time = 1
+        tally.parts_inspected = job.parts_inspected
+        tally.parts_defective = job.parts_defective
+        tally.status_jobs = 1
+        tally.status_ok = int(job.status_update_before_first_shipment(completion.at))
+        if job.required_documents:
+            tally.document_jobs = 1
+            tally.document_ok = int(job.all_documents_uploaded)
+    offered = window.contains(job.offered_at) and not job.voided_by_other_party
+    if offered:
+        tally.offers = 1
+        tally.offers_read = int(job.first_read_at is not None)
+        tally.offers_answered = int(job.answered_at is not None)
+    return JobContribution(job, tally, window_job, offered)
+
+
+def request_tally(requests: Iterable[UpdateRequest], window: Window, policy: ScoringPolicy) -> Tally:
+    """Update requests made in the window. One whose answer time has not run out yet and that is still
+    unanswered is pending: it counts neither way until its deadline passes."""
+    limit = timedelta(hours=policy.update_response_hours)
+    tally = Tally()
+    for request in requests:
+        if not window.contains(request.requested_at):
+            continue
+        assert request.requested_at is not None
+        answered = (
+            request.responded_at is not None
+            and request.responded_at < window.end
+            and request.answered_within(limit)
+        )
+        if not answered and request.requested_at + limit >= window.end:
+            continue
+        tally.requests += 1
+        tally.requests_answered += int(answered)
+    return tally
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentResult:
+    name: str
+    value: Decimal | None
+    weight: Decimal  # policy weight
+    effective_weight: Decimal  # renormalised over the components present
+    evidence: dict[str, int | str]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    job_id: str
+    effect: Decimal  # score minus the score without this job, in points (+ helped, - cost)
+    completed: bool
+    on_time: bool | None
+    days_late: int | None
+    completed_at: datetime | None
+    due_date: date | None
+    value: Decimal | None
+    parts_inspected: int
+    parts_defective: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NextGrade:
+    grade: Grade
+    jobs_needed: int | None  # None: more jobs alone cannot reach it (within the cap searched)
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    as_of: date
+    score: Decimal | None
+    grade: Grade | None
+    provisional: bool
+    components: tuple[ComponentResult, ...]
+    window: Window | None
+    ledger: tuple[LedgerEntry, ...]
+    next_grade: NextGrade | None
+    policy_version: str
+    totals: Tally = field(default_factory=Tally)
+
+    @property
+    def window_job_ids(self) -> tuple[str, ...]:
+        return tuple(wj.job.job_id for wj in self.window.jobs) if self.window else ()
+
+
+def _evidence(name: str, tally: Tally) -> dict[str, int | str]:
+    if name == "on_time":
+        return {"jobs": tally.jobs_completed, "on_time_jobs": tally.jobs_on_time}
+    if name == "quality":
+        return {"parts_inspected": tally.parts_inspected, "parts_defective": tally.parts_defective}
+    if name == "communication":
+        return {
+            "update_requests": tally.requests,
+            "answered_in_time": tally.requests_answered,
+            "jobs": tally.status_jobs,
+            "jobs_with_status_update": tally.status_ok,
+            "jobs_requiring_documents": tally.document_jobs,
+            "jobs_with_all_documents": tally.document_ok,
+        }
+    return {"offers": tally.offers, "read": tally.offers_read, "answered": tally.offers_answered}
+
+
+def _reasons(contribution: JobContribution) -> tuple[str, ...]:
+    reasons: list[str] = []
+    wj = contribution.window_job
+    job = contribution.job
+    if wj is not None:
+        c = wj.completion
+        if c.via == "partner_cancellation":
+            reasons.append("cancelled by partner after acceptance (counts as late)")
+        elif c.on_time:
+            reasons.append("shipped on time")
+        else:
+            reasons.append(f"shipped {c.days_late} day{'s' if c.days_late != 1 else ''} late")
+        if job.parts_defective:
+            reasons.append(f"{job.parts_defective} of {job.parts_inspected} inspected parts defective")
+        if not contribution.tally.status_ok:
+            reasons.append("no status update before shipping")
+        if contribution.tally.document_jobs and not contribution.tally.document_ok:
+            missing = sorted(job.required_documents - job.documents_uploaded)
+            reasons.append("missing documents: " + ", ".join(missing))
+    if contribution.offered_in_window:
+        if not contribution.tally.offers_read:
+            reasons.append("offer not read")
+        if not contribution.tally.offers_answered:
+            reasons.append("offer not accepted or rejected")
+    return tuple(reasons)
+
+
+def _next_grade(
+    totals: Tally, score: Decimal, window: Window, policy: ScoringPolicy, max_jobs: int = 100
+) -> NextGrade | None:
+    """How many more on-time, defect-free, fully documented jobs (each of the window's median value
+    and inspected size, read and answered, with a status update) would lift the grade one band,
+    all else being equal."""
+    current = grade_for(score, policy)
+    bands = list(policy.grades)
+    index = next(i for i, band in enumerate(bands) if band.grade == current)
+    if index == 0:
+        return None
+    target = bands[index - 1]
+    values = [wj.job.value or ZERO for wj in window.jobs] or [ZERO]
+    inspected = [wj.job.parts_inspected for wj in window.jobs if wj.job.parts_inspected]
+    weight = max(median_low(values), policy.job_weight_floor).sqrt()
+    ideal = Tally(
+        weight_total=weight,
+        weight_on_time=weight,
+        jobs_completed=1,
+        jobs_on_time=1,
+        parts_inspected=median_low(inspected) if inspected else 0,
+        status_jobs=1,
+        status_ok=1,
+        offers=1,
+        offers_read=1,
+        offers_answered=1,
+    )
+    for k in range(1, max_jobs + 1):
+        candidate = score_of(totals + ideal.scaled(k), policy)
+        if candidate is not None and round_to_int(candidate) >= target.min:
+            plural = "job reaches" if k == 1 else "jobs reach"
+            return NextGrade(target.grade, k, f"{k} more on-time, defect-free {plural} {target.grade}")
+    return NextGrade(
+        target.grade,
+        None,
+        f"more on-time jobs alone will not reach {target.grade}: quality or communication must improve",
+    )
+
+
+def compute_success_score(
+    jobs: Iterable[JobState],
+    requests: Iterable[UpdateRequest],
+    as_of: date,
+    policy: ScoringPolicy,
+) -> ScoreResult:
+    """The Success Score as of the end of day `as_of` (policy timezone).
+
+    `jobs` and `requests` must be folded as of that instant (nothing later); excluded jobs are ignored.
+    """
+    jobs = [job for job in jobs if not job.excluded]
+    window = select_window(jobs, as_of, policy)
+    if window is None:
+        return ScoreResult(as_of, None, None, False, (), None, (), None, policy.version)
+    in_window = {wj.job.job_id: wj for wj in window.jobs}
+    contributions = [job_contribution(job, in_window.get(job.job_id), window, policy) for job in jobs]
+    contributions = [c for c in contributions if c.window_job is not None or c.offered_in_window]
+    totals = request_tally(requests, window, policy)
+    for contribution in contributions:
+        totals = totals + contribution.tally
+    values = component_values(totals, policy)
+    raw = weighted_score(values, policy)
+    assert raw is not None  # a window has a completed job, so on_time is present
+    score = round_half_up(raw)
+    present_weight = sum((policy.weights.of(n) for n in COMPONENTS if values[n] is not None), ZERO)
+    components = tuple(
+        ComponentResult(
+            name,
+            None if values[name] is None else round_half_up(values[name]),  # type: ignore[arg-type]
+            policy.weights.of(name),
+            round_half_up(policy.weights.of(name) / present_weight, Decimal("0.0001"))
+            if values[name] is not None and present_weight
+            else ZERO,
+            _evidence(name, totals),
+        )
+        for name in COMPONENTS
+    )
+    ledger = []
+    for contribution in contributions:
+        without = weighted_score(component_values(totals - contribution.tally, policy), policy)
+        effect = round_half_up(raw - without) if without is not None else score
+        wj = contribution.window_job
+        job = contribution.job
+        ledger.append(
+            LedgerEntry(
+                job_id=job.job_id,
+                effect=effect,
+                completed=wj is not None,
+                on_time=wj.completion.on_time if wj else None,
+                days_late=wj.completion.days_late if wj else None,
+                completed_at=wj.completion.at if wj else None,
+                due_date=job.due_date,
+                value=job.value,
+                parts_inspected=job.parts_inspected,
+                parts_defective=job.parts_defective,
+                reasons=_reasons(contribution),
+            )
+        )
+    ledger.sort(key=lambda entry: (entry.effect, entry.job_id))
+    return ScoreResult(
+        as_of=as_of,
+        score=score,
+        grade=grade_for(score, policy),
+        provisional=window.provisional,
+        components=components,
+        window=window,
+        ledger=tuple(ledger),
+        next_grade=_next_grade(totals, score, window, policy),
+        policy_version=policy.version,
+        totals=totals,
+    )

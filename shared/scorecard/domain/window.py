@@ -1,0 +1,80 @@
+"""The scoring window (DESIGN §4): 30 days, extended to the 10 most recent completed jobs, capped at 180."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from scorecard.domain.jobs import Completion, JobState
+from scorecard.domain.policy import ScoringPolicy
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def day_end(day: date, zone: ZoneInfo) -> datetime:
+    """The instant day `day` ends in `zone` (exclusive bound: midnight of the next day)."""
+    return day_start(day + timedelta(days=1), zone)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowJob:
+    job: JobState
+    completion: Completion
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    as_of: date
+    start: datetime  # inclusive
+    end: datetime  # exclusive
+    extended: bool
+    provisional: bool
+    jobs: tuple[WindowJob, ...]  # completed in [start, end), most recent first
+
+    @property
+    def start_date(self) -> date:
+        return self.start.astimezone(self.end.tzinfo).date()
+
+    def contains(self, instant: datetime | None) -> bool:
+        return instant is not None and self.start <= instant < self.end
+
+
+def completed_jobs(jobs: Iterable[JobState], zone: ZoneInfo) -> list[WindowJob]:
+    """Jobs that count (not excluded by a review) and completed, most recent first."""
+    done = []
+    for job in jobs:
+        if job.excluded:
+            continue
+        completion = job.completion(zone)
+        if completion is not None:
+            done.append(WindowJob(job, completion))
+    done.sort(key=lambda wj: (wj.completion.at, wj.job.job_id), reverse=True)
+    return done
+
+
+def select_window(jobs: Iterable[JobState], as_of: date, policy: ScoringPolicy) -> Window | None:
+    """The window as of the end of day `as_of`; None when no job completed within the cap (no score).
+
+    `jobs` must be folded as of the end of `as_of` (nothing later).
+    """
+    zone = policy.zone
+    rule = policy.window
+    end = day_end(as_of, zone)
+    base_start = day_start(as_of - timedelta(days=rule.base_days - 1), zone)
+    cap_start = day_start(as_of - timedelta(days=rule.max_days - 1), zone)
+    eligible = [wj for wj in completed_jobs(jobs, zone) if cap_start <= wj.completion.at < end]
+    if not eligible:
+        return None
+    in_base = [wj for wj in eligible if wj.completion.at >= base_start]
+    if len(in_base) >= rule.min_jobs:
+        return Window(as_of, base_start, end, False, False, tuple(in_base))
+    if len(eligible) >= rule.min_jobs:
+        # Start at the completion of the min_jobs-th most recent job (jobs tied with it come along).
+        start = min(base_start, eligible[rule.min_jobs - 1].completion.at)
+        chosen = tuple(wj for wj in eligible if wj.completion.at >= start)
+        return Window(as_of, start, end, start < base_start, False, chosen)
+    return Window(as_of, cap_start, end, True, True, tuple(eligible))

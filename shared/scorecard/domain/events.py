@@ -7,6 +7,7 @@ with them, the repository stores their JSON, and the projections fold them.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -24,6 +25,11 @@ from pydantic import (
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_FUTURE_SKEW = timedelta(minutes=5)
+
+# The clock the 5-minute future check compares against. Callers inject it, either through pydantic's
+# validation context {"now": ...} or, where a framework runs the validation (the API resolver), by
+# setting this variable around the call. Unset: no future check (re-reading stored events).
+VALIDATION_NOW: ContextVar[datetime | None] = ContextVar("VALIDATION_NOW", default=None)
 
 EventId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
 EntityId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -78,6 +84,7 @@ class _EventBase(BaseModel):
     def _not_in_future(cls, value: datetime, info: ValidationInfo) -> datetime:
         # The clock is injected through the validation context; stored events are re-read without it.
         now = info.context.get("now") if isinstance(info.context, dict) else None
+        now = now or VALIDATION_NOW.get()
         if now is not None and value > now + MAX_FUTURE_SKEW:
             raise ValueError("occurred_at is more than 5 minutes in the future")
         return value
@@ -194,10 +201,12 @@ class PartnerUpdateResponded(_EventBase):
 
 class PartnerLoggedIn(_EventBase):
     type: Literal["partner.logged_in"]
+    job_id: EntityId | None = None  # §3: job_id is a common field, required only for job.*
 
 
 class PartnerCapacityUpdated(_EventBase):
     type: Literal["partner.capacity_updated"]
+    job_id: EntityId | None = None  # §3: job_id is a common field, required only for job.*
 
 
 JobEvent = (

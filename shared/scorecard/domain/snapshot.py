@@ -117,6 +117,8 @@ def compute_monthly_snapshot(jobs: Iterable[JobState], month: Month, policy: Sco
         if in_month(job.accepted_at):
             accepted += 1
             value += job.value or Decimal(0)
+        if job.voided_by_other_party:
+            continue  # §4: a customer/platform cancellation never counts: no on-time or quality figures
         due = job.due_date
         month_shipments = [s for s in job.shipments if in_month(s.at)]
         job_parts = sum(s.parts for s in month_shipments)

@@ -1,0 +1,136 @@
+"""Ingestion's write path: one DynamoDB transaction per event.
+
+The transaction puts the event's idempotency marker (conditional on its absence), appends the event
+to its aggregate (job, update request or monthly activity item) and makes sure the partner is in the
+registry. A re-sent event_id fails the marker condition and changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+from scorecard.adapters import keys
+from scorecard.adapters.aws import client
+from scorecard.domain.events import Event, PartnerUpdateRequested, PartnerUpdateResponded, event_json
+
+RecordStatus = Literal["recorded", "duplicate"]
+
+_MAX_ATTEMPTS = 8
+
+
+class EventStoreError(RuntimeError):
+    """The event could not be written (after retries)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Aggregate:
+    sk: str
+    indexed: bool  # carried in GSI1 with its latest event time
+    extra: dict[str, str]
+
+
+def _aggregate_of(event: Event) -> _Aggregate:
+    job_id = getattr(event, "job_id", None)
+    if isinstance(event, PartnerUpdateRequested | PartnerUpdateResponded):
+        extra = {"request_id": event.request_id}
+        return _Aggregate(keys.request_sk(event.request_id), True, extra)
+    if job_id is not None and event.type.startswith("job."):
+        return _Aggregate(keys.job_sk(job_id), True, {"job_id": job_id})
+    return _Aggregate(keys.activity_sk(event.occurred_at), False, {})
+
+
+class DynamoEventStore:
+    """Records validated events; `record` is safe to call concurrently and repeatedly."""
+
+    def __init__(self, table_name: str) -> None:
+        self._table = table_name
+
+    def record(self, event: Event, received_at: datetime) -> RecordStatus:
+        body = event_json(event)
+        aggregate = _aggregate_of(event)
+        advance_index = aggregate.indexed
+        for attempt in range(_MAX_ATTEMPTS):
+            items = [
+                self._marker(event, body, received_at),
+                self._append(event, body, aggregate, advance_index),
+                self._register(event.partner_id),
+            ]
+            try:
+                client("dynamodb").transact_write_items(TransactItems=items)
+                return "recorded"
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    return "duplicate"
+                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                    # The aggregate already holds a later event: append without moving its index time.
+                    advance_index = False
+                    continue
+                if "TransactionConflict" in reasons or not reasons:
+                    time.sleep(min(0.02 * 2**attempt, 0.5) * random.random())  # noqa: S311 - jitter
+                    continue
+                raise EventStoreError(f"event {event.event_id} rejected: {reasons}") from error
+        raise EventStoreError(f"event {event.event_id}: too many conflicting writers")
+
+    def _marker(self, event: Event, body: str, received_at: datetime) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    "PK": {"S": keys.event_pk(event.event_id)},
+                    "SK": {"S": keys.EVENT_SK},
+                    "partner_id": {"S": event.partner_id},
+                    "type": {"S": event.type},
+                    "body": {"S": body},
+                    "received_at": {"S": keys.instant_key(received_at)},
+                },
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+
+    def _append(self, event: Event, body: str, aggregate: _Aggregate, advance_index: bool) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            ":one": {"L": [{"S": body}]},
+            ":empty": {"L": []},
+            ":pid": {"S": event.partner_id},
+        }
+        sets = ["ev = list_append(if_not_exists(ev, :empty), :one)", "partner_id = :pid"]
+        for name, value in aggregate.extra.items():
+            sets.append(f"{name} = :{name}")
+            values[f":{name}"] = {"S": value}
+        update: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": aggregate.sk}},
+        }
+        if advance_index:
+            sets += ["GSI1PK = :gpk", "GSI1SK = :at"]
+            values[":gpk"] = {"S": keys.partner_pk(event.partner_id)}
+            values[":at"] = {"S": keys.instant_key(event.occurred_at)}
+            update["ConditionExpression"] = "attribute_not_exists(GSI1SK) OR GSI1SK <= :at"
+        update["UpdateExpression"] = "SET " + ", ".join(sets)
+        update["ExpressionAttributeValues"] = values
+        return {"Update": update}
+
+    def _register(self, partner_id: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.PROFILE_SK}},
+                "UpdateExpression": "SET partner_id = :pid, GSI1PK = :gpk, GSI1SK = :g1, "
+                "GSI2PK = :reg, GSI2SK = :pid",
+                "ExpressionAttributeValues": {
+                    ":pid": {"S": partner_id},
+                    ":gpk": {"S": keys.partner_pk(partner_id)},
+                    ":g1": {"S": keys.PROFILE_GSI1SK},
+                    ":reg": {"S": keys.REGISTRY_PK},
+                },
+            }
+        }

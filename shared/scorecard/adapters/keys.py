@@ -1,0 +1,69 @@
+"""The single-table key layout. Every key the adapters write or read is built here.
+
+Base table (PK, SK):
+  PARTNER#<pid> / PROFILE        profile: name, email, timezone (registry entry)
+  PARTNER#<pid> / SCORE          current score document and tier state
+  PARTNER#<pid> / HIST#<date>    daily score history point
+  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (JSON list)
+  PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events
+  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month
+  EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
+GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): what the daily score needs, in one query. Jobs and requests
+  carry their latest event time (UTC, fixed width, so strings sort as instants); PROFILE and SCORE
+  carry "~PROFILE"/"~SCORE", which sort after every timestamp, so `GSI1SK >= <window cap>` returns
+  the 180-day evidence plus profile and tier state.
+GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, paged in id order.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+PARTNER_PREFIX = "PARTNER#"
+PROFILE_SK = "PROFILE"
+SCORE_SK = "SCORE"
+HISTORY_PREFIX = "HIST#"
+JOB_PREFIX = "JOB#"
+REQUEST_PREFIX = "REQ#"
+ACTIVITY_PREFIX = "ACT#"
+EVENT_PREFIX = "EVENT#"
+EVENT_SK = "EVENT"
+REGISTRY_PK = "PARTNERS"
+PROFILE_GSI1SK = "~PROFILE"
+SCORE_GSI1SK = "~SCORE"
+SCORE_GSI2_SUFFIX = "#SCORE"
+GSI1 = "GSI1"
+GSI2 = "GSI2"
+
+
+def partner_pk(partner_id: str) -> str:
+    return PARTNER_PREFIX + partner_id
+
+
+def job_sk(job_id: str) -> str:
+    return JOB_PREFIX + job_id
+
+
+def request_sk(request_id: str) -> str:
+    return REQUEST_PREFIX + request_id
+
+
+def activity_sk(instant: datetime) -> str:
+    return ACTIVITY_PREFIX + instant.astimezone(UTC).strftime("%Y-%m")
+
+
+def history_sk(day: date) -> str:
+    return HISTORY_PREFIX + day.isoformat()
+
+
+def event_pk(event_id: str) -> str:
+    return EVENT_PREFIX + event_id
+
+
+def instant_key(instant: datetime) -> str:
+    """UTC, microseconds, fixed width: lexical order equals time order."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def score_gsi2sk(partner_id: str) -> str:
+    return partner_id + SCORE_GSI2_SUFFIX

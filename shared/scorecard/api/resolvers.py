@@ -1,0 +1,76 @@
+"""The Powertools resolvers the Lambda handlers (and the local server, through them) run."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from scorecard import settings
+from scorecard.api.errors import error_response, install_error_handlers
+from scorecard.domain.events import VALIDATION_NOW
+
+MAX_BODY_BYTES = 1024 * 1024
+OPENAPI_TITLE = "Partner Scorecard API"
+OPENAPI_VERSION = "1.0.0"
+
+
+def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+    for router in routers:
+        app.include_router(router)
+    install_error_handlers(app)
+    return app
+
+
+def all_routers() -> list[APIGatewayRouter]:
+    from scorecard.api.routes import events_router, partners_router
+
+    return [events_router, partners_router]
+
+
+def openapi_document(app: APIGatewayRestResolver) -> str:
+    return app.get_openapi_json_schema(
+        title=OPENAPI_TITLE,
+        version=OPENAPI_VERSION,
+        description="Success Scores, monthly snapshots and reviews for manufacturing partners.",
+        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
+        security=[{"bearer": []}],
+    )
+
+
+def _body_size(event: dict[str, Any]) -> int:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return len(base64.b64decode(body, validate=False))
+    return len(body.encode("utf-8"))
+
+
+def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Resolve one API Gateway proxy event: oversized bodies get 413 before any parsing, and the
+    events' 5-minute future check compares against this request's clock."""
+    if _body_size(event) > MAX_BODY_BYTES:
+        response = error_response(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", f"body exceeds {MAX_BODY_BYTES} bytes"
+        )
+        return {
+            "statusCode": response.status_code,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": app._serializer(response.body),
+            "isBase64Encoded": False,
+        }
+    token = VALIDATION_NOW.set(settings.utc_now())
+    try:
+        result: dict[str, Any] = app.resolve(event, context)
+        return result
+    finally:
+        VALIDATION_NOW.reset(token)
+
+
+def openapi_response(app: APIGatewayRestResolver) -> Response[str]:
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document(app))

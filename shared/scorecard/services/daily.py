@@ -1,0 +1,144 @@
+"""The daily recompute: score a partner from its stored evidence, keep tier hysteresis, write results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from scorecard.adapters.partner_repository import PartnerEvidence, PartnerRepository, ScoreWrite, StoredScore
+from scorecard.domain.grading import TierDecision, TierState, advance_tier, tier_for
+from scorecard.domain.policy import ScoringPolicy, Tier
+from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.window import day_end
+from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
+from scorecard.services.presenters import score_view
+from scorecard.views import DailyRunView, HistoryPointView, ScoreView
+
+logger = Logger(child=True)
+WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
+
+
+def _state_to_json(state: TierState) -> dict[str, Any]:
+    return {
+        "tier": state.tier,
+        "since": state.since.isoformat() if state.since else None,
+        "last_run": state.last_run.isoformat() if state.last_run else None,
+        "lower_runs": list(state.lower_runs),
+    }
+
+
+def _state_from_json(data: dict[str, Any] | None) -> TierState:
+    if not data:
+        return TierState()
+    return TierState(
+        tier=data.get("tier"),
+        since=date.fromisoformat(data["since"]) if data.get("since") else None,
+        last_run=date.fromisoformat(data["last_run"]) if data.get("last_run") else None,
+        lower_runs=tuple(data.get("lower_runs", ())),
+    )
+
+
+def prior_tier_state(stored: StoredScore | None, as_of: date) -> TierState | None:
+    """The tier state a run for `as_of` starts from. A re-run of the same day starts from the state
+    before that day's first run (so re-runs never count twice); None for a day older than the last
+    run (a backfill must not rewrite the tier in force)."""
+    if stored is None:
+        return TierState()
+    data = json.loads(stored.tier_state)
+    current = _state_from_json(data.get("current"))
+    if current.last_run is None or as_of > current.last_run:
+        return current
+    if as_of == current.last_run:
+        return _state_from_json(data.get("before"))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerScore:
+    partner_id: str
+    result: ScoreResult
+    decision: TierDecision
+    view: ScoreView
+    write: ScoreWrite
+    updates_current: bool
+
+
+def score_partner(
+    evidence: PartnerEvidence, as_of: date, policy: ScoringPolicy, computed_at: datetime
+) -> PartnerScore:
+    until = day_end(as_of, policy.zone)
+    jobs = fold_jobs(evidence.partner_id, evidence.jobs, until)
+    requests = fold_requests(evidence.requests, until)
+    result = compute_success_score(jobs, requests, as_of, policy)
+    prior = prior_tier_state(evidence.score, as_of)
+    base = prior if prior is not None else TierState()
+    computed: Tier | None = None if result.score is None else tier_for(result.score, result.provisional, policy)
+    decision = advance_tier(base, computed, result.provisional, as_of, policy)
+    view = score_view(evidence.partner_id, result, decision, computed_at)
+    point = HistoryPointView(
+        date=as_of,
+        score=view.score,
+        grade=view.grade,
+        tier=view.tier,
+        provisional=view.provisional,
+        components={name: c.value for name, c in view.components.items()},
+    )
+    stored = StoredScore(
+        partner_id=evidence.partner_id,
+        document=view.model_dump_json(),
+        tier_state=json.dumps({"current": _state_to_json(decision.state), "before": _state_to_json(base)}),
+        score=None if result.score is None else str(result.score),
+        grade=result.grade,
+        tier=decision.state.tier,
+        provisional=result.provisional,
+        as_of=as_of.isoformat(),
+    )
+    write = ScoreWrite(stored, as_of, point.model_dump_json(), computed_at.isoformat())
+    return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None)
+
+
+def score_partners(
+    repository: PartnerRepository,
+    partner_ids: Iterable[str],
+    as_of: date,
+    policy: ScoringPolicy,
+    computed_at: datetime,
+) -> DailyRunView:
+    """Score each partner (one query each), writing results in batches. A partner that fails is
+    logged and reported; it never stops the others."""
+    since = evidence_since(as_of, policy)
+    partners = scored = without = changes = 0
+    failed: list[str] = []
+    pending: list[ScoreWrite] = []
+    history_only: list[ScoreWrite] = []
+    for partner_id in partner_ids:
+        partners += 1
+        try:
+            outcome = score_partner(repository.load_evidence(partner_id, since), as_of, policy, computed_at)
+        except Exception:
+            logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
+            failed.append(partner_id)
+            continue
+        scored += outcome.result.score is not None
+        without += outcome.result.score is None
+        changes += outcome.decision.changed
+        (pending if outcome.updates_current else history_only).append(outcome.write)
+        if len(pending) >= WRITE_BATCH:
+            repository.save_scores(pending)
+            pending = []
+    repository.save_scores(pending)
+    repository.save_scores(history_only, current=False)
+    return DailyRunView(
+        as_of=as_of, partners=partners, scored=scored, without_score=without, failed=failed, tier_changes=changes
+    )
+
+
+def run_daily(
+    repository: PartnerRepository, as_of: date, policy: ScoringPolicy, computed_at: datetime
+) -> DailyRunView:
+    return score_partners(repository, repository.iter_partner_ids(), as_of, policy, computed_at)

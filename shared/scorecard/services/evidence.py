@@ -1,0 +1,38 @@
+"""Stored aggregates -> folded domain state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from scorecard.adapters.partner_repository import StoredAggregate
+from scorecard.domain.events import parse_stored_event
+from scorecard.domain.jobs import JobState, fold_job
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.requests import UpdateRequest, fold_request
+from scorecard.domain.window import day_start
+
+
+def evidence_since(as_of: date, policy: ScoringPolicy) -> datetime:
+    """The oldest instant a score as of `as_of` can look at: the start of the 180-day cap."""
+    return day_start(as_of - timedelta(days=policy.window.max_days - 1), policy.zone)
+
+
+def fold_jobs(partner_id: str, stored: Iterable[StoredAggregate], until: datetime | None) -> list[JobState]:
+    return [
+        fold_job(
+            partner_id,
+            aggregate.id,
+            [parse_stored_event(raw) for raw in aggregate.events],
+            until=until,
+            excluded=aggregate.excluded,
+        )
+        for aggregate in stored
+    ]
+
+
+def fold_requests(stored: Iterable[StoredAggregate], until: datetime | None) -> list[UpdateRequest]:
+    return [
+        fold_request(aggregate.id, [parse_stored_event(raw) for raw in aggregate.events], until=until)
+        for aggregate in stored
+    ]

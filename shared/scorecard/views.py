@@ -1,0 +1,226 @@
+"""Pydantic models of everything the API returns (the OpenAPI document is generated from them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scorecard.domain.policy import Grade, Tier
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ComponentView(View):
+    value: float | None = Field(description="0-100, one decimal; null when the window has no evidence for it")
+    weight: float = Field(description="policy weight")
+    effective_weight: float = Field(description="weight renormalised over the components present")
+    evidence: dict[str, int | str]
+
+
+class WindowView(View):
+    start: date
+    end: date
+    jobs: int = Field(description="completed jobs in the window")
+    extended: bool = Field(description="extended beyond 30 days to reach 10 jobs")
+
+
+class LedgerEntryView(View):
+    job_id: str
+    effect: float = Field(description="points this job adds (+) or costs (-): score minus score without it")
+    completed: bool
+    on_time: bool | None
+    days_late: int | None
+    completed_at: datetime | None
+    due_date: date | None
+    value: str | None
+    parts_inspected: int
+    parts_defective: int
+    reasons: list[str]
+
+
+class NextGradeView(View):
+    grade: Grade
+    jobs_needed: int | None
+    message: str
+
+
+class TierStatusView(View):
+    tier: Tier | None
+    since: date | None
+    computed_tier: Tier | None = Field(description="the tier today's score alone would give")
+    pending_demotion: Tier | None = Field(description="lower tier held on consecutive runs, not yet in force")
+    runs_below: int
+    demotion_warning: bool
+
+
+class ScoreView(View):
+    partner_id: str
+    as_of: date
+    score: float | None
+    grade: Grade | None
+    tier: Tier | None
+    provisional: bool
+    components: dict[str, ComponentView]
+    window: WindowView | None
+    computed_at: datetime
+    policy_version: str
+    ledger: list[LedgerEntryView]
+    next_grade: NextGradeView | None
+    tier_status: TierStatusView
+
+
+class HistoryPointView(View):
+    date: date
+    score: float | None
+    grade: Grade | None
+    tier: Tier | None
+    provisional: bool
+    components: dict[str, float | None]
+
+
+class ScoreHistoryView(View):
+    partner_id: str
+    points: list[HistoryPointView]
+
+
+class ProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(
+        default=None, max_length=254, pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$"
+    )
+    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. America/Chicago")
+
+
+class PartnerView(View):
+    partner_id: str
+    name: str | None
+    email: str | None
+    timezone: str | None
+    score: float | None = None
+    grade: Grade | None = None
+    tier: Tier | None = None
+    provisional: bool = False
+    as_of: date | None = None
+
+
+class PartnerListView(View):
+    partners: list[PartnerView]
+    next_cursor: str | None
+
+
+class ShipmentView(View):
+    event_id: str
+    shipped_at: datetime
+    ship_date: date
+    parts: int
+    direct_to_customer: bool
+    on_time: bool | None
+
+
+class InspectionView(View):
+    event_id: str
+    inspected_at: datetime
+    parts_inspected: int
+    parts_defective: int
+    ncmr_id: str | None
+    report_url: str | None
+
+
+class DocumentView(View):
+    document_type: str
+    required: bool
+    uploaded_at: datetime | None
+
+
+class JobSummaryView(View):
+    job_id: str
+    status: Literal["open", "completed", "void"]
+    value: str | None
+    part_count: int | None
+    due_date: date | None
+    offered_due_date: date | None
+    ship_dates: list[date]
+    completed_at: datetime | None
+    on_time: bool | None
+    days_late: int | None
+    parts_shipped: int
+    parts_inspected: int
+    parts_defective: int
+    excluded: bool
+    score_effect: float | None = Field(default=None, description="points this job adds or costs")
+
+
+class JobListView(View):
+    partner_id: str
+    filter: Literal["late", "defective", "all"]
+    as_of: date
+    window: WindowView | None
+    jobs: list[JobSummaryView]
+
+
+class TimelineEntryView(View):
+    event_id: str
+    type: str
+    occurred_at: datetime
+    details: dict[str, object]
+
+
+class DueDateChangeView(View):
+    changed_at: datetime
+    due_date: date
+    changed_by: str
+    moves_due_date: bool
+
+
+class JobDetailView(View):
+    partner_id: str
+    job: JobSummaryView
+    offered_at: datetime | None
+    first_read_at: datetime | None
+    accepted_at: datetime | None
+    rejected_at: datetime | None
+    cancelled_at: datetime | None
+    cancelled_by: str | None
+    received_at: datetime | None
+    shipments: list[ShipmentView]
+    inspections: list[InspectionView]
+    documents: list[DocumentView]
+    status_updates: list[dict[str, object]]
+    due_date_changes: list[DueDateChangeView]
+    timeline: list[TimelineEntryView]
+
+
+class EventResultView(View):
+    event_id: str
+    status: Literal["recorded", "duplicate"]
+
+
+class IngestResultView(View):
+    recorded: int
+    duplicates: int
+    results: list[EventResultView]
+
+
+class ErrorBody(View):
+    code: str
+    message: str
+    details: list[dict[str, object]] | dict[str, object] | None = None
+
+
+class ErrorView(View):
+    error: ErrorBody
+
+
+class DailyRunView(View):
+    as_of: date
+    partners: int
+    scored: int
+    without_score: int
+    failed: list[str]
+    tier_changes: int

@@ -1,0 +1,189 @@
+"""template.yaml: lint-clean, and the properties the design relies on are really declared."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.api import lint_file  # type: ignore[import-untyped]
+from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.local.template_tables import load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template(TEMPLATE)
+
+
+def resources_of(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return {lid: res for lid, res in template["Resources"].items() if res["Type"] == type_}
+
+
+def test_cfn_lint_has_no_findings() -> None:
+    matches = lint_file(TEMPLATE)
+    assert [str(match) for match in matches] == []
+
+
+def test_every_code_dir_exists(template: dict[str, Any]) -> None:
+    functions = resources_of(template, "AWS::Serverless::Function")
+    assert set(functions) == {"AuthorizerFunction", "IngestFunction", "ApiFunction", "DailyFunction"}
+    for logical_id, resource in functions.items():
+        props = resource["Properties"]
+        code_dir = ROOT / props["CodeUri"]
+        module, handler = props["Handler"].split(".")
+        assert (code_dir / f"{module}.py").is_file(), f"{logical_id}: {code_dir}/{module}.py missing"
+        assert f"def {handler}(" in (code_dir / f"{module}.py").read_text(), f"{logical_id}: no {handler}"
+
+
+def test_layer_is_built_from_shared(template: dict[str, Any]) -> None:
+    layer = template["Resources"]["ScorecardLayer"]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Metadata"]["BuildMethod"] == "python3.12"
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+    content = ROOT / layer["Properties"]["ContentUri"]
+    assert (content / "requirements.txt").is_file()
+    assert (content / "scorecard" / "__init__.py").is_file()
+    # Native wheels (pydantic-core) must match the functions' architecture.
+    architectures = template["Globals"]["Function"]["Architectures"]
+    assert layer["Properties"]["CompatibleArchitectures"] == architectures
+    assert [layer["Metadata"]["BuildArchitecture"]] == architectures
+    assert template["Globals"]["Function"]["Layers"] == [{"Ref": "ScorecardLayer"}]
+
+
+def test_table_is_protected(template: dict[str, Any]) -> None:
+    table = template["Resources"]["ScorecardTable"]
+    props = table["Properties"]
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_globals(template: dict[str, Any]) -> None:
+    function_globals = template["Globals"]["Function"]
+    assert function_globals["Runtime"] == "python3.12"
+    assert function_globals["Tracing"] == "Active"
+    variables = function_globals["Environment"]["Variables"]
+    assert variables["POWERTOOLS_SERVICE_NAME"] == "scorecard"
+    assert variables["POLICY_VERSION"] == "v1"
+    assert variables["TABLE_NAME"] == {"Ref": "ScorecardTable"}
+
+
+# The routes of DESIGN §6, as (method, path) pairs under /v1.
+CONTRACT_ROUTES = {
+    ("POST", "/v1/events"),
+    ("PUT", "/v1/partners/{id}"),
+    ("GET", "/v1/partners"),
+    ("GET", "/v1/partners/{id}/score"),
+    ("GET", "/v1/partners/{id}/score/history"),
+    ("GET", "/v1/partners/{id}/jobs"),
+    ("GET", "/v1/partners/{id}/jobs/{job_id}"),
+    ("GET", "/v1/partners/{id}/snapshots"),
+    ("GET", "/v1/partners/{id}/snapshots/{month}"),
+    ("POST", "/v1/partners/{id}/reviews"),
+    ("GET", "/v1/partners/{id}/reviews"),
+    ("POST", "/v1/reviews/{review_id}/resolution"),
+    ("GET", "/v1/policy"),
+    ("POST", "/v1/policy/simulate"),
+    ("GET", "/v1/openapi.json"),
+}
+
+
+def api_events(template: dict[str, Any]) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+    routes: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    for logical_id, resource in resources_of(template, "AWS::Serverless::Function").items():
+        for event in resource["Properties"].get("Events", {}).values():
+            if event["Type"] == "Api":
+                props = event["Properties"]
+                key = (props["Method"].upper(), props["Path"])
+                assert key not in routes, f"{key} declared twice"
+                assert props["RestApiId"] == {"Ref": "Api"}
+                routes[key] = (logical_id, props)
+    return routes
+
+
+def test_every_contract_route_is_wired(template: dict[str, Any]) -> None:
+    routes = api_events(template)
+    assert set(routes) == CONTRACT_ROUTES
+    assert routes[("POST", "/v1/events")][0] == "IngestFunction"
+    assert {fn for key, (fn, _) in routes.items() if key != ("POST", "/v1/events")} == {"ApiFunction"}
+
+
+def test_only_openapi_is_public(template: dict[str, Any]) -> None:
+    auth = template["Resources"]["Api"]["Properties"]["Auth"]
+    assert auth["DefaultAuthorizer"] == "JwtAuthorizer"
+    authorizer = auth["Authorizers"]["JwtAuthorizer"]
+    assert authorizer["FunctionPayloadType"] == "TOKEN"
+    assert authorizer["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+    public = {key for key, (_, props) in api_events(template).items() if "Auth" in props}
+    assert public == {("GET", "/v1/openapi.json")}
+    assert api_events(template)[("GET", "/v1/openapi.json")][1]["Auth"] == {"Authorizer": "NONE"}
+
+
+def test_issued_tokens_pass_the_gateway_validation_expression(template: dict[str, Any]) -> None:
+    identity = template["Resources"]["Api"]["Properties"]["Auth"]["Authorizers"]["JwtAuthorizer"]["Identity"]
+    pattern = re.compile(identity["ValidationExpression"])
+    for role, partner in (("partner", "Acme_01-x"), ("ops", None), ("service", None)):
+        token = issue_token(role, partner, secret=LOCAL_DEV_SECRET, now=datetime.now(UTC))  # type: ignore[arg-type]
+        assert pattern.fullmatch(f"Bearer {token}")
+        assert pattern.fullmatch(f"bearer {token}")
+    assert not pattern.fullmatch("Basic dXNlcjpwYXNz")
+
+
+def test_daily_schedule(template: dict[str, Any]) -> None:
+    daily = template["Resources"]["DailyFunction"]["Properties"]
+    assert daily["Timeout"] == 900
+    schedule = daily["Events"]["DailySchedule"]
+    assert schedule["Type"] == "ScheduleV2"
+    props = schedule["Properties"]
+    assert props["ScheduleExpression"] == "cron(15 0 * * ? *)"
+    assert props["ScheduleExpressionTimezone"] == "UTC"
+    assert props["RetryPolicy"] == {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600}
+    assert props["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["DailyDeadLetterQueue", "Arn"]}}
+    assert '"<aws.scheduler.scheduled-time>"' in props["Input"]
+
+
+def test_failures_raise_alarms(template: dict[str, Any]) -> None:
+    alarms = resources_of(template, "AWS::CloudWatch::Alarm")
+    watched = {
+        (props.get("MetricName"), str(props.get("Dimensions")))
+        for props in (alarm["Properties"] for alarm in alarms.values())
+    }
+    assert (
+        "ApproximateNumberOfMessagesVisible",
+        str([{"Name": "QueueName", "Value": {"Fn::GetAtt": ["DailyDeadLetterQueue", "QueueName"]}}]),
+    ) in watched
+    assert ("Errors", str([{"Name": "FunctionName", "Value": {"Ref": "DailyFunction"}}])) in watched
+    assert all(alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for alarm in alarms.values())
+
+
+def test_ingest_has_least_privilege(template: dict[str, Any]) -> None:
+    (policy,) = template["Resources"]["IngestFunction"]["Properties"]["Policies"]
+    (statement,) = policy["Statement"]
+    assert statement["Resource"] == {"Fn::GetAtt": ["ScorecardTable", "Arn"]}
+    assert set(statement["Action"]) == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:ConditionCheckItem",
+    }
+
+
+def test_authorizer_reads_only_its_secret(template: dict[str, Any]) -> None:
+    props = template["Resources"]["AuthorizerFunction"]["Properties"]
+    assert props["Policies"] == [
+        {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "JwtSecret"}}}
+    ]
+    assert props["Environment"]["Variables"]["JWT_SECRET_ARN"] == {"Ref": "JwtSecret"}
+
+
+def test_outputs(template: dict[str, Any]) -> None:
+    assert {"ApiUrl", "TableName"} <= set(template["Outputs"])

@@ -193,8 +193,6 @@ def test_an_extra_on_time_job_never_lowers_on_time_while_the_window_only_grows(
     before = scored(as_events(builders), [])
     after = scored([*as_events(builders), ("EXTRA", extra_on_time_job(value).events)], [])
     assert "EXTRA" in after.window_job_ids
-    from hypothesis import event
-    event(f"grows={set(before.window_job_ids) <= set(after.window_job_ids)} before={on_time(before)>=0}")
     if set(before.window_job_ids) <= set(after.window_job_ids):
         assert on_time(after) >= on_time(before)
     else:
@@ -210,8 +208,6 @@ def test_components_and_score_stay_within_0_and_100(
     builders: list[JobBuilder], request_lists: list[list[Event]]
 ) -> None:
     result = scored(as_events(builders), request_lists)
-    from hypothesis import event
-    event(f"score={'none' if result.score is None else 'yes'} prov={result.provisional} ext={result.window.extended if result.window else None} n={len(result.window_job_ids)//5*5} q={result.components and result.components[1].value is not None}")
     if result.score is None:
         assert (result.grade, result.window, result.components) == (None, None, ())
         return

@@ -29,20 +29,21 @@ class EventStoreError(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Aggregate:
+class Aggregate:
     sk: str
     indexed: bool  # carried in GSI1 with its latest event time
     extra: dict[str, str]
 
 
-def _aggregate_of(event: Event) -> _Aggregate:
+def aggregate_of(event: Event) -> Aggregate:
+    """The item an event is appended to."""
     job_id = getattr(event, "job_id", None)
     if isinstance(event, PartnerUpdateRequested | PartnerUpdateResponded):
         extra = {"request_id": event.request_id}
-        return _Aggregate(keys.request_sk(event.request_id), True, extra)
+        return Aggregate(keys.request_sk(event.request_id), True, extra)
     if job_id is not None and event.type.startswith("job."):
-        return _Aggregate(keys.job_sk(job_id), True, {"job_id": job_id})
-    return _Aggregate(keys.activity_sk(event.occurred_at), False, {})
+        return Aggregate(keys.job_sk(job_id), True, {"job_id": job_id})
+    return Aggregate(keys.activity_sk(event.occurred_at), False, {})
 
 
 class DynamoEventStore:
@@ -53,7 +54,7 @@ class DynamoEventStore:
 
     def record(self, event: Event, received_at: datetime) -> RecordStatus:
         body = event_json(event)
-        aggregate = _aggregate_of(event)
+        aggregate = aggregate_of(event)
         advance_index = aggregate.indexed
         for attempt in range(_MAX_ATTEMPTS):
             items = [
@@ -96,7 +97,7 @@ class DynamoEventStore:
             }
         }
 
-    def _append(self, event: Event, body: str, aggregate: _Aggregate, advance_index: bool) -> dict[str, Any]:
+    def _append(self, event: Event, body: str, aggregate: Aggregate, advance_index: bool) -> dict[str, Any]:
         values: dict[str, Any] = {
             ":one": {"L": [{"S": body}]},
             ":empty": {"L": []},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,6 +9,7 @@ from typing import Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
+from scorecard.adapters.batching import batch_write
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,8 +272,7 @@ class PartnerRepository:
                     }
                 }
             )
-        for start in range(0, len(requests), 25):
-            self._batch_write(requests[start : start + 25])
+        batch_write(self._table, requests)
 
     def score_history(self, partner_id: str, first: date, last: date) -> list[str]:
         return [
@@ -306,14 +305,3 @@ class PartnerRepository:
             if not last:
                 return
             kwargs["ExclusiveStartKey"] = last
-
-    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
-        dynamodb = client("dynamodb")
-        pending = {self._table: requests}
-        for attempt in range(10):
-            response = dynamodb.batch_write_item(RequestItems=pending)
-            pending = response.get("UnprocessedItems") or {}
-            if not pending:
-                return
-            time.sleep(min(0.05 * 2**attempt, 2.0))
-        raise RuntimeError(f"batch write left {len(pending[self._table])} items unprocessed")

@@ -51,19 +51,49 @@ def _body_size(event: dict[str, Any]) -> int:
     return len(body.encode("utf-8"))
 
 
+def _plain_response(app: APIGatewayRestResolver, response: Response[Any]) -> dict[str, Any]:
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": app._serializer(response.body),
+        "isBase64Encoded": False,
+    }
+
+
+def _normalise_content_type(event: dict[str, Any]) -> Response[Any] | None:
+    """Every body is JSON. A missing type, or the form type `curl -d` sends by default, is read as
+    JSON; any other non-JSON type is 415."""
+    headers = event.get("headers") or {}
+    name = next((k for k in headers if k.lower() == "content-type"), "content-type")
+    value = str(headers.get(name) or "").split(";")[0].strip().lower()
+    if value in ("", "application/x-www-form-urlencoded"):
+        event["headers"] = {**{k: v for k, v in headers.items() if k != name}, "content-type": "application/json"}
+        event["multiValueHeaders"] = {
+            **{k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"},
+            "content-type": ["application/json"],
+        }
+        return None
+    if value == "application/json" or value.endswith("+json"):
+        return None
+    return error_response(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as application/json"
+    )
+
+
 def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Resolve one API Gateway proxy event: oversized bodies get 413 before any parsing, and the
     events' 5-minute future check compares against this request's clock."""
     if _body_size(event) > MAX_BODY_BYTES:
-        response = error_response(
-            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", f"body exceeds {MAX_BODY_BYTES} bytes"
+        return _plain_response(
+            app,
+            error_response(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", f"body exceeds {MAX_BODY_BYTES} bytes"
+            ),
         )
-        return {
-            "statusCode": response.status_code,
-            "headers": {"Content-Type": content_types.APPLICATION_JSON},
-            "body": app._serializer(response.body),
-            "isBase64Encoded": False,
-        }
+    if event.get("body"):
+        unsupported = _normalise_content_type(event)
+        if unsupported is not None:
+            return _plain_response(app, unsupported)
     token = VALIDATION_NOW.set(settings.utc_now())
     try:
         result: dict[str, Any] = app.resolve(event, context)

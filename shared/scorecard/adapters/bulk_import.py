@@ -1,0 +1,112 @@
+"""Bulk import of events (demo seeding, history backfills) with batch reads and writes instead of one
+transaction per event: ~25x fewer requests.
+
+Same items and the same idempotency as live ingestion (a marker per event; already-marked events are
+reported as duplicates). Aggregates are read, merged and rewritten, so run it against partners that
+are not receiving live events at the same moment. A crash midway is safe to re-run: aggregates are
+written before markers, and the fold ignores a repeated event_id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from scorecard.adapters import keys
+from scorecard.adapters.aws import client
+from scorecard.adapters.batching import batch_write
+from scorecard.adapters.event_store import aggregate_of
+from scorecard.domain.events import Event, event_json
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class BulkImporter:
+    def __init__(self, table_name: str) -> None:
+        self._table = table_name
+
+    def import_events(self, events: Sequence[Event], received_at: datetime) -> tuple[int, int]:
+        """Record `events`; returns (recorded, duplicates)."""
+        unique: dict[str, Event] = {}
+        for event in events:
+            unique.setdefault(event.event_id, event)
+        known = self._existing({"PK": keys.event_pk(eid), "SK": keys.EVENT_SK} for eid in unique)
+        fresh = [e for eid, e in unique.items() if keys.event_pk(eid) not in known]
+
+        grouped: dict[tuple[str, str], list[Event]] = defaultdict(list)
+        for event in fresh:
+            grouped[(keys.partner_pk(event.partner_id), aggregate_of(event).sk)].append(event)
+        current = self._items([{"PK": pk, "SK": sk} for pk, sk in grouped])
+        profiles = {pk for pk, _ in grouped}
+        existing_profiles = self._existing({"PK": pk, "SK": keys.PROFILE_SK} for pk in profiles)
+
+        writes: list[dict[str, Any]] = []
+        for (pk, sk), batch in grouped.items():
+            first = batch[0]
+            aggregate = aggregate_of(first)
+            old = current.get((pk, sk), {})
+            item: dict[str, Any] = dict(old) or {"PK": {"S": pk}, "SK": {"S": sk}}
+            item["partner_id"] = {"S": first.partner_id}
+            item["ev"] = {"L": old.get("ev", {}).get("L", []) + [{"S": event_json(e)} for e in batch]}
+            for name, value in aggregate.extra.items():
+                item[name] = {"S": value}
+            if aggregate.indexed:
+                latest = max(keys.instant_key(e.occurred_at) for e in batch)
+                item["GSI1PK"] = {"S": pk}
+                item["GSI1SK"] = {"S": max(latest, old.get("GSI1SK", {}).get("S", ""))}
+            writes.append({"PutRequest": {"Item": item}})
+        for pk in sorted(profiles - existing_profiles):
+            partner_id = pk[len(keys.PARTNER_PREFIX) :]
+            writes.append(
+                {
+                    "PutRequest": {
+                        "Item": {
+                            "PK": {"S": pk},
+                            "SK": {"S": keys.PROFILE_SK},
+                            "partner_id": {"S": partner_id},
+                            "GSI1PK": {"S": pk},
+                            "GSI1SK": {"S": keys.PROFILE_GSI1SK},
+                            "GSI2PK": {"S": keys.REGISTRY_PK},
+                            "GSI2SK": {"S": partner_id},
+                        }
+                    }
+                }
+            )
+        received = keys.instant_key(received_at)
+        markers = [
+            {
+                "PutRequest": {
+                    "Item": {
+                        "PK": {"S": keys.event_pk(e.event_id)},
+                        "SK": {"S": keys.EVENT_SK},
+                        "partner_id": {"S": e.partner_id},
+                        "type": {"S": e.type},
+                        "body": {"S": event_json(e)},
+                        "received_at": {"S": received},
+                    }
+                }
+            }
+            for e in fresh
+        ]
+        batch_write(self._table, writes + markers)  # aggregates first, markers last
+        return len(fresh), len(events) - len(fresh)
+
+    def _items(self, item_keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        dynamodb = client("dynamodb")
+        for chunk in _chunks(item_keys, 100):
+            request = {self._table: {"Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk]}}
+            while request:
+                response = dynamodb.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self._table, []):
+                    found[(item["PK"]["S"], item["SK"]["S"])] = item
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def _existing(self, item_keys: Iterator[dict[str, str]] | Any) -> set[str]:
+        return {pk for pk, _ in self._items(list(item_keys))}

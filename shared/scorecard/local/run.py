@@ -1,0 +1,120 @@
+"""`make run`: start the local stack, seed the demo network, run the daily job, print where to look."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.local.stack import LocalStack
+
+HISTORY_DAYS = 3  # daily runs replayed at startup, so score history and hysteresis have points
+
+
+def _token(role: str, partner_id: str | None = None) -> str:
+    return issue_token(role, partner_id, secret=LOCAL_DEV_SECRET, now=datetime.now(UTC))  # type: ignore[arg-type]
+
+
+def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
+    """Profiles through the API (PUT /v1/partners), history through the bulk importer, a few live
+    events through POST /v1/events, then the daily job for the last few days."""
+    from scorecard import settings
+    from scorecard.adapters.bulk_import import BulkImporter
+    from scorecard.local.demo import demo_network
+
+    network = demo_network(today)
+    ops = {"authorization": f"Bearer {_token('ops')}", "content-type": "application/json"}
+    for partner in network.partners:
+        body = json.dumps({"name": partner.name, "email": partner.email, "timezone": partner.timezone})
+        result = stack.http("PUT", f"/v1/partners/{partner.partner_id}", {}, ops, body.encode())
+        if result.status not in (200, 201):
+            raise RuntimeError(f"seeding profile {partner.partner_id}: {result.status} {result.body!r}")
+    live = [e for e in network.events if e.occurred_at.date() >= today]  # today's events go through the API
+    history = [e for e in network.events if e.occurred_at.date() < today]
+    with stack.lock:
+        recorded, _ = BulkImporter(settings.table_name()).import_events(history, datetime.now(UTC))
+    for start in range(0, len(live), 500):
+        chunk = [json.loads(e.model_dump_json()) for e in live[start : start + 500]]
+        result = stack.http("POST", "/v1/events", {}, ops, json.dumps({"events": chunk}).encode())
+        if result.status != 200:
+            raise RuntimeError(f"posting live demo events: {result.status} {result.body!r}")
+    for back in range(HISTORY_DAYS - 1, -1, -1):
+        stack.run_daily(today - timedelta(days=back))
+    return {"partners": len(network.partners), "events": len(network.events), "imported": recorded, "live": len(live)}
+
+
+def summary_table(stack: LocalStack) -> str:
+    ops = {"authorization": f"Bearer {_token('ops')}"}
+    result = stack.http("GET", "/v1/partners", {"limit": ["1000"]}, ops, b"")
+    partners = json.loads(result.body)["partners"]
+    lines = [f"{'partner':<24} {'name':<40} {'score':>6} {'grade':>5}  {'tier':<10} note"]
+    lines.append("-" * len(lines[0]))
+    for p in partners:
+        score = "-" if p["score"] is None else f"{p['score']:.1f}"
+        note = "provisional" if p["provisional"] else ("no score" if p["score"] is None else "")
+        lines.append(
+            f"{p['partner_id']:<24} {(p['name'] or '')[:40]:<40} {score:>6} {p['grade'] or '-':>5}  "
+            f"{p['tier'] or '-':<10} {note}"
+        )
+    return "\n".join(lines)
+
+
+def where_to_look(base: str, partner_id: str | None) -> str:
+    ops = _token("ops")
+    partner = f"/v1/partners/{partner_id}" if partner_id else "/v1/partners/<id>"
+    return f"""
+Partner Scorecard is running locally (every AWS service emulated in-process by moto).
+
+  API        {base}/v1
+  OpenAPI    {base}/v1/openapi.json
+  Run daily  curl -X POST '{base}/_local/run/daily?date=YYYY-MM-DD'
+
+  Tokens     scorecard token --role ops | service | partner --partner ID   (.venv/bin/scorecard)
+  ops token  {ops}
+
+  Try:
+    curl -H "Authorization: Bearer $TOKEN" {base}/v1/partners
+    curl -H "Authorization: Bearer $TOKEN" {base}{partner}/score
+    curl -H "Authorization: Bearer $TOKEN" '{base}{partner}/jobs?filter=late'
+
+Press Ctrl-C to stop.
+"""
+
+
+def serve(*, host: str, port: int, demo: bool, verbose: bool = False) -> int:
+    from scorecard.local.http_server import make_server
+    from scorecard.local.template_tables import find_template
+
+    stack = LocalStack(find_template().parent)
+    stack.verbose = verbose
+    stack.start()
+    try:
+        server = make_server(stack, host, port)
+    except OSError as error:
+        print(f"cannot listen on {host}:{port}: {error} (set PORT to use another port)", file=sys.stderr)
+        return 1
+    base = f"http://{host}:{server.server_address[1]}"
+    first_partner = None
+    if demo:
+        today = datetime.now(UTC).date()
+        seeded = seed_demo(stack, today)
+        print(
+            f"Seeded {seeded['partners']} partners and {seeded['events']} events "
+            f"({seeded['live']} of today's through POST /v1/events); daily job run for the last {HISTORY_DAYS} days."
+        )
+        print()
+        table = summary_table(stack)
+        print(table)
+        rows = table.splitlines()[2:]
+        first_partner = rows[0].split()[0] if rows else None
+    print(where_to_look(base, first_partner), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        stack.stop()
+    return 0

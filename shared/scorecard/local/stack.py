@@ -1,0 +1,221 @@
+"""The local stack: every AWS service emulated in-process by moto, HTTP requests turned into API
+Gateway proxy events and handed to the same handler functions Lambda runs (loaded from functions/).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from scorecard.auth import LOCAL_DEV_SECRET
+from scorecard.local.api_routes import ApiRoute, api_routes, authorizer_code_uri
+from scorecard.local.template_tables import load_template
+
+LOCAL_TABLE = "scorecard-local"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+STAGE = "prod"
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass
+class LambdaContext:
+    """Enough of Lambda's context object for Powertools."""
+
+    function_name: str
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = "/aws/lambda/local"
+    log_stream_name: str = "local"
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 900_000
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _json_result(status: int, payload: Any) -> HttpResult:
+    return HttpResult(status, {"Content-Type": "application/json"}, json.dumps(payload, default=str).encode())
+
+
+def _error(status: int, code: str, message: str) -> HttpResult:
+    return _json_result(status, {"error": {"code": code, "message": message, "details": None}})
+
+
+LOCAL_ENV = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "TABLE_NAME": LOCAL_TABLE,
+    "POLICY_VERSION": "v1",
+    "POWERTOOLS_SERVICE_NAME": "scorecard",
+    "POWERTOOLS_METRICS_NAMESPACE": "Scorecard",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+}
+
+
+class LocalStack:
+    """moto + the Lambda handlers, callable with plain HTTP-ish arguments. Thread-safe: requests are
+    handled one at a time (moto's backends are not built for concurrency)."""
+
+    def __init__(self, root: Path, *, env: Mapping[str, str] | None = None) -> None:
+        self.root = root
+        self.template = root / "template.yaml"
+        self._env = {**LOCAL_ENV, "SCORECARD_JWT_SECRET": LOCAL_DEV_SECRET, **(env or {})}
+        self.lock = threading.RLock()
+        self._modules: dict[str, ModuleType] = {}
+        self._mock: Any = None
+        self.routes: list[ApiRoute] = []
+        self.verbose = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        os.environ.update(self._env)
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # one JSON log line per request is noise here
+        from moto import mock_aws
+
+        from scorecard.adapters.aws import client, reset_clients
+        from scorecard.local import moto_transactions
+        from scorecard.local.template_tables import create_tables
+
+        moto_transactions.install()
+        reset_clients()
+        self._mock = mock_aws()
+        self._mock.start()
+        create_tables(client("dynamodb"), self.template, {"ScorecardTable": os.environ["TABLE_NAME"]})
+        self.routes = api_routes(self.template)
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    def handler(self, code_uri: str, handler: str = "app.lambda_handler") -> Handler:
+        """The handler function of a functions/<dir>/ folder, loaded once like Lambda does."""
+        module_file, _, function = handler.rpartition(".")
+        path = (self.root / code_uri / f"{module_file}.py").resolve()
+        key = str(path)
+        if key not in self._modules:
+            name = "scorecard_function_" + path.parent.name
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise ImportError(path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self._modules[key] = module
+        found: Handler = getattr(self._modules[key], function)
+        return found
+
+    def invoke(self, code_uri: str, event: dict[str, Any], function_name: str = "local") -> Any:
+        with self.lock:
+            return self.handler(code_uri)(event, LambdaContext(function_name))
+
+    def function_code_uri(self, logical_id: str) -> str:
+        resource = load_template(self.template)["Resources"][logical_id]
+        return str(resource["Properties"]["CodeUri"])
+
+    def run_daily(self, as_of: date) -> Any:
+        """What the daily schedule does, for the end of day `as_of`."""
+        return self.invoke(self.function_code_uri("DailyFunction"), {"as_of": as_of.isoformat()}, "daily")
+
+    # -- HTTP ----------------------------------------------------------------------------------
+
+    def http(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str],
+        body: bytes,
+        source_ip: str = "127.0.0.1",
+    ) -> HttpResult:
+        """What API Gateway would do for this request: route, authorize, invoke, answer."""
+        allowed = [route for route in self.routes if route.pattern.fullmatch(path)]
+        route = next((r for r in allowed if r.method == method), None)
+        if route is None:
+            if allowed:
+                return _error(405, "method_not_allowed", f"{method} is not allowed on {path}")
+            return _error(404, "not_found", f"no route {method} {path}")
+        params = route.match(method, path) or {}
+        authorizer: dict[str, str] | None = None
+        if not route.public:
+            denied, authorizer = self._authorize(headers.get("authorization"), method, path)
+            if denied is not None:
+                return denied
+        event = {
+            "resource": route.resource,
+            "path": path,
+            "httpMethod": method,
+            "headers": dict(headers),
+            "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+            "multiValueQueryStringParameters": {k: list(v) for k, v in query.items()} or None,
+            "pathParameters": params or None,
+            "stageVariables": None,
+            "requestContext": {
+                "resourcePath": route.resource,
+                "httpMethod": method,
+                "path": f"/{STAGE}{path}",
+                "stage": STAGE,
+                "requestId": str(uuid.uuid4()),
+                "accountId": ACCOUNT,
+                "identity": {"sourceIp": source_ip},
+                "authorizer": authorizer,
+            },
+            "body": body.decode("utf-8", errors="replace") if body else None,
+            "isBase64Encoded": False,
+        }
+        response = self.invoke(route.code_uri, event, route.function)
+        headers_out = {k: str(v) for k, v in (response.get("headers") or {}).items()}
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            headers_out.setdefault(name, ", ".join(str(v) for v in values))
+        raw = response.get("body") or ""
+        data = raw.encode() if isinstance(raw, str) else bytes(raw)
+        if response.get("isBase64Encoded"):
+            import base64
+
+            data = base64.b64decode(data)
+        return HttpResult(int(response["statusCode"]), headers_out, data)
+
+    def _authorize(
+        self, header: str | None, method: str, path: str
+    ) -> tuple[HttpResult | None, dict[str, str] | None]:
+        if not header:
+            return _error(401, "unauthorized", "missing Authorization header"), None
+        code_uri, _ = authorizer_code_uri(self.template)
+        method_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:local/{STAGE}/{method}{path}"
+        try:
+            answer = self.invoke(
+                code_uri, {"type": "TOKEN", "authorizationToken": header, "methodArn": method_arn}, "authorizer"
+            )
+        except Exception:  # the authorizer's "Unauthorized" is API Gateway's 401
+            return _error(401, "unauthorized", "invalid or expired token"), None
+        statements = answer.get("policyDocument", {}).get("Statement", [])
+        if not any(s.get("Effect") == "Allow" for s in statements):
+            return _error(403, "forbidden", "access denied"), None
+        return None, {k: str(v) for k, v in (answer.get("context") or {}).items()}

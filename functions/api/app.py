@@ -6,7 +6,6 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from scorecard.api.resolvers import all_routers, build_resolver, handle, openapi_response
 from scorecard.api.routes import partners_router
 

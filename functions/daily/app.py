@@ -5,7 +5,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from scorecard import settings
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.services.daily import run_daily

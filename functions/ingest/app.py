@@ -4,7 +4,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from scorecard.api.resolvers import build_resolver, handle
 from scorecard.api.routes import events_router
 

@@ -76,7 +76,7 @@ class DynamoEventStore:
                     advance_index = False
                     continue
                 if "TransactionConflict" in reasons or not reasons:
-                    time.sleep(min(0.02 * 2**attempt, 0.5) * random.random())  # noqa: S311 - jitter
+                    time.sleep(min(0.02 * 2**attempt, 0.5) * random.random())
                     continue
                 raise EventStoreError(f"event {event.event_id} rejected: {reasons}") from error
         raise EventStoreError(f"event {event.event_id}: too many conflicting writers")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-
 from typing import Any, Protocol
 
 from scorecard.api.errors import ApiError

@@ -55,7 +55,7 @@ def _plain_response(app: APIGatewayRestResolver, response: Response[Any]) -> dic
     return {
         "statusCode": response.status_code,
         "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": app._serializer(response.body),
+        "body": app._serializer(response.body or {}),
         "isBase64Encoded": False,
     }
 
@@ -67,9 +67,14 @@ def _normalise_content_type(event: dict[str, Any]) -> Response[Any] | None:
     name = next((k for k in headers if k.lower() == "content-type"), "content-type")
     value = str(headers.get(name) or "").split(";")[0].strip().lower()
     if value in ("", "application/x-www-form-urlencoded"):
-        event["headers"] = {**{k: v for k, v in headers.items() if k != name}, "content-type": "application/json"}
+        event["headers"] = {
+            **{k: v for k, v in headers.items() if k != name},
+            "content-type": "application/json",
+        }
         event["multiValueHeaders"] = {
-            **{k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"},
+            **{
+                k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"
+            },
             "content-type": ["application/json"],
         }
         return None
@@ -87,7 +92,9 @@ def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> 
         return _plain_response(
             app,
             error_response(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", f"body exceeds {MAX_BODY_BYTES} bytes"
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                "payload_too_large",
+                f"body exceeds {MAX_BODY_BYTES} bytes",
             ),
         )
     if event.get("body"):

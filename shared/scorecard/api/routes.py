@@ -46,7 +46,9 @@ def _not_found(what: str) -> ApiError:
     return ApiError(HTTPStatus.NOT_FOUND, "not_found", what)
 
 
-@events_router.post("/v1/events", summary="Record job and partner events (idempotent per event_id)", tags=["events"])
+@events_router.post(
+    "/v1/events", summary="Record job and partner events (idempotent per event_id)", tags=["events"]
+)
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
     require_role(events_router, "service", "ops")
     return ingest_batch(batch, DynamoEventStore(settings.table_name()), settings.utc_now())
@@ -105,9 +107,7 @@ def get_score(partner_id: PartnerId) -> ScoreView:
         raise _not_found(f"partner {partner_id} has not been scored yet") from error
 
 
-@partners_router.get(
-    "/v1/partners/<partner_id>/score/history", summary="Daily score points", tags=["scores"]
-)
+@partners_router.get("/v1/partners/<partner_id>/score/history", summary="Daily score points", tags=["scores"])
 def get_score_history(
     partner_id: PartnerId,
     first: Annotated[date | None, Query(alias="from")] = None,
@@ -129,18 +129,24 @@ def get_score_history(
         raise _not_found(f"partner {partner_id} is unknown") from error
 
 
-@partners_router.get("/v1/partners/<partner_id>/jobs", summary="Jobs that count toward the score", tags=["jobs"])
+@partners_router.get(
+    "/v1/partners/<partner_id>/jobs", summary="Jobs that count toward the score", tags=["jobs"]
+)
 def get_jobs(
     partner_id: PartnerId,
     job_filter: Annotated[Literal["late", "defective", "all"], Query(alias="filter")] = "all",
-    as_of: Annotated[date | None, Query(description="score date; default: latest scored day, else today")] = None,
+    as_of: Annotated[
+        date | None, Query(description="score date; default: latest scored day, else today")
+    ] = None,
 ) -> JobListView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")
     repository = _repository()
     policy = settings.policy()
     if as_of is None:
         stored = repository.get_score(partner_id)
-        as_of = date.fromisoformat(stored.as_of) if stored else settings.utc_now().astimezone(policy.zone).date()
+        as_of = (
+            date.fromisoformat(stored.as_of) if stored else settings.utc_now().astimezone(policy.zone).date()
+        )
     try:
         return partner_service.jobs_that_count(repository, partner_id, job_filter, as_of, policy)
     except partner_service.UnknownPartner as error:
@@ -148,7 +154,9 @@ def get_jobs(
 
 
 @partners_router.get(
-    "/v1/partners/<partner_id>/jobs/<job_id>", summary="One job: timeline, shipments, inspections", tags=["jobs"]
+    "/v1/partners/<partner_id>/jobs/<job_id>",
+    summary="One job: timeline, shipments, inspections",
+    tags=["jobs"],
 )
 def get_job(partner_id: PartnerId, job_id: JobId) -> JobDetailView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")

@@ -107,7 +107,9 @@ class JobOffered(_JobEventBase):
     part_count: int = Field(ge=1, le=10_000_000)
     due_date: date
     required_documents: list[
-        Literal["inspection_report", "photos", "certificate_of_conformance", "material_cert", "finishing_cert"]
+        Literal[
+            "inspection_report", "photos", "certificate_of_conformance", "material_cert", "finishing_cert"
+        ]
     ] = Field(default_factory=list)
 
     @field_validator("value", mode="before")
@@ -144,7 +146,9 @@ class JobStatusUpdated(_JobEventBase):
     status: Literal["materials_received", "production_started", "inspection_started", "other"]
 
 
-DocumentType = Literal["inspection_report", "photos", "certificate_of_conformance", "material_cert", "finishing_cert"]
+DocumentType = Literal[
+    "inspection_report", "photos", "certificate_of_conformance", "material_cert", "finishing_cert"
+]
 
 
 class JobDocumentUploaded(_JobEventBase):

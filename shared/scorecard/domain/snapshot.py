@@ -92,7 +92,9 @@ def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | No
     return owner
 
 
-def compute_monthly_snapshot(jobs: Iterable[JobState], month: Month, policy: ScoringPolicy) -> SnapshotMetrics:
+def compute_monthly_snapshot(
+    jobs: Iterable[JobState], month: Month, policy: ScoringPolicy
+) -> SnapshotMetrics:
     """The §5 snapshot of calendar month `month` in the policy timezone, from jobs folded with all known
     events. Excluded jobs (resolved reviews) and jobs voided by the customer or platform are left out
     of the on-time and quality figures."""

@@ -34,7 +34,9 @@ def run_daily_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResul
 
     text = (query.get("date") or [""])[-1]
     try:
-        as_of = date.fromisoformat(text) if text else settings.utc_now().astimezone(settings.policy().zone).date()
+        as_of = (
+            date.fromisoformat(text) if text else settings.utc_now().astimezone(settings.policy().zone).date()
+        )
     except ValueError:
         return _bad_request("date", "date must be YYYY-MM-DD")
     return _json(HTTPStatus.OK, stack.run_daily(as_of))

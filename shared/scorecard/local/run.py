@@ -11,6 +11,7 @@ from scorecard.auth import LOCAL_DEV_SECRET, issue_token
 from scorecard.local.stack import LocalStack
 
 HISTORY_DAYS = 3  # daily runs replayed at startup, so score history and hysteresis have points
+LIVE_WINDOW = timedelta(hours=24)
 
 
 def _token(role: str, partner_id: str | None = None) -> str:
@@ -31,10 +32,12 @@ def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
         result = stack.http("PUT", f"/v1/partners/{partner.partner_id}", {}, ops, body.encode())
         if result.status not in (200, 201):
             raise RuntimeError(f"seeding profile {partner.partner_id}: {result.status} {result.body!r}")
-    live = [e for e in network.events if e.occurred_at.date() >= today]  # today's events go through the API
-    history = [e for e in network.events if e.occurred_at.date() < today]
+    now = datetime.now(UTC)
+    happened = [e for e in network.events if e.occurred_at <= now]  # the rest of today has not happened yet
+    live = [e for e in happened if e.occurred_at > now - LIVE_WINDOW]  # the last day goes through the API
+    history = [e for e in happened if e.occurred_at <= now - LIVE_WINDOW]
     with stack.lock:
-        recorded, _ = BulkImporter(settings.table_name()).import_events(history, datetime.now(UTC))
+        recorded, _ = BulkImporter(settings.table_name()).import_events(history, now)
     for start in range(0, len(live), 500):
         chunk = [json.loads(e.model_dump_json()) for e in live[start : start + 500]]
         result = stack.http("POST", "/v1/events", {}, ops, json.dumps({"events": chunk}).encode())
@@ -42,7 +45,12 @@ def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
             raise RuntimeError(f"posting live demo events: {result.status} {result.body!r}")
     for back in range(HISTORY_DAYS - 1, -1, -1):
         stack.run_daily(today - timedelta(days=back))
-    return {"partners": len(network.partners), "events": len(network.events), "imported": recorded, "live": len(live)}
+    return {
+        "partners": len(network.partners),
+        "events": len(network.events),
+        "imported": recorded,
+        "live": len(live),
+    }
 
 
 def summary_table(stack: LocalStack) -> str:
@@ -102,7 +110,8 @@ def serve(*, host: str, port: int, demo: bool, verbose: bool = False) -> int:
         seeded = seed_demo(stack, today)
         print(
             f"Seeded {seeded['partners']} partners and {seeded['events']} events "
-            f"({seeded['live']} of today's through POST /v1/events); daily job run for the last {HISTORY_DAYS} days."
+            f"({seeded['live']} of the last 24 h through POST /v1/events); "
+            f"daily job run for the last {HISTORY_DAYS} days."
         )
         print()
         table = summary_table(stack)

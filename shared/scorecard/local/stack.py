@@ -94,7 +94,9 @@ class LocalStack:
 
     def start(self) -> None:
         os.environ.update(self._env)
-        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # one JSON log line per request is noise here
+        os.environ.setdefault(
+            "POWERTOOLS_LOG_LEVEL", "WARNING"
+        )  # one JSON log line per request is noise here
         from moto import mock_aws
 
         from scorecard.adapters.aws import client, reset_clients
@@ -211,7 +213,9 @@ class LocalStack:
         method_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:local/{STAGE}/{method}{path}"
         try:
             answer = self.invoke(
-                code_uri, {"type": "TOKEN", "authorizationToken": header, "methodArn": method_arn}, "authorizer"
+                code_uri,
+                {"type": "TOKEN", "authorizationToken": header, "methodArn": method_arn},
+                "authorizer",
             )
         except Exception:  # the authorizer's "Unauthorized" is API Gateway's 401
             return _error(401, "unauthorized", "invalid or expired token"), None

@@ -77,7 +77,9 @@ def score_partner(
     result = compute_success_score(jobs, requests, as_of, policy)
     prior = prior_tier_state(evidence.score, as_of)
     base = prior if prior is not None else TierState()
-    computed: Tier | None = None if result.score is None else tier_for(result.score, result.provisional, policy)
+    computed: Tier | None = (
+        None if result.score is None else tier_for(result.score, result.provisional, policy)
+    )
     decision = advance_tier(base, computed, result.provisional, as_of, policy)
     view = score_view(evidence.partner_id, result, decision, computed_at)
     point = HistoryPointView(
@@ -134,7 +136,12 @@ def score_partners(
     repository.save_scores(pending)
     repository.save_scores(history_only, current=False)
     return DailyRunView(
-        as_of=as_of, partners=partners, scored=scored, without_score=without, failed=failed, tier_changes=changes
+        as_of=as_of,
+        partners=partners,
+        scored=scored,
+        without_score=without,
+        failed=failed,
+        tier_changes=changes,
     )
 
 

@@ -20,7 +20,11 @@ def describe_errors(errors: Sequence[Mapping[str, Any]], raw: Any) -> list[dict[
     events = raw.get("events") if isinstance(raw, dict) else None
     details: list[dict[str, object]] = []
     for item in errors:
-        loc = [part for part in item["loc"] if part != "body"] if item["loc"][:1] == ("body",) else list(item["loc"])
+        loc = (
+            [part for part in item["loc"] if part != "body"]
+            if item["loc"][:1] == ("body",)
+            else list(item["loc"])
+        )
         detail: dict[str, object] = {"message": item.get("msg", "invalid"), "type": item["type"]}
         if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
             index = loc[1]
@@ -40,7 +44,8 @@ def describe_errors(errors: Sequence[Mapping[str, Any]], raw: Any) -> list[dict[
 
 def ingest_batch(batch: EventBatch, store: DynamoEventStore, received_at: datetime) -> IngestResultView:
     results = [
-        EventResultView(event_id=event.event_id, status=store.record(event, received_at)) for event in batch.events
+        EventResultView(event_id=event.event_id, status=store.record(event, received_at))
+        for event in batch.events
     ]
     recorded = sum(r.status == "recorded" for r in results)
     return IngestResultView(recorded=recorded, duplicates=len(results) - recorded, results=results)

@@ -54,7 +54,9 @@ def put_profile(
     created = repository.put_profile(
         StoredProfile(partner_id, profile.name, profile.email, profile.timezone, now.isoformat())
     )
-    return _partner_view(RegistryEntry(repository.get_profile(partner_id) or StoredProfile(partner_id), None)), created
+    return _partner_view(
+        RegistryEntry(repository.get_profile(partner_id) or StoredProfile(partner_id), None)
+    ), created
 
 
 def list_partners(
@@ -86,10 +88,14 @@ def current_score(repository: PartnerRepository, partner_id: str) -> ScoreView:
     return ScoreView.model_validate_json(stored.document)
 
 
-def score_history(repository: PartnerRepository, partner_id: str, first: date, last: date) -> ScoreHistoryView:
+def score_history(
+    repository: PartnerRepository, partner_id: str, first: date, last: date
+) -> ScoreHistoryView:
     if repository.get_profile(partner_id) is None:
         raise UnknownPartner(partner_id)
-    points = [HistoryPointView.model_validate_json(raw) for raw in repository.score_history(partner_id, first, last)]
+    points = [
+        HistoryPointView.model_validate_json(raw) for raw in repository.score_history(partner_id, first, last)
+    ]
     return ScoreHistoryView(partner_id=partner_id, points=points)
 
 

@@ -158,7 +158,9 @@ def job_detail(job: JobState, zone: ZoneInfo, effect: Decimal | None = None) -> 
             for i in job.inspections
         ],
         documents=[
-            DocumentView(document_type=doc, required=doc in job.required_documents, uploaded_at=documents.get(doc))
+            DocumentView(
+                document_type=doc, required=doc in job.required_documents, uploaded_at=documents.get(doc)
+            )
             for doc in sorted(job.required_documents | job.documents_uploaded)
         ],
         status_updates=[{"at": at.isoformat(), "status": status} for at, status in job.status_updates],

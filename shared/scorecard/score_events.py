@@ -1,0 +1,66 @@
+"""Events published to the EventBridge bus after each daily scoring, for the job board (DESIGN §1).
+
+The pydantic models are the schema (`docs/score-events.schema.json` is generated from them and
+checked by a test); `events/eventbridge_score_changed.json` and `..._tier_changed.json` are samples.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scorecard.domain.policy import Grade, Tier
+
+SOURCE = "scorecard"
+SCORE_CHANGED = "ScoreChanged"
+TIER_CHANGED = "TierChanged"
+
+
+class _Detail(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    partner_id: str
+    as_of: date = Field(description="the day the score is as of (policy timezone)")
+    computed_at: datetime
+    policy_version: str
+
+
+class ScoreChangedDetail(_Detail):
+    """The score or the grade moved since the partner's previous daily score."""
+
+    previous_score: float | None
+    score: float | None
+    previous_grade: Grade | None
+    grade: Grade | None
+    provisional: bool
+    tier: Tier | None
+
+
+class TierChangedDetail(_Detail):
+    """A tier change took effect (promotions at once; demotions after the hysteresis runs)."""
+
+    previous_tier: Tier | None
+    tier: Tier
+    direction: Literal["promotion", "demotion"]
+    score: float | None
+    provisional: bool
+
+
+class DemotionWarningDetail(_Detail):
+    """First daily run below the current tier: the demotion takes effect if it holds."""
+
+    tier: Tier
+    pending_tier: Tier
+    runs_required: int
+    score: float | None
+
+
+ScoreEventDetail = ScoreChangedDetail | TierChangedDetail | DemotionWarningDetail
+
+DETAIL_TYPES: dict[type[BaseModel], str] = {
+    ScoreChangedDetail: SCORE_CHANGED,
+    TierChangedDetail: TIER_CHANGED,
+    DemotionWarningDetail: "DemotionWarning",
+}

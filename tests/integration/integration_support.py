@@ -1,0 +1,180 @@
+"""Helpers of the integration suite: the real Lambda handlers loaded by file path, table access for
+assertions, and terse builders of §3 event dicts."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from scorecard.adapters.aws import client
+from scorecard.local.stack import LambdaContext
+from scorecard.local.template_tables import create_tables, find_template
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS_DIR = ROOT / "functions"
+
+# The instant every request and job of this suite "happens" at: the morning after the scheduled
+# daily run of events/schedule_daily.json (2026-11-02T00:15Z), after every sample event.
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+TABLE = "scorecard-it"
+
+Invoke = Callable[[dict[str, Any]], Any]
+
+
+@cache
+def load_function(name: str) -> ModuleType:
+    """functions/<name>/app.py as a module. The function folders are not packages (each is its own
+    Lambda code root), so they are imported by path under a unique name, once per process like a
+    warm Lambda; the handlers read their environment at call time, not at import."""
+    path = FUNCTIONS_DIR / name / "app.py"
+    module_name = f"scorecard_it_function_{name}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def handler(name: str) -> Invoke:
+    """Call functions/<name>/app.lambda_handler with a Lambda-like context."""
+    function = load_function(name).lambda_handler
+
+    def invoke(event: dict[str, Any]) -> Any:
+        return function(event, LambdaContext(f"scorecard-{name}"))
+
+    return invoke
+
+
+@dataclass(frozen=True)
+class Lambdas:
+    """The real handlers of the ingest, api and daily functions."""
+
+    ingest: Invoke
+    api: Invoke
+    daily: Invoke
+
+
+def make_table(name: str) -> str:
+    """Create the scorecard table as template.yaml declares it (moto must be active)."""
+    create_tables(client("dynamodb"), find_template(), {"ScorecardTable": name})
+    return name
+
+
+def scan_all(table_name: str) -> list[dict[str, Any]]:
+    """Every item of the table (a test-only full scan), sorted by key."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": table_name, "ConsistentRead": True}
+    while True:
+        page = client("dynamodb").scan(**kwargs)
+        items.extend(page.get("Items", []))
+        if not page.get("LastEvaluatedKey"):
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
+
+
+def get_item(table_name: str, pk: str, sk: str) -> dict[str, Any] | None:
+    item: dict[str, Any] | None = (
+        client("dynamodb")
+        .get_item(TableName=table_name, Key={"PK": {"S": pk}, "SK": {"S": sk}}, ConsistentRead=True)
+        .get("Item")
+    )
+    return item
+
+
+def stored_events(item: dict[str, Any]) -> list[str]:
+    """The event JSON strings an aggregate item holds, in stored order."""
+    return [value["S"] for value in item["ev"]["L"]]
+
+
+# ---- event builders ---------------------------------------------------------------------------------
+
+
+def at(day: date, hour: int = 12) -> str:
+    """An RFC 3339 instant on `day` (UTC)."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def job_events(
+    partner_id: str,
+    job_id: str,
+    *,
+    offered: date,
+    due: date,
+    shipped: date,
+    value: str = "100.00",
+    parts: int = 2,
+    inspected: int = 0,
+    defective: int = 0,
+    status_update: bool = True,
+) -> list[dict[str, Any]]:
+    """One job's events, offer to (single) shipment and optional inspection, as POST /v1/events wants
+    them. event_ids are <partner>:<job>:<step>, unique across partners."""
+    prefix = f"{partner_id}:{job_id}"
+    common = {"partner_id": partner_id, "job_id": job_id}
+    events: list[dict[str, Any]] = [
+        {
+            "event_id": f"{prefix}:offered",
+            "type": "job.offered",
+            **common,
+            "occurred_at": at(offered, 9),
+            "value": value,
+            "part_count": parts,
+            "due_date": due.isoformat(),
+        },
+        {"event_id": f"{prefix}:read", "type": "job.read", **common, "occurred_at": at(offered, 10)},
+        {"event_id": f"{prefix}:accepted", "type": "job.accepted", **common, "occurred_at": at(offered, 11)},
+    ]
+    if status_update:
+        events.append(
+            {
+                "event_id": f"{prefix}:status",
+                "type": "job.status_updated",
+                **common,
+                "occurred_at": at(shipped - timedelta(days=1)),
+                "status": "production_started",
+            }
+        )
+    events.append(
+        {
+            "event_id": f"{prefix}:shipped",
+            "type": "job.shipped",
+            **common,
+            "occurred_at": at(shipped, 15),
+            "parts_shipped": parts,
+        }
+    )
+    if inspected:
+        events.append(
+            {
+                "event_id": f"{prefix}:inspected",
+                "type": "job.inspected",
+                **common,
+                "occurred_at": at(shipped + timedelta(days=1)),
+                "parts_inspected": inspected,
+                "parts_defective": defective,
+                "ncmr_id": f"NCMR-{job_id}" if defective else None,
+            }
+        )
+    return events
+
+
+def retarget(events: Iterable[dict[str, Any]], partner_id: str) -> list[dict[str, Any]]:
+    """The same events for another partner: partner_id replaced, event_ids made unique to it
+    (idempotency keys are global)."""
+    moved = []
+    for event in events:
+        source = event["partner_id"]
+        event_id = str(event["event_id"])
+        if event_id.startswith(f"{source}:"):
+            event_id = event_id[len(source) + 1 :]
+        moved.append({**event, "partner_id": partner_id, "event_id": f"{partner_id}:{event_id}"})
+    return moved

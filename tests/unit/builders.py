@@ -102,8 +102,12 @@ class JobBuilder:
     def shipped(self, at: Instant, parts: int = 1, direct: bool = False) -> JobBuilder:
         return self.add("job.shipped", at, parts_shipped=parts, direct_to_customer=direct)
 
-    def inspected(self, at: Instant, inspected: int, defective: int = 0, ncmr: str | None = None) -> JobBuilder:
-        return self.add("job.inspected", at, parts_inspected=inspected, parts_defective=defective, ncmr_id=ncmr)
+    def inspected(
+        self, at: Instant, inspected: int, defective: int = 0, ncmr: str | None = None
+    ) -> JobBuilder:
+        return self.add(
+            "job.inspected", at, parts_inspected=inspected, parts_defective=defective, ncmr_id=ncmr
+        )
 
     def received(self, at: Instant) -> JobBuilder:
         return self.add("job.received", at)

@@ -173,4 +173,3 @@ def test_no_score_keeps_the_tier_and_the_streak() -> None:
     assert idle.state.last_run == START + timedelta(days=1)
     runs.run("standard")
     assert runs.run("standard").state.tier == "standard"  # 3 lower runs counted, the idle day skipped
-

@@ -9,7 +9,6 @@ from decimal import Decimal
 from builders import POLICY, JobBuilder, completed_job, request_events
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from scorecard.domain.events import Event
 from scorecard.domain.jobs import fold_job
 from scorecard.domain.policy import ScoringPolicy, WindowRule
@@ -28,16 +27,21 @@ DOCS = ["inspection_report", "photos", "certificate_of_conformance", "material_c
 HUNDRED = Decimal(100)
 
 
+DENSE_START = datetime(2026, 10, 1, tzinfo=UTC)
+
+
 @st.composite
-def jobs(
-    draw: st.DrawFn, job_id: str, start: datetime = BASE, span_days: int = 200, ship_days: int = 25
-) -> JobBuilder:
-    def at(start: datetime, max_days: int) -> datetime:
+def jobs(draw: st.DrawFn, job_id: str, dense: bool = False) -> JobBuilder:
+    """One job with random events. `dense`: offered 10-01..10-21 and nearly always shipped within
+    8 days (to fill plain 30-day windows); otherwise offered over 200 days from BASE."""
+
+    def at(after: datetime, max_days: int) -> datetime:
         # one draw per instant (generation dominates the run time); the minute also picks the offset
         minutes = draw(st.integers(0, max_days * 1440 + 1439))
-        return (start + timedelta(minutes=minutes)).astimezone(ZONES[minutes % len(ZONES)])
+        return (after + timedelta(minutes=minutes)).astimezone(ZONES[minutes % len(ZONES)])
 
-    offer = at(start, span_days)
+    offer = at(DENSE_START, 20) if dense else at(BASE, 200)
+    ship_days = 8 if dense else 25
     parts = draw(st.integers(1, 3))
     job = JobBuilder(job_id).offered(
         offer,
@@ -57,8 +61,8 @@ def jobs(
         job.status(at(offer, 20))
     for document_type in draw(st.lists(st.sampled_from(DOCS), max_size=3)):
         job.document(at(offer, 30), document_type)
-    for _ in range(draw(st.sampled_from([0, 1, 1, 2, 3]))):
-        job.shipped(at(offer, ship_days), draw(st.sampled_from([parts, *range(1, parts + 1)])))
+    for _ in range(draw(st.sampled_from([1, 1, 2] if dense else [0, 1, 1, 2, 3]))):
+        job.shipped(at(offer, ship_days), draw(st.sampled_from([parts, parts, *range(1, parts + 1)])))
     for _ in range(draw(st.integers(0, 2))):
         inspected = draw(st.integers(1, 40))
         job.inspected(at(offer, 50), inspected, draw(st.integers(0, inspected)))
@@ -76,11 +80,9 @@ def jobs(
 @st.composite
 def partners(draw: st.DrawFn, max_jobs: int = 14) -> list[JobBuilder]:
     # a long history (window extensions, the 180-day cap) or a busy recent stretch (plain 30-day windows)
-    if draw(st.booleans()):
-        start, span, ship_days, count = BASE, 200, 25, draw(st.integers(1, max_jobs))
-    else:
-        start, span, ship_days, count = datetime(2026, 10, 1, tzinfo=UTC), 20, 8, draw(st.integers(12, max_jobs))
-    return [draw(jobs(f"J{i}", start, span, ship_days)) for i in range(count)]
+    dense = draw(st.booleans())
+    count = draw(st.integers(12, 16) if dense else st.integers(1, max_jobs))
+    return [draw(jobs(f"J{i}", dense)) for i in range(count)]
 
 
 @st.composite
@@ -89,7 +91,9 @@ def requests(draw: st.DrawFn) -> list[list[Event]]:
     for i in range(draw(st.integers(0, 4))):
         asked = BASE + timedelta(days=draw(st.integers(0, 215)), minutes=draw(st.integers(0, 1439)))
         answer = draw(st.one_of(st.none(), st.integers(0, 72 * 60)))
-        made.append(request_events(f"R{i}", asked, None if answer is None else asked + timedelta(minutes=answer)))
+        made.append(
+            request_events(f"R{i}", asked, None if answer is None else asked + timedelta(minutes=answer))
+        )
     return made
 
 

@@ -210,7 +210,11 @@ def test_communication_is_the_mean_of_requests_status_and_documents() -> None:
     # on_time 100, engagement 100, no quality: (45 + 0.10 * 55.555.. + 10) / 0.65 = 60.5555.. / 0.65 = 93.16..
     assert result.score == Decimal("93.2")
     entry = next(e for e in result.ledger if e.job_id == "B")
-    assert entry.reasons == ("shipped on time", "no status update before shipping", "missing documents: photos")
+    assert entry.reasons == (
+        "shipped on time",
+        "no status update before shipping",
+        "missing documents: photos",
+    )
 
 
 def test_communication_without_requests_or_documents_is_the_status_share() -> None:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from builders import POLICY, JobBuilder, completed_job, day
-
 from scorecard.domain.jobs import JobState
 from scorecard.domain.snapshot import Month, SnapshotLine, SnapshotMetrics, compute_monthly_snapshot
 
@@ -130,11 +129,18 @@ def test_monthly_score_rounds_half_up() -> None:
 def test_monthly_grade_bands() -> None:
     # 3 of 4 jobs on time and DPT 20 (quality 96): 0.5 * 75 + 0.5 * 96 = 85.5 -> 86 -> B
     jobs = [
-        completed_job(f"J{i}", shipped=day(10, 10 + i), due=day(10, 12), inspected=50 if i == 0 else 0, defective=1)
+        completed_job(
+            f"J{i}", shipped=day(10, 10 + i), due=day(10, 12), inspected=50 if i == 0 else 0, defective=1
+        )
         for i in range(4)
     ]
     s = snapshot(jobs)
-    assert (s.pct_jobs_on_time, s.dpt, s.monthly_score, s.grade) == (Decimal("75.0"), Decimal("20.0"), 86, "B")
+    assert (s.pct_jobs_on_time, s.dpt, s.monthly_score, s.grade) == (
+        Decimal("75.0"),
+        Decimal("20.0"),
+        86,
+        "B",
+    )
 
 
 def test_quality_floors_at_zero_in_the_monthly_score() -> None:
@@ -147,7 +153,10 @@ def test_quality_floors_at_zero_in_the_monthly_score() -> None:
 def test_nothing_shipped_means_no_score_and_no_grade() -> None:
     jobs = [
         JobBuilder("OFFER").offered(day(10, 3), due=day(11, 3), value="10").read(day(10, 4)),
-        JobBuilder("CXL").offered(day(10, 1), due=day(10, 20)).accepted(day(10, 2)).cancelled(day(10, 9), "partner"),
+        JobBuilder("CXL")
+        .offered(day(10, 1), due=day(10, 20))
+        .accepted(day(10, 2))
+        .cancelled(day(10, 9), "partner"),
     ]
     s = snapshot(jobs)
     assert (s.jobs_on_board, s.jobs_read, s.jobs_accepted) == (2, 1, 1)
@@ -177,7 +186,9 @@ def test_shipped_but_nothing_completed_scores_quality_only() -> None:
 
 def test_month_boundaries_follow_the_policy_timezone() -> None:
     # 2026-10-31T23:30-05:00 = 2026-11-01T04:30Z: November under UTC, October under Chicago time
-    job = completed_job("J", shipped="2026-10-31T23:30:00-05:00", due=day(11, 5), offered=day(10, 20), parts=2)
+    job = completed_job(
+        "J", shipped="2026-10-31T23:30:00-05:00", due=day(11, 5), offered=day(10, 20), parts=2
+    )
     utc = compute_monthly_snapshot([job.fold()], OCT, POLICY)
     chicago = compute_monthly_snapshot(
         [job.fold()], OCT, POLICY.model_copy(update={"timezone": "America/Chicago"})
@@ -216,7 +227,9 @@ def test_customer_cancelled_job_does_not_count_against_on_time_or_quality() -> N
         .inspected(day(10, 9), 4, 4)  # ...all defective
         .cancelled(day(10, 10), "customer")
     )
-    good = completed_job("GOOD", shipped=day(10, 10), due=day(10, 12), offered=day(10, 1), parts=2, inspected=2)
+    good = completed_job(
+        "GOOD", shipped=day(10, 10), due=day(10, 12), offered=day(10, 1), parts=2, inspected=2
+    )
     s = snapshot([void, good])
     # the offer, read and acceptance happened: they count
     assert (s.jobs_on_board, s.jobs_read, s.jobs_accepted, s.value_accepted) == (2, 2, 2, Decimal("800.00"))
@@ -249,7 +262,9 @@ def test_month_parse_and_navigation() -> None:
     assert Month.of(day(10, 31)) == OCT
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-1", "26-10", "2026/10", "abcd-ef", "1969-12", ""])
+@pytest.mark.parametrize(
+    "text", ["2026-13", "2026-00", "2026-1", "26-10", "2026/10", "abcd-ef", "1969-12", ""]
+)
 def test_month_parse_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="YYYY-MM"):
         Month.parse(text)

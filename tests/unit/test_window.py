@@ -1,4 +1,4 @@
-"""The scoring window (DESIGN §4): (D-30d, D], extended to the 10 most recent completions, capped at 180 days."""
+"""The scoring window (DESIGN §4): (D-30d, D], extended to the 10 most recent completions, capped at 180d."""
 
 from __future__ import annotations
 
@@ -212,4 +212,3 @@ def test_an_extra_on_time_job_can_shrink_an_extended_window() -> None:
     assert component(after, "on_time") == 10
     assert after.window is not None
     assert after.window.extended is False
-

@@ -52,7 +52,7 @@ class BulkImporter:
             old = current.get((pk, sk), {})
             item: dict[str, Any] = dict(old) or {"PK": {"S": pk}, "SK": {"S": sk}}
             item["partner_id"] = {"S": first.partner_id}
-            item["ev"] = {"L": old.get("ev", {}).get("L", []) + [{"S": event_json(e)} for e in batch]}
+            item["ev"] = {"SS": sorted({*old.get("ev", {}).get("SS", []), *(event_json(e) for e in batch)})}
             for name, value in aggregate.extra.items():
                 item[name] = {"S": value}
             if aggregate.indexed:

@@ -99,11 +99,10 @@ class DynamoEventStore:
 
     def _append(self, event: Event, body: str, aggregate: Aggregate, advance_index: bool) -> dict[str, Any]:
         values: dict[str, Any] = {
-            ":one": {"L": [{"S": body}]},
-            ":empty": {"L": []},
+            ":one": {"SS": [body]},
             ":pid": {"S": event.partner_id},
         }
-        sets = ["ev = list_append(if_not_exists(ev, :empty), :one)", "partner_id = :pid"]
+        sets = ["partner_id = :pid"]
         for name, value in aggregate.extra.items():
             sets.append(f"{name} = :{name}")
             values[f":{name}"] = {"S": value}
@@ -116,7 +115,8 @@ class DynamoEventStore:
             values[":gpk"] = {"S": keys.partner_pk(event.partner_id)}
             values[":at"] = {"S": keys.instant_key(event.occurred_at)}
             update["ConditionExpression"] = "attribute_not_exists(GSI1SK) OR GSI1SK <= :at"
-        update["UpdateExpression"] = "SET " + ", ".join(sets)
+        # A string set of event JSON: ADD is idempotent and needs no read; the fold orders events.
+        update["UpdateExpression"] = "SET " + ", ".join(sets) + " ADD ev :one"
         update["ExpressionAttributeValues"] = values
         return {"Update": update}
 

@@ -4,15 +4,19 @@ Base table (PK, SK):
   PARTNER#<pid> / PROFILE        profile: name, email, timezone (registry entry)
   PARTNER#<pid> / SCORE          current score document and tier state
   PARTNER#<pid> / HIST#<date>    daily score history point
-  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (JSON list)
+  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON)
   PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events
   PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month
+  PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
+  PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job)
   EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
 GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): what the daily score needs, in one query. Jobs and requests
   carry their latest event time (UTC, fixed width, so strings sort as instants); PROFILE and SCORE
   carry "~PROFILE"/"~SCORE", which sort after every timestamp, so `GSI1SK >= <window cap>` returns
   the 180-day evidence plus profile and tier state.
 GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, paged in id order.
+
+S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ HISTORY_PREFIX = "HIST#"
 JOB_PREFIX = "JOB#"
 REQUEST_PREFIX = "REQ#"
 ACTIVITY_PREFIX = "ACT#"
+SNAPSHOT_PREFIX = "SNAP#"
+MAIL_PREFIX = "MAIL#"
 EVENT_PREFIX = "EVENT#"
 EVENT_SK = "EVENT"
 REGISTRY_PK = "PARTNERS"
@@ -50,6 +56,24 @@ def request_sk(request_id: str) -> str:
 
 def activity_sk(instant: datetime) -> str:
     return ACTIVITY_PREFIX + instant.astimezone(UTC).strftime("%Y-%m")
+
+
+def snapshot_sk(month: str) -> str:
+    """`month` is YYYY-MM: fixed width, so snapshot items sort (and range-query) in month order."""
+    return SNAPSHOT_PREFIX + month
+
+
+def snapshot_object_key(month: str, partner_id: str, extension: str) -> str:
+    """S3 key of an archived snapshot (DESIGN §5 contract): snapshots/<YYYY-MM>/<pid>.<json|html>."""
+    return f"snapshots/{month}/{partner_id}.{extension}"
+
+
+def mail_claim_prefix(kind: str) -> str:
+    return f"{MAIL_PREFIX}{kind}#"
+
+
+def mail_claim_sk(kind: str, ref: str) -> str:
+    return mail_claim_prefix(kind) + ref
 
 
 def history_sk(day: date) -> str:

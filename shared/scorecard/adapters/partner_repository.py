@@ -100,7 +100,7 @@ def _score(item: dict[str, Any]) -> StoredScore:
 def _aggregate(item: dict[str, Any], prefix: str) -> StoredAggregate:
     return StoredAggregate(
         id=item["SK"]["S"][len(prefix) :],
-        events=tuple(value["S"] for value in item.get("ev", {}).get("L", [])),
+        events=tuple(item.get("ev", {}).get("SS", ())),
         excluded=item.get("excluded", {}).get("BOOL", False),
     )
 
@@ -138,6 +138,10 @@ class PartnerRepository:
         evidence = PartnerEvidence(partner_id)
         for item in self._query(
             IndexName=keys.GSI1,
+            # Only what scoring reads: half the bytes of whole items on the wire.
+            ProjectionExpression="SK, ev, excluded, partner_id, #doc, tier_state, score, grade, tier, "
+            "provisional, as_of",
+            ExpressionAttributeNames={"#doc": "doc"},
             KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
             ExpressionAttributeValues={
                 ":pk": {"S": keys.partner_pk(partner_id)},
@@ -150,7 +154,7 @@ class PartnerRepository:
             elif sk.startswith(keys.REQUEST_PREFIX):
                 evidence.requests.append(_aggregate(item, keys.REQUEST_PREFIX))
             elif sk == keys.PROFILE_SK:
-                evidence.profile = _profile(item)
+                evidence.profile = _profile(item)  # id only: scoring needs no contact details
             elif sk == keys.SCORE_SK:
                 evidence.score = _score(item)
         return evidence

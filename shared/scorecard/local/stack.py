@@ -100,10 +100,10 @@ class LocalStack:
         from moto import mock_aws
 
         from scorecard.adapters.aws import client, reset_clients
-        from scorecard.local import moto_transactions
+        from scorecard.local import moto_patches
         from scorecard.local.template_tables import create_tables
 
-        moto_transactions.install()
+        moto_patches.install()
         reset_clients()
         self._mock = mock_aws()
         self._mock.start()

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
+from pydantic import BaseModel
 
 from scorecard.adapters.partner_repository import PartnerEvidence, PartnerRepository, ScoreWrite, StoredScore
-from scorecard.domain.grading import TierDecision, TierState, advance_tier, tier_for
+from scorecard.domain.grading import TierDecision, TierState, advance_tier, tier_for, tier_rank
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
+from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
 from scorecard.services.presenters import score_view
 from scorecard.views import DailyRunView, HistoryPointView, ScoreView
@@ -104,24 +106,102 @@ def score_partner(
     return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None)
 
 
+class ScoreEventPublisher(Protocol):
+    def publish(self, details: Sequence[BaseModel]) -> int: ...
+
+
+def score_events(
+    outcome: PartnerScore, previous: StoredScore | None, policy: ScoringPolicy
+) -> list[BaseModel]:
+    """What the job board hears about one partner's run: nothing for a backfill; ScoreChanged when the
+    score or grade moved; TierChanged when a tier change took effect; DemotionWarning on the first run
+    below the tier."""
+    if not outcome.updates_current:
+        return []
+    view = outcome.view
+    common = {
+        "partner_id": outcome.partner_id,
+        "as_of": view.as_of,
+        "computed_at": view.computed_at,
+        "policy_version": view.policy_version,
+    }
+    details: list[BaseModel] = []
+    before_score = None if previous is None or previous.score is None else float(previous.score)
+    before_grade = None if previous is None else previous.grade
+    if before_score != view.score or before_grade != view.grade:
+        details.append(
+            ScoreChangedDetail(
+                **common,
+                previous_score=before_score,
+                score=view.score,
+                previous_grade=before_grade,  # type: ignore[arg-type]
+                grade=view.grade,
+                provisional=view.provisional,
+                tier=view.tier,
+            )
+        )
+    decision = outcome.decision
+    if decision.changed and decision.state.tier is not None:
+        promoted = decision.previous is None or tier_rank(decision.state.tier) > tier_rank(decision.previous)
+        details.append(
+            TierChangedDetail(
+                **common,
+                previous_tier=decision.previous,
+                tier=decision.state.tier,
+                direction="promotion" if promoted else "demotion",
+                score=view.score,
+                provisional=view.provisional,
+            )
+        )
+    if (
+        decision.demotion_warning
+        and decision.state.tier is not None
+        and decision.pending_demotion is not None
+    ):
+        details.append(
+            DemotionWarningDetail(
+                **common,
+                tier=decision.state.tier,
+                pending_tier=decision.pending_demotion,
+                runs_required=policy.demotion_runs,
+                score=view.score,
+            )
+        )
+    return details
+
+
 def score_partners(
     repository: PartnerRepository,
     partner_ids: Iterable[str],
     as_of: date,
     policy: ScoringPolicy,
     computed_at: datetime,
+    publisher: ScoreEventPublisher | None = None,
 ) -> DailyRunView:
     """Score each partner (one query each), writing results in batches. A partner that fails is
-    logged and reported; it never stops the others."""
+    logged and reported; it never stops the others. Score events are published before the results
+    are written, so a crash in between re-publishes on retry (at least once) rather than losing them."""
     since = evidence_since(as_of, policy)
     partners = scored = without = changes = 0
     failed: list[str] = []
     pending: list[ScoreWrite] = []
     history_only: list[ScoreWrite] = []
+    details: list[BaseModel] = []
+
+    def flush() -> None:
+        if publisher is not None and details:
+            publisher.publish(details)
+        repository.save_scores(pending)
+        repository.save_scores(history_only, current=False)
+        details.clear()
+        pending.clear()
+        history_only.clear()
+
     for partner_id in partner_ids:
         partners += 1
         try:
-            outcome = score_partner(repository.load_evidence(partner_id, since), as_of, policy, computed_at)
+            evidence = repository.load_evidence(partner_id, since)
+            outcome = score_partner(evidence, as_of, policy, computed_at)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
             failed.append(partner_id)
@@ -129,12 +209,11 @@ def score_partners(
         scored += outcome.result.score is not None
         without += outcome.result.score is None
         changes += outcome.decision.changed
+        details.extend(score_events(outcome, evidence.score, policy))
         (pending if outcome.updates_current else history_only).append(outcome.write)
-        if len(pending) >= WRITE_BATCH:
-            repository.save_scores(pending)
-            pending = []
-    repository.save_scores(pending)
-    repository.save_scores(history_only, current=False)
+        if len(pending) + len(history_only) >= WRITE_BATCH:
+            flush()
+    flush()
     return DailyRunView(
         as_of=as_of,
         partners=partners,
@@ -146,6 +225,11 @@ def score_partners(
 
 
 def run_daily(
-    repository: PartnerRepository, as_of: date, policy: ScoringPolicy, computed_at: datetime
+    repository: PartnerRepository,
+    as_of: date,
+    policy: ScoringPolicy,
+    computed_at: datetime,
+    publisher: ScoreEventPublisher | None = None,
 ) -> DailyRunView:
-    return score_partners(repository, repository.iter_partner_ids(), as_of, policy, computed_at)
+    """Single-process run over the whole registry (the local stack; at scale see daily_fanout)."""
+    return score_partners(repository, repository.iter_partner_ids(), as_of, policy, computed_at, publisher)

@@ -1,20 +1,30 @@
-"""Make moto's DynamoDB TransactWriteItems behave (and scale) like DynamoDB's.
+"""Make moto's DynamoDB behave (and scale) like DynamoDB where this project depends on it.
 
-moto 5 deep-copies every touched table before each transaction (so a transaction costs O(table
-size): 370 ms per event at 2,000 events, measured here) and does not isolate concurrent transactions
-(two threads can both pass the same `attribute_not_exists` check). DynamoDB checks every condition
+1. TransactWriteItems. moto 5 deep-copies every touched table before each transaction (so a
+transaction costs O(table size): 370 ms per event at 2,000 events, measured here) and does not
+isolate concurrent transactions (two threads can both pass the same `attribute_not_exists` check). DynamoDB checks every condition
 against the state before the transaction and applies all writes atomically. `install()` replaces
 moto's method with exactly that: under one lock, evaluate all conditions first, then apply.
+
+2. Queries on a global secondary index. moto scans every item of the table for each index query, so
+one query per partner costs O(table) and a daily run O(partners x table). DynamoDB reads only the
+index partition. `install()` gives index queries a per-partition map of the index, rebuilt after
+writes (every write goes through the backend's put/update/delete, which bump a version counter).
+
 Used by the local stack, the tests and the benchmarks; never in Lambda.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _LOCK = threading.RLock()
 _installed = False
+_version = 0
+_index_cache: dict[tuple[int, str, str], tuple[int, dict[tuple[str, str], list[Any]]]] = {}
 
 
 def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
@@ -82,12 +92,66 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
                 )
 
 
+def _counting_writes(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        global _version
+        with _LOCK:
+            _version += 1
+            return method(self, *args, **kwargs)
+
+    return write
+
+
+def _partition_key(value: Any) -> tuple[str, str]:
+    return (value.type, str(value.value))
+
+
+def _index_partitions(table: Any, index_name: str, attribute: str) -> dict[tuple[str, str], list[Any]]:
+    key = (id(table), index_name, attribute)
+    cached = _index_cache.get(key)
+    if cached is not None and cached[0] == _version:
+        return cached[1]
+    partitions: dict[tuple[str, str], list[Any]] = {}
+    for item in table.all_items():
+        value = item.attrs.get(attribute)
+        if value is not None:
+            partitions.setdefault(_partition_key(value), []).append(item)
+    _index_cache[key] = (_version, partitions)
+    return partitions
+
+
+def _indexed_query(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = (
+            kwargs.get("index_name") if "index_name" in kwargs else (args[7] if len(args) > 7 else None)
+        )
+        conditions = kwargs.get("hash_key_conditions") or []
+        if not index_name or len(conditions) != 1:
+            return original(self, *args, **kwargs)
+        attribute, value = conditions[0]
+        with _LOCK:
+            subset = _index_partitions(self, index_name, attribute).get(_partition_key(value), [])
+            self.all_items = lambda: list(subset)  # shadow the full scan for this call only
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                del self.all_items
+
+    return query
+
+
 def install() -> None:
     """Idempotent; call before the first DynamoDB request."""
     global _installed
     if _installed:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    for name in ("put_item", "update_item", "delete_item"):
+        setattr(DynamoDBBackend, name, _counting_writes(getattr(DynamoDBBackend, name)))
+    Table.query = _indexed_query(Table.query)  # type: ignore[method-assign]
     _installed = True

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal, Protocol, TypeGuard, get_args
 
-import jwt
-
 Role = Literal["partner", "ops", "service"]
 ROLES: Final[frozenset[str]] = frozenset(get_args(Role))
 
@@ -101,6 +99,8 @@ def issue_token(
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
     }
+    import jwt  # PyJWT pulls in cryptography: only the authorizer and the CLI need it
+
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -108,6 +108,8 @@ def verify_token(token: str, *, secret: str) -> Principal:
     """Check signature, expiry and claims of ``token``; raise AuthError on any defect."""
     if not token:
         raise AuthError("missing token")
+    import jwt
+
     try:
         claims = jwt.decode(
             token,

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from integration_support import NOW, TABLE, Lambdas, handler, make_table
+from integration_support import NOW, TABLE, Lambdas, cached_template_loader, handler, make_table
 from scorecard import settings
+from scorecard.local import template_tables
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def table(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("TABLE_NAME", TABLE)
     monkeypatch.setenv("POLICY_VERSION", "v1")
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")
+    monkeypatch.setattr(template_tables, "load_template", cached_template_loader())
     yield make_table(TABLE)
 
 

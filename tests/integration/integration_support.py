@@ -3,7 +3,9 @@ assertions, and terse builders of §3 event dicts."""
 
 from __future__ import annotations
 
+import copy
 import importlib.util
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from scorecard.adapters.aws import client
+from scorecard.local import template_tables
 from scorecard.local.stack import LambdaContext
 from scorecard.local.template_tables import create_tables, find_template
 
@@ -68,6 +71,24 @@ def make_table(name: str) -> str:
     return name
 
 
+_load_template = template_tables.load_template
+
+
+@cache
+def _parsed_template(path: str) -> dict[str, Any]:
+    return _load_template(path)
+
+
+def cached_template_loader() -> Callable[[str | os.PathLike[str]], dict[str, Any]]:
+    """template_tables.load_template, parsing each file once per process (PyYAML is most of the cost
+    of creating a table per test); callers get their own copy."""
+
+    def load(path: str | os.PathLike[str]) -> dict[str, Any]:
+        return copy.deepcopy(_parsed_template(str(Path(path).resolve())))
+
+    return load
+
+
 def scan_all(table_name: str) -> list[dict[str, Any]]:
     """Every item of the table (a test-only full scan), sorted by key."""
     items: list[dict[str, Any]] = []
@@ -91,8 +112,11 @@ def get_item(table_name: str, pk: str, sk: str) -> dict[str, Any] | None:
 
 
 def stored_events(item: dict[str, Any]) -> list[str]:
-    """The event JSON strings an aggregate item holds, in stored order."""
-    return [value["S"] for value in item["ev"]["L"]]
+    """The event JSON strings an aggregate item holds (a string set, or a list of strings)."""
+    ev = item["ev"]
+    if "SS" in ev:
+        return sorted(ev["SS"])
+    return [value["S"] for value in ev["L"]]
 
 
 # ---- event builders ---------------------------------------------------------------------------------

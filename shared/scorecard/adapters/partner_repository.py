@@ -211,8 +211,9 @@ class PartnerRepository:
             UpdateExpression=expression,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
-            ReturnValues="UPDATED_OLD",
+            ReturnValues="ALL_OLD",
         )
+        # Events can register a partner before its profile is PUT: "created" means no profile yet.
         return "updated_at" not in response.get("Attributes", {})
 
     def registry_page(

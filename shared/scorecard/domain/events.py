@@ -20,7 +20,6 @@ from pydantic import (
     TypeAdapter,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 MAX_EVENTS_PER_BATCH = 500
@@ -76,7 +75,9 @@ class _EventBase(BaseModel):
 
     @field_validator("occurred_at", mode="before")
     @classmethod
-    def _rfc3339(cls, value: object) -> datetime:
+    def _rfc3339(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(info.context, dict) and info.context.get("stored"):
+            return value  # written by event_json from an aware datetime: pydantic's parser suffices
         return parse_rfc3339(value)
 
     @field_validator("occurred_at")
@@ -169,11 +170,13 @@ class JobInspected(_JobEventBase):
     ncmr_id: str | None = Field(default=None, min_length=1, max_length=128)
     report_url: str | None = Field(default=None, max_length=2048, pattern=r"^https?://\S+$")
 
-    @model_validator(mode="after")
-    def _defective_within_inspected(self) -> JobInspected:
-        if self.parts_defective > self.parts_inspected:
+    @field_validator("parts_defective")
+    @classmethod
+    def _defective_within_inspected(cls, value: int, info: ValidationInfo) -> int:
+        inspected = info.data.get("parts_inspected")  # declared first, so validated by now
+        if inspected is not None and value > inspected:
             raise ValueError("parts_defective must not exceed parts_inspected")
-        return self
+        return value
 
 
 class JobReceived(_JobEventBase):
@@ -255,9 +258,12 @@ class EventBatch(BaseModel):
     events: list[Event] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
 
 
+_STORED = {"stored": True}
+
+
 def parse_stored_event(raw: str | bytes) -> Event:
     """Re-read an event stored by ingestion (already validated; no clock check)."""
-    return EVENT_ADAPTER.validate_json(raw)
+    return EVENT_ADAPTER.validate_json(raw, context=_STORED)
 
 
 def event_json(event: Event) -> str:

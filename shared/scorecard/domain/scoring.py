@@ -43,13 +43,16 @@ class Tally:
     offers_answered: int = 0
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Tally(*(getattr(self, name) + getattr(other, name) for name in _TALLY_FIELDS))
 
     def __sub__(self, other: Tally) -> Tally:
-        return Tally(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+        return Tally(*(getattr(self, name) - getattr(other, name) for name in _TALLY_FIELDS))
 
     def scaled(self, times: int) -> Tally:
-        return Tally(*(getattr(self, f.name) * times for f in fields(self)))
+        return Tally(*(getattr(self, name) * times for name in _TALLY_FIELDS))
+
+
+_TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 
 
 def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:

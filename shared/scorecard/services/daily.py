@@ -45,19 +45,19 @@ def _state_from_json(data: dict[str, Any] | None) -> TierState:
     )
 
 
-def prior_tier_state(stored: StoredScore | None, as_of: date) -> TierState | None:
-    """The tier state a run for `as_of` starts from. A re-run of the same day starts from the state
-    before that day's first run (so re-runs never count twice); None for a day older than the last
-    run (a backfill must not rewrite the tier in force)."""
+def prior_tier_state(stored: StoredScore | None, as_of: date) -> tuple[TierState | None, bool]:
+    """The tier state a run for `as_of` starts from, and whether this is a re-run of that day. A
+    re-run starts from the state before that day's first run (so re-runs never count twice); the
+    state is None for a day older than the last run (a backfill must not rewrite the tier in force)."""
     if stored is None:
-        return TierState()
+        return TierState(), False
     data = json.loads(stored.tier_state)
     current = _state_from_json(data.get("current"))
     if current.last_run is None or as_of > current.last_run:
-        return current
+        return current, False
     if as_of == current.last_run:
-        return _state_from_json(data.get("before"))
-    return None
+        return _state_from_json(data.get("before")), True
+    return None, False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,7 @@ class PartnerScore:
     view: ScoreView
     write: ScoreWrite
     updates_current: bool
+    rerun: bool  # the day was scored before: its tier change and warning were announced then
 
 
 def score_partner(
@@ -77,7 +78,7 @@ def score_partner(
     jobs = fold_jobs(evidence.partner_id, evidence.jobs, until)
     requests = fold_requests(evidence.requests, until)
     result = compute_success_score(jobs, requests, as_of, policy)
-    prior = prior_tier_state(evidence.score, as_of)
+    prior, rerun = prior_tier_state(evidence.score, as_of)
     base = prior if prior is not None else TierState()
     computed: Tier | None = (
         None if result.score is None else tier_for(result.score, result.provisional, policy)
@@ -103,7 +104,7 @@ def score_partner(
         as_of=as_of.isoformat(),
     )
     write = ScoreWrite(stored, as_of, point.model_dump_json(), computed_at.isoformat())
-    return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None)
+    return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None, rerun)
 
 
 class ScoreEventPublisher(Protocol):
@@ -141,6 +142,8 @@ def score_events(
             )
         )
     decision = outcome.decision
+    if outcome.rerun:
+        return details
     if decision.changed and decision.state.tier is not None:
         promoted = decision.previous is None or tier_rank(decision.state.tier) > tier_rank(decision.previous)
         details.append(
@@ -208,7 +211,7 @@ def score_partners(
             continue
         scored += outcome.result.score is not None
         without += outcome.result.score is None
-        changes += outcome.decision.changed
+        changes += outcome.decision.changed and not outcome.rerun
         details.extend(score_events(outcome, evidence.score, policy))
         (pending if outcome.updates_current else history_only).append(outcome.write)
         if len(pending) + len(history_only) >= WRITE_BATCH:

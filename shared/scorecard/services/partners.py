@@ -75,8 +75,12 @@ def list_partners(
             view = _partner_view(entry)
             if (tier is None or view.tier == tier) and (grade is None or view.grade == grade):
                 views.append(view)
-        if cursor is None or len(views) >= limit:
-            return PartnerListView(partners=views, next_cursor=cursor)
+                if len(views) == limit:
+                    # The next page starts after the last partner returned, not after the page read.
+                    more = cursor is not None or entry is not page[-1]
+                    return PartnerListView(partners=views, next_cursor=view.partner_id if more else None)
+        if cursor is None:
+            return PartnerListView(partners=views, next_cursor=None)
 
 
 def current_score(repository: PartnerRepository, partner_id: str) -> ScoreView:

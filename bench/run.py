@@ -1,0 +1,428 @@
+"""`make bench`: figures measured side by side in one run on moto in-process (see bench/README.md).
+
+Prints `BENCH <name> <value>` lines and a summary table, and writes bench/results.md.
+Sizes shrink with BENCH_QUICK=1 (a smoke run, not for the record).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.fixtures import AS_OF, TABLE, load_network, moto_table, partner_events, partner_id
+
+ROOT = Path(__file__).resolve().parents[1]
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+DAILY_PARTNERS = 200 if QUICK else 2000
+JOBS = 30
+NAIVE_PARTNERS = 100 if QUICK else 500
+SCALING = (50, 100, 200, 400) if QUICK else (500, 1000, 2000, 4000)
+SCALING_JOBS = 10
+INGEST_EVENTS = 300 if QUICK else 3000
+COLD_RUNS = 5
+
+results: list[tuple[str, str, str]] = []  # (name, value, goal)
+
+
+def report(name: str, value: float | str, goal: str = "") -> None:
+    text = f"{value:.3f}" if isinstance(value, float) else str(value)
+    results.append((name, text, goal))
+    print(f"BENCH {name} {text}", flush=True)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+class RequestCounter:
+    """Counts DynamoDB API calls through botocore's event hooks on the shared client."""
+
+    def __init__(self) -> None:
+        from scorecard.adapters.aws import client
+
+        self.calls: dict[str, int] = defaultdict(int)
+        client("dynamodb").meta.events.register("before-call.dynamodb.*", self._count)
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+def run_ours_daily(table: str) -> Any:
+    """Coordinator + workers in-process: the coordinator queues batches on SQS, the worker handler
+    logic scores each message (as the SQS-triggered Lambda does)."""
+    from scorecard.adapters.aws import client
+    from scorecard.adapters.partner_repository import PartnerRepository
+    from scorecard.adapters.queue import SqsQueue
+    from scorecard.domain.policy import load_policy
+    from scorecard.services.daily_fanout import DailyBatch, plan_daily_run, score_daily_batch
+
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="bench-daily")["QueueUrl"]
+    queue = SqsQueue(url)
+    repository = PartnerRepository(table)
+    policy = load_policy()
+    now = datetime.now(UTC)
+    plan_daily_run(repository, queue, AS_OF)
+    scored = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return scored
+        for message in messages:
+            report_ = score_daily_batch(
+                DailyBatch.model_validate_json(message["Body"]), repository, queue, policy, now
+            )
+            scored += report_.partners
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def run_baseline_daily(table: str, partners: int) -> int:
+    """The floor: the same one query per partner and the same batched writes (two items of the same
+    size per partner), with no scoring."""
+    from scorecard.adapters import keys
+    from scorecard.adapters.batching import batch_write
+    from scorecard.adapters.partner_repository import PartnerRepository
+    from scorecard.domain.policy import load_policy
+    from scorecard.services.evidence import evidence_since
+
+    repository = PartnerRepository(table)
+    since = evidence_since(AS_OF, load_policy())
+    writes: list[dict[str, Any]] = []
+    filler = "x" * 6000  # about the size of a score document with its ledger
+    for n in range(partners):
+        pid = partner_id(n)
+        repository.load_evidence(pid, since)
+        for sk in (keys.SCORE_SK, keys.history_sk(AS_OF)):
+            writes.append(
+                {
+                    "PutRequest": {
+                        "Item": {
+                            "PK": {"S": keys.partner_pk(pid)},
+                            "SK": {"S": sk + "#b"},
+                            "d": {"S": filler},
+                        }
+                    }
+                }
+            )
+        if len(writes) >= 100:
+            batch_write(table, writes)
+            writes = []
+    batch_write(table, writes)
+    return partners
+
+
+def run_naive_daily(table: str) -> int:
+    """Scan the whole table, group by partner in memory, score, put each result."""
+    from scorecard.adapters import keys
+    from scorecard.adapters.aws import client
+    from scorecard.adapters.partner_repository import StoredAggregate
+    from scorecard.domain.policy import load_policy
+    from scorecard.domain.scoring import compute_success_score
+    from scorecard.domain.window import day_end
+    from scorecard.services.evidence import fold_jobs
+
+    dynamodb = client("dynamodb")
+    grouped: dict[str, list[StoredAggregate]] = defaultdict(list)
+    kwargs: dict[str, Any] = {"TableName": table}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        for item in page["Items"]:
+            sk = item["SK"]["S"]
+            if sk.startswith(keys.JOB_PREFIX):
+                grouped[item["PK"]["S"]].append(StoredAggregate(sk[4:], tuple(item["ev"]["SS"])))
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    policy = load_policy()
+    for pk, jobs in grouped.items():
+        result = compute_success_score(fold_jobs(pk, jobs, day_end(AS_OF, policy.zone)), [], AS_OF, policy)
+        dynamodb.put_item(
+            TableName=table, Item={"PK": {"S": pk}, "SK": {"S": "NAIVE"}, "score": {"S": str(result.score)}}
+        )
+    return len(grouped)
+
+
+def bench_daily() -> None:
+    with moto_table() as table:
+        load_network(table, range(DAILY_PARTNERS), JOBS)
+        _register(table, DAILY_PARTNERS)
+        counter = RequestCounter()
+        counter.reset()
+        ours, scored = timed(lambda: run_ours_daily(table))
+        requests = counter.total
+        baseline, _ = timed(lambda: run_baseline_daily(table, DAILY_PARTNERS))
+        assert scored == DAILY_PARTNERS, scored
+        report("daily_ours_s", ours)
+        report("daily_baseline_s", baseline)
+        report("daily_ratio", ours / baseline, "<= 1.3")
+        report("daily_requests_per_partner", requests / DAILY_PARTNERS, "<= 1.1")
+        report("daily_request_mix", json.dumps(dict(sorted(counter.calls.items()))))
+
+
+def _register(table: str, partners: int) -> None:
+    """Bulk-imported partners are in the registry already; nothing to do (kept for clarity)."""
+
+
+def bench_naive() -> None:
+    with moto_table() as table:
+        load_network(table, range(NAIVE_PARTNERS), JOBS)
+        ours, _ = timed(lambda: run_ours_daily(table))
+        naive, count = timed(lambda: run_naive_daily(table))
+        assert count == NAIVE_PARTNERS
+        report("naive_vs_ours", naive / ours, f"naive scan / ours, {NAIVE_PARTNERS} partners")
+
+
+def bench_scaling() -> None:
+    points: list[tuple[int, float]] = []
+    with moto_table() as table:
+        loaded = 0
+        for size in SCALING:
+            load_network(table, range(loaded, size), SCALING_JOBS)
+            loaded = size
+            from scorecard.adapters.aws import client
+
+            client("sqs")  # create once outside the timing
+            elapsed, scored = timed(lambda: run_ours_daily(table))
+            assert scored == size, (scored, size)
+            points.append((size, elapsed))
+            report(f"scaling_{size}_s", elapsed)
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    slope = statistics.linear_regression(xs, ys).slope
+    report("scaling_exponent", slope, "<= 1.1")
+
+
+def bench_ingest() -> None:
+    from scorecard.adapters import keys
+    from scorecard.adapters.aws import client
+    from scorecard.domain.events import event_json
+
+    events = [e for n in range(INGEST_EVENTS // 6 + 1) for e in partner_events(10_000 + n, 1)][:INGEST_EVENTS]
+    with moto_table() as table:
+        os.environ["SCORECARD_JWT_SECRET"] = "bench"
+        sys.path.insert(0, str(ROOT / "functions" / "ingest"))
+        import importlib
+
+        handler = importlib.import_module("app").lambda_handler
+        sys.path.pop(0)
+
+        def through_handler() -> None:
+            for start in range(0, len(events), 100):
+                body = json.dumps(
+                    {"events": [json.loads(event_json(e)) for e in events[start : start + 100]]}
+                )
+                response = handler(
+                    {
+                        "httpMethod": "POST",
+                        "path": "/v1/events",
+                        "resource": "/v1/events",
+                        "headers": {"content-type": "application/json"},
+                        "body": body,
+                        "requestContext": {
+                            "requestId": "bench",
+                            "authorizer": {"role": "service", "sub": "bench"},
+                        },
+                        "isBase64Encoded": False,
+                    },
+                    _Context(),
+                )
+                assert response["statusCode"] == 200, response
+
+        ours, _ = timed(through_handler)
+    with moto_table() as table:
+        dynamodb = client("dynamodb")
+
+        def bare_loop() -> None:
+            for e in events:
+                body = event_json(e)
+                pk = keys.partner_pk(e.partner_id)
+                dynamodb.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": table,
+                                "Item": {
+                                    "PK": {"S": keys.event_pk(e.event_id)},
+                                    "SK": {"S": keys.EVENT_SK},
+                                    "body": {"S": body},
+                                },
+                                "ConditionExpression": "attribute_not_exists(PK)",
+                            }
+                        },
+                        {
+                            "Update": {
+                                "TableName": table,
+                                "Key": {"PK": {"S": pk}, "SK": {"S": keys.job_sk(e.job_id)}},
+                                "UpdateExpression": "SET GSI1PK = :p ADD ev :e",
+                                "ExpressionAttributeValues": {":p": {"S": pk}, ":e": {"SS": [body]}},
+                            }
+                        },
+                        {
+                            "Update": {
+                                "TableName": table,
+                                "Key": {"PK": {"S": pk}, "SK": {"S": keys.PROFILE_SK}},
+                                "UpdateExpression": "SET GSI2PK = :r",
+                                "ExpressionAttributeValues": {":r": {"S": keys.REGISTRY_PK}},
+                            }
+                        },
+                    ]
+                )
+
+        bare, _ = timed(bare_loop)
+    report("ingest_events_per_s", len(events) / ours)
+    report("ingest_bare_events_per_s", len(events) / bare)
+    report("ingest_ratio", ours / bare, "<= 1.5")
+
+
+class _Context:
+    function_name = "bench"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    aws_request_id = "bench"
+
+
+def _import_seconds(code: str) -> float:
+    samples = []
+    for _ in range(COLD_RUNS):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import time; t=time.perf_counter(); {code}; print(time.perf_counter()-t)",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "TABLE_NAME": TABLE, "POWERTOOLS_TRACE_DISABLED": "true"},
+        )
+        samples.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(samples)
+
+
+def bench_cold_imports() -> None:
+    boto = _import_seconds("import boto3")
+    report("cold_import_boto3_s", boto)
+    worst = 0.0
+    for function in sorted(p.name for p in (ROOT / "functions").iterdir() if (p / "app.py").exists()):
+        path = ROOT / "functions" / function
+        seconds = _import_seconds(f"import sys; sys.path.insert(0, {str(path)!r}); import app")
+        ratio = seconds / boto
+        worst = max(worst, ratio)
+        report(f"cold_import_ratio_{function}", ratio)
+    report("cold_import_ratio", worst, "<= 1.5 (worst handler)")
+
+
+def bench_cpu_share() -> None:
+    """CPU of the pure scoring (event parsing, fold, score) vs deserializing the same DynamoDB items
+    (botocore's JSON response parsing plus our item reading)."""
+    import botocore.session
+    from scorecard.adapters import keys
+    from scorecard.adapters.partner_repository import PartnerEvidence, _aggregate
+    from scorecard.domain.policy import load_policy
+    from scorecard.domain.scoring import compute_success_score
+    from scorecard.domain.window import day_end
+    from scorecard.services.evidence import fold_jobs
+
+    policy = load_policy()
+    partners = 200
+    responses = []
+    for n in range(partners):
+        items = []
+        for event in partner_events(n, JOBS):
+            items.append(event)
+        by_job: dict[str, list[str]] = defaultdict(list)
+        for e in items:
+            by_job[e.job_id].append(e.model_dump_json())
+        responses.append(
+            json.dumps(
+                {
+                    "Items": [
+                        {"SK": {"S": keys.job_sk(job)}, "ev": {"SS": evs}, "partner_id": {"S": partner_id(n)}}
+                        for job, evs in by_job.items()
+                    ],
+                    "Count": len(by_job),
+                    "ScannedCount": len(by_job),
+                }
+            ).encode()
+        )
+    session = botocore.session.get_session()
+    model = session.get_service_model("dynamodb").operation_model("Query")
+    from botocore.parsers import create_parser
+
+    parser = create_parser("json")
+    start = time.process_time()
+    parsed = []
+    for raw in responses:
+        body = parser.parse({"body": raw, "headers": {}, "status_code": 200}, model.output_shape)
+        parsed.append([_aggregate(item, keys.JOB_PREFIX) for item in body["Items"]])
+    deserialize = time.process_time() - start
+    start = time.process_time()
+    for n, jobs in enumerate(parsed):
+        compute_success_score(fold_jobs(partner_id(n), jobs, day_end(AS_OF, policy.zone)), [], AS_OF, policy)
+    scoring = time.process_time() - start
+    _ = PartnerEvidence
+    report("score_cpu_ms_per_partner", 1000 * scoring / partners)
+    report("deserialize_cpu_ms_per_partner", 1000 * deserialize / partners)
+    report("score_cpu_share", scoring / deserialize, "<= 0.5")
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def main() -> int:
+    started = time.perf_counter()
+    for step in (bench_cpu_share, bench_cold_imports, bench_ingest, bench_naive, bench_daily, bench_scaling):
+        step()
+    total = time.perf_counter() - started
+    report("bench_wall_s", total, "< 300")
+    width = max(len(name) for name, _, _ in results)
+    lines = [f"{'figure':<{width}}  {'value':>12}  goal", "-" * (width + 30)]
+    lines += [
+        f"{name:<{width}}  {value:>12}  {goal}"
+        for name, value, goal in results
+        if not name.startswith("daily_request_mix")
+    ]
+    print("\n".join(lines))
+    if not QUICK:
+        (ROOT / "bench" / "results.md").write_text(
+            f"# Benchmark results\n\n{datetime.now(UTC):%Y-%m-%d}, {machine()}, moto in-process.\n\n```\n"
+            + "\n".join(lines)
+            + "\n```\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

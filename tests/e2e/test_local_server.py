@@ -1,0 +1,431 @@
+"""End to end over HTTP: the real local server (`scorecard local`, DESIGN §7) in a subprocess, one start
+for the whole module, driven with urllib and real bearer tokens.
+
+Covers the user story (profile, events, daily run, score, late and defective jobs) and the access
+matrix of DESIGN §6 over every /v1 route that template.yaml declares.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
+from scorecard.local.api_routes import ApiRoute, api_routes
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+STARTUP_DEADLINE = 60.0  # seconds; a cold start (imports, moto) takes a few
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        authorization: str | None = None,
+        body: Any = None,
+    ) -> Answer:
+        headers = {"Accept": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw, status, got = response.read(), response.status, dict(response.headers)
+        except urllib.error.HTTPError as error:
+            raw, status, got = error.read(), error.code, dict(error.headers)
+        return Answer(status, json.loads(raw) if raw else None, got)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`python -m scorecard.cli local --no-demo` on a free port, until the module is done."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("local-server") / "server.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("PORT", None)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scorecard.cli",
+                "local",
+                "--no-demo",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            instance = Server(f"http://127.0.0.1:{port}")
+            deadline = time.monotonic() + STARTUP_DEADLINE
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"local server exited with {process.returncode}:\n{log_path.read_text()}")
+                try:
+                    if instance.request("GET", "/v1/openapi.json").status == 200:
+                        break
+                except OSError:
+                    pass  # not listening yet
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"local server not ready after {STARTUP_DEADLINE:.0f} s:\n{log_path.read_text()}"
+                    )
+                time.sleep(0.1)
+            yield instance
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def token(role: Role, partner_id: str | None = None, **kwargs: Any) -> str:
+    options = {"secret": LOCAL_DEV_SECRET, "now": datetime.now(UTC), **kwargs}
+    return issue_token(role, partner_id, **options)
+
+
+# ---- the story --------------------------------------------------------------------------------------
+
+PARTNER = "e2e-01"
+
+
+def _job(
+    job_id: str,
+    *,
+    offered: date,
+    due: date,
+    shipped: date,
+    parts: int,
+    inspected: int = 0,
+    defective: int = 0,
+) -> list[dict[str, Any]]:
+    def at(day: date, hour: int) -> str:
+        return f"{day.isoformat()}T{hour:02d}:00:00Z"
+
+    common = {"partner_id": PARTNER, "job_id": job_id}
+    events: list[dict[str, Any]] = [
+        {
+            **common,
+            "event_id": f"{job_id}:offered",
+            "type": "job.offered",
+            "occurred_at": at(offered, 9),
+            "value": "100.00",
+            "part_count": parts,
+            "due_date": due.isoformat(),
+        },
+        {**common, "event_id": f"{job_id}:read", "type": "job.read", "occurred_at": at(offered, 10)},
+        {**common, "event_id": f"{job_id}:accepted", "type": "job.accepted", "occurred_at": at(offered, 11)},
+        {
+            **common,
+            "event_id": f"{job_id}:status",
+            "type": "job.status_updated",
+            "occurred_at": at(shipped - timedelta(days=1), 12),
+            "status": "production_started",
+        },
+        {
+            **common,
+            "event_id": f"{job_id}:shipped",
+            "type": "job.shipped",
+            "occurred_at": at(shipped, 15),
+            "parts_shipped": parts,
+        },
+    ]
+    if inspected:
+        events.append(
+            {
+                **common,
+                "event_id": f"{job_id}:inspected",
+                "type": "job.inspected",
+                "occurred_at": at(shipped + timedelta(days=1), 10),
+                "parts_inspected": inspected,
+                "parts_defective": defective,
+                "ncmr_id": f"NCMR-{job_id}",
+                "report_url": f"https://qa.example.com/{job_id}.pdf",
+            }
+        )
+    return events
+
+
+STORY_EVENTS = [
+    # Due Oct 10, shipped Oct 14: 4 days late.
+    *_job("E2E-LATE", offered=date(2026, 10, 1), due=date(2026, 10, 10), shipped=date(2026, 10, 14), parts=5),
+    # On time, 2 of 10 parts defective.
+    *_job(
+        "E2E-DEFECT",
+        offered=date(2026, 10, 2),
+        due=date(2026, 10, 20),
+        shipped=date(2026, 10, 18),
+        parts=10,
+        inspected=10,
+        defective=2,
+    ),
+    *_job("E2E-OK-1", offered=date(2026, 10, 3), due=date(2026, 10, 25), shipped=date(2026, 10, 20), parts=2),
+    *_job("E2E-OK-2", offered=date(2026, 10, 4), due=date(2026, 10, 25), shipped=date(2026, 10, 21), parts=2),
+]
+
+
+def test_a_late_job_shows_in_the_score_and_the_late_jobs(server: Server) -> None:
+    ops, service, own = token("ops"), token("service"), token("partner", PARTNER)
+
+    put = server.request("PUT", f"/v1/partners/{PARTNER}", token=ops, body={"name": "E2E Machining"})
+    assert put.status == 201  # a fresh stack: created
+    assert put.body["partner_id"] == PARTNER
+
+    posted = server.request("POST", "/v1/events", token=service, body={"events": STORY_EVENTS})
+    assert posted.status == 200, posted.body
+    assert (posted.body["recorded"], posted.body["duplicates"]) == (len(STORY_EVENTS), 0) == (21, 0)
+    assert posted.headers.get("Content-Type") == "application/json"
+
+    run = server.request("POST", "/_local/run/daily?date=2026-11-01")
+    assert run.status == 200
+    assert (run.body["as_of"], run.body["failed"]) == ("2026-11-01", [])
+
+    score = server.request("GET", f"/v1/partners/{PARTNER}/score", token=own)
+    assert score.status == 200
+    body = score.body
+    assert (body["score"], body["grade"], body["tier"], body["provisional"]) == (74.8, "C", "standard", True)
+    assert body["as_of"] == "2026-11-01"
+    assert body["policy_version"] == "v1"
+    assert body["window"] == {"start": "2026-05-06", "end": "2026-11-01", "jobs": 4, "extended": True}
+    assert {name: c["value"] for name, c in body["components"].items()} == {
+        "on_time": 75.0,
+        "quality": 60.0,
+        "communication": 100.0,
+        "engagement": 100.0,
+    }
+    computed_at = datetime.fromisoformat(body["computed_at"].replace("Z", "+00:00"))
+    assert abs(datetime.now(UTC) - computed_at) < timedelta(minutes=5)
+
+    late = server.request("GET", f"/v1/partners/{PARTNER}/jobs?filter=late", token=own)
+    assert late.status == 200
+    assert [
+        (j["job_id"], j["due_date"], j["ship_dates"], j["days_late"], j["parts_shipped"])
+        for j in late.body["jobs"]
+    ] == [("E2E-LATE", "2026-10-10", ["2026-10-14"], 4, 5)]
+
+    defective = server.request("GET", f"/v1/partners/{PARTNER}/jobs?filter=defective", token=own)
+    assert [(j["job_id"], j["parts_inspected"], j["parts_defective"]) for j in defective.body["jobs"]] == [
+        ("E2E-DEFECT", 10, 2)
+    ]
+
+    job = server.request("GET", f"/v1/partners/{PARTNER}/jobs/E2E-DEFECT", token=own)
+    assert job.status == 200
+    assert [(i["parts_defective"], i["ncmr_id"], i["report_url"]) for i in job.body["inspections"]] == [
+        (2, "NCMR-E2E-DEFECT", "https://qa.example.com/E2E-DEFECT.pdf")
+    ]
+
+    history = server.request(
+        "GET", f"/v1/partners/{PARTNER}/score/history?from=2026-11-01&to=2026-11-01", token=own
+    )
+    assert [(p["date"], p["score"]) for p in history.body["points"]] == [("2026-11-01", 74.8)]
+
+    listing = server.request("GET", "/v1/partners?grade=C&limit=1000", token=ops)
+    assert listing.status == 200
+    mine = [p for p in listing.body["partners"] if p["partner_id"] == PARTNER]
+    assert [(p["name"], p["score"], p["tier"]) for p in mine] == [("E2E Machining", 74.8, "standard")]
+
+
+def test_a_resent_batch_is_all_duplicates_over_http(server: Server) -> None:
+    events = _job(
+        "E2E-RESEND", offered=date(2026, 10, 5), due=date(2026, 10, 25), shipped=date(2026, 10, 22), parts=1
+    )
+    first = server.request("POST", "/v1/events", token=token("service"), body={"events": events})
+    again = server.request("POST", "/v1/events", token=token("ops"), body={"events": events})
+    assert first.status == again.status == 200
+    assert (again.body["recorded"], again.body["duplicates"]) == (0, len(events))
+
+
+def test_invalid_and_oversized_batches_over_http(server: Server) -> None:
+    bad = [{**STORY_EVENTS[0], "event_id": "E2E-BAD:offered", "part_count": 0}]
+    invalid = server.request("POST", "/v1/events", token=token("service"), body={"events": bad})
+    assert invalid.status == 422
+    assert [(d["index"], d["event_id"], d["field"]) for d in invalid.body["error"]["details"]] == [
+        (0, "E2E-BAD:offered", "part_count")
+    ]
+    huge = {"events": STORY_EVENTS[:1], "padding": "x" * (1024 * 1024)}
+    too_big = server.request("POST", "/v1/events", token=token("service"), body=huge)
+    assert too_big.status == 413
+    assert too_big.body["error"]["code"] == "payload_too_large"
+
+
+def test_the_local_daily_route_rejects_a_bad_date(server: Server) -> None:
+    answer = server.request("POST", "/_local/run/daily?date=11/01/2026")
+    assert answer.status == 422
+    assert answer.body["error"]["details"] == [{"field": "date"}]
+
+
+def test_an_unknown_path_is_404_in_the_error_shape(server: Server) -> None:
+    answer = server.request("GET", "/v1/nothing-here", token=token("ops"))
+    assert answer.status == 404
+    assert set(answer.body["error"]) == {"code", "message", "details"}
+    assert answer.body["error"]["code"] == "not_found"
+
+
+# ---- the access matrix ------------------------------------------------------------------------------
+
+SCOPED = frozenset({"partner", "ops", "service"})
+# Who may call each route (DESIGN §6); "partner" means a partner about its own data.
+ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
+    ("POST", "/v1/events"): frozenset({"service", "ops"}),
+    ("PUT", "/v1/partners/{id}"): frozenset({"service", "ops"}),
+    ("GET", "/v1/partners"): frozenset({"ops"}),
+    ("GET", "/v1/partners/{id}/score"): SCOPED,
+    ("GET", "/v1/partners/{id}/score/history"): SCOPED,
+    ("GET", "/v1/partners/{id}/jobs"): SCOPED,
+    ("GET", "/v1/partners/{id}/jobs/{job_id}"): SCOPED,
+    ("GET", "/v1/partners/{id}/snapshots"): SCOPED,
+    ("GET", "/v1/partners/{id}/snapshots/{month}"): SCOPED,
+    ("POST", "/v1/partners/{id}/reviews"): frozenset({"partner", "ops"}),
+    ("GET", "/v1/partners/{id}/reviews"): frozenset({"partner", "ops"}),
+    ("POST", "/v1/reviews/{review_id}/resolution"): frozenset({"ops"}),
+    ("GET", "/v1/policy"): frozenset({"ops"}),
+    ("POST", "/v1/policy/simulate"): frozenset({"ops"}),
+    ("GET", "/v1/openapi.json"): None,  # public
+}
+MATRIX_PARTNER = "matrix-01"
+INTRUDER = "intruder-01"
+PARAMS = {"id": MATRIX_PARTNER, "job_id": "MX-1", "month": "2026-10", "review_id": "rev-1"}
+BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/v1/events"): {
+        "events": [
+            {
+                "event_id": "MX-1:offered",
+                "type": "job.offered",
+                "partner_id": MATRIX_PARTNER,
+                "job_id": "MX-1",
+                "occurred_at": "2026-10-05T09:00:00Z",
+                "value": "10.00",
+                "part_count": 1,
+                "due_date": "2026-10-30",
+            }
+        ]
+    },
+    ("PUT", "/v1/partners/{id}"): {"name": "Matrix Partner"},
+    ("POST", "/v1/partners/{id}/reviews"): {
+        "reason": "the late job was customer-caused",
+        "job_ids": ["MX-1"],
+    },
+    ("POST", "/v1/reviews/{review_id}/resolution"): {"decision": "upheld", "excluded_job_ids": []},
+    ("POST", "/v1/policy/simulate"): {"policy": {}},
+}
+
+ROUTES = api_routes(TEMPLATE)
+
+
+def test_the_access_table_covers_every_template_route() -> None:
+    assert sorted((r.method, r.resource) for r in ROUTES) == sorted(ACCESS)
+    assert [r.resource for r in ROUTES if r.public] == ["/v1/openapi.json"]
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for route in ROUTES:
+        allowed = ACCESS.get((route.method, route.resource))
+        name = f"{route.method} {route.resource}"
+        if allowed is None:
+            cases += [
+                pytest.param(route, caller, 200, id=f"{name} [{caller}]") for caller in ("none", "garbage")
+            ]
+            continue
+        for caller in ("none", "garbage", "wrong-secret", "expired"):
+            cases.append(pytest.param(route, caller, 401, id=f"{name} [{caller}]"))
+        for role in ("ops", "service", "partner"):
+            expected = "allowed" if role in allowed else 403
+            cases.append(pytest.param(route, role, expected, id=f"{name} [{role}]"))
+        cases.append(pytest.param(route, "other-partner", 403, id=f"{name} [other-partner]"))
+    return cases
+
+
+def _authorization(caller: str) -> str | None:
+    now = datetime.now(UTC)
+    if caller == "none":
+        return None
+    if caller == "garbage":
+        return "Bearer not.a.jwt"
+    if caller == "wrong-secret":
+        return "Bearer " + issue_token("ops", secret="some-other-secret-of-thirty-two-bytes!!", now=now)
+    if caller == "expired":
+        return "Bearer " + issue_token(
+            "ops", secret=LOCAL_DEV_SECRET, now=now - timedelta(days=2), ttl=timedelta(hours=1)
+        )
+    if caller == "partner":
+        return "Bearer " + token("partner", MATRIX_PARTNER)
+    if caller == "other-partner":
+        return "Bearer " + token("partner", INTRUDER)
+    return "Bearer " + token(caller)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("route", "caller", "expected"), _cases())
+def test_access_matrix(server: Server, route: ApiRoute, caller: str, expected: int | str) -> None:
+    path = route.resource.format(**PARAMS)
+    answer = server.request(
+        route.method,
+        path,
+        authorization=_authorization(caller),
+        body=BODIES.get((route.method, route.resource)),
+    )
+    if expected == 401:
+        assert answer.status == 401, answer.body
+        assert answer.body["error"]["code"] == "unauthorized"
+        return
+    unimplemented = answer.status == 404 and answer.body["error"]["message"] == "no such route"
+    if unimplemented:
+        pytest.xfail(f"{route.method} {route.resource} is declared in template.yaml but not implemented yet")
+    if expected == 403:
+        assert answer.status == 403, answer.body
+        assert set(answer.body["error"]) == {"code", "message", "details"}
+        assert answer.body["error"]["code"] == "forbidden"
+    elif expected == 200:
+        assert answer.status == 200, answer.body
+    else:
+        assert answer.status not in (401, 403), answer.body
+        assert answer.status < 500, answer.body

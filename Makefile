@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	PORT=$(PORT) $(BIN)/scorecard local
 
-test: $(STAMP) lint
+# The email rendering test (tests/e2e/test_email_render.py) drives Debian's headless Chromium: install
+# it when missing and we can (root with apt-get). If it still is not there, that test skips and says so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the email rendering test"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
+	      || echo "could not install chromium: the email rendering test will skip"; \
+	  else echo "chromium is not installed (needs root and apt-get): the email rendering test will skip"; fi; }
+
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)

@@ -397,7 +397,8 @@ def machine() -> str:
         )
     except (OSError, StopIteration):
         cpu = platform.processor()
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
 
 
 def main() -> int:

@@ -1,4 +1,5 @@
-"""The read/ops API: partners, scores, history, jobs, and the generated OpenAPI document."""
+"""The read/ops API: partners, scores, history, jobs, snapshots, reviews, policy, and the generated
+OpenAPI document."""
 
 from functools import cache
 from typing import Any
@@ -7,10 +8,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.api.resolvers import all_routers, build_resolver, handle, openapi_response
+from scorecard.api.review_routes import reviews_router
 from scorecard.api.routes import partners_router
+from scorecard.api.snapshot_routes import snapshots_router
 
 logger = Logger()
-app = build_resolver([partners_router])
+app = build_resolver([partners_router, snapshots_router, reviews_router])
 
 
 @cache

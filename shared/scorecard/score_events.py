@@ -64,3 +64,14 @@ DETAIL_TYPES: dict[type[BaseModel], str] = {
     TierChangedDetail: TIER_CHANGED,
     DemotionWarningDetail: "DemotionWarning",
 }
+
+
+def events_json_schema() -> dict[str, object]:
+    """The JSON Schema of every detail-type (docs/score-events.schema.json is this, pretty-printed)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Partner Scorecard score events (EventBridge detail by detail-type)",
+        "description": f"Published with source '{SOURCE}' to the score event bus after each daily scoring. "
+        "Generated from shared/scorecard/score_events.py; tests/unit/test_score_events.py keeps it current.",
+        "detail-types": {name: model.model_json_schema() for model, name in DETAIL_TYPES.items()},
+    }

@@ -22,3 +22,47 @@ def policy() -> ScoringPolicy:
 def utc_now() -> datetime:
     """The one clock read of the request and job paths (the domain takes time as an argument)."""
     return datetime.now(UTC)
+
+
+# -- monthly snapshots and email (issue 3); every value comes from template.yaml -----------------
+
+DEFAULT_SES_MAX_SEND_RATE = 14.0  # SES's default production sending quota, messages per second
+DEFAULT_MAIL_CLAIM_LEASE_SECONDS = 900  # must exceed the sending functions' timeouts (see template)
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"{name} is not set")
+    return value
+
+
+def snapshot_bucket() -> str:
+    return _required("SNAPSHOT_BUCKET")
+
+
+def snapshot_queue_url() -> str:
+    return _required("SNAPSHOT_QUEUE_URL")
+
+
+def notification_queue_url() -> str | None:
+    """Unset: ingestion sends no part-received notifications (tests, tools, backfills)."""
+    return os.environ.get("NOTIFICATION_QUEUE_URL") or None
+
+
+def sender_email() -> str:
+    return _required("SENDER_EMAIL")
+
+
+def ses_max_send_rate() -> float:
+    return float(os.environ.get("SES_MAX_SEND_RATE") or DEFAULT_SES_MAX_SEND_RATE)
+
+
+def ses_senders() -> int:
+    """How many function instances may send email at once (the sum of the SQS event sources'
+    MaximumConcurrency): each paces itself to ses_max_send_rate() / ses_senders()."""
+    return max(1, int(os.environ.get("SES_SENDERS") or 1))
+
+
+def mail_claim_lease_seconds() -> int:
+    return int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS") or DEFAULT_MAIL_CLAIM_LEASE_SECONDS)

@@ -224,3 +224,74 @@ class DailyRunView(View):
     without_score: int
     failed: list[str]
     tier_changes: int
+
+
+JobIdField = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=4000)
+    job_ids: list[str] = Field(default_factory=list, max_length=50, description="jobs the partner disputes")
+
+
+class ResolutionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["upheld", "adjusted"]
+    excluded_job_ids: list[str] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ReviewView(View):
+    review_id: str
+    partner_id: str
+    status: Literal["open", "upheld", "adjusted"]
+    reason: str
+    job_ids: list[str]
+    requested_at: datetime
+    requested_by: str
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    excluded_job_ids: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class ReviewListView(View):
+    partner_id: str
+    reviews: list[ReviewView]
+
+
+class ResolutionView(View):
+    review: ReviewView
+    rescored: DailyRunView | None = Field(description="the partner's rescoring after the decision")
+    score: float | None
+    grade: Grade | None
+    tier: Tier | None
+
+
+class ScoreOutcomeView(View):
+    score: float | None
+    grade: Grade | None
+    tier: Tier | None = Field(description="the tier this score alone gives (no hysteresis)")
+    provisional: bool
+
+
+class PartnerSimulationView(View):
+    partner_id: str
+    current: ScoreOutcomeView
+    candidate: ScoreOutcomeView
+    grade_changed: bool
+    tier_changed: bool
+
+
+class SimulationView(View):
+    as_of: date
+    current_policy_version: str
+    candidate_policy_version: str
+    partners_evaluated: int
+    grade_changes: int
+    tier_changes: int
+    changes: list[PartnerSimulationView] = Field(description="only partners whose grade or tier changes")
+    next_cursor: str | None

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
+from scorecard.domain.policy import load_policy
 from scorecard.local.api_routes import ApiRoute, api_routes
 
 pytestmark = pytest.mark.e2e
@@ -355,7 +356,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "job_ids": ["MX-1"],
     },
     ("POST", "/v1/reviews/{review_id}/resolution"): {"decision": "upheld", "excluded_job_ids": []},
-    ("POST", "/v1/policy/simulate"): {"policy": {}},
+    # Powertools validates a body before the route checks the role: the candidate must be valid.
+    ("POST", "/v1/policy/simulate"): {"policy": load_policy().model_dump(mode="json")},
 }
 
 ROUTES = api_routes(TEMPLATE)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from integration_support import NOW, ROOT, Lambdas, get_item, handler, retarget
+from integration_support import NOW, ROOT, Lambdas, get_item, handler
 from lambda_events import api_event, caller, load_event, response_json, sample_body
 from scorecard import settings
 from scorecard.local.api_routes import ApiRoute, api_routes

@@ -203,6 +203,60 @@ def test_json_media_types_the_resolver_accepts_are_processed(
     assert response_json(response)["recorded"] == 2
 
 
+# ---- transport: malformed, oversized, encoded, media types ------------------------------------------
+
+
+def test_malformed_json_is_400_and_writes_nothing(lambdas: Lambdas, table: str) -> None:
+    response = lambdas.ingest(api_event(SAMPLE, raw_body='{"events": [{"event_id": "x",'))
+    assert response["statusCode"] == 400
+    assert response_json(response)["error"]["code"] == "malformed_json"
+    assert scan_all(table) == []
+
+
+def test_a_body_over_one_mib_is_413_and_writes_nothing(lambdas: Lambdas, table: str) -> None:
+    padding = "x" * (MAX_BODY_BYTES + 1 - len('{"events": [], "pad": ""}'))
+    body = json.dumps({"events": [], "pad": padding})
+    assert len(body.encode()) == MAX_BODY_BYTES + 1
+    response = lambdas.ingest(api_event(SAMPLE, raw_body=body))
+    assert response["statusCode"] == 413
+    assert response_json(response)["error"]["code"] == "payload_too_large"
+    assert scan_all(table) == []
+
+
+def test_a_body_of_exactly_one_mib_is_not_413(lambdas: Lambdas, table: str) -> None:
+    body = json.dumps({"events": SAMPLE_EVENTS[:1]})
+    body = body[:-1] + " " * (MAX_BODY_BYTES - len(body.encode())) + "}"  # JSON allows the spaces
+    assert len(body.encode()) == MAX_BODY_BYTES
+    response = lambdas.ingest(api_event(SAMPLE, raw_body=body))
+    assert response["statusCode"] == 200
+    assert response_json(response)["recorded"] == 1
+
+
+def test_a_base64_encoded_body_is_decoded(lambdas: Lambdas, table: str) -> None:
+    event = api_event(SAMPLE, body={"events": SAMPLE_EVENTS[:2]})
+    event["body"] = base64.b64encode(event["body"].encode()).decode()
+    event["isBase64Encoded"] = True
+    response = lambdas.ingest(event)
+    assert response["statusCode"] == 200
+    assert response_json(response)["recorded"] == 2
+
+
+def test_a_non_json_media_type_is_415_and_writes_nothing(lambdas: Lambdas, table: str) -> None:
+    response = post(lambdas, SAMPLE_EVENTS[:2], content_type="text/xml")
+    assert response["statusCode"] == 415
+    assert response_json(response)["error"]["code"] == "unsupported_media_type"
+    assert scan_all(table) == []
+
+
+def test_batches_of_zero_or_over_500_events_are_422(lambdas: Lambdas, table: str) -> None:
+    assert post(lambdas, [])["statusCode"] == 422
+    many = [{**SAMPLE_EVENTS[2], "event_id": f"acme-01:J-100:read:{n}"} for n in range(501)]
+    response = post(lambdas, many)
+    assert response["statusCode"] == 422
+    assert response_json(response)["error"]["details"][0]["field"] == "events"
+    assert scan_all(table) == []
+
+
 # ---- who may post -----------------------------------------------------------------------------------
 
 

@@ -32,7 +32,16 @@ def test_cfn_lint_has_no_findings() -> None:
 
 def test_every_code_dir_exists(template: dict[str, Any]) -> None:
     functions = resources_of(template, "AWS::Serverless::Function")
-    assert set(functions) == {"AuthorizerFunction", "IngestFunction", "ApiFunction", "DailyFunction"}
+    assert set(functions) == {
+        "AuthorizerFunction",
+        "IngestFunction",
+        "ApiFunction",
+        "DailyFunction",
+        "DailyWorkerFunction",
+        "MonthlyCoordinatorFunction",
+        "MonthlyWorkerFunction",
+        "NotificationWorkerFunction",
+    }
     for logical_id, resource in functions.items():
         props = resource["Properties"]
         code_dir = ROOT / props["CodeUri"]
@@ -166,7 +175,11 @@ def test_failures_raise_alarms(template: dict[str, Any]) -> None:
 
 
 def test_ingest_has_least_privilege(template: dict[str, Any]) -> None:
-    (policy,) = template["Resources"]["IngestFunction"]["Properties"]["Policies"]
+    # The table statement, plus sending part-received notices to their queue (issue 3).
+    policy, notifications = template["Resources"]["IngestFunction"]["Properties"]["Policies"]
+    assert notifications == {
+        "SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["NotificationQueue", "QueueName"]}}
+    }
     (statement,) = policy["Statement"]
     assert statement["Resource"] == {"Fn::GetAtt": ["ScorecardTable", "Arn"]}
     assert set(statement["Action"]) == {
@@ -187,3 +200,31 @@ def test_authorizer_reads_only_its_secret(template: dict[str, Any]) -> None:
 
 def test_outputs(template: dict[str, Any]) -> None:
     assert {"ApiUrl", "TableName"} <= set(template["Outputs"])
+
+
+def test_daily_fans_out_through_a_queue_with_a_dead_letter_alarm(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    coordinator = resources["DailyFunction"]["Properties"]
+    worker = resources["DailyWorkerFunction"]["Properties"]
+    assert coordinator["Environment"]["Variables"]["DAILY_QUEUE_URL"] == {"Ref": "DailyQueue"}
+    source = worker["Events"]["DailyMessages"]["Properties"]
+    assert source["Queue"] == {"Fn::GetAtt": ["DailyQueue", "Arn"]}
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    redrive = resources["DailyQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["DailyWorkerDeadLetterQueue", "Arn"]}
+    alarm = resources["DailyWorkerDeadLetterAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["DailyWorkerDeadLetterQueue", "QueueName"]}
+    # Lambda's advice: the visibility timeout is at least six times the worker's timeout.
+    assert resources["DailyQueue"]["Properties"]["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    # The coordinator reads the registry index only, never job data.
+    statements = coordinator["Policies"][0]["Statement"]
+    assert [st["Action"] for st in statements] == ["dynamodb:Query"]
+    assert statements[0]["Resource"] == {"Fn::Sub": "${ScorecardTable.Arn}/index/GSI2"}
+
+
+def test_score_events_go_to_the_bus(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    assert resources["ScoreEventBus"]["Type"] == "AWS::Events::EventBus"
+    for name in ("DailyFunction", "DailyWorkerFunction", "ApiFunction"):
+        variables = resources[name]["Properties"]["Environment"]["Variables"]
+        assert variables["EVENT_BUS_NAME"] == {"Ref": "ScoreEventBus"}, name

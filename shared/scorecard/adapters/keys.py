@@ -10,6 +10,8 @@ Base table (PK, SK):
   PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
   PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job)
   EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
+  PARTNER#<pid> / REVIEW#<rid>   a score review request and its resolution
+  REVIEW#<rid> / REVIEW          pointer from a review id to its partner
 GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): what the daily score needs, in one query. Jobs and requests
   carry their latest event time (UTC, fixed width, so strings sort as instants); PROFILE and SCORE
   carry "~PROFILE"/"~SCORE", which sort after every timestamp, so `GSI1SK >= <window cap>` returns
@@ -32,6 +34,8 @@ REQUEST_PREFIX = "REQ#"
 ACTIVITY_PREFIX = "ACT#"
 SNAPSHOT_PREFIX = "SNAP#"
 MAIL_PREFIX = "MAIL#"
+MAIL_KIND_SNAPSHOT = "snapshot"  # ref: YYYY-MM
+MAIL_KIND_RECEIVED = "received"  # ref: job id
 EVENT_PREFIX = "EVENT#"
 EVENT_SK = "EVENT"
 REGISTRY_PK = "PARTNERS"
@@ -91,3 +95,17 @@ def instant_key(instant: datetime) -> str:
 
 def score_gsi2sk(partner_id: str) -> str:
     return partner_id + SCORE_GSI2_SUFFIX
+
+
+# Reviews: PARTNER#<pid> / REVIEW#<review_id> holds the review; REVIEW#<review_id> / REVIEW points
+# to its partner, so a resolution (which names only the review) finds it with one read.
+REVIEW_PREFIX = "REVIEW#"
+REVIEW_SK = "REVIEW"
+
+
+def review_sk(review_id: str) -> str:
+    return REVIEW_PREFIX + review_id
+
+
+def review_pointer_pk(review_id: str) -> str:
+    return REVIEW_PREFIX + review_id

@@ -29,9 +29,11 @@ def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolve
 
 
 def all_routers() -> list[APIGatewayRouter]:
+    from scorecard.api.review_routes import reviews_router
     from scorecard.api.routes import events_router, partners_router
+    from scorecard.api.snapshot_routes import snapshots_router
 
-    return [events_router, partners_router]
+    return [events_router, partners_router, snapshots_router, reviews_router]
 
 
 def openapi_document(app: APIGatewayRestResolver) -> str:
@@ -61,12 +63,13 @@ def _plain_response(app: APIGatewayRestResolver, response: Response[Any]) -> dic
 
 
 def _normalise_content_type(event: dict[str, Any]) -> Response[Any] | None:
-    """Every body is JSON. A missing type, or the form type `curl -d` sends by default, is read as
-    JSON; any other non-JSON type is 415."""
+    """Every body is JSON. JSON types (any case, `+json` suffixes), a missing type and the form type
+    `curl -d` sends by default are all handed to the resolver as application/json, the one type it
+    parses; any other type is 415."""
     headers = event.get("headers") or {}
     name = next((k for k in headers if k.lower() == "content-type"), "content-type")
     value = str(headers.get(name) or "").split(";")[0].strip().lower()
-    if value in ("", "application/x-www-form-urlencoded"):
+    if value in ("", "application/x-www-form-urlencoded", "application/json") or value.endswith("+json"):
         event["headers"] = {
             **{k: v for k, v in headers.items() if k != name},
             "content-type": "application/json",
@@ -77,8 +80,6 @@ def _normalise_content_type(event: dict[str, Any]) -> Response[Any] | None:
             },
             "content-type": ["application/json"],
         }
-        return None
-    if value == "application/json" or value.endswith("+json"):
         return None
     return error_response(
         HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as application/json"

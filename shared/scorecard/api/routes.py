@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from scorecard import settings
 from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.receipt_notifier import receipt_notifier_from_env
 from scorecard.api.access import require_partner, require_role
 from scorecard.api.errors import ApiError
 from scorecard.domain.events import EventBatch
@@ -51,7 +52,9 @@ def _not_found(what: str) -> ApiError:
 )
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
     require_role(events_router, "service", "ops")
-    return ingest_batch(batch, DynamoEventStore(settings.table_name()), settings.utc_now())
+    return ingest_batch(
+        batch, DynamoEventStore(settings.table_name()), settings.utc_now(), receipt_notifier_from_env()
+    )
 
 
 @partners_router.put(

@@ -42,8 +42,37 @@ def run_daily_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResul
     return _json(HTTPStatus.OK, stack.run_daily(as_of))
 
 
+def run_monthly_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
+    """POST /_local/run/monthly?month=YYYY-MM (default: the month before this one) [&email=false]."""
+    from scorecard import settings
+    from scorecard.domain.snapshot import Month
+
+    text = (query.get("month") or [""])[-1]
+    try:
+        month = (
+            Month.parse(text)
+            if text
+            else Month.of(settings.utc_now().astimezone(settings.policy().zone).date()).previous()
+        )
+    except ValueError:
+        return _bad_request("month", "month must be YYYY-MM")
+    email = (query.get("email") or ["true"])[-1].lower() not in ("false", "0", "no")
+    return _json(HTTPStatus.OK, stack.run_monthly(str(month), email=email))
+
+
+def outbox_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
+    """GET /_local/outbox: every email sent, oldest first, as [{to, subject, text, html}]."""
+    from scorecard.local import mail_stack
+
+    stack.poll_queues()  # anything still queued is sent first
+    emails = [{k: e[k] for k in ("to", "subject", "text", "html")} for e in mail_stack.outbox(stack)]
+    return _json(HTTPStatus.OK, emails)
+
+
 LOCAL_ROUTES: dict[tuple[str, str], LocalRoute] = {
     ("POST", "/_local/run/daily"): run_daily_route,
+    ("POST", "/_local/run/monthly"): run_monthly_route,
+    ("GET", "/_local/outbox"): outbox_route,
 }
 
 

@@ -53,6 +53,38 @@ def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
     }
 
 
+BACKFILL_MONTHS = 5  # earlier demo months archived without email, so the email's trend has points
+
+
+def run_monthly_demo(stack: LocalStack, today: date) -> str:
+    """The monthly job for last month (after a silent backfill of the months before it), every email
+    written to .local/outbox/; returns what to print."""
+    from scorecard.domain.snapshot import Month
+    from scorecard.local import mail_stack
+
+    last = Month.of(today).previous()
+    earlier = [last]
+    for _ in range(BACKFILL_MONTHS):
+        earlier.insert(0, earlier[0].previous())
+    for month in earlier[:-1]:
+        stack.run_monthly(str(month), email=False)
+    report = stack.run_monthly(str(last))
+    stack.poll_queues()  # part-received notices of today's live events
+    paths = mail_stack.save_outbox(stack)
+    emails = mail_stack.outbox(stack)
+    snapshot = next(
+        (path for path, email in zip(paths, emails, strict=True) if "Snapshot" in email["subject"]), None
+    )
+    lines = [
+        f"Monthly snapshots for {last}: {report['coordinator']['partners']} partners archived, "
+        f"{report['emails_sent']} emailed ({BACKFILL_MONTHS} earlier months archived without email).",
+        f"{len(paths)} emails written to {paths[0].parent if paths else stack.root / '.local' / 'outbox'}/",
+    ]
+    if snapshot is not None:
+        lines.append(f"Open one:  {snapshot.resolve()}")
+    return "\n".join(lines)
+
+
 def summary_table(stack: LocalStack) -> str:
     ops = {"authorization": f"Bearer {_token('ops')}"}
     result = stack.http("GET", "/v1/partners", {"limit": ["1000"]}, ops, b"")
@@ -78,6 +110,8 @@ Partner Scorecard is running locally (every AWS service emulated in-process by m
   API        {base}/v1
   OpenAPI    {base}/v1/openapi.json
   Run daily  curl -X POST '{base}/_local/run/daily?date=YYYY-MM-DD'
+  Monthly    curl -X POST '{base}/_local/run/monthly?month=YYYY-MM'
+  Outbox     curl {base}/_local/outbox   (every email sent: to, subject, text, html)
 
   Tokens     scorecard token --role ops | service | partner --partner ID   (.venv/bin/scorecard)
   ops token  {ops}
@@ -116,6 +150,8 @@ def serve(*, host: str, port: int, demo: bool, verbose: bool = False) -> int:
         print()
         table = summary_table(stack)
         print(table)
+        print()
+        print(run_monthly_demo(stack, today))
         rows = table.splitlines()[2:]
         first_partner = rows[0].split()[0] if rows else None
     print(where_to_look(base, first_partner), flush=True)

@@ -17,7 +17,9 @@ from types import ModuleType
 from typing import Any
 
 from scorecard.auth import LOCAL_DEV_SECRET
+from scorecard.local import mail_stack
 from scorecard.local.api_routes import ApiRoute, api_routes, authorizer_code_uri
+from scorecard.local.template_resources import LocalResources
 from scorecard.local.template_tables import load_template
 
 LOCAL_TABLE = "scorecard-local"
@@ -89,6 +91,8 @@ class LocalStack:
         self._mock: Any = None
         self.routes: list[ApiRoute] = []
         self.verbose = False
+        self._overrides = dict(env or {})
+        self.resources: LocalResources | None = None  # queues, bucket, SES sender (mail_stack)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -109,6 +113,7 @@ class LocalStack:
         self._mock.start()
         create_tables(client("dynamodb"), self.template, {"ScorecardTable": os.environ["TABLE_NAME"]})
         self.routes = api_routes(self.template)
+        self.resources = mail_stack.provision(self)
 
     def stop(self) -> None:
         if self._mock is not None:
@@ -134,7 +139,7 @@ class LocalStack:
         return found
 
     def invoke(self, code_uri: str, event: dict[str, Any], function_name: str = "local") -> Any:
-        with self.lock:
+        with self.lock, mail_stack.function_env(self, code_uri, self._overrides):
             return self.handler(code_uri)(event, LambdaContext(function_name))
 
     def function_code_uri(self, logical_id: str) -> str:
@@ -142,8 +147,29 @@ class LocalStack:
         return str(resource["Properties"]["CodeUri"])
 
     def run_daily(self, as_of: date) -> Any:
-        """What the daily schedule does, for the end of day `as_of`."""
-        return self.invoke(self.function_code_uri("DailyFunction"), {"as_of": as_of.isoformat()}, "daily")
+        """What the daily schedule does, for the end of day `as_of`: the coordinator queues the
+        registry, the worker drains DailyQueue (as in AWS); the figures are read back."""
+        from scorecard.adapters.partner_repository import PartnerRepository
+        from scorecard.services.daily import summarize_daily_run
+
+        started = self.invoke(self.function_code_uri("DailyFunction"), {"as_of": as_of.isoformat()}, "daily")
+        if "partners_queued" not in started:
+            return started  # no queue configured: the coordinator scored in-process
+        with self.lock:
+            mail_stack.poll_queues(self, only="DailyQueue")
+            summary = summarize_daily_run(
+                PartnerRepository(os.environ["TABLE_NAME"]), as_of, started["partners_queued"]
+            )
+        return summary.model_dump(mode="json")
+
+    def run_monthly(self, month: str, *, email: bool = True) -> dict[str, Any]:
+        """What the monthly schedule does for `month` (YYYY-MM): coordinator, then the worker."""
+        return mail_stack.run_monthly(self, month, email=email)
+
+    def poll_queues(self) -> None:
+        """Feed queued messages to their SQS-triggered functions (Lambda's pollers, locally)."""
+        with self.lock:
+            mail_stack.poll_quietly(self)
 
     # -- HTTP ----------------------------------------------------------------------------------
 
@@ -193,6 +219,7 @@ class LocalStack:
             "isBase64Encoded": False,
         }
         response = self.invoke(route.code_uri, event, route.function)
+        self.poll_queues()  # e.g. a job.received just posted is emailed before the response
         headers_out = {k: str(v) for k, v in (response.get("headers") or {}).items()}
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers_out.setdefault(name, ", ".join(str(v) for v in values))

@@ -236,3 +236,31 @@ def run_daily(
 ) -> DailyRunView:
     """Single-process run over the whole registry (the local stack; at scale see daily_fanout)."""
     return score_partners(repository, repository.iter_partner_ids(), as_of, policy, computed_at, publisher)
+
+
+def summarize_daily_run(repository: PartnerRepository, as_of: date, queued: int) -> DailyRunView:
+    """A fanned-out run's figures, read back from the stored scores (the workers report to logs):
+    partners whose current score is as of `as_of` were scored; the rest of the registry failed."""
+    scored = without = changes = 0
+    failed: list[str] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = repository.registry_page(500, cursor)
+        for entry in page:
+            stored = entry.score
+            if stored is None or stored.as_of != as_of.isoformat():
+                failed.append(entry.profile.partner_id)
+                continue
+            scored += stored.score is not None
+            without += stored.score is None
+            status = json.loads(stored.document).get("tier_status", {})
+            changes += status.get("since") == as_of.isoformat() and status.get("tier") is not None
+        if cursor is None:
+            return DailyRunView(
+                as_of=as_of,
+                partners=queued,
+                scored=scored,
+                without_score=without,
+                failed=failed,
+                tier_changes=changes,
+            )

@@ -1,0 +1,30 @@
+"""Part received notifications (SQS, partial batch responses): one email per received job."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from scorecard.messages import PartReceivedMessage
+from scorecard.services.notifications import NotificationDeps, notify_part_received
+
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> None:
+    notice = PartReceivedMessage.model_validate_json(record.body)
+    result = notify_part_received(NotificationDeps.from_env(), notice)
+    logger.info(
+        "part received notice",
+        extra={"partner_id": notice.partner_id, "job_id": notice.job_id, "outcome": result.outcome},
+    )
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,98 @@
+"""Sending email through SES (v1 SendRawEmail: multipart text + HTML), paced and throttle-aware.
+
+Pacing: every sending function instance waits at least `senders / max_rate` seconds between sends, so
+`senders` instances together stay under the account's SES rate (template.yaml sets `senders` to the
+sum of the SQS event sources' MaximumConcurrency). SES `Throttling` answers ("Maximum sending rate
+exceeded", also "Daily message quota exceeded") are retried with exponential backoff and jitter a
+bounded number of times; past that `SendThrottled` is raised and the SQS message goes back to the queue.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.policy import SMTP
+from functools import cache
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
+from scorecard.adapters.aws import client
+
+logger = Logger(child=True)
+
+THROTTLE_ATTEMPTS = 5
+THROTTLE_BASE_DELAY = 0.5  # seconds; doubles per attempt: 0.5, 1, 2, 4 (+ jitter) ~ 7.5 s worst case
+THROTTLE_MAX_DELAY = 8.0
+
+_sleep: Callable[[float], None] = time.sleep  # tests replace it
+_monotonic: Callable[[], float] = time.monotonic
+
+
+class MailNotSent(RuntimeError):
+    """SES refused the message: it was definitely not sent (the once-only claim may be released)."""
+
+
+class SendThrottled(MailNotSent):
+    """Still throttled after the bounded retries."""
+
+
+class SendRejected(MailNotSent):
+    """Any other SES refusal (unverified sender, invalid address, account paused...)."""
+
+
+class Pacer:
+    """At most one send per `interval` seconds from this process (a warm Lambda keeps it)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = max(0.0, interval)
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = _monotonic()
+            if now < self._next:
+                _sleep(self._next - now)
+                now = self._next
+            self._next = now + self.interval
+
+
+class SesMailer:
+    def __init__(self, sender: str, pacer: Pacer | None = None) -> None:
+        self.sender = sender
+        self._pacer = pacer or Pacer(0.0)
+
+    def send(self, message: EmailMessage) -> str:
+        """Send; returns SES's message id. Raises MailNotSent subclasses when SES refused."""
+        recipients = [str(address) for address in message.get_all("To", [])]
+        raw = message.as_bytes(policy=SMTP)  # CRLF line ends, as SMTP (and SES) expect
+        for attempt in range(1, THROTTLE_ATTEMPTS + 1):
+            self._pacer.wait()
+            try:
+                response = client("ses").send_raw_email(
+                    Source=self.sender, Destinations=recipients, RawMessage={"Data": raw}
+                )
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code != "Throttling":
+                    raise SendRejected(f"SES refused the message: {code}") from error
+                if attempt == THROTTLE_ATTEMPTS:
+                    raise SendThrottled(f"SES throttled {attempt} attempts") from error
+                delay = min(THROTTLE_MAX_DELAY, THROTTLE_BASE_DELAY * 2 ** (attempt - 1))
+                delay *= 0.5 + random.random() / 2  # jitter: concurrent workers do not retry in step
+                logger.warning("SES throttled; retrying", extra={"attempt": attempt, "delay_s": delay})
+                _sleep(delay)
+                continue
+            message_id: str = response["MessageId"]
+            return message_id
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+@cache
+def pacer_for(max_rate: float, senders: int) -> Pacer:
+    """One pacer per process and setting: a warm Lambda container keeps its pace across invocations."""
+    return Pacer(senders / max_rate if max_rate > 0 else 0.0)

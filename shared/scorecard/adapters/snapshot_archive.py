@@ -1,0 +1,68 @@
+"""The S3 archive of monthly snapshots: snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
+
+Puts are whole-object overwrites of fixed keys, so re-running a month rewrites the archive in place
+(the bucket is versioned: earlier renderings stay recoverable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scorecard.adapters import keys
+from scorecard.adapters.aws import client
+
+PRESIGNED_TTL_SECONDS = 7 * 24 * 3600  # SigV4's maximum
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedKeys:
+    json_key: str
+    html_key: str
+
+
+class SnapshotArchive:
+    def __init__(self, bucket: str) -> None:
+        self._bucket = bucket
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket
+
+    @staticmethod
+    def keys_for(month: str, partner_id: str) -> ArchivedKeys:
+        return ArchivedKeys(
+            keys.snapshot_object_key(month, partner_id, "json"),
+            keys.snapshot_object_key(month, partner_id, "html"),
+        )
+
+    def put(self, month: str, partner_id: str, document: bytes, html: bytes) -> ArchivedKeys:
+        archived = self.keys_for(month, partner_id)
+        s3 = client("s3")
+        for key, body, content_type in (
+            (archived.json_key, document, "application/json"),
+            (archived.html_key, html, "text/html; charset=utf-8"),
+        ):
+            # SSE is also the bucket default; asking for it per object keeps the guarantee if the
+            # bucket setting is ever changed.
+            s3.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=body,
+                ContentType=content_type,
+                ServerSideEncryption="AES256",
+                CacheControl="private, no-store",
+            )
+        return archived
+
+    def get(self, key: str) -> bytes:
+        body: bytes = client("s3").get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        return body
+
+    def presigned_url(self, key: str, expires_in: int = PRESIGNED_TTL_SECONDS) -> str:
+        """A GET link (signed locally, no network call). It also dies with the signing credentials:
+        see docs/snapshots.md on Lambda role sessions."""
+        url: str = client("s3").generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self._bucket, "Key": key},
+            ExpiresIn=expires_in,
+        )
+        return url

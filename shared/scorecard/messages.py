@@ -1,0 +1,50 @@
+"""Bodies of the SQS messages between the producers and the workers (one schema, both sides)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Protocol
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from scorecard.domain.events import EntityId
+
+MonthText = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+SNAPSHOT_BATCH_SIZE = 25  # partners per message: one worker record stays well inside its timeout
+
+
+class SnapshotBatchMessage(BaseModel):
+    """SnapshotQueue: snapshot (and email) these partners for this month."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: MonthText
+    partner_ids: list[EntityId] = Field(min_length=1, max_length=SNAPSHOT_BATCH_SIZE)
+    # False for backfills: archive and record the month without emailing anyone.
+    email: bool = True
+    # A single partner split off after it failed in a larger message: retried (and finally
+    # dead-lettered) on its own, without redoing the partners that succeeded.
+    isolated: bool = False
+
+
+class PartReceivedMessage(BaseModel):
+    """NotificationQueue: a job.received event was recorded; tell the partner (once per job)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    partner_id: EntityId
+    job_id: EntityId
+    event_id: str = Field(min_length=1, max_length=128)
+    received_at: AwareDatetime
+
+    @classmethod
+    def of(cls, partner_id: str, job_id: str, event_id: str, received_at: datetime) -> PartReceivedMessage:
+        return cls(partner_id=partner_id, job_id=job_id, event_id=event_id, received_at=received_at)
+
+
+class ReceiptNotifier(Protocol):
+    """Where ingestion hands `job.received` events once they are stored (adapters.receipt_notifier
+    implements it with SQS). Kept here, next to the message, so ingestion imports nothing heavier."""
+
+    def parts_received(self, notices: Sequence[PartReceivedMessage]) -> None: ...

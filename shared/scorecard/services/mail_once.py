@@ -1,0 +1,85 @@
+"""Exactly one email per (partner, kind, ref), whatever retries, re-runs or crashes happen.
+
+    claim (conditional write) -> send through SES -> record the SES message id
+
+A claim that is already "sent" means done; one "sending" within its lease means another sender is at
+work (or died moments ago): the caller fails the SQS record so the message comes back after the
+visibility timeout, by which time the claim is either "sent" or stale and can be taken over. When SES
+definitely refused the message the claim is released at once. The one gap SES leaves (it has no
+idempotency token) is a crash after SES accepted the message and before the id is recorded: that
+email goes out once more after the lease. Every other path sends exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Literal, Protocol
+
+from aws_lambda_powertools import Logger
+
+from scorecard.adapters.mail_claims import MailClaim, MailClaims
+from scorecard.adapters.mailer import MailNotSent
+
+logger = Logger(child=True)
+
+Outcome = Literal["sent", "already_sent", "no_address"]
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> str:
+        """Send; return the provider's message id; raise MailNotSent when definitely not sent."""
+        ...
+
+
+class ClaimHeld(RuntimeError):
+    """Another sender holds a live claim: retry later (the SQS record is failed and comes back)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    outcome: Outcome
+    message_id: str | None = None
+
+
+def send_once(
+    claims: MailClaims,
+    mailer: Mailer,
+    *,
+    partner_id: str,
+    kind: str,
+    ref: str,
+    recipient: str | None,
+    build: Callable[[str], EmailMessage],
+    clock: Callable[[], datetime],
+    lease: timedelta,
+) -> SendResult:
+    """Send the message `build(recipient)` unless it was sent before. Raises ClaimHeld, or the
+    mailer's error (after releasing the claim when SES refused the message)."""
+    if not recipient:
+        logger.info("no email address: not sent", extra={"partner_id": partner_id, "kind": kind, "ref": ref})
+        return SendResult("no_address")
+    message = build(recipient)  # rendered before claiming: a template error leaves no claim behind
+    claimed = claims.try_claim(partner_id, kind, ref, recipient=recipient, now=clock(), lease=lease)
+    if not isinstance(claimed, MailClaim):
+        if claimed.status == "sent":
+            return SendResult("already_sent", claimed.message_id)
+        raise ClaimHeld(f"{kind} {ref} of {partner_id} is being sent since {claimed.claimed_at}")
+    if claimed.attempt > 1:
+        logger.warning(
+            "taking over a stale email claim",
+            extra={"partner_id": partner_id, "kind": kind, "ref": ref, "attempt": claimed.attempt},
+        )
+    try:
+        message_id = mailer.send(message)
+    except MailNotSent:
+        claims.release(claimed)
+        raise
+    if not claims.mark_sent(claimed, message_id, clock()):
+        logger.error(
+            "email claim was taken over while sending: the partner may get this email twice",
+            extra={"partner_id": partner_id, "kind": kind, "ref": ref, "message_id": message_id},
+        )
+    return SendResult("sent", message_id)

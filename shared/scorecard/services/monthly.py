@@ -1,0 +1,354 @@
+"""The monthly Partner Performance Snapshot job (DESIGN §5, §8).
+
+Coordinator: list the partners, queue them in messages of 25 on the snapshot queue.
+Worker, per partner: fold every job, compute the §5 metrics (domain.snapshot), render the email and
+the archive page, write snapshots/<YYYY-MM>/<pid>.json|.html to S3, record the snapshot in DynamoDB,
+then email the partner exactly once (services.mail_once). Every step before the email is an
+idempotent overwrite, so a retried or re-run message redoes them harmlessly and the claim stops a
+second email.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from aws_lambda_powertools import Logger
+from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+
+from scorecard import settings
+from scorecard.adapters import keys
+from scorecard.adapters.mail_claims import MailClaims
+from scorecard.adapters.mailer import SesMailer, pacer_for
+from scorecard.adapters.partner_repository import PartnerRepository, StoredAggregate, StoredProfile
+from scorecard.adapters.snapshot_archive import SnapshotArchive
+from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.snapshot import Month, SnapshotLine, SnapshotMetrics, compute_monthly_snapshot
+from scorecard.domain.window import day_start
+from scorecard.messages import SNAPSHOT_BATCH_SIZE, MonthText, SnapshotBatchMessage
+from scorecard.services.emails import TREND_MONTHS, mime_message, render_snapshot, snapshot_context
+from scorecard.services.evidence import fold_jobs
+from scorecard.services.mail_once import Mailer, SendResult, send_once
+from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+from scorecard.views import View
+
+logger = Logger(child=True)
+
+SNAPSHOT_MAIL_KIND = keys.MAIL_KIND_SNAPSHOT
+QUEUE_FLUSH = 100  # messages buffered by the coordinator between sends (10 SendMessageBatch calls)
+
+
+# -- coordinator -----------------------------------------------------------------------------------
+
+
+class MonthlyRunInput(BaseModel):
+    """EventBridge Scheduler sends {"scheduled_time": ...} on the 1st of the month (policy timezone):
+    the month that just ended is snapshotted. {"month": "YYYY-MM"} runs a given month by hand;
+    "email": false archives without emailing (backfills)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    scheduled_time: AwareDatetime | None = None
+    month: MonthText | None = None
+    email: bool = True
+
+    @model_validator(mode="after")
+    def _one_given(self) -> MonthlyRunInput:
+        if self.scheduled_time is None and self.month is None:
+            raise ValueError("need scheduled_time or month")
+        return self
+
+    def snapshot_month(self, policy: ScoringPolicy) -> Month:
+        if self.month is not None:
+            return Month.parse(self.month)
+        assert self.scheduled_time is not None
+        return Month.of(self.scheduled_time.astimezone(policy.zone).date()).previous()
+
+
+class MonthlyQueuedView(View):
+    month: str
+    email: bool
+    partners: int
+    messages: int
+    send_calls: int
+
+
+class MessageSender(Protocol):
+    def send_all(self, bodies: Sequence[dict[str, Any]]) -> int: ...
+
+
+def snapshot_messages(
+    partner_ids: Iterable[str], month: Month, *, email: bool = True
+) -> Iterator[dict[str, Any]]:
+    """Message bodies of up to SNAPSHOT_BATCH_SIZE partners each, streamed (no full partner list)."""
+    chunk: list[str] = []
+    for partner_id in partner_ids:
+        chunk.append(partner_id)
+        if len(chunk) == SNAPSHOT_BATCH_SIZE:
+            yield SnapshotBatchMessage(month=str(month), partner_ids=chunk, email=email).model_dump(
+                mode="json"
+            )
+            chunk = []
+    if chunk:
+        yield SnapshotBatchMessage(month=str(month), partner_ids=chunk, email=email).model_dump(mode="json")
+
+
+def queue_month(
+    repository: PartnerRepository, queue: MessageSender, month: Month, *, email: bool = True
+) -> MonthlyQueuedView:
+    """Page the partner registry (GSI2, never job data) and queue the partners; the sender puts 10
+    messages in each SendMessageBatch call."""
+    partners = messages = calls = 0
+
+    def counted(ids: Iterable[str]) -> Iterator[str]:
+        nonlocal partners
+        for partner_id in ids:
+            partners += 1
+            yield partner_id
+
+    pending: list[dict[str, Any]] = []
+    for body in snapshot_messages(counted(repository.iter_partner_ids()), month, email=email):
+        pending.append(body)
+        if len(pending) == QUEUE_FLUSH:
+            calls += queue.send_all(pending)
+            messages += len(pending)
+            pending = []
+    if pending:
+        calls += queue.send_all(pending)
+        messages += len(pending)
+    return MonthlyQueuedView(
+        month=str(month), email=email, partners=partners, messages=messages, send_calls=calls
+    )
+
+
+# -- worker ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthlyDeps:
+    partners: PartnerRepository
+    snapshots: SnapshotRepository
+    archive: SnapshotArchive
+    claims: MailClaims
+    mailer: Mailer
+    policy: ScoringPolicy
+    sender: str
+    clock: Callable[[], datetime]
+    lease: timedelta
+
+    @classmethod
+    def from_env(cls, mailer: Mailer | None = None) -> MonthlyDeps:
+        table = settings.table_name()
+        sender = settings.sender_email()
+        return cls(
+            partners=PartnerRepository(table),
+            snapshots=SnapshotRepository(table),
+            archive=SnapshotArchive(settings.snapshot_bucket()),
+            claims=MailClaims(table),
+            mailer=mailer
+            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
+            policy=settings.policy(),
+            sender=sender,
+            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
+            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
+        )
+
+
+PartnerOutcome = Literal["sent", "already_sent", "no_address", "not_emailed"]
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotOutcome:
+    partner_id: str
+    month: str
+    monthly_score: int | None
+    grade: str | None
+    email: PartnerOutcome
+    message_id: str | None
+
+
+class SnapshotBatchError(RuntimeError):
+    """An isolated (single-partner) message failed: it goes back to the queue, and to the DLQ at last."""
+
+    def __init__(self, failed: dict[str, BaseException]) -> None:
+        super().__init__(f"snapshot failed for {sorted(failed)}: {list(failed.values())}")
+        self.failed = failed
+
+
+def _line(line: SnapshotLine) -> SnapshotLineView:
+    return SnapshotLineView(
+        job_id=line.job_id,
+        due_date=line.due_date,
+        shipped_on=line.shipped_on,
+        days_late=line.days_late,
+        parts_shipped=line.parts_shipped,
+        parts_inspected=line.parts_inspected,
+        parts_defective=line.parts_defective,
+    )
+
+
+def snapshot_document(partner_id: str, metrics: SnapshotMetrics, policy: ScoringPolicy) -> SnapshotDocument:
+    """Domain metrics -> the archived document. Shaping only: every number comes from the domain."""
+
+    def num(value: object) -> float | None:
+        return None if value is None else float(str(value))
+
+    return SnapshotDocument(
+        partner_id=partner_id,
+        month=str(metrics.month),
+        policy_version=policy.version,
+        timezone=policy.timezone,
+        jobs_on_board=metrics.jobs_on_board,
+        jobs_read=metrics.jobs_read,
+        jobs_accepted=metrics.jobs_accepted,
+        parts_shipped=metrics.parts_shipped,
+        pct_parts_on_time=num(metrics.pct_parts_on_time),
+        dpt=num(metrics.dpt),
+        value_accepted=str(metrics.value_accepted),
+        pct_jobs_on_time=num(metrics.pct_jobs_on_time),
+        monthly_score=metrics.monthly_score,
+        grade=metrics.grade,
+        jobs_completed=metrics.jobs_completed,
+        jobs_completed_on_time=metrics.jobs_completed_on_time,
+        late_jobs=[_line(line) for line in metrics.late_jobs],
+        defective_jobs=[_line(line) for line in metrics.defective_jobs],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerMonth:
+    """What one partner's snapshot reads."""
+
+    profile: StoredProfile | None
+    jobs: list[StoredAggregate]
+
+
+def load_partner_month(deps: MonthlyDeps, partner_id: str, month: Month) -> PartnerMonth:
+    """The profile (GetItem: name and email) and one GSI1 query (DESIGN §8) for every job whose latest
+    event is at or after the month's start -- which is every job with an event in the month; older
+    jobs add nothing to it. Each job comes with all its events, later ones included (an inspection
+    after the month still counts for a shipment in it)."""
+    evidence = deps.partners.load_evidence(partner_id, day_start(month.first_day, deps.policy.zone))
+    return PartnerMonth(deps.partners.get_profile(partner_id), evidence.jobs)
+
+
+def snapshot_partner(
+    deps: MonthlyDeps,
+    partner_id: str,
+    month: Month,
+    *,
+    email: bool = True,
+    loaded: PartnerMonth | None = None,
+) -> SnapshotOutcome:
+    if loaded is None:
+        loaded = load_partner_month(deps, partner_id, month)
+    profile = loaded.profile
+    jobs = fold_jobs(partner_id, loaded.jobs, until=None)
+    metrics = compute_monthly_snapshot(jobs, month, deps.policy)
+    document = snapshot_document(partner_id, metrics, deps.policy)
+
+    first = month
+    for _ in range(TREND_MONTHS - 1):
+        first = first.previous()
+    trend = deps.snapshots.trend(partner_id, str(first), str(month.previous()))
+    archived = deps.archive.keys_for(str(month), partner_id)
+    context = snapshot_context(
+        document,
+        partner_name=(profile.name if profile and profile.name else partner_id),
+        trend=trend,
+        policy=deps.policy,
+        html_url=deps.archive.presigned_url(archived.html_key),
+    )
+    rendered = render_snapshot(context)
+    deps.archive.put(
+        str(month), partner_id, document.model_dump_json(indent=2).encode(), rendered.archive_html.encode()
+    )
+    recipient = profile.email if profile else None
+    deps.snapshots.save(
+        StoredSnapshot(
+            partner_id=partner_id,
+            month=str(month),
+            document=document.model_dump_json(),
+            json_key=archived.json_key,
+            html_key=archived.html_key,
+            generated_at=deps.clock().isoformat(),
+            monthly_score=document.monthly_score,
+            grade=document.grade,
+            recipient=recipient,
+            notify=email,
+        )
+    )
+    result: SendResult | None = None
+    if email:
+        result = send_once(
+            deps.claims,
+            deps.mailer,
+            partner_id=partner_id,
+            kind=SNAPSHOT_MAIL_KIND,
+            ref=str(month),
+            recipient=recipient,
+            build=lambda to: mime_message(
+                sender=deps.sender,
+                to=to,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                now=deps.clock(),
+            ),
+            clock=deps.clock,
+            lease=deps.lease,
+        )
+    return SnapshotOutcome(
+        partner_id=partner_id,
+        month=str(month),
+        monthly_score=document.monthly_score,
+        grade=document.grade,
+        email="not_emailed" if result is None else result.outcome,
+        message_id=None if result is None else result.message_id,
+    )
+
+
+def process_snapshot_message(
+    deps: MonthlyDeps, message: SnapshotBatchMessage, queue: MessageSender
+) -> list[SnapshotOutcome]:
+    """Snapshot every partner of the message. Partners that fail are split off into messages of their
+    own (as the daily fan-out does), so only they are retried and a persistent failure dead-letters
+    alone; a failing single-partner message raises, and the record goes back to the queue."""
+    month = Month.parse(message.month)
+    outcomes: list[SnapshotOutcome] = []
+    failed: dict[str, BaseException] = {}
+    # Every read first, then the writes and sends: the message's queries see one state of the table
+    # (and the local stack's moto index is built once per message, not once per partner).
+    loaded: dict[str, PartnerMonth] = {}
+    for partner_id in message.partner_ids:
+        try:
+            loaded[partner_id] = load_partner_month(deps, partner_id, month)
+        except Exception as error:
+            logger.warning(
+                "snapshot evidence unreadable", extra={"partner_id": partner_id, "error": repr(error)}
+            )
+            failed[partner_id] = error
+    for partner_id, found in loaded.items():
+        try:
+            outcomes.append(snapshot_partner(deps, partner_id, month, email=message.email, loaded=found))
+        except Exception as error:
+            logger.warning(
+                "snapshot failed",
+                extra={"partner_id": partner_id, "month": message.month, "error": repr(error)},
+            )
+            failed[partner_id] = error
+    if failed and (message.isolated or len(message.partner_ids) == 1):
+        raise SnapshotBatchError(failed)
+    if failed:
+        queue.send_all(
+            [
+                SnapshotBatchMessage(
+                    month=message.month, partner_ids=[partner_id], email=message.email, isolated=True
+                ).model_dump(mode="json")
+                for partner_id in failed
+            ]
+        )
+    return outcomes

@@ -1,0 +1,82 @@
+"""Part received notifications ("will I know when you have received and approved a part?").
+
+Ingestion stays thin: once a `job.received` event is stored it only queues a small message (through
+a scorecard.messages.ReceiptNotifier, adapters.receipt_notifier on SQS); the notification worker
+renders and sends the email, once per job, with the same claim as the monthly snapshot (services.mail_once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scorecard import settings
+from scorecard.adapters import keys
+from scorecard.adapters.mail_claims import MailClaims
+from scorecard.adapters.mailer import SesMailer, pacer_for
+from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.messages import PartReceivedMessage
+from scorecard.services.emails import mime_message, render_part_received
+from scorecard.services.evidence import fold_jobs
+from scorecard.services.mail_once import Mailer, SendResult, send_once
+
+RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
+
+
+@dataclass(frozen=True)
+class NotificationDeps:
+    partners: PartnerRepository
+    claims: MailClaims
+    mailer: Mailer
+    policy: ScoringPolicy
+    sender: str
+    clock: Callable[[], datetime]
+    lease: timedelta
+
+    @classmethod
+    def from_env(cls, mailer: Mailer | None = None) -> NotificationDeps:
+        table = settings.table_name()
+        sender = settings.sender_email()
+        return cls(
+            partners=PartnerRepository(table),
+            claims=MailClaims(table),
+            mailer=mailer
+            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
+            policy=settings.policy(),
+            sender=sender,
+            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
+            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
+        )
+
+
+def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) -> SendResult:
+    profile = deps.partners.get_profile(notice.partner_id)
+    stored = deps.partners.get_job(notice.partner_id, notice.job_id)
+    job = fold_jobs(notice.partner_id, [stored], until=None)[0] if stored else None
+    rendered = render_part_received(
+        partner_name=(profile.name if profile and profile.name else notice.partner_id),
+        job_id=notice.job_id,
+        received_on=notice.received_at.astimezone(deps.policy.zone).date(),
+        parts_shipped=job.parts_shipped if job and job.shipments else None,
+        due=job.due_date if job else None,
+    )
+    return send_once(
+        deps.claims,
+        deps.mailer,
+        partner_id=notice.partner_id,
+        kind=RECEIVED_MAIL_KIND,
+        ref=notice.job_id,
+        recipient=profile.email if profile else None,
+        build=lambda to: mime_message(
+            sender=deps.sender,
+            to=to,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            now=deps.clock(),
+        ),
+        clock=deps.clock,
+        lease=deps.lease,
+    )

@@ -1,0 +1,73 @@
+"""POST /v1/policy/simulate: score partners under the current and a candidate policy from the same
+evidence, and list who would change grade or tier."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.grading import tier_for
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.window import day_end
+from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
+from scorecard.views import PartnerSimulationView, ScoreOutcomeView, SimulationView
+
+
+def _outcome(result: ScoreResult, policy: ScoringPolicy) -> ScoreOutcomeView:
+    return ScoreOutcomeView(
+        score=None if result.score is None else float(result.score),
+        grade=result.grade,
+        tier=None if result.score is None else tier_for(result.score, result.provisional, policy),
+        provisional=result.provisional,
+    )
+
+
+def simulate_policy(
+    repository: PartnerRepository,
+    current: ScoringPolicy,
+    candidate: ScoringPolicy,
+    as_of: date,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> SimulationView:
+    """Up to `limit` partners of the registry after `cursor`, one evidence query each."""
+    page, next_cursor = repository.registry_page(limit, cursor)
+    since = min(evidence_since(as_of, current), evidence_since(as_of, candidate))
+    changes: list[PartnerSimulationView] = []
+    grade_changes = tier_changes = 0
+    for entry in page:
+        partner_id = entry.profile.partner_id
+        evidence = repository.load_evidence(partner_id, since)
+        outcomes = []
+        for policy in (current, candidate):
+            until = day_end(as_of, policy.zone)
+            jobs = fold_jobs(partner_id, evidence.jobs, until)
+            result = compute_success_score(jobs, fold_requests(evidence.requests, until), as_of, policy)
+            outcomes.append(_outcome(result, policy))
+        before, after = outcomes
+        grade_changed = before.grade != after.grade
+        tier_changed = before.tier != after.tier
+        grade_changes += grade_changed
+        tier_changes += tier_changed
+        if grade_changed or tier_changed:
+            changes.append(
+                PartnerSimulationView(
+                    partner_id=partner_id,
+                    current=before,
+                    candidate=after,
+                    grade_changed=grade_changed,
+                    tier_changed=tier_changed,
+                )
+            )
+    return SimulationView(
+        as_of=as_of,
+        current_policy_version=current.version,
+        candidate_policy_version=candidate.version,
+        partners_evaluated=len(page),
+        grade_changes=grade_changes,
+        tier_changes=tier_changes,
+        changes=changes,
+        next_cursor=next_cursor,
+    )

@@ -1,0 +1,110 @@
+"""Score reviews (DESIGN §1, §6): a partner asks, ops decide; an adjustment excludes jobs and the
+partner is rescored at once."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+
+from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.review_repository import ReviewRepository
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.services.daily import ScoreEventPublisher, score_partners
+from scorecard.views import ResolutionIn, ResolutionView, ReviewIn, ReviewListView, ReviewView
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class UnknownPartner(LookupError):
+    pass
+
+
+class UnknownReview(LookupError):
+    pass
+
+
+class InvalidResolution(ValueError):
+    pass
+
+
+def request_review(
+    partners: PartnerRepository,
+    reviews: ReviewRepository,
+    partner_id: str,
+    body: ReviewIn,
+    requested_by: str,
+    now: datetime,
+) -> ReviewView:
+    if partners.get_profile(partner_id) is None:
+        raise UnknownPartner(partner_id)
+    bad = [job for job in body.job_ids if not _ID.match(job)]
+    if bad:
+        raise InvalidResolution(f"malformed job ids: {', '.join(bad)}")
+    review = ReviewView(
+        review_id=f"rv-{uuid.uuid4().hex[:20]}",
+        partner_id=partner_id,
+        status="open",
+        reason=body.reason,
+        job_ids=sorted(set(body.job_ids)),
+        requested_at=now,
+        requested_by=requested_by,
+    )
+    reviews.create(partner_id, review.review_id, review.model_dump(mode="json"))
+    return review
+
+
+def list_reviews(partners: PartnerRepository, reviews: ReviewRepository, partner_id: str) -> ReviewListView:
+    if partners.get_profile(partner_id) is None:
+        raise UnknownPartner(partner_id)
+    found = [ReviewView.model_validate(doc) for doc in reviews.for_partner(partner_id)]
+    found.sort(key=lambda r: r.requested_at, reverse=True)
+    return ReviewListView(partner_id=partner_id, reviews=found)
+
+
+def resolve_review(
+    partners: PartnerRepository,
+    reviews: ReviewRepository,
+    review_id: str,
+    body: ResolutionIn,
+    resolved_by: str,
+    now: datetime,
+    policy: ScoringPolicy,
+    publisher: ScoreEventPublisher | None = None,
+) -> ResolutionView:
+    """Record the decision and the exclusions in one transaction, then rescore the partner as of its
+    latest scored day (a same-day re-run, so tier hysteresis is not counted twice)."""
+    found = reviews.find(review_id)
+    if found is None:
+        raise UnknownReview(review_id)
+    partner_id, document = found
+    if body.decision == "upheld" and body.excluded_job_ids:
+        raise InvalidResolution("an upheld score excludes no jobs; use decision 'adjusted'")
+    if body.decision == "adjusted" and not body.excluded_job_ids:
+        raise InvalidResolution("an adjustment must exclude at least one job")
+    bad = [job for job in body.excluded_job_ids if not _ID.match(job)]
+    if bad:
+        raise InvalidResolution(f"malformed job ids: {', '.join(bad)}")
+    review = ReviewView.model_validate(document).model_copy(
+        update={
+            "status": body.decision,
+            "resolved_at": now,
+            "resolved_by": resolved_by,
+            "excluded_job_ids": sorted(set(body.excluded_job_ids)),
+            "note": body.note,
+        }
+    )
+    reviews.resolve(partner_id, review_id, review.model_dump(mode="json"), review.excluded_job_ids)
+    rescored = None
+    stored = partners.get_score(partner_id)
+    if body.decision == "adjusted" and stored is not None:
+        as_of = date.fromisoformat(stored.as_of)
+        rescored = score_partners(partners, [partner_id], as_of, policy, now, publisher)
+        stored = partners.get_score(partner_id)
+    return ResolutionView(
+        review=review,
+        rescored=rescored,
+        score=float(stored.score) if stored and stored.score is not None else None,
+        grade=stored.grade if stored else None,  # type: ignore[arg-type]
+        tier=stored.tier if stored else None,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,160 @@
+"""The local stack's monthly job and outbox over HTTP (DESIGN §7): `scorecard local` in a subprocess,
+a partner and its events posted through the API, then POST /_local/run/monthly and GET /_local/outbox.
+A posted job.received must be emailed with no manual step."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.domain.snapshot import Month
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+PARTNER = "mail-e2e-01"
+EMAIL = "ops@mail-e2e.example"
+
+
+class Local:
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def call(self, method: str, path: str, body: Any = None, role: str | None = "ops") -> tuple[int, Any]:
+        headers = {"Accept": "application/json"}
+        if role is not None:
+            partner = PARTNER if role == "partner" else None
+            now = datetime.now(UTC)
+            headers["Authorization"] = "Bearer " + issue_token(
+                role, partner, secret=LOCAL_DEV_SECRET, now=now
+            )  # type: ignore[arg-type]
+        data = None if body is None else json.dumps(body).encode()
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local]:
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("local-mail") / "server.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scorecard.cli", "local", "--no-demo", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            server = Local(f"http://127.0.0.1:{port}")
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"local server exited with {process.returncode}:\n{log_path.read_text()}")
+                try:
+                    if server.call("GET", "/v1/openapi.json", role=None)[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"local server not ready:\n{log_path.read_text()}")
+                time.sleep(0.1)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def at(day: date, hour: int) -> str:
+    return f"{day.isoformat()}T{hour:02d}:00:00Z"
+
+
+def events(month: Month) -> list[dict[str, Any]]:
+    """One job offered, accepted, shipped on time and received in `month`."""
+    first = month.first_day
+    common = {"partner_id": PARTNER, "job_id": "M-1"}
+    return [
+        {"event_id": "mail-e2e:M-1:o", "type": "job.offered", **common, "occurred_at": at(first, 9),
+         "value": "250.00", "part_count": 4, "due_date": (first + timedelta(days=20)).isoformat()},
+        {"event_id": "mail-e2e:M-1:a", "type": "job.accepted", **common, "occurred_at": at(first, 10)},
+        {"event_id": "mail-e2e:M-1:s", "type": "job.shipped", **common,
+         "occurred_at": at(first + timedelta(days=10), 12), "parts_shipped": 4},
+        {"event_id": "mail-e2e:M-1:r", "type": "job.received", **common,
+         "occurred_at": at(first + timedelta(days=12), 12)},
+    ]  # fmt: skip
+
+
+def test_received_parts_then_the_monthly_snapshot(local: Local) -> None:
+    month = Month.of(datetime.now(UTC).date()).previous()
+    status, _ = local.call("PUT", f"/v1/partners/{PARTNER}", {"name": "Mail <E2E> Works", "email": EMAIL})
+    assert status in (200, 201)
+    status, body = local.call("POST", "/v1/events", {"events": events(month)}, role="service")
+    assert (status, body["recorded"]) == (200, 4)
+
+    # the job.received is emailed with no manual step (the local stand-in for the SQS poller)
+    status, outbox = local.call("GET", "/_local/outbox", role=None)
+    assert status == 200
+    assert [(e["to"], e["subject"]) for e in outbox] == [
+        (EMAIL, "Job M-1: your parts were received and approved")
+    ]
+    assert set(outbox[0]) == {"to", "subject", "text", "html"}
+    assert "Mail &lt;E2E&gt; Works" in outbox[0]["html"]
+
+    status, run = local.call("POST", f"/_local/run/monthly?month={month}", role=None)
+    assert status == 200
+    assert run["coordinator"]["month"] == str(month) and run["emails_sent"] == 1
+    assert run["worker"]["failed"] == 0
+    status, outbox = local.call("GET", "/_local/outbox", role=None)
+    snapshot = outbox[-1]
+    assert len(outbox) == 2 and snapshot["to"] == EMAIL
+    assert snapshot["subject"].endswith("Partner Performance Snapshot — Grade A")
+    assert "100 / 100" in snapshot["text"] and "Parts Shipped: 4" in snapshot["text"]
+
+    # running the month again: archived again, no second email
+    status, run = local.call("POST", f"/_local/run/monthly?month={month}", role=None)
+    assert (status, run["emails_sent"]) == (200, 0)
+
+    status, listing = local.call("GET", f"/v1/partners/{PARTNER}/snapshots", role="partner")
+    assert status == 200
+    assert [(s["month"], s["grade"], s["email"]["status"]) for s in listing["snapshots"]] == [
+        (str(month), "A", "sent")
+    ]
+    status, one = local.call("GET", f"/v1/partners/{PARTNER}/snapshots/{month}", role="partner")
+    assert status == 200 and one["parts_shipped"] == 4 and one["value_accepted"] == "250.00"
+    assert one["html_url"].startswith("https://") and "X-Amz-Signature=" in one["html_url"]
+
+
+def test_the_monthly_route_rejects_a_bad_month(local: Local) -> None:
+    status, body = local.call("POST", "/_local/run/monthly?month=2026-13", role=None)
+    assert status == 422
+    assert body["error"]["details"] == [{"field": "month"}]

@@ -1,0 +1,228 @@
+"""The daily run at scale: coordinator -> SQS -> worker (the real handlers), against moto. Score events
+go to an EventBridge bus whose rule targets an SQS queue, where the test reads them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from integration_support import NOW, handler, job_events
+from scorecard.adapters.aws import client
+from scorecard.adapters.bulk_import import BulkImporter
+from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.events import EVENT_ADAPTER
+from scorecard.domain.policy import load_policy
+from scorecard.score_events import DETAIL_TYPES, ScoreChangedDetail, TierChangedDetail
+from scorecard.services.daily import score_partner
+from scorecard.services.evidence import evidence_since
+
+AS_OF = date(2026, 11, 1)
+SCHEDULE = {"scheduled_time": "2026-11-02T00:15:00Z"}  # scores 2026-11-01
+PARTNERS = 300
+MAX_RECEIVES = 3
+
+
+@pytest.fixture
+def fanout(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    sqs = client("sqs")
+    dlq = sqs.create_queue(QueueName="daily-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue = sqs.create_queue(
+        QueueName="daily",
+        Attributes={
+            "VisibilityTimeout": "0",  # a failed message is visible again at once (the test drives retries)
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES}),
+        },
+    )["QueueUrl"]
+    capture = sqs.create_queue(QueueName="bus-capture")["QueueUrl"]
+    capture_arn = sqs.get_queue_attributes(QueueUrl=capture, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events = client("events")
+    events.create_event_bus(Name="scorecard-events")
+    events.put_rule(
+        Name="all", EventBusName="scorecard-events", EventPattern=json.dumps({"source": ["scorecard"]})
+    )
+    events.put_targets(Rule="all", EventBusName="scorecard-events", Targets=[{"Id": "q", "Arn": capture_arn}])
+    monkeypatch.setenv("DAILY_QUEUE_URL", queue)
+    monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-events")
+    from scorecard.adapters.event_bus import publisher_from_env
+
+    publisher_from_env.cache_clear()
+    yield {"queue": queue, "dlq": dlq, "capture": capture, "table": table}
+    publisher_from_env.cache_clear()
+
+
+def seed(table: str, partners: int) -> None:
+    """`partners` partners with 12 jobs each over October; partner n ships its first n % 7 jobs late,
+    so scores, grades and tiers vary."""
+    raw: list[dict[str, Any]] = []
+    for n in range(partners):
+        for j in range(12):
+            offered = date(2026, 10, 1) + timedelta(days=j)
+            due = offered + timedelta(days=10)
+            late = j < n % 7
+            shipped = due + timedelta(days=2) if late else due - timedelta(days=1)
+            raw += job_events(f"p{n:04d}", f"J{j}", offered=offered, due=due, shipped=shipped, inspected=2)
+    BulkImporter(table).import_events([EVENT_ADAPTER.validate_python(e) for e in raw], NOW)
+
+
+def drain(queue: str, worker: Any) -> tuple[int, int]:
+    """What Lambda's SQS poller does: receive, invoke the worker, delete what it did not report
+    failed. Returns (invocations, failed records)."""
+    sqs = client("sqs")
+    invocations = failures = 0
+    while True:
+        messages = sqs.receive_message(
+            QueueUrl=queue, MaxNumberOfMessages=10, AttributeNames=["ApproximateReceiveCount"]
+        ).get("Messages", [])
+        if not messages:
+            return invocations, failures
+        records = [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:daily",
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+        response = worker({"Records": records})
+        invocations += 1
+        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
+        failures += len(failed)
+        for message in messages:
+            if message["MessageId"] not in failed:
+                sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+
+
+def bus_events(capture: str) -> list[dict[str, Any]]:
+    sqs = client("sqs")
+    found: list[dict[str, Any]] = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=capture, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return found
+        for message in messages:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=capture, ReceiptHandle=message["ReceiptHandle"])
+
+
+def test_fanned_out_scores_equal_direct_scoring(fanout: dict[str, str]) -> None:
+    seed(fanout["table"], PARTNERS)
+    queued = handler("daily")(SCHEDULE)
+    assert queued == {"as_of": "2026-11-01", "partners_queued": PARTNERS}
+    invocations, failures = drain(fanout["queue"], handler("daily_worker"))
+    assert failures == 0
+    assert invocations == 1  # 300 partners / 50 per message = 6 messages, received 10 at a time
+
+    repository = PartnerRepository(fanout["table"])
+    policy = load_policy()
+    since = evidence_since(AS_OF, policy)
+    grades = set()
+    for n in range(PARTNERS):
+        partner_id = f"p{n:04d}"
+        stored = repository.get_score(partner_id)
+        assert stored is not None and stored.as_of == "2026-11-01"
+        direct = score_partner(repository.load_evidence(partner_id, since), AS_OF, policy, NOW)
+        assert stored.score == str(direct.result.score)
+        assert stored.grade == direct.result.grade
+        grades.add(stored.grade)
+    assert len(grades) >= 3  # the seed gives a spread, so equality is not trivially "all the same"
+
+    published = bus_events(fanout["capture"])
+    changed = [e for e in published if e["detail-type"] == DETAIL_TYPES[ScoreChangedDetail]]
+    tiers = [e for e in published if e["detail-type"] == DETAIL_TYPES[TierChangedDetail]]
+    assert len(changed) == PARTNERS  # first scores: every partner's score "moved" from nothing
+    assert len(tiers) == PARTNERS  # and every partner got its first tier
+    for event in changed:
+        ScoreChangedDetail.model_validate(event["detail"])  # matches the schema (extra fields forbidden)
+    for event in tiers:
+        detail = TierChangedDetail.model_validate(event["detail"])
+        assert (detail.previous_tier, detail.direction) == (None, "promotion")
+
+    # The same day again: nothing new to announce.
+    handler("daily")(SCHEDULE)
+    drain(fanout["queue"], handler("daily_worker"))
+    assert bus_events(fanout["capture"]) == []
+
+
+def test_a_poisoned_partner_fails_alone_and_is_dead_lettered(fanout: dict[str, str]) -> None:
+    seed(fanout["table"], 120)
+    client("dynamodb").update_item(  # an unreadable event in one partner's job
+        TableName=fanout["table"],
+        Key={"PK": {"S": "PARTNER#p0007"}, "SK": {"S": "JOB#J3"}},
+        UpdateExpression="ADD ev :bad",
+        ExpressionAttributeValues={":bad": {"SS": ['{"not": "an event"}']}},
+    )
+    handler("daily")(SCHEDULE)
+    _, failures = drain(fanout["queue"], handler("daily_worker"))
+    # The batch holding p0007 succeeds for its 49 others and re-queues p0007 alone; that message
+    # fails on each of its MAX_RECEIVES receives and then moves to the DLQ.
+    assert failures == MAX_RECEIVES
+    repository = PartnerRepository(fanout["table"])
+    scored = [f"p{n:04d}" for n in range(120) if repository.get_score(f"p{n:04d}") is not None]
+    assert len(scored) == 119 and "p0007" not in scored
+    dead = client("sqs").receive_message(QueueUrl=fanout["dlq"], MaxNumberOfMessages=10).get("Messages", [])
+    assert [json.loads(m["Body"]) for m in dead] == [
+        {"as_of": "2026-11-01", "partner_ids": ["p0007"], "isolated": True}
+    ]
+
+
+def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> None:
+    """A partner on time for 12 jobs (elite), then late on the next ones: the lower tier must hold on
+    three consecutive daily runs before TierChanged (demotion) is published; DemotionWarning on the
+    first."""
+    table = fanout["table"]
+    raw: list[dict[str, Any]] = []
+    for j in range(12):
+        offered = date(2026, 9, 20) + timedelta(days=j)
+        raw += job_events(
+            "steady",
+            f"J{j}",
+            offered=offered,
+            due=offered + timedelta(days=10),
+            shipped=offered + timedelta(days=9),
+            inspected=2,
+        )
+    for j in range(12, 20):  # late jobs completing 2026-10-29 .. 2026-11-05
+        offered = date(2026, 10, 17) + timedelta(days=j - 12)
+        raw += job_events(
+            "steady",
+            f"J{j}",
+            offered=offered,
+            due=offered + timedelta(days=10),
+            shipped=offered + timedelta(days=12),
+            inspected=2,
+        )
+    BulkImporter(table).import_events([EVENT_ADAPTER.validate_python(e) for e in raw], NOW)
+    worker, coordinator = handler("daily_worker"), handler("daily")
+    tiers: list[str | None] = []
+    announced: list[tuple[str, str]] = []
+    for day in (date(2026, 10, 28), date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)):
+        coordinator({"as_of": day.isoformat()})
+        drain(fanout["queue"], worker)
+        stored = PartnerRepository(table).get_score("steady")
+        assert stored is not None
+        tiers.append(stored.tier)
+        announced += [
+            (e["detail-type"], e["detail"]["as_of"])
+            for e in bus_events(fanout["capture"])
+            if e["detail-type"] != "ScoreChanged"
+        ]
+    assert tiers[0] == "elite"
+    assert tiers[1] == tiers[2] == "elite"  # below elite on 11-01 and 11-02: not yet
+    assert tiers[3] != "elite"  # third consecutive run: the demotion takes effect
+    assert announced == [
+        ("TierChanged", "2026-10-28"),  # first tier
+        ("DemotionWarning", "2026-11-01"),
+        ("TierChanged", "2026-11-03"),
+    ]

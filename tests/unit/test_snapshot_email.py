@@ -1,0 +1,266 @@
+"""The snapshot email (issue 3): subject, content, email-safe HTML, autoescaping, and the text part
+carrying every number of the HTML part."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from scorecard.adapters.snapshot_repository import TrendPoint
+from scorecard.domain.policy import load_policy
+from scorecard.domain.snapshot import Month
+from scorecard.services.emails import (
+    metric_definitions,
+    mime_message,
+    render_part_received,
+    render_snapshot,
+    snapshot_context,
+    subject_for,
+)
+from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+
+POLICY = load_policy("v1")
+XSS = "<script>alert(1)</script>"
+URL = "https://snapshots-bucket.s3.amazonaws.com/snapshots/2026-10/acme-01.html?X-Amz-Expires=604800&X-Amz-Signature=0f1e"
+
+
+def line(
+    job_id: str, due: date | None, shipped: date | None, late: int, inspected: int = 0, bad: int = 0
+) -> SnapshotLineView:
+    return SnapshotLineView(
+        job_id=job_id,
+        due_date=due,
+        shipped_on=shipped,
+        days_late=late,
+        parts_shipped=inspected or 1,
+        parts_inspected=inspected,
+        parts_defective=bad,
+    )
+
+
+def document(**changes: Any) -> SnapshotDocument:
+    base: dict[str, Any] = {
+        "partner_id": "acme-01",
+        "month": "2026-10",
+        "policy_version": "v1",
+        "timezone": "UTC",
+        "jobs_on_board": 24,
+        "jobs_read": 21,
+        "jobs_accepted": 12,
+        "parts_shipped": 1340,
+        "pct_parts_on_time": 91.4,
+        "dpt": 12.3,
+        "value_accepted": "48210.50",
+        "pct_jobs_on_time": 83.3,
+        "monthly_score": 86,
+        "grade": "B",
+        "jobs_completed": 12,
+        "jobs_completed_on_time": 10,
+        "late_jobs": [
+            line("J-10421", date(2026, 10, 14), date(2026, 10, 19), 5),
+            line("J-10507", date(2026, 9, 30), date(2026, 10, 2), 2),
+        ],
+        "defective_jobs": [line("J-10388", date(2026, 10, 20), date(2026, 10, 18), 0, 200, 3)],
+    }
+    base.update(changes)
+    return SnapshotDocument(**base)
+
+
+TREND = [
+    TrendPoint("2025-12", 78, "C"),
+    TrendPoint("2026-01", 84, "B"),
+    TrendPoint("2026-03", None, None),
+    TrendPoint("2026-06", 69, "D"),
+    TrendPoint("2026-09", 93, "A"),
+]
+
+DOCUMENTS = {
+    "graded": document(),
+    "not graded": document(
+        parts_shipped=0,
+        pct_parts_on_time=None,
+        dpt=None,
+        pct_jobs_on_time=None,
+        monthly_score=None,
+        grade=None,
+        jobs_completed=0,
+        jobs_completed_on_time=0,
+        late_jobs=[],
+        defective_jobs=[],
+    ),
+    "no inspections": document(dpt=None, monthly_score=83, defective_jobs=[]),
+    "many late jobs": document(
+        monthly_score=41,
+        grade="D",
+        late_jobs=[line(f"L-{n}", date(2026, 10, n), date(2026, 10, n + 3), 3) for n in range(1, 16)],
+    ),
+}
+
+
+def render(doc: SnapshotDocument, name: str = "Acme Precision", url: str | None = URL) -> Any:
+    context = snapshot_context(doc, partner_name=name, trend=TREND, policy=POLICY, html_url=url)
+    return render_snapshot(context)
+
+
+class _Text(HTMLParser):
+    """The HTML's text nodes (what a reader sees; attributes such as inline CSS are not text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.update(name for name, _ in attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def parse(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def numbers(text: str) -> set[str]:
+    return {match.replace(",", "") for match in NUMBER.findall(text)}
+
+
+@pytest.mark.parametrize("case", list(DOCUMENTS))
+def test_the_text_part_carries_every_number_of_the_html_part(case: str) -> None:
+    rendered = render(DOCUMENTS[case])
+    html_numbers = numbers(" ".join(parse(rendered.html).parts))
+    text_numbers = numbers(rendered.text)
+    assert html_numbers, "the HTML part shows numbers"
+    assert html_numbers - text_numbers == set()
+
+
+def test_the_text_part_alone_has_the_whole_snapshot() -> None:
+    text = render(DOCUMENTS["graded"]).text
+    for expected in (
+        "86 / 100",
+        "Grade B",
+        "A 90–100, B 80–89, C 70–79, D below 70",
+        "Jobs on Board: 24",
+        "Jobs Read: 21",
+        "Jobs Accepted: 12",
+        "Parts Shipped: 1,340",
+        "% Parts on Time: 91.4%",
+        "DPT: 12.3",
+        "Value of Jobs Accepted: $48,210.50",
+        "% Jobs on Time: 83.3%",
+        "- J-10421: due Oct 14, shipped Oct 19, 5 days late",
+        "- J-10507: due Sep 30, shipped Oct 2, 2 days late",
+        "- J-10388: shipped Oct 18, 3 defective of 200 inspected",
+        "November 2025: no snapshot",
+        "March 2026: not graded",
+        "September 2026: 93 (A)",
+        "October 2026: 86 (B)  <- this month",
+        URL,
+    ):
+        assert expected in text
+    for _, label, definition in metric_definitions(Month(2026, 10)):
+        assert label in text and definition in text
+
+
+def test_subjects() -> None:
+    assert subject_for(DOCUMENTS["graded"]) == "Your October 2026 Partner Performance Snapshot — Grade B"
+    assert (
+        subject_for(DOCUMENTS["not graded"]) == "Your October 2026 Partner Performance Snapshot — Not graded"
+    )
+
+
+def test_a_partner_name_is_escaped_in_html_and_kept_in_text() -> None:
+    rendered = render(DOCUMENTS["graded"], name=f"{XSS} & Sons")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Sons" in rendered.html
+    assert "<script" not in rendered.html.lower()
+    assert "<script" not in rendered.archive_html.lower()
+    assert f"{XSS} & Sons" in rendered.text
+
+
+def test_job_ids_are_escaped_too() -> None:
+    rendered = render(document(late_jobs=[line('"><img src=x onerror=alert(1)>', None, None, 1)]))
+    assert "<img" not in rendered.html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered.html
+
+
+@pytest.mark.parametrize("case", list(DOCUMENTS))
+def test_the_html_is_email_safe(case: str) -> None:
+    rendered = render(DOCUMENTS[case])
+    for html in (rendered.html, rendered.archive_html):
+        parsed = parse(html)
+        assert parsed.tags.isdisjoint({"script", "style", "svg", "img", "link", "iframe", "form", "object"})
+        assert "class" not in parsed.attributes  # inline CSS only
+        assert "javascript:" not in html.lower()
+        assert "max-width:600px" in html
+        assert re.search(r"(?:src|href)=\"http://", html) is None
+
+
+def test_the_trend_has_twelve_months_with_gaps_left_empty() -> None:
+    html = render(DOCUMENTS["graded"]).html
+    labels = ["Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]
+    text = " ".join(parse(html).parts)
+    assert re.search(r"\s+".join(labels), text), "twelve month labels in order"
+    bars = re.findall(r'<td height="(\d+)"', html)
+    assert bars == ["78", "84", "69", "93", "86"]  # bar height = the score; gaps and NG draw nothing
+
+
+def test_the_email_lists_at_most_ten_jobs_the_archive_all() -> None:
+    rendered = render(DOCUMENTS["many late jobs"])
+    assert rendered.html.count("L-") == 10 and "and 5 more in the online snapshot." in rendered.html
+    assert "...and 5 more in the online snapshot." in rendered.text
+    assert rendered.archive_html.count("L-") == 15
+    assert URL.split("?")[0] not in rendered.archive_html  # the archive does not link to itself
+
+
+def test_score_notes() -> None:
+    assert "Nothing shipped in October" in render(DOCUMENTS["not graded"]).text
+    shipped_only = document(
+        dpt=None, pct_jobs_on_time=None, monthly_score=None, grade=None, jobs_completed=0, late_jobs=[]
+    )
+    assert "No job was completed and no part inspected in October" in render(shipped_only).text
+    assert "the score is your on-time rate alone" in render(DOCUMENTS["no inspections"]).text
+
+
+def test_the_mime_message_is_multipart_alternative_text_then_html() -> None:
+    rendered = render(DOCUMENTS["graded"], name=XSS)
+    message = mime_message(
+        sender="scorecard@example.com",
+        to="ops@acme.example",
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        now=datetime(2026, 11, 1, 0, 30, tzinfo=UTC),
+    )
+    parsed = message_from_bytes(message.as_bytes(), policy=default)
+    assert isinstance(parsed, EmailMessage)
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+    assert parsed["Subject"] == "Your October 2026 Partner Performance Snapshot — Grade B"
+    assert parsed["From"] == "Partner Scorecard <scorecard@example.com>"
+    plain = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    assert plain is not None and html is not None
+    assert plain.get_content() == rendered.text
+    assert html.get_content() == rendered.html
+
+
+def test_the_part_received_email() -> None:
+    email = render_part_received(
+        partner_name=XSS, job_id="J-7", received_on=date(2026, 10, 7), parts_shipped=5, due=date(2026, 10, 9)
+    )
+    assert email.subject == "Job J-7: your parts were received and approved"
+    assert "&lt;script&gt;" in email.html and "<script" not in email.html
+    assert numbers(" ".join(parse(email.html).parts)) <= numbers(email.text)

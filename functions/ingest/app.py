@@ -4,8 +4,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from scorecard.api.event_routes import events_router
 from scorecard.api.resolvers import build_resolver, handle
-from scorecard.api.routes import events_router
 
 logger = Logger()
 app = build_resolver([events_router])

@@ -8,7 +8,6 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from scorecard import settings
@@ -29,14 +28,17 @@ def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolve
 
 
 def all_routers() -> list[APIGatewayRouter]:
+    from scorecard.api.event_routes import events_router
     from scorecard.api.review_routes import reviews_router
-    from scorecard.api.routes import events_router, partners_router
+    from scorecard.api.routes import partners_router
     from scorecard.api.snapshot_routes import snapshots_router
 
     return [events_router, partners_router, snapshots_router, reviews_router]
 
 
 def openapi_document(app: APIGatewayRestResolver) -> str:
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer  # only the document needs it
+
     return app.get_openapi_json_schema(
         title=OPENAPI_TITLE,
         version=OPENAPI_VERSION,

@@ -8,7 +8,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,13 +18,11 @@ from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.review_repository import ReviewConflict, ReviewRepository, UnknownJobs
 from scorecard.api.access import require_partner, require_role
 from scorecard.api.errors import ApiError
+from scorecard.api.params import PartnerId, ReviewId
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.services import reviews as review_service
 from scorecard.services.policy_simulation import simulate_policy
 from scorecard.views import ResolutionIn, ResolutionView, ReviewIn, ReviewListView, ReviewView, SimulationView
-
-PartnerId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-ReviewId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 reviews_router = APIGatewayRouter()
 

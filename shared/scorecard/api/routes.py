@@ -1,4 +1,4 @@
-"""HTTP routes (DESIGN §6). Each route checks access, calls a service, returns a view."""
+"""Partner, score and job routes (DESIGN §6). Each route checks access, calls a service, returns a view."""
 
 from __future__ import annotations
 
@@ -7,21 +7,17 @@ from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from scorecard import settings
-from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.receipt_notifier import receipt_notifier_from_env
 from scorecard.api.access import require_partner, require_role
 from scorecard.api.errors import ApiError
-from scorecard.domain.events import EventBatch
+from scorecard.api.params import JobId, PartnerId
 from scorecard.domain.policy import Grade, Tier
 from scorecard.services import partners as partner_service
-from scorecard.services.ingestion import ingest_batch
 from scorecard.views import (
-    IngestResultView,
     JobDetailView,
     JobListView,
     PartnerListView,
@@ -31,11 +27,8 @@ from scorecard.views import (
     ScoreView,
 )
 
-PartnerId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-JobId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 MAX_HISTORY_DAYS = 731
 
-events_router = APIGatewayRouter()
 partners_router = APIGatewayRouter()
 
 
@@ -45,16 +38,6 @@ def _repository() -> PartnerRepository:
 
 def _not_found(what: str) -> ApiError:
     return ApiError(HTTPStatus.NOT_FOUND, "not_found", what)
-
-
-@events_router.post(
-    "/v1/events", summary="Record job and partner events (idempotent per event_id)", tags=["events"]
-)
-def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
-    require_role(events_router, "service", "ops")
-    return ingest_batch(
-        batch, DynamoEventStore(settings.table_name()), settings.utc_now(), receipt_notifier_from_env()
-    )
 
 
 @partners_router.put(

@@ -16,10 +16,10 @@ from scorecard.adapters.snapshot_archive import SnapshotArchive
 from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.api.access import require_partner
 from scorecard.api.errors import ApiError
+from scorecard.api.params import PartnerId
 from scorecard.services import snapshots as snapshot_service
 from scorecard.snapshot_views import SnapshotListView, SnapshotView
 
-PartnerId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 MonthPath = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 snapshots_router = APIGatewayRouter()

@@ -1,0 +1,28 @@
+"""POST /v1/events (DESIGN §3). Its own module: the ingest function imports nothing of the read side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from scorecard import settings
+from scorecard.adapters.event_store import DynamoEventStore
+from scorecard.adapters.receipt_notifier import receipt_notifier_from_env
+from scorecard.api.access import require_role
+from scorecard.domain.events import EventBatch
+from scorecard.services.ingestion import ingest_batch
+from scorecard.views import IngestResultView
+
+events_router = APIGatewayRouter()
+
+
+@events_router.post(
+    "/v1/events", summary="Record job and partner events (idempotent per event_id)", tags=["events"]
+)
+def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
+    require_role(events_router, "service", "ops")
+    return ingest_batch(
+        batch, DynamoEventStore(settings.table_name()), settings.utc_now(), receipt_notifier_from_env()
+    )

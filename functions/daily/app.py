@@ -15,6 +15,7 @@ from scorecard import settings
 from scorecard.adapters.event_bus import publisher_from_env
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.queue import SqsQueue
+from scorecard.adapters.receipt_notifier import demotion_notifier_from_env
 from scorecard.services.daily import run_daily
 from scorecard.services.daily_fanout import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
@@ -31,6 +32,13 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         queued = plan_daily_run(repository, SqsQueue(queue_url), as_of)
         logger.info("daily run queued", extra={"as_of": str(as_of), "partners": queued})
         return {"as_of": as_of.isoformat(), "partners_queued": queued}
-    report = run_daily(repository, as_of, settings.policy(), settings.utc_now(), publisher_from_env())
+    report = run_daily(
+        repository,
+        as_of,
+        settings.policy(),
+        settings.utc_now(),
+        publisher_from_env(),
+        demotion_notifier_from_env(),
+    )
     logger.info("daily run done", extra=report.model_dump(mode="json"))
     return report.model_dump(mode="json")

@@ -13,6 +13,7 @@ from scorecard import settings
 from scorecard.adapters.event_bus import publisher_from_env
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.queue import SqsQueue
+from scorecard.adapters.receipt_notifier import demotion_notifier_from_env
 from scorecard.services.daily_fanout import DailyBatch, score_daily_batch
 
 logger = Logger()
@@ -30,6 +31,7 @@ def record_handler(record: SQSRecord) -> None:
         settings.policy(),
         settings.utc_now(),
         publisher_from_env(),
+        demotion_notifier_from_env(),
     )
     logger.info("daily batch scored", extra=report.model_dump(mode="json"))
 

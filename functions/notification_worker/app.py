@@ -1,4 +1,5 @@
-"""Part received notifications (SQS, partial batch responses): one email per received job."""
+"""NotificationQueue worker (SQS, partial batch responses): one email per received job, and the
+demotion warning of the daily run, once per partner and day."""
 
 from typing import Any
 
@@ -7,15 +8,20 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard.messages import PartReceivedMessage
-from scorecard.services.notifications import NotificationDeps, notify_part_received
+from scorecard.messages import NOTIFICATION_ADAPTER, DemotionWarningMessage
+from scorecard.services.notifications import NotificationDeps, notify_demotion_warning, notify_part_received
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> None:
-    notice = PartReceivedMessage.model_validate_json(record.body)
+    notice = NOTIFICATION_ADAPTER.validate_json(record.body)
+    if isinstance(notice, DemotionWarningMessage):
+        result = notify_demotion_warning(NotificationDeps.from_env(), notice)
+        extra = {"partner_id": notice.partner_id, "as_of": str(notice.as_of), "outcome": result.outcome}
+        logger.info("demotion warning", extra=extra)
+        return
     result = notify_part_received(NotificationDeps.from_env(), notice)
     logger.info(
         "part received notice",

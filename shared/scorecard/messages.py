@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Annotated, Protocol
+from datetime import date, datetime
+from typing import Annotated, Literal, Protocol
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from scorecard.domain.events import EntityId
+from scorecard.domain.policy import Tier
 
 MonthText = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 SNAPSHOT_BATCH_SIZE = 25  # partners per message: one worker record stays well inside its timeout
@@ -41,6 +42,33 @@ class PartReceivedMessage(BaseModel):
     @classmethod
     def of(cls, partner_id: str, job_id: str, event_id: str, received_at: datetime) -> PartReceivedMessage:
         return cls(partner_id=partner_id, job_id=job_id, event_id=event_id, received_at=received_at)
+
+
+class DemotionWarningMessage(BaseModel):
+    """NotificationQueue: the first daily run below the partner's tier (DESIGN §4: "the partner is
+    warned on the first"); emailed once per partner and day."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["demotion_warning"] = "demotion_warning"
+    partner_id: EntityId
+    as_of: date
+    tier: Tier
+    pending_tier: Tier
+    runs_required: int = Field(ge=1)
+    score: float | None
+
+
+# Part-received messages carry no `kind` (they came first); the models' required fields tell them apart.
+NOTIFICATION_ADAPTER: TypeAdapter[PartReceivedMessage | DemotionWarningMessage] = TypeAdapter(
+    PartReceivedMessage | DemotionWarningMessage
+)
+
+
+class DemotionNotifier(Protocol):
+    """Where the daily run hands its demotion warnings (adapters.receipt_notifier, on SQS)."""
+
+    def demotion_warnings(self, notices: Sequence[DemotionWarningMessage]) -> None: ...
 
 
 class ReceiptNotifier(Protocol):

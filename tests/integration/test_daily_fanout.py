@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from integration_support import NOW, handler, job_events
+from mail_support import drain_notifications, outbox, provision_mail, put_partner
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
 from scorecard.adapters.partner_repository import PartnerRepository
@@ -226,3 +227,45 @@ def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> N
         ("DemotionWarning", "2026-11-01"),
         ("TierChanged", "2026-11-03"),
     ]
+
+
+def test_the_demotion_warning_is_emailed_once(
+    fanout: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mail = provision_mail(fanout["table"], monkeypatch)
+    monkeypatch.setenv("NOTIFICATION_QUEUE_URL", mail.notification_queue)
+    put_partner(fanout["table"], "steady", "Steady <Works>", "ops@steady.example")
+    raw: list[dict[str, Any]] = []
+    for j in range(12):
+        offered = date(2026, 9, 20) + timedelta(days=j)
+        raw += job_events(
+            "steady",
+            f"J{j}",
+            offered=offered,
+            due=offered + timedelta(days=10),
+            shipped=offered + timedelta(days=9),
+            inspected=2,
+        )
+    for j in range(12, 20):
+        offered = date(2026, 10, 17) + timedelta(days=j - 12)
+        raw += job_events(
+            "steady",
+            f"J{j}",
+            offered=offered,
+            due=offered + timedelta(days=10),
+            shipped=offered + timedelta(days=12),
+            inspected=2,
+        )
+    BulkImporter(fanout["table"]).import_events([EVENT_ADAPTER.validate_python(e) for e in raw], NOW)
+    worker, coordinator = handler("daily_worker"), handler("daily")
+    for day in ("2026-10-28", "2026-11-01", "2026-11-01"):  # elite; first run below; the same day again
+        coordinator({"as_of": day})
+        drain(fanout["queue"], worker)
+        drain_notifications(mail)
+    emails = outbox()
+    assert len(emails) == 1
+    (email,) = emails
+    assert email["to"] == "ops@steady.example"
+    assert email["subject"].startswith("Your Elite tier is at risk: score ")
+    assert "3 consecutive daily scores" in email["text"]
+    assert "Steady &lt;Works&gt;" in email["html"]  # autoescaped

@@ -36,6 +36,7 @@ SNAPSHOT_PREFIX = "SNAP#"
 MAIL_PREFIX = "MAIL#"
 MAIL_KIND_SNAPSHOT = "snapshot"  # ref: YYYY-MM
 MAIL_KIND_RECEIVED = "received"  # ref: job id
+MAIL_KIND_DEMOTION = "demotion"  # ref: the day the lower tier was first computed
 EVENT_PREFIX = "EVENT#"
 EVENT_SK = "EVENT"
 REGISTRY_PK = "PARTNERS"

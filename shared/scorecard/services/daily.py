@@ -16,6 +16,7 @@ from scorecard.domain.grading import TierDecision, TierState, advance_tier, tier
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
+from scorecard.messages import DemotionNotifier, DemotionWarningMessage
 from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
 from scorecard.services.presenters import score_view
@@ -180,10 +181,12 @@ def score_partners(
     policy: ScoringPolicy,
     computed_at: datetime,
     publisher: ScoreEventPublisher | None = None,
+    warner: DemotionNotifier | None = None,
 ) -> DailyRunView:
     """Score each partner (one query each), writing results in batches. A partner that fails is
-    logged and reported; it never stops the others. Score events are published before the results
-    are written, so a crash in between re-publishes on retry (at least once) rather than losing them."""
+    logged and reported; it never stops the others. Score events (and demotion warning emails, sent
+    once each by the notification worker) go out before the results are written, so a crash in
+    between repeats them on retry (at least once) rather than losing them."""
     since = evidence_since(as_of, policy)
     partners = scored = without = changes = 0
     failed: list[str] = []
@@ -194,6 +197,21 @@ def score_partners(
     def flush() -> None:
         if publisher is not None and details:
             publisher.publish(details)
+        if warner is not None:
+            warner.demotion_warnings(
+                [
+                    DemotionWarningMessage(
+                        partner_id=d.partner_id,
+                        as_of=d.as_of,
+                        tier=d.tier,
+                        pending_tier=d.pending_tier,
+                        runs_required=d.runs_required,
+                        score=d.score,
+                    )
+                    for d in details
+                    if isinstance(d, DemotionWarningDetail)
+                ]
+            )
         repository.save_scores(pending)
         repository.save_scores(history_only, current=False)
         details.clear()
@@ -233,9 +251,12 @@ def run_daily(
     policy: ScoringPolicy,
     computed_at: datetime,
     publisher: ScoreEventPublisher | None = None,
+    warner: DemotionNotifier | None = None,
 ) -> DailyRunView:
-    """Single-process run over the whole registry (the local stack; at scale see daily_fanout)."""
-    return score_partners(repository, repository.iter_partner_ids(), as_of, policy, computed_at, publisher)
+    """Single-process run over the whole registry (no queue configured; at scale see daily_fanout)."""
+    return score_partners(
+        repository, repository.iter_partner_ids(), as_of, policy, computed_at, publisher, warner
+    )
 
 
 def summarize_daily_run(repository: PartnerRepository, as_of: date, queued: int) -> DailyRunView:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
+from scorecard.messages import DemotionNotifier
 from scorecard.services.daily import ScoreEventPublisher, score_partners
 from scorecard.views import DailyRunView
 
@@ -66,8 +67,11 @@ def score_daily_batch(
     policy: ScoringPolicy,
     computed_at: datetime,
     publisher: ScoreEventPublisher | None = None,
+    warner: DemotionNotifier | None = None,
 ) -> DailyRunView:
-    report = score_partners(repository, batch.partner_ids, batch.as_of, policy, computed_at, publisher)
+    report = score_partners(
+        repository, batch.partner_ids, batch.as_of, policy, computed_at, publisher, warner
+    )
     if report.failed and batch.isolated:
         raise PartnerScoringFailed(f"scoring {report.failed[0]} as of {batch.as_of} failed")
     if report.failed:

@@ -398,6 +398,27 @@ def render_part_received(
     )
 
 
+def render_demotion_warning(
+    *, partner_name: str, tier: str, pending_tier: str, score: float | None, runs_required: int, as_of: date
+) -> RenderedEmail:
+    context = {
+        "product": PRODUCT,
+        "partner_name": partner_name,
+        "tier": tier.capitalize(),
+        "pending_tier": pending_tier.capitalize(),
+        "score": None if score is None else fmt_decimal(score),
+        "runs_required": runs_required,
+        "as_of": fmt_full_day(as_of),
+    }
+    subject = f"Your {context['tier']} tier is at risk: score {context['score'] or 'n/a'}"
+    context["subject"] = subject
+    return RenderedEmail(
+        subject,
+        _render("demotion_warning_email.txt.j2", context),
+        _render("demotion_warning_email.html.j2", context),
+    )
+
+
 # -- MIME ------------------------------------------------------------------------------------------
 
 

@@ -17,12 +17,13 @@ from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.mailer import SesMailer, pacer_for
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages import PartReceivedMessage
-from scorecard.services.emails import mime_message, render_part_received
+from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
+from scorecard.services.emails import mime_message, render_demotion_warning, render_part_received
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.mail_once import Mailer, SendResult, send_once
 
 RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
+DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,37 @@ def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) ->
         partner_id=notice.partner_id,
         kind=RECEIVED_MAIL_KIND,
         ref=notice.job_id,
+        recipient=profile.email if profile else None,
+        build=lambda to: mime_message(
+            sender=deps.sender,
+            to=to,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            now=deps.clock(),
+        ),
+        clock=deps.clock,
+        lease=deps.lease,
+    )
+
+
+def notify_demotion_warning(deps: NotificationDeps, notice: DemotionWarningMessage) -> SendResult:
+    """The warning of DESIGN §4, once per partner and day (a re-run or a retry sends nothing more)."""
+    profile = deps.partners.get_profile(notice.partner_id)
+    rendered = render_demotion_warning(
+        partner_name=(profile.name if profile and profile.name else notice.partner_id),
+        tier=notice.tier,
+        pending_tier=notice.pending_tier,
+        score=notice.score,
+        runs_required=notice.runs_required,
+        as_of=notice.as_of,
+    )
+    return send_once(
+        deps.claims,
+        deps.mailer,
+        partner_id=notice.partner_id,
+        kind=DEMOTION_MAIL_KIND,
+        ref=notice.as_of.isoformat(),
         recipient=profile.email if profile else None,
         build=lambda to: mime_message(
             sender=deps.sender,

@@ -6,11 +6,13 @@ without one job (the ledger) is the score of the totals minus that job's tally: 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import median_low
+from typing import Any
 
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
 from scorecard.domain.jobs import JobState
@@ -42,14 +44,23 @@ class Tally:
     offers_read: int = 0
     offers_answered: int = 0
 
+    def values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _TALLY_FIELDS)
+
     def __add__(self, other: Tally) -> Tally:
-        return Tally(*(getattr(self, name) + getattr(other, name) for name in _TALLY_FIELDS))
+        return Tally(*map(operator.add, self.values(), other.values()))
 
     def __sub__(self, other: Tally) -> Tally:
-        return Tally(*(getattr(self, name) - getattr(other, name) for name in _TALLY_FIELDS))
+        return Tally(*map(operator.sub, self.values(), other.values()))
 
     def scaled(self, times: int) -> Tally:
-        return Tally(*(getattr(self, name) * times for name in _TALLY_FIELDS))
+        return Tally(*(value * times for value in self.values()))
+
+    @staticmethod
+    def total(tallies: Iterable[Tally]) -> Tally:
+        """The field-wise sum of many tallies in one pass."""
+        columns = zip(*(t.values() for t in tallies), strict=True)
+        return Tally(*(sum(column) for column in columns))  # no tallies: all zero
 
 
 _TALLY_FIELDS = tuple(f.name for f in fields(Tally))
@@ -312,9 +323,7 @@ def compute_success_score(
     in_window = {wj.job.job_id: wj for wj in window.jobs}
     contributions = [job_contribution(job, in_window.get(job.job_id), window, policy) for job in jobs]
     contributions = [c for c in contributions if c.window_job is not None or c.offered_in_window]
-    totals = request_tally(requests, window, policy)
-    for contribution in contributions:
-        totals = totals + contribution.tally
+    totals = request_tally(requests, window, policy) + Tally.total(c.tally for c in contributions)
     values = component_values(totals, policy)
     raw = weighted_score(values, policy)
     assert raw is not None  # a window has a completed job, so on_time is present

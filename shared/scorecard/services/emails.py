@@ -14,9 +14,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters.snapshot_repository import TrendPoint
 from scorecard.domain.policy import ScoringPolicy
@@ -47,11 +45,16 @@ GRADE_COLORS = {"A": "#1a7f37", "B": "#1f6feb", "C": "#b7791f", "D": "#c62828"}
 # Earlier months' bars: the same hues, lighter (solid colors: opacity is unreliable in email clients).
 GRADE_TINTS = {"A": "#8cc7a0", "B": "#8fb8f6", "C": "#dcbc8f", "D": "#e39494"}
 NO_GRADE_COLOR = "#6b7280"
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 CHART_HEIGHT = 100  # px: a bar's height is the score itself
 
 
 @cache
 def _environment(html: bool) -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # on first render, not at cold start
+
     return Environment(
         loader=PackageLoader("scorecard", "templates"),
         autoescape=html,  # the partner name and job ids come from outside: HTML escapes them all

@@ -9,8 +9,8 @@ all conditions first, then apply.
 
 2. Queries on a global secondary index. moto scans every item of the table for each index query, so
 one query per partner costs O(table) and a daily run O(partners x table). DynamoDB reads only the
-index partition. `install()` gives index queries a per-partition map of the index, rebuilt after
-writes (every write goes through the backend's put/update/delete, which bump a version counter).
+index partition. `install()` gives index queries a per-partition map of the index, patched key by
+key after writes (every write goes through the backend's put/update/delete, which note the key).
 
 3. Queries on the base table. moto's `all_items()` sorts every item of the table on each query
 (0.75 s per query at the demo's ~10,000 items, measured here), so the monthly snapshot's per-partner
@@ -25,12 +25,12 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 _LOCK = threading.RLock()
 _installed = False
-_version = 0
-_index_cache: dict[tuple[int, str, str], tuple[int, dict[tuple[str, str], list[Any]]]] = {}
+_index_cache: dict[tuple[str, str, str], _IndexPartitions] = {}
 
 
 def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
@@ -98,13 +98,47 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
                 )
 
 
-def _counting_writes(method: Callable[..., Any]) -> Callable[..., Any]:
+@dataclass
+class _IndexPartitions:
+    """One index attribute's partitions of one table, kept current write by write."""
+
+    table: Any
+    partitions: dict[tuple[str, str], dict[tuple[Any, ...], Any]]
+    member_of: dict[tuple[Any, ...], tuple[str, str]]
+    pending: list[tuple[Any, ...]] = field(default_factory=list)  # keys written since last applied
+
+
+def _item_key(table: Any, attrs: dict[str, Any]) -> tuple[Any, ...]:
+    hash_value = attrs[table.hash_key_attr]
+    range_value = attrs.get(table.range_key_attr) if table.range_key_attr else None
+    return (_raw(hash_value), _raw(range_value))
+
+
+def _raw(value: Any) -> Any:
+    """A hashable form of a raw ({"S": ...}) or typed (DynamoType) key attribute."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        ((kind, inner),) = value.items()
+        return (kind, str(inner))
+    return (value.type, str(value.value))
+
+
+def _tracking_writes(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Every write goes through the backend's put/update/delete: note the key it touched for each
+    index cache of that table, so index queries patch their partitions instead of rebuilding."""
+
     @functools.wraps(method)
-    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
-        global _version
+    def write(self: Any, table_name: str, key_or_item: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         with _LOCK:
-            _version += 1
-            return method(self, *args, **kwargs)
+            result = method(self, table_name, key_or_item, *args, **kwargs)
+            caches = [cache for (name, _, _), cache in _index_cache.items() if name == table_name]
+            if caches:
+                table = self.get_table(table_name)
+                key = _item_key(table, key_or_item)  # an item (put) or a key (update, delete)
+                for cache in caches:
+                    cache.pending.append(key)
+            return result
 
     return write
 
@@ -119,19 +153,41 @@ def _unsorted_items(table: Any) -> list[Any]:
     return [item for partition in table.items.values() for item in partition.values()]
 
 
-def _index_partitions(table: Any, index_name: str, attribute: str) -> dict[tuple[str, str], list[Any]]:
-    key = (id(table), index_name, attribute)
-    cached = _index_cache.get(key)
-    if cached is not None and cached[0] == _version:
-        return cached[1]
-    partitions: dict[tuple[str, str], list[Any]] = {}
-    # Unsorted (moto's all_items() sorts the whole table): index queries sort their results anyway.
-    for item in _unsorted_items(table):
-        value = item.attrs.get(attribute)
+def _current_item(table: Any, key: tuple[Any, ...]) -> Any:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    hash_value = DynamoType({key[0][0]: key[0][1]})
+    if not table.range_key_attr:
+        return table.items.get(hash_value)
+    return (table.items.get(hash_value) or {}).get(DynamoType({key[1][0]: key[1][1]}))
+
+
+def _index_partitions(table: Any, index_name: str, attribute: str) -> dict[tuple[str, str], dict[Any, Any]]:
+    cache_key = (table.name, index_name, attribute)
+    cache = _index_cache.get(cache_key)
+    if cache is None or cache.table is not table:  # first query, or the table was re-created
+        partitions: dict[tuple[str, str], dict[tuple[Any, ...], Any]] = {}
+        member_of: dict[tuple[Any, ...], tuple[str, str]] = {}
+        # Unsorted (moto's all_items() sorts the whole table): index queries sort their results anyway.
+        for item in _unsorted_items(table):
+            value = item.attrs.get(attribute)
+            if value is not None:
+                key = _item_key(table, item.attrs)
+                partitions.setdefault(_partition_key(value), {})[key] = item
+                member_of[key] = _partition_key(value)
+        _index_cache[cache_key] = _IndexPartitions(table, partitions, member_of)
+        return partitions
+    for key in dict.fromkeys(cache.pending):  # each written key once, in order
+        old = cache.member_of.pop(key, None)
+        if old is not None:
+            cache.partitions[old].pop(key, None)
+        item = _current_item(table, key)
+        value = None if item is None else item.attrs.get(attribute)
         if value is not None:
-            partitions.setdefault(_partition_key(value), []).append(item)
-    _index_cache[key] = (_version, partitions)
-    return partitions
+            cache.partitions.setdefault(_partition_key(value), {})[key] = item
+            cache.member_of[key] = _partition_key(value)
+    cache.pending.clear()
+    return cache.partitions
 
 
 def _indexed_query(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -145,8 +201,8 @@ def _indexed_query(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(self, *args, **kwargs)
         attribute, value = conditions[0]
         with _LOCK:
-            subset = _index_partitions(self, index_name, attribute).get(_partition_key(value), [])
-            self.all_items = lambda: list(subset)  # shadow the full scan for this call only
+            subset = _index_partitions(self, index_name, attribute).get(_partition_key(value), {})
+            self.all_items = lambda: list(subset.values())  # shadow the full scan for this call only
             try:
                 return original(self, *args, **kwargs)
             finally:
@@ -185,6 +241,6 @@ def install() -> None:
 
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     for name in ("put_item", "update_item", "delete_item"):
-        setattr(DynamoDBBackend, name, _counting_writes(getattr(DynamoDBBackend, name)))
+        setattr(DynamoDBBackend, name, _tracking_writes(getattr(DynamoDBBackend, name)))
     Table.query = _indexed_query(_partition_query(Table.query))  # type: ignore[method-assign]
     _installed = True

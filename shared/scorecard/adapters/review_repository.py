@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
+from scorecard.adapters.paging import query_items
 
 
 class ReviewConflict(Exception):
@@ -55,22 +56,15 @@ class ReviewRepository:
         )
 
     def for_partner(self, partner_id: str) -> list[dict[str, Any]]:
-        dynamodb = client("dynamodb")
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :r)",
-            "ExpressionAttributeValues": {
+        items = query_items(
+            self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :r)",
+            ExpressionAttributeValues={
                 ":pk": {"S": keys.partner_pk(partner_id)},
                 ":r": {"S": keys.REVIEW_PREFIX},
             },
-        }
-        reviews: list[dict[str, Any]] = []
-        while True:
-            page = dynamodb.query(**kwargs)
-            reviews += [json.loads(item["doc"]["S"]) for item in page.get("Items", [])]
-            if "LastEvaluatedKey" not in page:
-                return reviews
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        )
+        return [json.loads(item["doc"]["S"]) for item in items]
 
     def find(self, review_id: str) -> tuple[str, dict[str, Any]] | None:
         dynamodb = client("dynamodb")

@@ -9,6 +9,7 @@ from typing import Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
+from scorecard.adapters.paging import query_items
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +124,4 @@ class SnapshotRepository:
         ]
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        dynamodb = client("dynamodb")
-        while True:
-            response = dynamodb.query(TableName=self._table, **kwargs)
-            yield from response.get("Items", [])
-            last = response.get("LastEvaluatedKey")
-            if not last:
-                return
-            kwargs["ExclusiveStartKey"] = last
+        return query_items(self._table, **kwargs)

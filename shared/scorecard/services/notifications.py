@@ -15,10 +15,15 @@ from scorecard import settings
 from scorecard.adapters import keys
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.mailer import SesMailer, pacer_for
-from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.partner_repository import PartnerRepository, StoredProfile
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
-from scorecard.services.emails import mime_message, render_demotion_warning, render_part_received
+from scorecard.services.emails import (
+    RenderedEmail,
+    mime_message,
+    render_demotion_warning,
+    render_part_received,
+)
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.mail_once import Mailer, SendResult, send_once
 
@@ -52,23 +57,20 @@ class NotificationDeps:
         )
 
 
-def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) -> SendResult:
-    profile = deps.partners.get_profile(notice.partner_id)
-    stored = deps.partners.get_job(notice.partner_id, notice.job_id)
-    job = fold_jobs(notice.partner_id, [stored], until=None)[0] if stored else None
-    rendered = render_part_received(
-        partner_name=(profile.name if profile and profile.name else notice.partner_id),
-        job_id=notice.job_id,
-        received_on=notice.received_at.astimezone(deps.policy.zone).date(),
-        parts_shipped=job.parts_shipped if job and job.shipments else None,
-        due=job.due_date if job else None,
-    )
+def _send_once(
+    deps: NotificationDeps,
+    partner_id: str,
+    kind: str,
+    ref: str,
+    profile: StoredProfile | None,
+    rendered: RenderedEmail,
+) -> SendResult:
     return send_once(
         deps.claims,
         deps.mailer,
-        partner_id=notice.partner_id,
-        kind=RECEIVED_MAIL_KIND,
-        ref=notice.job_id,
+        partner_id=partner_id,
+        kind=kind,
+        ref=ref,
         recipient=profile.email if profile else None,
         build=lambda to: mime_message(
             sender=deps.sender,
@@ -81,6 +83,20 @@ def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) ->
         clock=deps.clock,
         lease=deps.lease,
     )
+
+
+def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) -> SendResult:
+    profile = deps.partners.get_profile(notice.partner_id)
+    stored = deps.partners.get_job(notice.partner_id, notice.job_id)
+    job = fold_jobs(notice.partner_id, [stored], until=None)[0] if stored else None
+    rendered = render_part_received(
+        partner_name=(profile.name if profile and profile.name else notice.partner_id),
+        job_id=notice.job_id,
+        received_on=notice.received_at.astimezone(deps.policy.zone).date(),
+        parts_shipped=job.parts_shipped if job and job.shipments else None,
+        due=job.due_date if job else None,
+    )
+    return _send_once(deps, notice.partner_id, RECEIVED_MAIL_KIND, notice.job_id, profile, rendered)
 
 
 def notify_demotion_warning(deps: NotificationDeps, notice: DemotionWarningMessage) -> SendResult:
@@ -94,21 +110,6 @@ def notify_demotion_warning(deps: NotificationDeps, notice: DemotionWarningMessa
         runs_required=notice.runs_required,
         as_of=notice.as_of,
     )
-    return send_once(
-        deps.claims,
-        deps.mailer,
-        partner_id=notice.partner_id,
-        kind=DEMOTION_MAIL_KIND,
-        ref=notice.as_of.isoformat(),
-        recipient=profile.email if profile else None,
-        build=lambda to: mime_message(
-            sender=deps.sender,
-            to=to,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            now=deps.clock(),
-        ),
-        clock=deps.clock,
-        lease=deps.lease,
+    return _send_once(
+        deps, notice.partner_id, DEMOTION_MAIL_KIND, notice.as_of.isoformat(), profile, rendered
     )

@@ -178,11 +178,9 @@ def test_a_poisoned_partner_fails_alone_and_is_dead_lettered(fanout: dict[str, s
     ]
 
 
-def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> None:
-    """A partner on time for 12 jobs (elite), then late on the next ones: the lower tier must hold on
-    three consecutive daily runs before TierChanged (demotion) is published; DemotionWarning on the
-    first."""
-    table = fanout["table"]
+def steady_then_late() -> list[dict[str, Any]]:
+    """Partner "steady": 12 jobs on time (offered from 2026-09-20, shipped a day early), then 8 jobs
+    two days late, completing 2026-10-29 .. 2026-11-05."""
     raw: list[dict[str, Any]] = []
     for j in range(12):
         offered = date(2026, 9, 20) + timedelta(days=j)
@@ -194,7 +192,7 @@ def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> N
             shipped=offered + timedelta(days=9),
             inspected=2,
         )
-    for j in range(12, 20):  # late jobs completing 2026-10-29 .. 2026-11-05
+    for j in range(12, 20):
         offered = date(2026, 10, 17) + timedelta(days=j - 12)
         raw += job_events(
             "steady",
@@ -204,6 +202,15 @@ def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> N
             shipped=offered + timedelta(days=12),
             inspected=2,
         )
+    return raw
+
+
+def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> None:
+    """A partner on time for 12 jobs (elite), then late on the next ones: the lower tier must hold on
+    three consecutive daily runs before TierChanged (demotion) is published; DemotionWarning on the
+    first."""
+    table = fanout["table"]
+    raw = steady_then_late()
     BulkImporter(table).import_events([EVENT_ADAPTER.validate_python(e) for e in raw], NOW)
     worker, coordinator = handler("daily_worker"), handler("daily")
     tiers: list[str | None] = []
@@ -235,27 +242,7 @@ def test_the_demotion_warning_is_emailed_once(
     mail = provision_mail(fanout["table"], monkeypatch)
     monkeypatch.setenv("NOTIFICATION_QUEUE_URL", mail.notification_queue)
     put_partner(fanout["table"], "steady", "Steady <Works>", "ops@steady.example")
-    raw: list[dict[str, Any]] = []
-    for j in range(12):
-        offered = date(2026, 9, 20) + timedelta(days=j)
-        raw += job_events(
-            "steady",
-            f"J{j}",
-            offered=offered,
-            due=offered + timedelta(days=10),
-            shipped=offered + timedelta(days=9),
-            inspected=2,
-        )
-    for j in range(12, 20):
-        offered = date(2026, 10, 17) + timedelta(days=j - 12)
-        raw += job_events(
-            "steady",
-            f"J{j}",
-            offered=offered,
-            due=offered + timedelta(days=10),
-            shipped=offered + timedelta(days=12),
-            inspected=2,
-        )
+    raw = steady_then_late()
     BulkImporter(fanout["table"]).import_events([EVENT_ADAPTER.validate_python(e) for e in raw], NOW)
     worker, coordinator = handler("daily_worker"), handler("daily")
     for day in ("2026-10-28", "2026-11-01", "2026-11-01"):  # elite; first run below; the same day again

@@ -83,3 +83,57 @@ def send_once(
             extra={"partner_id": partner_id, "kind": kind, "ref": ref, "message_id": message_id},
         )
     return SendResult("sent", message_id)
+
+
+@dataclass(frozen=True)
+class MailOut:
+    """What every once-only email needs: the claims, the mailer, the sender, the clock, the lease."""
+
+    claims: MailClaims
+    mailer: Mailer
+    sender: str
+    clock: Callable[[], datetime]
+    lease: timedelta
+
+    @classmethod
+    def from_env(cls, mailer: Mailer | None = None) -> MailOut:
+        from scorecard import settings
+        from scorecard.adapters.mailer import SesMailer, pacer_for
+
+        sender = settings.sender_email()
+        return cls(
+            claims=MailClaims(settings.table_name()),
+            mailer=mailer
+            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
+            sender=sender,
+            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
+            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
+        )
+
+    def send(
+        self,
+        *,
+        partner_id: str,
+        kind: str,
+        ref: str,
+        recipient: str | None,
+        subject: str,
+        text: str,
+        html: str,
+    ) -> SendResult:
+        """A multipart text + HTML email, sent at most once for (partner, kind, ref)."""
+        from scorecard.services.emails import mime_message
+
+        return send_once(
+            self.claims,
+            self.mailer,
+            partner_id=partner_id,
+            kind=kind,
+            ref=ref,
+            recipient=recipient,
+            build=lambda to: mime_message(
+                sender=self.sender, to=to, subject=subject, text=text, html=html, now=self.clock()
+            ),
+            clock=self.clock,
+            lease=self.lease,
+        )

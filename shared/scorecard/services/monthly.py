@@ -10,9 +10,8 @@ second email.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from aws_lambda_powertools import Logger
@@ -20,8 +19,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
 
 from scorecard import settings
 from scorecard.adapters import keys
-from scorecard.adapters.mail_claims import MailClaims
-from scorecard.adapters.mailer import SesMailer, pacer_for
 from scorecard.adapters.partner_repository import PartnerRepository, StoredAggregate, StoredProfile
 from scorecard.adapters.snapshot_archive import SnapshotArchive
 from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
@@ -29,9 +26,9 @@ from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month, SnapshotLine, SnapshotMetrics, compute_monthly_snapshot
 from scorecard.domain.window import day_start
 from scorecard.messages import SNAPSHOT_BATCH_SIZE, MonthText, SnapshotBatchMessage
-from scorecard.services.emails import TREND_MONTHS, mime_message, render_snapshot, snapshot_context
+from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs
-from scorecard.services.mail_once import Mailer, SendResult, send_once
+from scorecard.services.mail_once import Mailer, MailOut, SendResult
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 from scorecard.views import View
 
@@ -132,28 +129,18 @@ class MonthlyDeps:
     partners: PartnerRepository
     snapshots: SnapshotRepository
     archive: SnapshotArchive
-    claims: MailClaims
-    mailer: Mailer
     policy: ScoringPolicy
-    sender: str
-    clock: Callable[[], datetime]
-    lease: timedelta
+    mail: MailOut
 
     @classmethod
     def from_env(cls, mailer: Mailer | None = None) -> MonthlyDeps:
         table = settings.table_name()
-        sender = settings.sender_email()
         return cls(
             partners=PartnerRepository(table),
             snapshots=SnapshotRepository(table),
             archive=SnapshotArchive(settings.snapshot_bucket()),
-            claims=MailClaims(table),
-            mailer=mailer
-            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
             policy=settings.policy(),
-            sender=sender,
-            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
-            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
+            mail=MailOut.from_env(mailer),
         )
 
 
@@ -274,7 +261,7 @@ def snapshot_partner(
             document=document.model_dump_json(),
             json_key=archived.json_key,
             html_key=archived.html_key,
-            generated_at=deps.clock().isoformat(),
+            generated_at=deps.mail.clock().isoformat(),
             monthly_score=document.monthly_score,
             grade=document.grade,
             recipient=recipient,
@@ -283,23 +270,14 @@ def snapshot_partner(
     )
     result: SendResult | None = None
     if email:
-        result = send_once(
-            deps.claims,
-            deps.mailer,
+        result = deps.mail.send(
             partner_id=partner_id,
             kind=SNAPSHOT_MAIL_KIND,
             ref=str(month),
             recipient=recipient,
-            build=lambda to: mime_message(
-                sender=deps.sender,
-                to=to,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                now=deps.clock(),
-            ),
-            clock=deps.clock,
-            lease=deps.lease,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
         )
     return SnapshotOutcome(
         partner_id=partner_id,

@@ -7,25 +7,20 @@ renders and sends the email, once per job, with the same claim as the monthly sn
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from scorecard import settings
 from scorecard.adapters import keys
-from scorecard.adapters.mail_claims import MailClaims
-from scorecard.adapters.mailer import SesMailer, pacer_for
 from scorecard.adapters.partner_repository import PartnerRepository, StoredProfile
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
 from scorecard.services.emails import (
     RenderedEmail,
-    mime_message,
     render_demotion_warning,
     render_part_received,
 )
 from scorecard.services.evidence import fold_jobs
-from scorecard.services.mail_once import Mailer, SendResult, send_once
+from scorecard.services.mail_once import Mailer, MailOut, SendResult
 
 RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
 DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION
@@ -34,26 +29,15 @@ DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION
 @dataclass(frozen=True)
 class NotificationDeps:
     partners: PartnerRepository
-    claims: MailClaims
-    mailer: Mailer
     policy: ScoringPolicy
-    sender: str
-    clock: Callable[[], datetime]
-    lease: timedelta
+    mail: MailOut
 
     @classmethod
     def from_env(cls, mailer: Mailer | None = None) -> NotificationDeps:
-        table = settings.table_name()
-        sender = settings.sender_email()
         return cls(
-            partners=PartnerRepository(table),
-            claims=MailClaims(table),
-            mailer=mailer
-            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
+            partners=PartnerRepository(settings.table_name()),
             policy=settings.policy(),
-            sender=sender,
-            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
-            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
+            mail=MailOut.from_env(mailer),
         )
 
 
@@ -65,23 +49,14 @@ def _send_once(
     profile: StoredProfile | None,
     rendered: RenderedEmail,
 ) -> SendResult:
-    return send_once(
-        deps.claims,
-        deps.mailer,
+    return deps.mail.send(
         partner_id=partner_id,
         kind=kind,
         ref=ref,
         recipient=profile.email if profile else None,
-        build=lambda to: mime_message(
-            sender=deps.sender,
-            to=to,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            now=deps.clock(),
-        ),
-        clock=deps.clock,
-        lease=deps.lease,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
     )
 
 

@@ -5,25 +5,19 @@ A posted job.received must be emailed with no manual step."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from local_process import local_server
 from scorecard.auth import LOCAL_DEV_SECRET, issue_token
 from scorecard.domain.snapshot import Month
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 PARTNER = "mail-e2e-01"
 EMAIL = "ops@mail-e2e.example"
 
@@ -51,48 +45,10 @@ class Local:
             return error.code, json.loads(error.read() or b"null")
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local]:
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("local-mail") / "server.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "scorecard.cli", "local", "--no-demo", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            server = Local(f"http://127.0.0.1:{port}")
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"local server exited with {process.returncode}:\n{log_path.read_text()}")
-                try:
-                    if server.call("GET", "/v1/openapi.json", role=None)[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"local server not ready:\n{log_path.read_text()}")
-                time.sleep(0.1)
-            yield server
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with local_server(tmp_path_factory.mktemp("local-mail")) as base:
+        yield Local(base)
 
 
 def at(day: date, hour: int) -> str:

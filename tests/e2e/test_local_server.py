@@ -8,29 +8,22 @@ matrix of DESIGN §6 over every /v1 route that template.yaml declares.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from local_process import ROOT, local_server
 from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
 from scorecard.domain.policy import load_policy
 from scorecard.local.api_routes import ApiRoute, api_routes
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
-STARTUP_DEADLINE = 60.0  # seconds; a cold start (imports, moto) takes a few
 
 
 @dataclass(frozen=True)
@@ -71,62 +64,11 @@ class Server:
         return Answer(status, json.loads(raw) if raw else None, got)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`python -m scorecard.cli local --no-demo` on a free port, until the module is done."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("local-server") / "server.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("PORT", None)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "scorecard.cli",
-                "local",
-                "--no-demo",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            instance = Server(f"http://127.0.0.1:{port}")
-            deadline = time.monotonic() + STARTUP_DEADLINE
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"local server exited with {process.returncode}:\n{log_path.read_text()}")
-                try:
-                    if instance.request("GET", "/v1/openapi.json").status == 200:
-                        break
-                except OSError:
-                    pass  # not listening yet
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"local server not ready after {STARTUP_DEADLINE:.0f} s:\n{log_path.read_text()}"
-                    )
-                time.sleep(0.1)
-            yield instance
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with local_server(tmp_path_factory.mktemp("local-server")) as base:
+        yield Server(base)
 
 
 def token(role: Role, partner_id: str | None = None, **kwargs: Any) -> str:

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import Logger
 
+from scorecard.services.errors import UnknownPartner
 from scorecard.services.ingestion import describe_errors
 
 logger = Logger(child=True)
@@ -36,6 +37,10 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(ApiError)
     def _api_error(error: ApiError) -> Response[Any]:
         return error_response(error.status, error.code, error.message, error.details)
+
+    @app.exception_handler(UnknownPartner)
+    def _unknown_partner(error: UnknownPartner) -> Response[Any]:
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", f"partner {error.partner_id} is unknown")
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[Any]:

@@ -48,8 +48,6 @@ def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Res
         review = review_service.request_review(
             *_stores(), partner_id, body, principal.subject, settings.utc_now()
         )
-    except review_service.UnknownPartner as error:
-        raise ApiError(HTTPStatus.NOT_FOUND, "not_found", f"partner {partner_id} is unknown") from error
     except review_service.InvalidResolution as error:
         raise _invalid(str(error), "job_ids") from error
     return Response(
@@ -62,10 +60,7 @@ def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Res
 @reviews_router.get("/v1/partners/<partner_id>/reviews", summary="Reviews and their status", tags=["reviews"])
 def get_reviews(partner_id: PartnerId) -> ReviewListView:
     require_partner(reviews_router, partner_id, "partner", "ops")
-    try:
-        return review_service.list_reviews(*_stores(), partner_id)
-    except review_service.UnknownPartner as error:
-        raise ApiError(HTTPStatus.NOT_FOUND, "not_found", f"partner {partner_id} is unknown") from error
+    return review_service.list_reviews(*_stores(), partner_id)
 
 
 @reviews_router.post(

@@ -87,9 +87,7 @@ def get_score(partner_id: PartnerId) -> ScoreView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")
     try:
         return partner_service.current_score(_repository(), partner_id)
-    except partner_service.UnknownPartner as error:
-        raise _not_found(f"partner {partner_id} is unknown") from error
-    except LookupError as error:
+    except partner_service.NotScoredYet as error:
         raise _not_found(f"partner {partner_id} has not been scored yet") from error
 
 
@@ -109,10 +107,7 @@ def get_score_history(
             f"from must be on or before to, at most {MAX_HISTORY_DAYS} days apart",
             [{"field": "from"}, {"field": "to"}],
         )
-    try:
-        return partner_service.score_history(_repository(), partner_id, first, last)
-    except partner_service.UnknownPartner as error:
-        raise _not_found(f"partner {partner_id} is unknown") from error
+    return partner_service.score_history(_repository(), partner_id, first, last)
 
 
 @partners_router.get(
@@ -133,10 +128,7 @@ def get_jobs(
         as_of = (
             date.fromisoformat(stored.as_of) if stored else settings.utc_now().astimezone(policy.zone).date()
         )
-    try:
-        return partner_service.jobs_that_count(repository, partner_id, job_filter, as_of, policy)
-    except partner_service.UnknownPartner as error:
-        raise _not_found(f"partner {partner_id} is unknown") from error
+    return partner_service.jobs_that_count(repository, partner_id, job_filter, as_of, policy)
 
 
 @partners_router.get(

@@ -42,10 +42,7 @@ def _stores() -> tuple[PartnerRepository, SnapshotRepository, MailClaims, Snapsh
 )
 def list_snapshots(partner_id: PartnerId) -> SnapshotListView:
     require_partner(snapshots_router, partner_id, "partner", "ops", "service")
-    try:
-        return snapshot_service.list_snapshots(*_stores(), partner_id)
-    except snapshot_service.UnknownPartner as error:
-        raise ApiError(HTTPStatus.NOT_FOUND, "not_found", f"partner {partner_id} is unknown") from error
+    return snapshot_service.list_snapshots(*_stores(), partner_id)
 
 
 @snapshots_router.get(
@@ -57,8 +54,6 @@ def get_snapshot(partner_id: PartnerId, month: MonthPath) -> SnapshotView:
     require_partner(snapshots_router, partner_id, "partner", "ops", "service")
     try:
         return snapshot_service.get_snapshot(*_stores(), partner_id, month)
-    except snapshot_service.UnknownPartner as error:
-        raise ApiError(HTTPStatus.NOT_FOUND, "not_found", f"partner {partner_id} is unknown") from error
     except snapshot_service.UnknownSnapshot as error:
         raise ApiError(
             HTTPStatus.NOT_FOUND, "not_found", f"partner {partner_id} has no snapshot for {month}"

@@ -9,6 +9,7 @@ from scorecard.adapters.partner_repository import PartnerRepository, RegistryEnt
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.domain.scoring import compute_success_score
 from scorecard.domain.window import day_end
+from scorecard.services.errors import UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
 from scorecard.services.presenters import job_detail, job_summary, window_view
 from scorecard.views import (
@@ -25,8 +26,8 @@ from scorecard.views import (
 JobFilter = Literal["late", "defective", "all"]
 
 
-class UnknownPartner(LookupError):
-    pass
+class NotScoredYet(LookupError):
+    """A registered partner the daily run has not scored yet."""
 
 
 class UnknownJob(LookupError):
@@ -88,7 +89,7 @@ def current_score(repository: PartnerRepository, partner_id: str) -> ScoreView:
     if stored is None:
         if repository.get_profile(partner_id) is None:
             raise UnknownPartner(partner_id)
-        raise LookupError("not scored yet")
+        raise NotScoredYet(partner_id)
     return ScoreView.model_validate_json(stored.document)
 
 

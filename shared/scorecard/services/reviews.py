@@ -11,13 +11,10 @@ from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.review_repository import ReviewRepository
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.services.daily import ScoreEventPublisher, score_partners
+from scorecard.services.errors import UnknownPartner
 from scorecard.views import ResolutionIn, ResolutionView, ReviewIn, ReviewListView, ReviewView
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-class UnknownPartner(LookupError):
-    pass
 
 
 class UnknownReview(LookupError):

@@ -7,6 +7,7 @@ from scorecard.adapters.mail_claims import MailClaims, StoredClaim
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
 from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
+from scorecard.services.errors import UnknownPartner
 from scorecard.snapshot_views import (
     SnapshotDocument,
     SnapshotEmailView,
@@ -14,10 +15,6 @@ from scorecard.snapshot_views import (
     SnapshotSummaryView,
     SnapshotView,
 )
-
-
-class UnknownPartner(LookupError):
-    pass
 
 
 class UnknownSnapshot(LookupError):

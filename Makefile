@@ -30,8 +30,8 @@ test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared functions tests bench
-	$(BIN)/ruff format --check shared functions tests bench
+	$(BIN)/ruff check shared local functions tests bench
+	$(BIN)/ruff format --check shared local functions tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

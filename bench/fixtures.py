@@ -92,8 +92,8 @@ def moto_table() -> Iterator[str]:
     )
     from moto import mock_aws
     from scorecard.adapters.aws import client, reset_clients
-    from scorecard.local import moto_patches
-    from scorecard.local.template_tables import create_tables, find_template
+    from scorecard_local import moto_patches
+    from scorecard_local.template_tables import create_tables, find_template
 
     moto_patches.install()
     reset_clients()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 from scorecard.adapters.aws import reset_clients
-from scorecard.local import moto_patches
+from scorecard_local import moto_patches
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +39,7 @@ def fake_aws_env() -> Iterator[None]:
 @pytest.fixture
 def aws() -> Iterator[None]:
     """Every AWS service emulated in-process by moto for the duration of one test, with DynamoDB
-    transactions made atomic (see scorecard.local.moto_patches) and fresh boto3 clients."""
+    transactions made atomic (see scorecard_local.moto_patches) and fresh boto3 clients."""
     moto_patches.install()
     reset_clients()
     with mock_aws():

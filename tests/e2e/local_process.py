@@ -1,4 +1,4 @@
-"""The real local server (`python -m scorecard.cli local --no-demo`) in a subprocess, on a free port."""
+"""The real local server (`python -m scorecard_local.cli local --no-demo`) in a subprocess, on a free port."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def local_server(log_dir: Path) -> Iterator[str]:
     log_path = log_dir / "server.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("PORT", None)
-    command = [sys.executable, "-m", "scorecard.cli", "local", "--no-demo", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "scorecard_local.cli", "local", "--no-demo", "--host", "127.0.0.1"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [*command, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT

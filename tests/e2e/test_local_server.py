@@ -19,7 +19,7 @@ import pytest
 from local_process import ROOT, local_server
 from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
 from scorecard.domain.policy import load_policy
-from scorecard.local.api_routes import ApiRoute, api_routes
+from scorecard_local.api_routes import ApiRoute, api_routes
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +66,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`python -m scorecard.cli local --no-demo` on a free port, until the module is done."""
+    """`python -m scorecard_local.cli local --no-demo` on a free port, until the module is done."""
     with local_server(tmp_path_factory.mktemp("local-server")) as base:
         yield Server(base)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from integration_support import NOW, TABLE, Lambdas, cached_template_loader, handler, make_table
 from scorecard import settings
-from scorecard.local import template_tables
+from scorecard_local import template_tables
 
 
 @pytest.fixture

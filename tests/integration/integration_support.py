@@ -16,9 +16,9 @@ from types import ModuleType
 from typing import Any
 
 from scorecard.adapters.aws import client
-from scorecard.local import template_tables
-from scorecard.local.stack import LambdaContext
-from scorecard.local.template_tables import create_tables, find_template
+from scorecard_local import template_tables
+from scorecard_local.stack import LambdaContext
+from scorecard_local.template_tables import create_tables, find_template
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = ROOT / "functions"

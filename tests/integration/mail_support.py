@@ -14,10 +14,10 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.adapters.partner_repository import PartnerRepository, StoredProfile
 from scorecard.domain.events import EVENT_ADAPTER
-from scorecard.local.outbox import sent_emails
-from scorecard.local.queues import DrainReport, drain_queue
-from scorecard.local.template_resources import LocalResources, create_buckets, create_queues
-from scorecard.local.template_tables import load_template
+from scorecard_local.outbox import sent_emails
+from scorecard_local.queues import DrainReport, drain_queue
+from scorecard_local.template_resources import LocalResources, create_buckets, create_queues
+from scorecard_local.template_tables import load_template
 
 SENDER = "scorecard@example.com"
 ACCOUNT = "123456789012"

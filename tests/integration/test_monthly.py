@@ -30,8 +30,8 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.mailer import SesMailer
 from scorecard.adapters.snapshot_repository import SnapshotRepository
-from scorecard.local.queues import make_visible
-from scorecard.local.template_tables import load_template
+from scorecard_local.queues import make_visible
+from scorecard_local.template_tables import load_template
 
 MONTH = "2026-10"
 ACME, BLUEWATER, CEDAR, DELTA = "acme-01", "bluewater-02", "cedar-03", "delta-04"

@@ -23,7 +23,7 @@ from scorecard import settings
 from scorecard.adapters.aws import client
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.mailer import SesMailer
-from scorecard.local.queues import make_visible
+from scorecard_local.queues import make_visible
 
 ACME, DELTA = "acme-01", "delta-04"
 ACME_EMAIL = "ops@acme.example"

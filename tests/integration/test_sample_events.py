@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from lambda_events import EVENTS_DIR, ROOT, load_event
 from scorecard.auth import LOCAL_DEV_SECRET, authorizer_context, principal_from_request_context, verify_token
-from scorecard.local.api_routes import api_routes
+from scorecard_local.api_routes import api_routes
 
 SAMPLES = sorted(path.name for path in EVENTS_DIR.glob("*.json"))
 API_SAMPLES = [name for name in SAMPLES if name.startswith("api_")]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from scorecard.local.template_tables import create_tables, find_template, load_template, table_definitions
+from scorecard_local.template_tables import create_tables, find_template, load_template, table_definitions
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"

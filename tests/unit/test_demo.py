@@ -1,4 +1,4 @@
-"""The demo network (scorecard.local.demo): deterministic, valid per DESIGN §3, causally ordered, and
+"""The demo network (scorecard_local.demo): deterministic, valid per DESIGN §3, causally ordered, and
 rich enough that scoring it (DESIGN §4) spreads over grades and tiers and hits every rule."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from scorecard.domain.policy import ScoringPolicy, Tier, load_policy
 from scorecard.domain.requests import UpdateRequest, fold_request
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
-from scorecard.local.demo import ARCHETYPES, XSS_NAME, DemoNetwork, demo_network
+from scorecard_local.demo import ARCHETYPES, XSS_NAME, DemoNetwork, demo_network
 
 TODAY = date(2026, 3, 15)
 END = datetime(2026, 3, 16, tzinfo=UTC)  # the end of TODAY (exclusive)

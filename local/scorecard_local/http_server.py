@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from scorecard.local.stack import HttpResult, LocalStack
+from scorecard_local.stack import HttpResult, LocalStack
 
 MAX_READ = 8 * 1024 * 1024  # bodies above 1 MiB still reach the handler, which answers 413
 
@@ -62,7 +62,7 @@ def run_monthly_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpRes
 
 def outbox_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
     """GET /_local/outbox: every email sent, oldest first, as [{to, subject, text, html}]."""
-    from scorecard.local import mail_stack
+    from scorecard_local import mail_stack
 
     stack.poll_queues()  # anything still queued is sent first
     emails = [{k: e[k] for k in ("to", "subject", "text", "html")} for e in mail_stack.outbox(stack)]

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from scorecard.auth import LOCAL_DEV_SECRET, issue_token
-from scorecard.local.stack import LocalStack
+
+from scorecard_local.stack import LocalStack
 
 HISTORY_DAYS = 3  # daily runs replayed at startup, so score history and hysteresis have points
 LIVE_WINDOW = timedelta(hours=24)
@@ -23,7 +24,8 @@ def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
     events through POST /v1/events, then the daily job for the last few days."""
     from scorecard import settings
     from scorecard.adapters.bulk_import import BulkImporter
-    from scorecard.local.demo import demo_network
+
+    from scorecard_local.demo import demo_network
 
     network = demo_network(today)
     ops = {"authorization": f"Bearer {_token('ops')}", "content-type": "application/json"}
@@ -60,7 +62,8 @@ def run_monthly_demo(stack: LocalStack, today: date) -> str:
     """The monthly job for last month (after a silent backfill of the months before it), every email
     written to .local/outbox/; returns what to print."""
     from scorecard.domain.snapshot import Month
-    from scorecard.local import mail_stack
+
+    from scorecard_local import mail_stack
 
     last = Month.of(today).previous()
     earlier = [last]
@@ -126,8 +129,8 @@ Press Ctrl-C to stop.
 
 
 def serve(*, host: str, port: int, demo: bool, verbose: bool = False) -> int:
-    from scorecard.local.http_server import make_server
-    from scorecard.local.template_tables import find_template
+    from scorecard_local.http_server import make_server
+    from scorecard_local.template_tables import find_template
 
     stack = LocalStack(find_template().parent)
     stack.verbose = verbose

@@ -26,7 +26,7 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _local(args: argparse.Namespace) -> int:
-    from scorecard.local.run import serve
+    from scorecard_local.run import serve
 
     return serve(host=args.host, port=args.port, demo=not args.no_demo, verbose=args.verbose)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scorecard.local.template_tables import load_template
+from scorecard_local.template_tables import load_template
 
 FUNCTION_TYPE = "AWS::Serverless::Function"
 

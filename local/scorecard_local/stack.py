@@ -17,10 +17,11 @@ from types import ModuleType
 from typing import Any
 
 from scorecard.auth import LOCAL_DEV_SECRET
-from scorecard.local import mail_stack
-from scorecard.local.api_routes import ApiRoute, api_routes, authorizer_code_uri
-from scorecard.local.template_resources import LocalResources
-from scorecard.local.template_tables import load_template
+
+from scorecard_local import mail_stack
+from scorecard_local.api_routes import ApiRoute, api_routes, authorizer_code_uri
+from scorecard_local.template_resources import LocalResources
+from scorecard_local.template_tables import load_template
 
 LOCAL_TABLE = "scorecard-local"
 REGION = "us-east-1"
@@ -102,10 +103,10 @@ class LocalStack:
             "POWERTOOLS_LOG_LEVEL", "WARNING"
         )  # one JSON log line per request is noise here
         from moto import mock_aws
-
         from scorecard.adapters.aws import client, reset_clients
-        from scorecard.local import moto_patches
-        from scorecard.local.template_tables import create_tables
+
+        from scorecard_local import moto_patches
+        from scorecard_local.template_tables import create_tables
 
         moto_patches.install()
         reset_clients()

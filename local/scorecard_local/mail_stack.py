@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters.aws import client
-from scorecard.local.outbox import sent_emails, write_outbox
-from scorecard.local.queues import DrainReport, Invoke, drain_queue
-from scorecard.local.template_resources import (
+
+from scorecard_local.outbox import sent_emails, write_outbox
+from scorecard_local.queues import DrainReport, Invoke, drain_queue
+from scorecard_local.template_resources import (
     LocalResources,
     SqsEventSource,
     create_buckets,
@@ -27,10 +28,10 @@ from scorecard.local.template_resources import (
     parameter_values,
     sqs_event_sources,
 )
-from scorecard.local.template_tables import load_template
+from scorecard_local.template_tables import load_template
 
 if TYPE_CHECKING:
-    from scorecard.local.stack import LocalStack
+    from scorecard_local.stack import LocalStack
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ def run_monthly(stack: LocalStack, month: str, *, email: bool = True) -> dict[st
 
 
 def outbox(stack: LocalStack) -> list[dict[str, Any]]:
-    from scorecard.local.stack import ACCOUNT, REGION
+    from scorecard_local.stack import ACCOUNT, REGION
 
     return sent_emails(ACCOUNT, REGION)
 

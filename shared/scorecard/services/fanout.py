@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from scorecard.messages import PartnerBatch
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 QUEUE_FLUSH = 100  # messages buffered by a coordinator between sends (10 SendMessageBatch calls)
 
@@ -127,6 +127,10 @@ def process_records(
     `work` raising) are reported in batchItemFailures so only they return to the queue. Every failed
     record is reported, even when all failed, instead of raising: the same retry for SQS, and a
     poisoned single-partner message is counted like any other failure."""
+    # Imported here: the API function imports this module (reviews rescore through services.daily)
+    # and never runs a worker; the batch utilities add about 17 ms to its cold start.
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def record_handler(record: SQSRecord) -> ResultT:

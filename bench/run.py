@@ -75,7 +75,8 @@ def run_ours_daily(table: str) -> Any:
     from scorecard.adapters.partner_repository import PartnerRepository
     from scorecard.adapters.queue import SqsQueue
     from scorecard.domain.policy import load_policy
-    from scorecard.services.daily_fanout import DailyBatch, plan_daily_run, score_daily_batch
+    from scorecard.messages import DailyBatchMessage
+    from scorecard.services.daily import plan_daily_run, score_daily_batch
 
     sqs = client("sqs")
     url = sqs.create_queue(QueueName="bench-daily")["QueueUrl"]
@@ -91,7 +92,7 @@ def run_ours_daily(table: str) -> Any:
             return scored
         for message in messages:
             report_ = score_daily_batch(
-                DailyBatch.model_validate_json(message["Body"]), repository, queue, policy, now
+                DailyBatchMessage.model_validate_json(message["Body"]), repository, queue, policy, now
             )
             scored += report_.partners
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -1,10 +1,6 @@
-"""Daily run, started by EventBridge Scheduler with {"scheduled_time": "<aws.scheduler.scheduled-time>"}
-(or {"as_of": "YYYY-MM-DD"} for a manual run or backfill).
-
-With DAILY_QUEUE_URL set (as template.yaml does) it is the coordinator: it queues the partner registry
-in batches for functions/daily_worker. Without it (the local stack, a small network) it scores every
-partner in this process with the same scoring code.
-"""
+"""Daily run coordinator, started by EventBridge Scheduler with
+{"scheduled_time": "<aws.scheduler.scheduled-time>"} (or {"as_of": "YYYY-MM-DD"} for a manual run or
+backfill): queues the partner registry in batches on DailyQueue for functions/daily_worker."""
 
 import os
 from typing import Any
@@ -12,12 +8,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard import settings
-from scorecard.adapters.event_bus import publisher_from_env
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.queue import SqsQueue
-from scorecard.adapters.receipt_notifier import demotion_notifier_from_env
-from scorecard.services.daily import run_daily
-from scorecard.services.daily_fanout import plan_daily_run
+from scorecard.services.daily import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
 
 logger = Logger()
@@ -27,18 +20,6 @@ logger = Logger()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     as_of = DailyRunInput.model_validate(event).score_date(settings.policy())
     repository = PartnerRepository(settings.table_name())
-    queue_url = os.environ.get("DAILY_QUEUE_URL")
-    if queue_url:
-        queued = plan_daily_run(repository, SqsQueue(queue_url), as_of)
-        logger.info("daily run queued", extra={"as_of": str(as_of), "partners": queued})
-        return {"as_of": as_of.isoformat(), "partners_queued": queued}
-    report = run_daily(
-        repository,
-        as_of,
-        settings.policy(),
-        settings.utc_now(),
-        publisher_from_env(),
-        demotion_notifier_from_env(),
-    )
-    logger.info("daily run done", extra=report.model_dump(mode="json"))
-    return report.model_dump(mode="json")
+    queued = plan_daily_run(repository, SqsQueue(os.environ["DAILY_QUEUE_URL"]), as_of)
+    logger.info("daily run queued", extra={"as_of": str(as_of), "partners": queued})
+    return {"as_of": as_of.isoformat(), "partners_queued": queued}

@@ -1,43 +1,44 @@
-"""Daily run worker: scores the partners of each SQS message (DailyBatch); failed records are
-reported as partial batch failures so only they return to the queue."""
+"""Daily run worker: scores the partners of each SQS message (DailyBatchMessage); failed records are
+reported as partial batch failures so only they return to the queue (services.fanout)."""
 
 import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard import settings
 from scorecard.adapters.event_bus import publisher_from_env
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.queue import SqsQueue
 from scorecard.adapters.receipt_notifier import demotion_notifier_from_env
-from scorecard.services.daily_fanout import DailyBatch, score_daily_batch
+from scorecard.messages import DailyBatchMessage
+from scorecard.services.daily import score_daily_batch
+from scorecard.services.fanout import WorkerRun, process_records
+from scorecard.views import DailyRunView
 
 logger = Logger()
-# Report every failed record, even when all failed, instead of raising: the same retry for SQS, and
-# a poisoned single-partner message is counted like any other failure.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-def record_handler(record: SQSRecord) -> None:
-    batch = DailyBatch.model_validate_json(record.body)
-    report = score_daily_batch(
-        batch,
-        PartnerRepository(settings.table_name()),
-        SqsQueue(os.environ["DAILY_QUEUE_URL"]),
-        settings.policy(),
-        settings.utc_now(),
-        publisher_from_env(),
-        demotion_notifier_from_env(),
-    )
-    logger.info("daily batch scored", extra=report.model_dump(mode="json"))
+def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView]:
+    """The worker, with each record's report (the local stack sums them into the run's figures)."""
+
+    def score(batch: DailyBatchMessage) -> DailyRunView:
+        report = score_daily_batch(
+            batch,
+            PartnerRepository(settings.table_name()),
+            SqsQueue(os.environ["DAILY_QUEUE_URL"]),
+            settings.policy(),
+            settings.utc_now(),
+            publisher_from_env(),
+            demotion_notifier_from_env(),
+        )
+        logger.info("daily batch scored", extra=report.model_dump(mode="json"))
+        return report
+
+    return process_records(event, context, DailyBatchMessage, score)
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return process_batch(event, context).response

@@ -9,7 +9,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard import settings
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.queue import SqsQueue
-from scorecard.services.monthly import MonthlyRunInput, queue_month
+from scorecard.services.monthly import queue_month
+from scorecard.services.schedule import MonthlyRunInput
 
 logger = Logger()
 

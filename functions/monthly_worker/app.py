@@ -1,35 +1,36 @@
-"""Monthly snapshot worker (SQS, partial batch responses): per partner, the §5 snapshot archived to S3,
-recorded in DynamoDB and emailed once."""
+"""Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the §5
+snapshot archived to S3, recorded in DynamoDB and emailed once."""
 
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard import settings
 from scorecard.adapters.queue import SqsQueue
 from scorecard.messages import SnapshotBatchMessage
-from scorecard.services.monthly import MonthlyDeps, process_snapshot_message
+from scorecard.services.fanout import WorkerRun, process_records
+from scorecard.services.monthly import MonthlyDeps, SnapshotOutcome, process_snapshot_message
 
 logger = Logger()
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def record_handler(record: SQSRecord) -> None:
-    message = SnapshotBatchMessage.model_validate_json(record.body)
-    outcomes = process_snapshot_message(
-        MonthlyDeps.from_env(), message, SqsQueue(settings.snapshot_queue_url())
-    )
-    logger.info(
-        "snapshots done",
-        extra={"month": message.month, "outcomes": {o.partner_id: o.email for o in outcomes}},
-    )
+def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[SnapshotOutcome]]:
+    """The worker, with each record's outcomes."""
+
+    def snapshot(message: SnapshotBatchMessage) -> list[SnapshotOutcome]:
+        outcomes = process_snapshot_message(
+            MonthlyDeps.from_env(), message, SqsQueue(settings.snapshot_queue_url())
+        )
+        logger.info(
+            "snapshots done",
+            extra={"month": message.month, "outcomes": {o.partner_id: o.email for o in outcomes}},
+        )
+        return outcomes
+
+    return process_records(event, context, SnapshotBatchMessage, snapshot)
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return process_batch(event, context).response

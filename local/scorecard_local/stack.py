@@ -1,26 +1,46 @@
 """The local stack: every AWS service emulated in-process by moto, HTTP requests turned into API
 Gateway proxy events and handed to the same handler functions Lambda runs (loaded from functions/).
+
+The tables, queues, bucket and SES sender of template.yaml are created in moto; each function runs
+with its template environment applied around its invocation; queued messages are drained into their
+SQS-triggered functions (the local stand-in for Lambda's pollers), which is how the scheduled runs
+go: coordinator, then the worker drains the queue, as in AWS.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from scorecard.adapters.aws import client
 from scorecard.auth import LOCAL_DEV_SECRET
 
-from scorecard_local import mail_stack
+from scorecard_local import daily_run
 from scorecard_local.api_routes import ApiRoute, api_routes, authorizer_code_uri
-from scorecard_local.template_resources import LocalResources
+from scorecard_local.outbox import sent_emails
+from scorecard_local.queues import DrainReport, drain_queue
+from scorecard_local.template_resources import (
+    LocalResources,
+    SqsEventSource,
+    create_buckets,
+    create_queues,
+    function_environment,
+    functions_by_code_uri,
+    parameter_values,
+    sqs_event_sources,
+)
 from scorecard_local.template_tables import load_template
 
 LOCAL_TABLE = "scorecard-local"
@@ -29,6 +49,25 @@ ACCOUNT = "123456789012"
 STAGE = "prod"
 
 Handler = Callable[[dict[str, Any], Any], Any]
+
+log = logging.getLogger(__name__)
+
+RESOURCE_PREFIX = "scorecard-local"
+DEFAULT_SENDER = "scorecard@example.com"
+# moto has no sending quota: pace the local workers faster than SES's default 14/s so the demo's
+# monthly run takes a second, not ten. The pacing code path is the same.
+LOCAL_SEND_RATE = "200"
+# A message a local worker failed comes back after this long (the template's 30 minutes would
+# hide it for the rest of a demo session).
+LOCAL_VISIBILITY_TIMEOUT = 30
+# The function of an SQS-triggered handler module that also returns each record's result (the
+# daily run's figures are summed from them; services.fanout.WorkerRun).
+WORKER_RESULTS = "process_batch"
+
+
+@cache
+def _template(path: Path) -> dict[str, Any]:
+    return load_template(path)
 
 
 @dataclass
@@ -93,7 +132,7 @@ class LocalStack:
         self.routes: list[ApiRoute] = []
         self.verbose = False
         self._overrides = dict(env or {})
-        self.resources: LocalResources | None = None  # queues, bucket, SES sender (mail_stack)
+        self.resources: LocalResources | None = None  # queues, bucket, SES sender, parameters
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -114,7 +153,7 @@ class LocalStack:
         self._mock.start()
         create_tables(client("dynamodb"), self.template, {"ScorecardTable": os.environ["TABLE_NAME"]})
         self.routes = api_routes(self.template)
-        self.resources = mail_stack.provision(self)
+        self.resources = self._provision()
 
     def stop(self) -> None:
         if self._mock is not None:
@@ -139,38 +178,145 @@ class LocalStack:
         found: Handler = getattr(self._modules[key], function)
         return found
 
-    def invoke(self, code_uri: str, event: dict[str, Any], function_name: str = "local") -> Any:
-        with self.lock, mail_stack.function_env(self, code_uri, self._overrides):
-            return self.handler(code_uri)(event, LambdaContext(function_name))
+    def invoke(
+        self,
+        code_uri: str,
+        event: dict[str, Any],
+        function_name: str = "local",
+        handler: str = "app.lambda_handler",
+    ) -> Any:
+        with self.lock, self._function_env(code_uri):
+            return self.handler(code_uri, handler)(event, LambdaContext(function_name))
 
     def function_code_uri(self, logical_id: str) -> str:
         resource = load_template(self.template)["Resources"][logical_id]
         return str(resource["Properties"]["CodeUri"])
 
-    def run_daily(self, as_of: date) -> Any:
-        """What the daily schedule does, for the end of day `as_of`: the coordinator queues the
-        registry, the worker drains DailyQueue (as in AWS); the figures are read back."""
-        from scorecard.adapters.partner_repository import PartnerRepository
-        from scorecard.services.daily import summarize_daily_run
+    # -- resources and environment -------------------------------------------------------------
 
-        started = self.invoke(self.function_code_uri("DailyFunction"), {"as_of": as_of.isoformat()}, "daily")
-        if "partners_queued" not in started:
-            return started  # no queue configured: the coordinator scored in-process
+    def _provision(self) -> LocalResources:
+        """Create the template's queues and buckets, verify the SES sender; return what `!Ref`
+        resolves to."""
+        template = _template(self.template)
+        resources = LocalResources()
+        create_queues(client("sqs"), template, RESOURCE_PREFIX, resources)
+        create_buckets(client("s3"), template, RESOURCE_PREFIX, resources)
+        parameters = parameter_values(
+            template,
+            {
+                "SenderEmail": os.environ.get("SENDER_EMAIL") or DEFAULT_SENDER,
+                "SesMaxSendRate": LOCAL_SEND_RATE,
+            },
+        )
+        resources.refs.update(parameters)
+        client("ses").verify_email_identity(EmailAddress=parameters["SenderEmail"])
+        return resources
+
+    @contextlib.contextmanager
+    def _function_env(self, code_uri: str) -> Iterator[None]:
+        """The function's template environment for the duration of one invocation (Lambda gives each
+        function its own; the local stack shares one process). Names the stack was started with win."""
+        template = _template(self.template)
+        by_code_uri = functions_by_code_uri(template)
+        logical_id = by_code_uri.get(code_uri) or by_code_uri.get(code_uri.rstrip("/") + "/")
+        if logical_id is None or self.resources is None:
+            yield
+            return
+        variables = function_environment(template, logical_id, self.resources.refs)
+        variables.update({name: self._overrides[name] for name in variables if name in self._overrides})
+        saved = {name: os.environ.get(name) for name in variables}
+        os.environ.update(variables)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    # -- queues and the scheduled runs ---------------------------------------------------------
+
+    def _event_source(self, queue: str) -> SqsEventSource:
+        return next(s for s in sqs_event_sources(_template(self.template)) if s.queue == queue)
+
+    def drain(self, only: str | None = None) -> dict[str, DrainReport]:
+        """Drain every queue a function consumes (template `Type: SQS` events) into that function, as
+        Lambda's pollers would; `only` limits it to one queue's logical id. Reports by function."""
+        if self.resources is None:
+            return {}
+        resources = self.resources
+        reports: dict[str, DrainReport] = {}
         with self.lock:
-            mail_stack.poll_queues(self, only="DailyQueue")
-            summary = summarize_daily_run(
-                PartnerRepository(os.environ["TABLE_NAME"]), as_of, started["partners_queued"]
-            )
-        return summary.model_dump(mode="json")
+            for source in sqs_event_sources(_template(self.template)):
+                if only is not None and source.queue != only:
+                    continue
 
-    def run_monthly(self, month: str, *, email: bool = True) -> dict[str, Any]:
-        """What the monthly schedule does for `month` (YYYY-MM): coordinator, then the worker."""
-        return mail_stack.run_monthly(self, month, email=email)
+                def invoke(event: dict[str, Any], source: SqsEventSource = source) -> Any:
+                    return self.invoke(source.code_uri, event, source.function, source.handler)
+
+                reports[source.function] = drain_queue(
+                    resources.refs[source.queue],
+                    resources.queue_arns[source.queue],
+                    invoke,
+                    batch_size=source.batch_size,
+                    visibility_timeout=LOCAL_VISIBILITY_TIMEOUT,
+                )
+        return reports
 
     def poll_queues(self) -> None:
-        """Feed queued messages to their SQS-triggered functions (Lambda's pollers, locally)."""
+        """After each local API request: a poller problem is logged, never the request's failure."""
+        try:
+            self.drain()
+        except Exception:
+            log.exception("draining the local queues failed")
+
+    def run_daily(self, as_of: date) -> dict[str, Any]:
+        """What the daily schedule does, for the end of day `as_of`: the coordinator queues the
+        registry, the worker drains DailyQueue (as in AWS); the figures are what the workers did."""
+        if self.resources is None:
+            raise RuntimeError("the local stack is not started")
+        source = self._event_source("DailyQueue")
+        module = source.handler.rpartition(".")[0]
+
+        def worker(event: dict[str, Any]) -> Any:
+            return self.invoke(source.code_uri, event, source.function, f"{module}.{WORKER_RESULTS}")
+
         with self.lock:
-            mail_stack.poll_quietly(self)
+            report = daily_run.run_daily(
+                lambda event: self.invoke(self.function_code_uri("DailyFunction"), event, "daily"),
+                worker,
+                {"as_of": as_of.isoformat()},
+                queue_url=self.resources.refs[source.queue],
+                queue_arn=self.resources.queue_arns[source.queue],
+                batch_size=source.batch_size,
+                visibility_timeout=LOCAL_VISIBILITY_TIMEOUT,
+            )
+        return report.model_dump(mode="json")
+
+    def run_monthly(self, month: str, *, email: bool = True) -> dict[str, Any]:
+        """What the monthly schedule does for `month` (YYYY-MM): the coordinator queues the partners,
+        then the snapshot queue is drained into the worker (failed partners, split off into messages
+        of their own, included)."""
+        with self.lock:
+            before = len(sent_emails(ACCOUNT, REGION))
+            queued = self.invoke(
+                self.function_code_uri("MonthlyCoordinatorFunction"),
+                {"month": month, "email": email},
+                "monthly-coordinator",
+            )
+            drained = self.drain(only="SnapshotQueue").get("MonthlyWorkerFunction", DrainReport())
+            sent = len(sent_emails(ACCOUNT, REGION)) - before
+        return {
+            "coordinator": queued,
+            "worker": {
+                "messages": drained.received,
+                "succeeded": drained.succeeded,
+                "failed": drained.failed,
+                "invocations": drained.invocations,
+            },
+            "emails_sent": sent,
+        }
 
     # -- HTTP ----------------------------------------------------------------------------------
 

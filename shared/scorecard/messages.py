@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Literal, Protocol, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
@@ -15,18 +15,38 @@ MonthText = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
 SNAPSHOT_BATCH_SIZE = 25  # partners per message: one worker record stays well inside its timeout
 
 
-class SnapshotBatchMessage(BaseModel):
-    """SnapshotQueue: snapshot (and email) these partners for this month."""
+DAILY_BATCH_SIZE = 50  # partners per message of the daily run
+
+
+class PartnerBatch(BaseModel):
+    """A message of a fanned-out run (services.fanout): these partners, for the run its subclass
+    names. A partner that fails in a larger message is split off into a message of its own
+    (`isolated`), so it is retried, and finally dead-lettered, alone."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    partner_ids: list[EntityId] = Field(min_length=1)
+    isolated: bool = False
+
+    def split_off(self, partner_ids: Iterable[str]) -> list[Self]:
+        """One isolated message per partner, the rest of the message unchanged."""
+        return [self.model_copy(update={"partner_ids": [p], "isolated": True}) for p in partner_ids]
+
+
+class DailyBatchMessage(PartnerBatch):
+    """DailyQueue: score these partners as of the end of `as_of`."""
+
+    as_of: date
+    partner_ids: list[EntityId] = Field(min_length=1, max_length=500)
+
+
+class SnapshotBatchMessage(PartnerBatch):
+    """SnapshotQueue: snapshot (and email) these partners for this month."""
 
     month: MonthText
     partner_ids: list[EntityId] = Field(min_length=1, max_length=SNAPSHOT_BATCH_SIZE)
     # False for backfills: archive and record the month without emailing anyone.
     email: bool = True
-    # A single partner split off after it failed in a larger message: retried (and finally
-    # dead-lettered) on its own, without redoing the partners that succeeded.
-    isolated: bool = False
 
 
 class PartReceivedMessage(BaseModel):

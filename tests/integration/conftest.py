@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
-from integration_support import NOW, TABLE, Lambdas, cached_template_loader, handler, make_table
+from integration_support import (
+    NOW,
+    TABLE,
+    Lambdas,
+    cached_template_loader,
+    handler,
+    load_function,
+    make_table,
+)
 from scorecard import settings
-from scorecard_local import template_tables
+from scorecard.adapters.aws import client
+from scorecard_local import daily_run, template_tables
+from scorecard_local.stack import LambdaContext
 
 
 @pytest.fixture
@@ -31,6 +42,28 @@ def table(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 @pytest.fixture
-def lambdas(table: str, clock: datetime) -> Lambdas:
-    """The ingest, api and daily handlers, against `table`, at NOW."""
-    return Lambdas(ingest=handler("ingest"), api=handler("api"), daily=handler("daily"))
+def lambdas(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Lambdas:
+    """The ingest and api handlers, against `table`, at NOW; `daily` is the daily run as the local
+    stack does it (the coordinator queues the registry on a DailyQueue in moto, the worker drains it)
+    and answers the run's figures as the workers reported them."""
+    sqs = client("sqs")
+    queue_url = sqs.create_queue(QueueName="scorecard-it-daily")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    monkeypatch.setenv("DAILY_QUEUE_URL", queue_url)
+    coordinator, worker = handler("daily"), load_function("daily_worker").process_batch
+
+    def daily(event: dict[str, Any]) -> dict[str, Any]:
+        report = daily_run.run_daily(
+            coordinator,
+            lambda sqs_event: worker(sqs_event, LambdaContext("scorecard-daily_worker")),
+            event,
+            queue_url=queue_url,
+            queue_arn=queue_arn,
+            batch_size=10,
+            visibility_timeout=30,
+        )
+        return report.model_dump(mode="json")
+
+    return Lambdas(ingest=handler("ingest"), api=handler("api"), daily=daily)

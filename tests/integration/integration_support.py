@@ -58,7 +58,7 @@ def handler(name: str) -> Invoke:
 
 @dataclass(frozen=True)
 class Lambdas:
-    """The real handlers of the ingest, api and daily functions."""
+    """The real handlers of the ingest and api functions, and the daily run (coordinator, queue, worker)."""
 
     ingest: Invoke
     api: Invoke

@@ -16,9 +16,10 @@ from scorecard.domain.grading import TierDecision, TierState, advance_tier, tier
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
-from scorecard.messages import DemotionNotifier, DemotionWarningMessage
+from scorecard.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionNotifier, DemotionWarningMessage
 from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
+from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.presenters import score_view
 from scorecard.views import DailyRunView, HistoryPointView, ScoreView
 
@@ -245,43 +246,39 @@ def score_partners(
     )
 
 
-def run_daily(
+# -- the fan-out (services.fanout): coordinator and worker ------------------------------------------
+
+
+def plan_daily_run(
+    repository: PartnerRepository, queue: MessageSender, as_of: date, batch_size: int = DAILY_BATCH_SIZE
+) -> int:
+    """Queue every registered partner in batches; returns the number of partners queued. Reads the
+    registry only (GSI2 pages), never job data."""
+    queued = queue_partners(
+        repository.iter_partner_ids(),
+        lambda partner_ids: DailyBatchMessage(as_of=as_of, partner_ids=partner_ids),
+        batch_size,
+        queue,
+    )
+    return queued.partners
+
+
+def score_daily_batch(
+    batch: DailyBatchMessage,
     repository: PartnerRepository,
-    as_of: date,
+    queue: MessageSender,
     policy: ScoringPolicy,
     computed_at: datetime,
     publisher: ScoreEventPublisher | None = None,
     warner: DemotionNotifier | None = None,
 ) -> DailyRunView:
-    """Single-process run over the whole registry (no queue configured; at scale see daily_fanout)."""
-    return score_partners(
-        repository, repository.iter_partner_ids(), as_of, policy, computed_at, publisher, warner
-    )
+    """Score one message's partners; the ones that fail are split off (services.fanout). The report
+    lists them under `failed` (queued again alone, or raised for an isolated message)."""
 
+    def score(message: DailyBatchMessage) -> BatchWork[DailyRunView]:
+        report = score_partners(
+            repository, message.partner_ids, message.as_of, policy, computed_at, publisher, warner
+        )
+        return BatchWork(report, dict.fromkeys(report.failed))
 
-def summarize_daily_run(repository: PartnerRepository, as_of: date, queued: int) -> DailyRunView:
-    """A fanned-out run's figures, read back from the stored scores (the workers report to logs):
-    partners whose current score is as of `as_of` were scored; the rest of the registry failed."""
-    scored = without = changes = 0
-    failed: list[str] = []
-    cursor: str | None = None
-    while True:
-        page, cursor = repository.registry_page(500, cursor)
-        for entry in page:
-            stored = entry.score
-            if stored is None or stored.as_of != as_of.isoformat():
-                failed.append(entry.profile.partner_id)
-                continue
-            scored += stored.score is not None
-            without += stored.score is None
-            status = json.loads(stored.document).get("tier_status", {})
-            changes += status.get("since") == as_of.isoformat() and status.get("tier") is not None
-        if cursor is None:
-            return DailyRunView(
-                as_of=as_of,
-                partners=queued,
-                scored=scored,
-                without_score=without,
-                failed=failed,
-                tier_changes=changes,
-            )
+    return work_batch(batch, score, queue)

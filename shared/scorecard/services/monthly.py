@@ -1,6 +1,6 @@
 """The monthly Partner Performance Snapshot job (DESIGN §5, §8).
 
-Coordinator: list the partners, queue them in messages of 25 on the snapshot queue.
+Coordinator: list the partners, queue them in messages of 25 on the snapshot queue (services.fanout).
 Worker, per partner: fold every job, compute the §5 metrics (domain.snapshot), render the email and
 the archive page, write snapshots/<YYYY-MM>/<pid>.json|.html to S3, record the snapshot in DynamoDB,
 then email the partner exactly once (services.mail_once). Every step before the email is an
@@ -10,12 +10,10 @@ second email.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal
 
 from aws_lambda_powertools import Logger
-from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
 
 from scorecard import settings
 from scorecard.adapters import keys
@@ -25,9 +23,10 @@ from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSna
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month, SnapshotLine, SnapshotMetrics, compute_monthly_snapshot
 from scorecard.domain.window import day_start
-from scorecard.messages import SNAPSHOT_BATCH_SIZE, MonthText, SnapshotBatchMessage
+from scorecard.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs
+from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.mail_once import Mailer, MailOut, SendResult
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 from scorecard.views import View
@@ -35,34 +34,9 @@ from scorecard.views import View
 logger = Logger(child=True)
 
 SNAPSHOT_MAIL_KIND = keys.MAIL_KIND_SNAPSHOT
-QUEUE_FLUSH = 100  # messages buffered by the coordinator between sends (10 SendMessageBatch calls)
 
 
 # -- coordinator -----------------------------------------------------------------------------------
-
-
-class MonthlyRunInput(BaseModel):
-    """EventBridge Scheduler sends {"scheduled_time": ...} on the 1st of the month (policy timezone):
-    the month that just ended is snapshotted. {"month": "YYYY-MM"} runs a given month by hand;
-    "email": false archives without emailing (backfills)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    scheduled_time: AwareDatetime | None = None
-    month: MonthText | None = None
-    email: bool = True
-
-    @model_validator(mode="after")
-    def _one_given(self) -> MonthlyRunInput:
-        if self.scheduled_time is None and self.month is None:
-            raise ValueError("need scheduled_time or month")
-        return self
-
-    def snapshot_month(self, policy: ScoringPolicy) -> Month:
-        if self.month is not None:
-            return Month.parse(self.month)
-        assert self.scheduled_time is not None
-        return Month.of(self.scheduled_time.astimezone(policy.zone).date()).previous()
 
 
 class MonthlyQueuedView(View):
@@ -73,51 +47,22 @@ class MonthlyQueuedView(View):
     send_calls: int
 
 
-class MessageSender(Protocol):
-    def send_all(self, bodies: Sequence[dict[str, Any]]) -> int: ...
-
-
-def snapshot_messages(
-    partner_ids: Iterable[str], month: Month, *, email: bool = True
-) -> Iterator[dict[str, Any]]:
-    """Message bodies of up to SNAPSHOT_BATCH_SIZE partners each, streamed (no full partner list)."""
-    chunk: list[str] = []
-    for partner_id in partner_ids:
-        chunk.append(partner_id)
-        if len(chunk) == SNAPSHOT_BATCH_SIZE:
-            yield SnapshotBatchMessage(month=str(month), partner_ids=chunk, email=email).model_dump(
-                mode="json"
-            )
-            chunk = []
-    if chunk:
-        yield SnapshotBatchMessage(month=str(month), partner_ids=chunk, email=email).model_dump(mode="json")
-
-
 def queue_month(
     repository: PartnerRepository, queue: MessageSender, month: Month, *, email: bool = True
 ) -> MonthlyQueuedView:
-    """Page the partner registry (GSI2, never job data) and queue the partners; the sender puts 10
-    messages in each SendMessageBatch call."""
-    partners = messages = calls = 0
-
-    def counted(ids: Iterable[str]) -> Iterator[str]:
-        nonlocal partners
-        for partner_id in ids:
-            partners += 1
-            yield partner_id
-
-    pending: list[dict[str, Any]] = []
-    for body in snapshot_messages(counted(repository.iter_partner_ids()), month, email=email):
-        pending.append(body)
-        if len(pending) == QUEUE_FLUSH:
-            calls += queue.send_all(pending)
-            messages += len(pending)
-            pending = []
-    if pending:
-        calls += queue.send_all(pending)
-        messages += len(pending)
+    """Page the partner registry (GSI2, never job data) and queue the partners (services.fanout)."""
+    queued = queue_partners(
+        repository.iter_partner_ids(),
+        lambda partner_ids: SnapshotBatchMessage(month=str(month), partner_ids=partner_ids, email=email),
+        SNAPSHOT_BATCH_SIZE,
+        queue,
+    )
     return MonthlyQueuedView(
-        month=str(month), email=email, partners=partners, messages=messages, send_calls=calls
+        month=str(month),
+        email=email,
+        partners=queued.partners,
+        messages=queued.messages,
+        send_calls=queued.send_calls,
     )
 
 
@@ -155,14 +100,6 @@ class SnapshotOutcome:
     grade: str | None
     email: PartnerOutcome
     message_id: str | None
-
-
-class SnapshotBatchError(RuntimeError):
-    """An isolated (single-partner) message failed: it goes back to the queue, and to the DLQ at last."""
-
-    def __init__(self, failed: dict[str, BaseException]) -> None:
-        super().__init__(f"snapshot failed for {sorted(failed)}: {list(failed.values())}")
-        self.failed = failed
 
 
 def _line(line: SnapshotLine) -> SnapshotLineView:
@@ -289,15 +226,12 @@ def snapshot_partner(
     )
 
 
-def process_snapshot_message(
-    deps: MonthlyDeps, message: SnapshotBatchMessage, queue: MessageSender
-) -> list[SnapshotOutcome]:
-    """Snapshot every partner of the message. Partners that fail are split off into messages of their
-    own (as the daily fan-out does), so only they are retried and a persistent failure dead-letters
-    alone; a failing single-partner message raises, and the record goes back to the queue."""
+def snapshot_batch(deps: MonthlyDeps, message: SnapshotBatchMessage) -> BatchWork[list[SnapshotOutcome]]:
+    """Snapshot every partner of the message; a partner that fails is logged and reported, and never
+    stops the others."""
     month = Month.parse(message.month)
     outcomes: list[SnapshotOutcome] = []
-    failed: dict[str, BaseException] = {}
+    failed: dict[str, BaseException | None] = {}
     # Every read first, then the writes and sends: the message's queries see one state of the table
     # (and the local stack's moto index is built once per message, not once per partner).
     loaded: dict[str, PartnerMonth] = {}
@@ -318,15 +252,12 @@ def process_snapshot_message(
                 extra={"partner_id": partner_id, "month": message.month, "error": repr(error)},
             )
             failed[partner_id] = error
-    if failed and (message.isolated or len(message.partner_ids) == 1):
-        raise SnapshotBatchError(failed)
-    if failed:
-        queue.send_all(
-            [
-                SnapshotBatchMessage(
-                    month=message.month, partner_ids=[partner_id], email=message.email, isolated=True
-                ).model_dump(mode="json")
-                for partner_id in failed
-            ]
-        )
-    return outcomes
+    return BatchWork(outcomes, failed)
+
+
+def process_snapshot_message(
+    deps: MonthlyDeps, message: SnapshotBatchMessage, queue: MessageSender
+) -> list[SnapshotOutcome]:
+    """Snapshot the message's partners; the ones that fail are split off into messages of their own
+    (services.fanout), and a failing single-partner message raises PartnersFailed."""
+    return work_batch(message, lambda batch: snapshot_batch(deps, batch), queue)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 from local_process import ROOT, local_server
-from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
+from scorecard.auth import LOCAL_DEV_SECRET, KeySet, Role, SigningKey, issue_token
 from scorecard.domain.policy import load_policy
 from scorecard_local.api_routes import ApiRoute, api_routes
 
@@ -373,3 +374,30 @@ def test_access_matrix(server: Server, route: ApiRoute, caller: str, expected: i
     else:
         assert answer.status not in (401, 403), answer.body
         assert answer.status < 500, answer.body
+
+
+# ---- the signing key ---------------------------------------------------------------------------------
+
+
+def test_the_local_stack_verifies_with_scorecard_jwt_secret(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Like `scorecard token`, the local stack takes its key (or key set) from SCORECARD_JWT_SECRET."""
+    old = SigningKey("k-1", "first-local-signing-key-long-enough-0123456789")
+    new = SigningKey("k-2", "second-local-signing-key-long-enough-0123456789")
+    keys = KeySet(new, old)
+    with local_server(
+        tmp_path_factory.mktemp("keyed-server"), {"SCORECARD_JWT_SECRET": keys.to_json()}
+    ) as base:
+        keyed = Server(base)
+        assert keyed.request("GET", "/v1/partners", token=token("ops", secret=keys)).status == 200
+        assert keyed.request("GET", "/v1/partners", token=token("ops", secret=KeySet(old))).status == 200
+        refused = keyed.request("GET", "/v1/partners", token=token("ops"))  # the default local key
+        assert refused.status == 401
+        assert refused.body["error"]["code"] == "unauthorized"
+        a_day = token("ops", secret=keys, ttl=timedelta(hours=24))
+        assert keyed.request("GET", "/v1/partners", token=a_day).status == 200
+        forever = jwt.encode(
+            {"role": "ops", "sub": "ops", "iat": int(datetime.now(UTC).timestamp()), "exp": 4102444800},
+            new.secret,
+            headers={"kid": new.kid},
+        )
+        assert keyed.request("GET", "/v1/partners", token=forever).status == 401

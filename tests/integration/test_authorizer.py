@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+import jwt
 import pytest
 from scorecard import auth
 from scorecard.auth import LOCAL_DEV_SECRET, issue_token, principal_from_request_context
@@ -57,11 +58,24 @@ def token(role: auth.Role, partner_id: str | None = None, *, secret: str = LOCAL
     return issue_token(role, partner_id, secret=secret, now=datetime.now(UTC))
 
 
-def test_sample_event_as_is() -> None:
-    """The committed event carries a long-lived partner token signed with the local dev key,
-    so `sam local invoke AuthorizerFunction -e events/authorizer_token.json` works too."""
+def forge(claims: dict[str, Any], *, kid: str | None = "default") -> str:
+    """A token signed with the local key carrying whatever claims a hostile issuer chooses."""
+    issued = int(datetime.now(UTC).timestamp())
+    base: dict[str, Any] = {"sub": "ops", "role": "ops", "iat": issued, "exp": issued + 3600}
+    headers = None if kid is None else {"kid": kid}
+    return jwt.encode(
+        {k: v for k, v in (base | claims).items() if v is not None}, LOCAL_DEV_SECRET, headers=headers
+    )
+
+
+def test_sample_event_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The committed event carries a one-hour partner token signed with the local dev key (tokens
+    live 24 h at most, so it is checked at its issue time; for `sam local invoke` put a fresh
+    `scorecard token` in it)."""
     event = json.loads(EVENT_FILE.read_text())
     assert event["type"] == "TOKEN"
+    issued = jwt.decode(event["authorizationToken"].split()[-1], options={"verify_signature": False})["iat"]
+    monkeypatch.setattr(auth, "utc_now", lambda: datetime.fromtimestamp(issued + 60, UTC))
     response = authorizer.lambda_handler(event, None)
     assert response["principalId"] == "partner:acme-01"
     assert response["policyDocument"]["Statement"][0]["Resource"] == API_WILDCARD
@@ -103,8 +117,24 @@ def test_context_is_what_the_api_reads_back(make_event: Callable[[str | None], d
         "Basic dXNlcjpwYXNz",
         f"Bearer {token('ops', secret='a-different-secret-of-sufficient-length-000000')}",
         f"Bearer {issue_token('ops', secret=LOCAL_DEV_SECRET, now=datetime.now(UTC) - timedelta(days=1))}",
+        f"Bearer {forge({'exp': None})}",
+        f"Bearer {forge({'iat': None})}",
+        f"Bearer {forge({'iat': int(datetime.now(UTC).timestamp()), 'exp': 4102444800})}",
+        f"Bearer {forge({}, kid='retired-key')}",
     ],
-    ids=["missing", "empty", "no-token", "garbage", "basic", "wrong-secret", "expired"],
+    ids=[
+        "missing",
+        "empty",
+        "no-token",
+        "garbage",
+        "basic",
+        "wrong-secret",
+        "expired",
+        "no-exp",
+        "no-iat",
+        "lifetime-over-24h",
+        "unknown-kid",
+    ],
 )
 def test_rejection_is_exactly_unauthorized(
     header: str | None, make_event: Callable[[str | None], dict[str, Any]]
@@ -156,3 +186,51 @@ def test_key_from_secrets_manager_is_fetched_once(
     # A token signed with the local key is not accepted by the deployed one.
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         authorizer.lambda_handler(make_event(f"Bearer {token('ops')}"), None)
+
+
+@pytest.mark.usefixtures("aws")
+def test_rotation_keeps_both_keys_valid_and_a_warm_container_learns_the_new_one(
+    monkeypatch: pytest.MonkeyPatch, make_event: Callable[[str | None], dict[str, Any]]
+) -> None:
+    old = auth.SigningKey("k-2026-11", "the-november-signing-key-long-enough-0123456789")
+    new = auth.SigningKey("k-2026-12", "the-december-signing-key-long-enough-0123456789")
+    client = boto3.client("secretsmanager")
+    arn = client.create_secret(Name="scorecard-jwt-keyset", SecretString=auth.KeySet(old).to_json())["ARN"]
+    monkeypatch.delenv("SCORECARD_JWT_SECRET")
+    monkeypatch.setenv("JWT_SECRET_ARN", arn)
+    old_token = issue_token("ops", secret=auth.KeySet(old), now=datetime.now(UTC))
+    assert authorizer.lambda_handler(make_event(f"Bearer {old_token}"), None)["context"]["role"] == "ops"
+
+    # The rotation writes the new key as current and keeps the old one as previous.
+    client.put_secret_value(SecretId=arn, SecretString=auth.KeySet(old).rotated(new).to_json())
+    new_token = issue_token("service", secret=auth.KeySet(new, old), now=datetime.now(UTC))
+    assert jwt.get_unverified_header(new_token)["kid"] == "k-2026-12"
+    # This warm container still holds the old key set; the unknown kid makes it re-read the secret
+    # (the last read is older than the refresh interval here).
+    monkeypatch.setattr(auth, "REFRESH_INTERVAL_SECONDS", 0.0)
+    assert authorizer.lambda_handler(make_event(f"Bearer {new_token}"), None)["context"]["role"] == "service"
+    assert authorizer.lambda_handler(make_event(f"Bearer {old_token}"), None)["context"]["role"] == "ops"
+
+    # A token naming the new kid but signed with the old key is forged.
+    forged = jwt.encode(
+        jwt.decode(old_token, options={"verify_signature": False}), old.secret, headers={"kid": new.kid}
+    )
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorizer.lambda_handler(make_event(f"Bearer {forged}"), None)
+
+
+@pytest.mark.usefixtures("aws")
+def test_unknown_kids_do_not_flood_secrets_manager(
+    monkeypatch: pytest.MonkeyPatch, make_event: Callable[[str | None], dict[str, Any]]
+) -> None:
+    client = boto3.client("secretsmanager")
+    arn = client.create_secret(Name="scorecard-jwt-flood", SecretString=LOCAL_DEV_SECRET)["ARN"]
+    monkeypatch.delenv("SCORECARD_JWT_SECRET")
+    monkeypatch.setenv("JWT_SECRET_ARN", arn)
+    assert authorizer.lambda_handler(make_event(f"Bearer {token('ops')}"), None)["context"]["role"] == "ops"
+    client.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
+    # Within the refresh interval an unknown kid is refused from the cache, without a fetch
+    # (a fetch would fail now that the secret is gone, and raise something else than Unauthorized).
+    for n in range(5):
+        with pytest.raises(Exception, match=r"^Unauthorized$"):
+            authorizer.lambda_handler(make_event(f"Bearer {forge({}, kid=f'forged-{n}')}"), None)

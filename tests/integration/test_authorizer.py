@@ -54,7 +54,9 @@ def make_event() -> Callable[[str | None], dict[str, Any]]:
     return build
 
 
-def token(role: auth.Role, partner_id: str | None = None, *, secret: str = LOCAL_DEV_SECRET) -> str:
+def token(
+    role: auth.Role, partner_id: str | None = None, *, secret: str | auth.KeySet = LOCAL_DEV_SECRET
+) -> str:
     return issue_token(role, partner_id, secret=secret, now=datetime.now(UTC))
 
 
@@ -234,3 +236,118 @@ def test_unknown_kids_do_not_flood_secrets_manager(
     for n in range(5):
         with pytest.raises(Exception, match=r"^Unauthorized$"):
             authorizer.lambda_handler(make_event(f"Bearer {forge({}, kid=f'forged-{n}')}"), None)
+
+
+def _rotation_handler() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "jwt_rotation_app", ROOT / "functions" / "jwt_rotation" / "app.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeSecretsManager:
+    """Secrets Manager's rotation semantics, which moto lacks (its rotate_secret copies the current
+    value into the pending version, or skips the function without a Lambda): the service stages
+    the new version as AWSPENDING without a value, and the function's put_secret_value fills it."""
+
+    class exceptions:
+        class ResourceNotFoundException(Exception):
+            pass
+
+    def __init__(self, value: str) -> None:
+        self.values: dict[str, str] = {"v0": value}
+        self.stages: dict[str, list[str]] = {"v0": ["AWSCURRENT"]}
+
+    def start_rotation(self, version: str) -> None:
+        self.stages[version] = ["AWSPENDING"]
+
+    def describe_secret(self, *, SecretId: str) -> dict[str, Any]:
+        return {"VersionIdsToStages": {k: list(v) for k, v in self.stages.items()}}
+
+    def get_secret_value(
+        self,
+        *,
+        SecretId: str,
+        VersionId: str | None = None,
+        VersionStage: str = "AWSCURRENT",
+    ) -> dict[str, Any]:
+        version = VersionId or next(v for v, names in self.stages.items() if VersionStage in names)
+        if version not in self.values or VersionStage not in self.stages.get(version, []):
+            raise self.exceptions.ResourceNotFoundException(version)
+        return {"SecretString": self.values[version], "VersionId": version}
+
+    def put_secret_value(
+        self,
+        *,
+        SecretId: str,
+        ClientRequestToken: str,
+        SecretString: str,
+        VersionStages: list[str],
+    ) -> None:
+        assert ClientRequestToken not in self.values, "a version's value is written once"
+        self.values[ClientRequestToken] = SecretString
+        self.stages[ClientRequestToken] = list(VersionStages)
+
+    def update_secret_version_stage(
+        self,
+        *,
+        SecretId: str,
+        VersionStage: str,
+        MoveToVersionId: str,
+        RemoveFromVersionId: str,
+    ) -> None:
+        assert VersionStage in self.stages[RemoveFromVersionId]
+        self.stages[RemoveFromVersionId].remove(VersionStage)
+        self.stages[MoveToVersionId] = [n for n in self.stages[MoveToVersionId] if n != "AWSPENDING"] + [
+            VersionStage
+        ]
+
+    def current(self) -> auth.KeySet:
+        return auth.KeySet.parse(self.get_secret_value(SecretId="jwt")["SecretString"])
+
+
+def test_rotation_function_makes_a_new_current_key_and_keeps_the_previous(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scorecard.adapters import key_rotation
+
+    rotation = _rotation_handler()
+    plain = "the-generated-plain-signing-key-0123456789abcdefghij"
+    secrets_manager = FakeSecretsManager(plain)
+    monkeypatch.setattr(key_rotation, "client", lambda service: secrets_manager)
+    before = token("ops", secret=plain)
+
+    def rotate(version: str) -> auth.KeySet:
+        secrets_manager.start_rotation(version)
+        for step in ("createSecret", "setSecret", "testSecret", "finishSecret"):
+            rotation.lambda_handler({"Step": step, "SecretId": "jwt", "ClientRequestToken": version}, None)
+        return secrets_manager.current()
+
+    first = rotate("11111111-1111-4111-8111-111111111111")
+    assert first.current.kid == "11111111-1111-4111-8111-111111111111"
+    assert len(first.current.secret) >= 64
+    assert first.previous == auth.SigningKey("default", plain)
+    # A step Secrets Manager repeats changes nothing (the version is current already).
+    for step in ("createSecret", "finishSecret"):
+        rotation.lambda_handler(
+            {"Step": step, "SecretId": "jwt", "ClientRequestToken": first.current.kid}, None
+        )
+    assert secrets_manager.current() == first
+
+    during = token("service", secret=first)
+    assert auth.verify_token(before, secret=first).role == "ops"
+    assert auth.verify_token(during, secret=first).role == "service"
+
+    second = rotate("22222222-2222-4222-8222-222222222222")
+    assert second.previous == first.current
+    assert auth.verify_token(during, secret=second).role == "service"
+    with pytest.raises(auth.UnknownKeyId):  # two rotations old: its key is gone
+        auth.verify_token(before, secret=second)
+
+    with pytest.raises(key_rotation.RotationError):  # a version Secrets Manager never staged
+        rotation.lambda_handler(
+            {"Step": "createSecret", "SecretId": "jwt", "ClientRequestToken": "v-unknown"}, None
+        )

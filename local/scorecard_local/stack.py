@@ -123,11 +123,6 @@ class LocalStack:
             self._mock.stop()
             self._mock = None
 
-    @property
-    def jwt_secret(self) -> str:
-        """The signing key (or key set) the local authorizer verifies against."""
-        return self._env[SECRET_ENV]
-
     # -- handlers ------------------------------------------------------------------------------
 
     def handler(self, code_uri: str, handler: str = "app.lambda_handler") -> Handler:

@@ -228,7 +228,7 @@ def _check_lifetime(claims: Mapping[str, Any], now: datetime | None) -> None:
     """exp not passed, iat not in the future (both with CLOCK_SKEW), exp - iat at most MAX_TTL."""
     issued, expires = claims.get("iat"), claims.get("exp")
     if not _is_timestamp(issued) or not _is_timestamp(expires):
-        raise AuthError("invalid token: iat and exp must be integer timestamps")
+        raise AuthError("invalid token: iat and exp must be numeric timestamps")
     instant = (now or utc_now()).timestamp()
     skew = CLOCK_SKEW.total_seconds()
     if expires <= instant - skew:
@@ -240,7 +240,10 @@ def _check_lifetime(claims: Mapping[str, Any], now: datetime | None) -> None:
 
 
 def _is_timestamp(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    # An int of any size is finite (and math.isfinite would overflow on one beyond a float's range).
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def bearer_token(header: str | None) -> str:

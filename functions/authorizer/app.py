@@ -11,7 +11,7 @@ import logging
 import os
 from typing import Any
 
-from scorecard.auth import AuthError, authorizer_context, load_jwt_secret, principal_from_authorization_header
+from scorecard.auth import AuthError, authorizer_context, principal_from_configured_keys
 
 logger = logging.getLogger("scorecard.authorizer")
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
@@ -28,7 +28,7 @@ def api_wildcard_arn(method_arn: str) -> str:
 
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     try:
-        principal = principal_from_authorization_header(event.get("authorizationToken"), load_jwt_secret())
+        principal = principal_from_configured_keys(event.get("authorizationToken"))
     except AuthError as exc:
         # The reason is logged, never the token. API Gateway turns exactly this message into a 401.
         logger.info("rejected token: %s", exc)

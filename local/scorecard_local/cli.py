@@ -1,12 +1,27 @@
-"""`scorecard` command line: `scorecard local` (the local stack) and `scorecard token` (local JWTs)."""
+"""`scorecard` command line: `scorecard local` (the local stack) and `scorecard token` (short-lived JWTs)."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 
-from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.auth import DEFAULT_TTL, LOCAL_DEV_SECRET, MAX_TTL, SECRET_ENV, issue_token
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smh])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours"}
+
+
+def duration(text: str) -> timedelta:
+    """`90m`, `2h`, `3600s` -> a timedelta in (0, MAX_TTL]: tokens live a day at most (DESIGN §6)."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 30m, 2h or 3600s")
+    ttl = timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    if not timedelta(0) < ttl <= MAX_TTL:
+        raise argparse.ArgumentTypeError(f"the lifetime must be above 0 and at most {MAX_TTL}")
+    return ttl
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -19,7 +34,7 @@ def _token(args: argparse.Namespace) -> int:
             args.partner if args.role == "partner" else None,
             secret=args.secret,
             now=datetime.now(UTC),
-            ttl=timedelta(hours=args.hours),
+            ttl=args.ttl,
         )
     )
     return 0
@@ -37,12 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scorecard", description="Partner Scorecard tools")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    token = commands.add_parser("token", help="print a bearer token for the local stack")
+    token = commands.add_parser("token", help="print a bearer token (signed with SCORECARD_JWT_SECRET)")
     token.add_argument("--role", choices=["ops", "service", "partner"], required=True)
     token.add_argument("--partner", help="partner id (required for --role partner)")
-    token.add_argument("--hours", type=float, default=12.0, help="lifetime (default 12 h)")
     token.add_argument(
-        "--secret", default=os.environ.get("SCORECARD_JWT_SECRET", LOCAL_DEV_SECRET), help=argparse.SUPPRESS
+        "--ttl",
+        type=duration,
+        default=DEFAULT_TTL,
+        help=f"lifetime, e.g. 30m, 2h (default {DEFAULT_TTL}, at most {MAX_TTL})",
+    )
+    # The plain key or the key set JSON of the secret (the current key signs); the local stack's
+    # key when unset, which is also what the local stack verifies against when unset.
+    token.add_argument(
+        "--secret", default=os.environ.get(SECRET_ENV) or LOCAL_DEV_SECRET, help=argparse.SUPPRESS
     )
     token.set_defaults(run=_token)
 

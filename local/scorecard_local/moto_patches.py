@@ -4,8 +4,12 @@
 transaction costs O(table size): 370 ms per event at 2,000 events, measured here) and does not
 isolate concurrent transactions (two threads can both pass the same `attribute_not_exists`
 check). DynamoDB checks every condition against the state before the transaction and applies all
-writes atomically. `install()` replaces moto's method with exactly that: under one lock, evaluate
-all conditions first, then apply.
+writes atomically, and cancels a transaction that touches an item another transaction holds with a
+`TransactionConflict` reason. `install()` replaces moto's method with exactly that: a transaction
+first claims its items (cancelled with TransactionConflict on the items already claimed by another
+transaction under way), then, under one lock, evaluates all conditions and applies the writes, then
+releases its items. (Single-item writes are not checked against transactions in flight; DynamoDB
+would refuse those too, and nothing here writes an item both ways concurrently.)
 
 2. Queries on a global secondary index. moto scans every item of the table for each index query, so
 one query per partner costs O(table) and a daily run O(partners x table). DynamoDB reads only the
@@ -44,58 +48,94 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
 
     if len(transact_items) > 100:
         raise TooManyTransactionsException()
-    with _LOCK:
-        seen: set[tuple[str, str]] = set()
-        errors: list[tuple[str | None, str | None, Any]] = []
-        plan: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
-        for item in transact_items:
-            if len(item) > 1:
-                raise TransactWriteSingleOpException
-            op_type, op = next(iter(item.items()))
-            table_name = op["TableName"]
-            table = self.get_table(table_name)
-            if op_type == "Put":
-                attrs = op["Item"]
-                key = {table.hash_key_attr: attrs[table.hash_key_attr]}
-                if table.range_key_attr is not None:
-                    key[table.range_key_attr] = attrs[table.range_key_attr]
-            else:
-                key = op["Key"]
-            marker = (str(table_name), str(dict(sorted(key.items()))))
-            if marker in seen:
-                raise MultipleTransactionsException()
-            seen.add(marker)
-            condition = op.get("ConditionExpression")
-            if condition is not None:
-                current = self.get_item(table_name, key)
-                check = get_filter_expression(
-                    condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
-                )
-                if not check.expr(current):
-                    old = None
-                    if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
-                        old = current.to_json()["Attributes"]
-                    errors.append(("ConditionalCheckFailed", "The conditional request failed", old))
-                    continue
-            errors.append((None, None, None))
-            plan.append((op_type, op, key))
-        if any(code is not None for code, _, _ in errors):
-            raise TransactionCanceledException(errors)
-        for op_type, op, key in plan:  # every condition held: apply all writes
-            names = op.get("ExpressionAttributeNames")
-            values = op.get("ExpressionAttributeValues")
-            if op_type == "Put":
-                self.put_item(op["TableName"], op["Item"])
-            elif op_type == "Delete":
-                self.delete_item(op["TableName"], key)
-            elif op_type == "Update":
-                self.update_item(
-                    op["TableName"],
-                    key,
-                    update_expression=op["UpdateExpression"],
-                    expression_attribute_names=names,
-                    expression_attribute_values=values,
-                )
+    steps: list[tuple[str, dict[str, Any], dict[str, Any], _ItemMarker]] = []
+    for item in transact_items:
+        if len(item) > 1:
+            raise TransactWriteSingleOpException
+        op_type, op = next(iter(item.items()))
+        table = self.get_table(op["TableName"])
+        if op_type == "Put":
+            attrs = op["Item"]
+            key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+            if table.range_key_attr is not None:
+                key[table.range_key_attr] = attrs[table.range_key_attr]
+        else:
+            key = op["Key"]
+        marker = (str(op["TableName"]), str(dict(sorted(key.items()))))
+        if any(marker == step[3] for step in steps):
+            raise MultipleTransactionsException()
+        steps.append((op_type, op, key, marker))
+    markers = [step[3] for step in steps]
+    _claim(markers, TransactionCanceledException)
+    try:
+        transaction_claimed(markers)
+        with _LOCK:
+            errors: list[tuple[str | None, str | None, Any]] = []
+            for _, op, key, _ in steps:
+                condition = op.get("ConditionExpression")
+                if condition is not None:
+                    current = self.get_item(op["TableName"], key)
+                    check = get_filter_expression(
+                        condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+                    )
+                    if not check.expr(current):
+                        old = None
+                        if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                            old = current.to_json()["Attributes"]
+                        errors.append(("ConditionalCheckFailed", "The conditional request failed", old))
+                        continue
+                errors.append((None, None, None))
+            if any(code is not None for code, _, _ in errors):
+                raise TransactionCanceledException(errors)
+            for op_type, op, key, _ in steps:  # every condition held: apply all writes
+                names = op.get("ExpressionAttributeNames")
+                values = op.get("ExpressionAttributeValues")
+                if op_type == "Put":
+                    self.put_item(op["TableName"], op["Item"])
+                elif op_type == "Delete":
+                    self.delete_item(op["TableName"], key)
+                elif op_type == "Update":
+                    self.update_item(
+                        op["TableName"],
+                        key,
+                        update_expression=op["UpdateExpression"],
+                        expression_attribute_names=names,
+                        expression_attribute_values=values,
+                    )
+    finally:
+        _release(markers)
+
+
+_ItemMarker = tuple[str, str]  # (table name, canonical key)
+_FLIGHT_LOCK = threading.Lock()
+_in_flight: set[_ItemMarker] = set()  # items of the transactions under way
+
+
+def _claim(markers: list[_ItemMarker], cancelled: Callable[[list[Any]], Exception]) -> None:
+    """Mark the transaction's items as in flight, or cancel it with TransactionConflict on each
+    item another transaction holds (the others get "None"), as DynamoDB does."""
+    with _FLIGHT_LOCK:
+        held = [marker in _in_flight for marker in markers]
+        if any(held):
+            raise cancelled(
+                [
+                    ("TransactionConflict", "Transaction is ongoing for the item", None)
+                    if h
+                    else (None, None, None)
+                    for h in held
+                ]
+            )
+        _in_flight.update(markers)
+
+
+def _release(markers: list[_ItemMarker]) -> None:
+    with _FLIGHT_LOCK:
+        _in_flight.difference_update(markers)
+
+
+def transaction_claimed(markers: list[_ItemMarker]) -> None:
+    """Called once a transaction holds its items, before it checks and writes them. A no-op: a
+    test replaces it to hold one transaction in flight while another starts."""
 
 
 @dataclass

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.auth import SECRET_ENV, issue_token
 
 from scorecard_local.stack import LocalStack
 
@@ -16,7 +17,9 @@ LIVE_WINDOW = timedelta(hours=24)
 
 
 def _token(role: str, partner_id: str | None = None) -> str:
-    return issue_token(role, partner_id, secret=LOCAL_DEV_SECRET, now=datetime.now(UTC))  # type: ignore[arg-type]
+    # Signed with the key the stack verifies against (SCORECARD_JWT_SECRET once the stack started).
+    secret = os.environ[SECRET_ENV]
+    return issue_token(role, partner_id, secret=secret, now=datetime.now(UTC))  # type: ignore[arg-type]
 
 
 def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:

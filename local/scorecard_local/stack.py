@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any
 
 from scorecard.adapters.aws import client
-from scorecard.auth import LOCAL_DEV_SECRET
+from scorecard.auth import LOCAL_DEV_SECRET, SECRET_ENV
 
 from scorecard_local import daily_run
 from scorecard_local.api_routes import ApiRoute, api_routes, authorizer_code_uri
@@ -125,7 +125,9 @@ class LocalStack:
     def __init__(self, root: Path, *, env: Mapping[str, str] | None = None) -> None:
         self.root = root
         self.template = root / "template.yaml"
-        self._env = {**LOCAL_ENV, "SCORECARD_JWT_SECRET": LOCAL_DEV_SECRET, **(env or {})}
+        # The signing key the caller's shell names (as `scorecard token` reads it), else the local one.
+        secret = os.environ.get(SECRET_ENV) or LOCAL_DEV_SECRET
+        self._env = {**LOCAL_ENV, SECRET_ENV: secret, **(env or {})}
         self.lock = threading.RLock()
         self._modules: dict[str, ModuleType] = {}
         self._mock: Any = None

@@ -50,6 +50,11 @@ def notification_queue_url() -> str | None:
     return os.environ.get("NOTIFICATION_QUEUE_URL") or None
 
 
+def snapshot_url_endpoint() -> str | None:
+    """Where snapshot links point instead of S3 (the local stack's server sets it); unset in AWS."""
+    return os.environ.get("SNAPSHOT_URL_ENDPOINT") or None
+
+
 def sender_email() -> str:
     return _required("SENDER_EMAIL")
 

@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,13 +35,15 @@ def _ready(base: str) -> bool:
 
 
 @contextmanager
-def local_server(log_dir: Path) -> Iterator[str]:
+def local_server(log_dir: Path, env_overrides: Mapping[str, str] | None = None) -> Iterator[str]:
     """Start the server, wait until it answers, yield its base URL, stop it (its log goes into
     pytest's failure message when it does not come up)."""
     port = free_port()
     log_path = log_dir / "server.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("PORT", None)
+    env.pop("SCORECARD_JWT_SECRET", None)  # the tests sign with the local key unless told otherwise
+    env.update(env_overrides or {})
     command = [sys.executable, "-m", "scorecard_local.cli", "local", "--no-demo", "--host", "127.0.0.1"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 from local_process import ROOT, local_server
-from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
+from scorecard.auth import LOCAL_DEV_SECRET, KeySet, Role, SigningKey, issue_token
 from scorecard.domain.policy import load_policy
 from scorecard_local.api_routes import ApiRoute, api_routes
 
@@ -373,3 +375,149 @@ def test_access_matrix(server: Server, route: ApiRoute, caller: str, expected: i
     else:
         assert answer.status not in (401, 403), answer.body
         assert answer.status < 500, answer.body
+
+
+# ---- the signing key ---------------------------------------------------------------------------------
+
+
+def test_the_local_stack_verifies_with_scorecard_jwt_secret(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Like `scorecard token`, the local stack takes its key (or key set) from SCORECARD_JWT_SECRET."""
+    old = SigningKey("k-1", "first-local-signing-key-long-enough-0123456789")
+    new = SigningKey("k-2", "second-local-signing-key-long-enough-0123456789")
+    keys = KeySet(new, old)
+    with local_server(
+        tmp_path_factory.mktemp("keyed-server"), {"SCORECARD_JWT_SECRET": keys.to_json()}
+    ) as base:
+        keyed = Server(base)
+        assert keyed.request("GET", "/v1/partners", token=token("ops", secret=keys)).status == 200
+        assert keyed.request("GET", "/v1/partners", token=token("ops", secret=KeySet(old))).status == 200
+        refused = keyed.request("GET", "/v1/partners", token=token("ops"))  # the default local key
+        assert refused.status == 401
+        assert refused.body["error"]["code"] == "unauthorized"
+        a_day = token("ops", secret=keys, ttl=timedelta(hours=24))
+        assert keyed.request("GET", "/v1/partners", token=a_day).status == 200
+        forever = jwt.encode(
+            {"role": "ops", "sub": "ops", "iat": int(datetime.now(UTC).timestamp()), "exp": 4102444800},
+            new.secret,
+            headers={"kid": new.kid},
+        )
+        assert keyed.request("GET", "/v1/partners", token=forever).status == 401
+
+
+# ---- what the server answers itself: methods, lengths, snapshot links ---------------------------------
+
+
+def _raw(server: Server, request: bytes, *, read_timeout: float = 15.0) -> tuple[int, dict[str, str], Any]:
+    """Send bytes as they are (urllib would fix the framing) and parse the one answer."""
+    import http.client
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(server.base)
+    with socket.create_connection((url.hostname, url.port), timeout=read_timeout) as sock:
+        sock.sendall(request)
+        response = http.client.HTTPResponse(sock, method=request.split(b" ", 1)[0].decode())
+        response.begin()
+        raw = response.read()
+        return response.status, dict(response.getheaders()), json.loads(raw) if raw else None
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "HEAD", "CONNECT", "BREW", "DELETE"])
+def test_a_method_nothing_answers_is_405_in_the_error_shape(server: Server, method: str) -> None:
+    status, headers, body = _raw(
+        server, f"{method} /v1/partners HTTP/1.1\r\nHost: local\r\nContent-Length: 0\r\n\r\n".encode()
+    )
+    assert status == 405
+    assert headers["Allow"] == "GET"
+    assert headers["Content-Type"] == "application/json"
+    if method != "HEAD":  # a HEAD answer has no body by definition
+        assert body["error"]["code"] == "method_not_allowed"
+        assert set(body["error"]) == {"code", "message", "details"}
+
+
+def test_405_names_every_method_of_the_path(server: Server) -> None:
+    status, headers, body = _raw(server, b"TRACE /v1/partners/acme-01 HTTP/1.1\r\nHost: local\r\n\r\n")
+    assert (status, headers["Allow"], body["error"]["code"]) == (405, "PUT", "method_not_allowed")
+    status, headers, _ = _raw(server, b"OPTIONS /_local/run/daily HTTP/1.1\r\nHost: local\r\n\r\n")
+    assert (status, headers["Allow"]) == (405, "POST")
+
+
+@pytest.mark.parametrize(
+    ("framing", "status", "code"),
+    [
+        ("Transfer-Encoding: chunked\r\n", 411, "length_required"),
+        ("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", 411, "length_required"),
+        ("Content-Length: -5\r\n", 400, "bad_request"),
+        ("Content-Length: abc\r\n", 400, "bad_request"),
+        ("Content-Length: 5, 5\r\n", 400, "bad_request"),
+        ("Content-Length: 5\r\nContent-Length: 6\r\n", 400, "bad_request"),
+    ],
+    ids=["chunked", "chunked-and-length", "negative", "not-a-number", "list", "two-lengths"],
+)
+def test_a_body_without_a_usable_length_is_refused_not_awaited(
+    server: Server, framing: str, status: int, code: str
+) -> None:
+    request = (
+        f"POST /v1/events HTTP/1.1\r\nHost: local\r\nAuthorization: Bearer {token('service')}\r\n"
+        f'Content-Type: application/json\r\n{framing}\r\n5\r\n{{"a"}}\r\n0\r\n\r\n'
+    )
+    got_status, headers, body = _raw(server, request.encode(), read_timeout=10)
+    assert (got_status, body["error"]["code"]) == (status, code)
+    assert headers["Connection"] == "close"
+
+
+def test_a_body_shorter_than_its_length_is_answered_after_the_read_timeout(server: Server) -> None:
+    import time
+
+    request = (
+        f"POST /v1/events HTTP/1.1\r\nHost: local\r\nAuthorization: Bearer {token('service')}\r\n"
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"events": ['
+    )
+    started = time.monotonic()
+    status, _, body = _raw(server, request.encode(), read_timeout=20)
+    assert (status, body["error"]["code"]) == (400, "bad_request")
+    assert time.monotonic() - started < 15  # the server's 5 s read timeout, not the client's patience
+
+
+def test_a_snapshot_link_opens_on_the_local_server(server: Server) -> None:
+    """html_url (API and email) is signed for the local server, which serves moto's S3."""
+    from scorecard.domain.snapshot import Month
+
+    partner = "link-e2e-01"
+    month = Month.of(datetime.now(UTC).date()).previous()
+    first = month.first_day
+    assert server.request(
+        "PUT", f"/v1/partners/{partner}", token=token("ops"), body={"name": "Link <Works>"}
+    ).status in (200, 201)
+    job = {"partner_id": partner, "job_id": "L-1"}
+    events = [
+        {"event_id": "link-e2e:L-1:o", "type": "job.offered", **job, "occurred_at": f"{first}T09:00:00Z",
+         "value": "100.00", "part_count": 2, "due_date": (first + timedelta(days=20)).isoformat()},
+        {"event_id": "link-e2e:L-1:a", "type": "job.accepted", **job, "occurred_at": f"{first}T10:00:00Z"},
+    ]  # fmt: skip
+    assert server.request("POST", "/v1/events", token=token("service"), body={"events": events}).status == 200
+    assert server.request("POST", f"/_local/run/monthly?month={month}&email=false").status == 200
+
+    snapshot = server.request(
+        "GET", f"/v1/partners/{partner}/snapshots/{month}", token=token("partner", partner)
+    )
+    assert snapshot.status == 200
+    link = snapshot.body["html_url"]
+    assert link.startswith(f"{server.base}/_local/s3/") and "X-Amz-Signature=" in link
+    with urllib.request.urlopen(link, timeout=30) as response:  # no token: the link is the credential
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/html")
+        html = response.read().decode()
+    assert "Link &lt;Works&gt;" in html and "<html" in html.lower()
+
+    stale = urllib.parse.urlsplit(link)._replace(
+        query=urllib.parse.urlencode(
+            {
+                **dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query)),
+                "X-Amz-Date": "20200101T000000Z",
+            }
+        )
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.parse.urlunsplit(stale), timeout=30)
+    assert refused.value.code == 403

@@ -21,9 +21,11 @@ from integration_support import (
 )
 from lambda_events import api_event, caller, load_event, response_json, sample_body
 from scorecard.adapters import keys
+from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore, RecordStatus
 from scorecard.api.resolvers import MAX_BODY_BYTES
 from scorecard.domain.events import EVENT_ADAPTER, Event
+from scorecard_local import moto_patches
 
 SAMPLE = "api_post_events"
 PARTNER = "acme-01"
@@ -436,3 +438,61 @@ def test_eight_different_events_of_one_job_recorded_concurrently_all_land(table:
     )
     # Whatever order the writers won in, the index time is the newest event's (job.received).
     assert item["GSI1SK"]["S"] == "2026-10-23T10:00:00.000000Z"
+
+
+def test_two_transactions_on_one_job_item_conflict_and_the_retry_records_both_once(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DynamoDB cancels a transaction touching an item another transaction holds (TransactionConflict);
+    DynamoEventStore.record retries it. Made deterministic: the first writer is held in flight until
+    the second has been cancelled, and the second retries only once the first is done."""
+    _warm_client(table)
+    store = DynamoEventStore(table)
+    first, second = [parse(e) for e in SAMPLE_EVENTS if e.get("job_id") == "J-100"][:2]
+    first_holds_its_items = threading.Event()
+    second_was_cancelled = threading.Event()
+    first_done = threading.Event()
+    holders: list[str] = []
+
+    def hold_the_first(markers: list[tuple[str, str]]) -> None:
+        holders.append(threading.current_thread().name)
+        if len(holders) == 1:
+            first_holds_its_items.set()
+            assert second_was_cancelled.wait(timeout=10)
+
+    cancellations: list[list[str]] = []
+
+    def on_answer(parsed: dict[str, Any], **_: Any) -> None:
+        if parsed.get("Error", {}).get("Code") == "TransactionCanceledException":
+            cancellations.append([r["Code"] for r in parsed["CancellationReasons"]])
+            second_was_cancelled.set()
+            assert first_done.wait(timeout=10)  # the retry comes after the first writer finished
+
+    monkeypatch.setattr(moto_patches, "transaction_claimed", hold_the_first)
+    dynamodb = client("dynamodb")
+    dynamodb.meta.events.register("after-call.dynamodb.TransactWriteItems", on_answer)
+    statuses: dict[str, RecordStatus] = {}
+
+    def record_first() -> None:
+        statuses["first"] = store.record(first, NOW)
+        first_done.set()
+
+    try:
+        writer = threading.Thread(target=record_first, name="first")
+        writer.start()
+        assert first_holds_its_items.wait(timeout=10)
+        statuses["second"] = store.record(second, NOW)  # conflicts, retries, lands
+        writer.join(timeout=10)
+    finally:
+        dynamodb.meta.events.unregister("after-call.dynamodb.TransactWriteItems", on_answer)
+
+    # [idempotency marker (its own item), job item, partner profile]: the shared items conflict.
+    assert cancellations == [["None", "TransactionConflict", "TransactionConflict"]]
+    assert statuses == {"first": "recorded", "second": "recorded"}
+    assert len(holders) == 2  # the first writer, then the second's retry
+    item = job_item(table, "J-100")
+    assert sorted(json.loads(raw)["event_id"] for raw in stored_events(item)) == sorted(
+        [first.event_id, second.event_id]
+    )
+    markers = sorted(i["PK"]["S"] for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX))
+    assert markers == sorted(keys.event_pk(e.event_id) for e in (first, second))

@@ -41,6 +41,7 @@ def test_every_code_dir_exists(template: dict[str, Any]) -> None:
         "MonthlyCoordinatorFunction",
         "MonthlyWorkerFunction",
         "NotificationWorkerFunction",
+        "JwtRotationFunction",
     }
     for logical_id, resource in functions.items():
         props = resource["Properties"]
@@ -196,6 +197,19 @@ def test_authorizer_reads_only_its_secret(template: dict[str, Any]) -> None:
         {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "JwtSecret"}}}
     ]
     assert props["Environment"]["Variables"]["JWT_SECRET_ARN"] == {"Ref": "JwtSecret"}
+
+
+def test_the_signing_key_rotates_with_a_function_that_may_touch_only_its_secret(
+    template: dict[str, Any],
+) -> None:
+    schedule = template["Resources"]["JwtSecretRotation"]["Properties"]
+    assert schedule["SecretId"] == {"Ref": "JwtSecret"}
+    assert schedule["RotationLambdaARN"] == {"Fn::GetAtt": ["JwtRotationFunction", "Arn"]}
+    assert schedule["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+    permission = template["Resources"]["JwtRotationPermission"]["Properties"]
+    assert permission["Principal"] == "secretsmanager.amazonaws.com"
+    (policy,) = template["Resources"]["JwtRotationFunction"]["Properties"]["Policies"]
+    assert [statement["Resource"] for statement in policy["Statement"]] == [{"Ref": "JwtSecret"}]
 
 
 def test_outputs(template: dict[str, Any]) -> None:

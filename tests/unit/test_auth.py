@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -12,12 +13,16 @@ import pytest
 from scorecard.auth import (
     LOCAL_DEV_SECRET,
     AuthError,
+    KeySet,
     Principal,
     Role,
+    SigningKey,
+    UnknownKeyId,
     authorizer_context,
     can_access_partner,
     issue_token,
     load_jwt_secret,
+    load_signing_keys,
     principal_from_authorization_header,
     principal_from_request_context,
     verify_token,
@@ -149,6 +154,153 @@ def test_issue_refuses_what_verify_would_reject() -> None:
         issue_token("ops", secret=SECRET, now=now(), ttl=timedelta(0))
 
 
+# ---------------------------------------------------------------- lifetime
+
+
+def test_default_lifetime_is_one_hour() -> None:
+    issued = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    claims = jwt.decode(
+        issue_token("ops", secret=SECRET, now=issued),
+        SECRET,
+        algorithms=["HS256"],
+        options={"verify_exp": False, "verify_iat": False},
+    )
+    assert claims["exp"] - claims["iat"] == 3600
+
+
+def test_issue_refuses_a_lifetime_over_a_day() -> None:
+    assert verify_token(issue_token("ops", secret=SECRET, now=now(), ttl=timedelta(hours=24)), secret=SECRET)
+    with pytest.raises(ValueError, match="ttl"):
+        issue_token("ops", secret=SECRET, now=now(), ttl=timedelta(hours=24, seconds=1))
+
+
+@pytest.mark.parametrize(
+    ("iat_offset", "exp_offset", "accepted"),
+    [
+        (-3600, 24 * 3600 - 3600, True),  # exactly 24 h
+        (-3600, 24 * 3600 - 3600 + 1, False),  # 24 h and a second
+        (0, 10 * 365 * 24 * 3600, False),  # the old sample events' "never expires"
+    ],
+)
+def test_lifetime_over_a_day_is_rejected(iat_offset: int, exp_offset: int, accepted: bool) -> None:
+    t = int(now().timestamp())
+    token = forge({"role": "ops", "sub": "ops", "iat": t + iat_offset, "exp": t + exp_offset})
+    if accepted:
+        assert verify_token(token, secret=SECRET).role == "ops"
+    else:
+        with pytest.raises(AuthError, match="lifetime"):
+            verify_token(token, secret=SECRET)
+
+
+@pytest.mark.parametrize("bad", ["1700000000", 1.5e400, float("nan"), True, None, [1], 10**400])
+def test_non_numeric_timestamps_are_rejected(bad: object) -> None:
+    with pytest.raises(AuthError):
+        verify_token(forge({"role": "ops", "sub": "ops", "iat": bad}), secret=SECRET)
+
+
+def test_token_from_the_future_is_rejected() -> None:
+    token = issue_token("ops", secret=SECRET, now=now() + timedelta(minutes=5))
+    with pytest.raises(AuthError, match="future"):
+        verify_token(token, secret=SECRET)
+
+
+def test_verification_time_can_be_given() -> None:
+    issued = datetime(2026, 11, 2, 8, tzinfo=UTC)
+    token = issue_token("ops", secret=SECRET, now=issued)
+    assert verify_token(token, secret=SECRET, now=issued + timedelta(minutes=59)).role == "ops"
+    with pytest.raises(AuthError, match="expired"):
+        verify_token(token, secret=SECRET, now=issued + timedelta(minutes=61))
+
+
+# ---------------------------------------------------------------- key ids and rotation
+
+OLD = SigningKey("k-old", "old-signing-key-that-is-long-enough-0123456789")
+NEW = SigningKey("k-new", "new-signing-key-that-is-long-enough-0123456789")
+
+
+def test_token_carries_the_current_kid() -> None:
+    token = issue_token("ops", secret=KeySet(NEW, OLD), now=now())
+    assert jwt.get_unverified_header(token)["kid"] == "k-new"
+    assert jwt.get_unverified_header(issue_token("ops", secret=SECRET, now=now()))["kid"] == "default"
+
+
+def test_both_keys_verify_during_the_overlap() -> None:
+    before = issue_token("ops", secret=KeySet(OLD), now=now())
+    keys = KeySet(OLD).rotated(NEW)
+    assert keys == KeySet(NEW, OLD)
+    after = issue_token("service", secret=keys, now=now())
+    assert verify_token(before, secret=keys).role == "ops"
+    assert verify_token(after, secret=keys).role == "service"
+    # One rotation later the old key is gone, and so are its tokens.
+    newest = SigningKey("k-newest", "newest-signing-key-long-enough-0123456789")
+    with pytest.raises(UnknownKeyId):
+        verify_token(before, secret=keys.rotated(newest))
+
+
+def test_unknown_kid_is_rejected() -> None:
+    token = jwt.encode(
+        {"role": "ops", "sub": "ops", "iat": int(now().timestamp()), "exp": int(now().timestamp()) + 60},
+        NEW.secret,
+        headers={"kid": "k-unknown"},
+    )
+    with pytest.raises(UnknownKeyId):
+        verify_token(token, secret=KeySet(NEW, OLD))
+
+
+def test_kid_must_match_the_signing_key() -> None:
+    claims = {"role": "ops", "sub": "ops", "iat": int(now().timestamp()), "exp": int(now().timestamp()) + 60}
+    token = jwt.encode(claims, OLD.secret, headers={"kid": NEW.kid})
+    with pytest.raises(AuthError, match="invalid token"):
+        verify_token(token, secret=KeySet(NEW, OLD))
+
+
+def test_token_without_kid_is_checked_against_the_current_key_only() -> None:
+    claims = {"role": "ops", "sub": "ops", "iat": int(now().timestamp()), "exp": int(now().timestamp()) + 60}
+    assert verify_token(jwt.encode(claims, NEW.secret), secret=KeySet(NEW, OLD)).role == "ops"
+    with pytest.raises(AuthError, match="invalid token"):
+        verify_token(jwt.encode(claims, OLD.secret), secret=KeySet(NEW, OLD))
+
+
+def test_key_set_json_round_trip() -> None:
+    keys = KeySet(NEW, OLD)
+    assert json.loads(keys.to_json()) == {
+        "current": {"kid": "k-new", "secret": NEW.secret},
+        "previous": {"kid": "k-old", "secret": OLD.secret},
+    }
+    assert KeySet.parse(keys.to_json()) == keys
+    assert KeySet.parse(KeySet(NEW).to_json()) == KeySet(NEW)
+    assert KeySet.parse("plain-secret") == KeySet(SigningKey("default", "plain-secret"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "{",
+        "{}",
+        '{"current": {"kid": "a"}}',
+        '{"current": {"kid": "", "secret": "s"}}',
+        '{"current": {"kid": "a", "secret": "s"}, "previous": {"kid": "a", "secret": "t"}}',
+        '{"current": ["a", "s"]}',
+    ],
+)
+def test_malformed_key_set_is_refused_without_echoing_it(value: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        KeySet.parse(value)
+    assert '"s"' not in str(raised.value) and 'secret": ' not in str(raised.value)
+
+
+def test_rotation_refuses_a_kid_in_use() -> None:
+    with pytest.raises(ValueError, match="kid"):
+        KeySet(NEW, OLD).rotated(SigningKey("k-old", "x" * 40))
+
+
+def test_malformed_configured_key_set_is_a_server_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCORECARD_JWT_SECRET", '{"current": null}')
+    with pytest.raises(RuntimeError, match="key set"):
+        load_signing_keys()
+
+
 # ---------------------------------------------------------------- Authorization header
 
 
@@ -257,3 +409,34 @@ def test_import_is_light() -> None:
     code = f"import sys, scorecard.auth; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ---------------------------------------------------------------- `scorecard token`
+
+
+def _cli_token(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    from scorecard_local.cli import main
+
+    assert main(["token", "--role", "ops", *args]) == 0
+    token = capsys.readouterr().out.strip()
+    verify_token(token, secret=SECRET)
+    return dict(jwt.decode(token, options={"verify_signature": False}))
+
+
+def test_cli_token_is_short_lived_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    claims = _cli_token(capsys)
+    assert claims["exp"] - claims["iat"] == 3600
+    claims = _cli_token(capsys, "--ttl", "90m")
+    assert claims["exp"] - claims["iat"] == 5400
+    claims = _cli_token(capsys, "--ttl", "24h")
+    assert claims["exp"] - claims["iat"] == 86400
+
+
+@pytest.mark.parametrize("ttl", ["25h", "86401s", "0m", "1d", "-1h", "abc"])
+def test_cli_token_refuses_a_lifetime_over_a_day(ttl: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from scorecard_local.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["token", "--role", "ops", "--ttl", ttl])
+    assert exited.value.code == 2
+    assert "--ttl" in capsys.readouterr().err

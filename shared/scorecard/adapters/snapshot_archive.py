@@ -6,6 +6,8 @@ Puts are whole-object overwrites of fixed keys, so re-running a month rewrites t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
@@ -20,8 +22,11 @@ class ArchivedKeys:
 
 
 class SnapshotArchive:
-    def __init__(self, bucket: str) -> None:
+    def __init__(self, bucket: str, url_endpoint: str | None = None) -> None:
+        """``url_endpoint``: sign links for this endpoint instead of S3 (the local stack's server,
+        which serves the bucket); None in AWS."""
         self._bucket = bucket
+        self._url_endpoint = url_endpoint
 
     @property
     def bucket(self) -> str:
@@ -60,9 +65,21 @@ class SnapshotArchive:
     def presigned_url(self, key: str, expires_in: int = PRESIGNED_TTL_SECONDS) -> str:
         """A GET link (signed locally, no network call). It also dies with the signing credentials:
         see docs/snapshots.md on Lambda role sessions."""
-        url: str = client("s3").generate_presigned_url(
+        signer = client("s3") if self._url_endpoint is None else _signer_for(self._url_endpoint)
+        url: str = signer.generate_presigned_url(
             "get_object",
             Params={"Bucket": self._bucket, "Key": key},
             ExpiresIn=expires_in,
         )
         return url
+
+
+@cache
+def _signer_for(endpoint: str) -> Any:
+    """An S3 client that only signs links for ``endpoint`` (path style: the bucket is a path
+    segment there); signing makes no request."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(signature_version="s3v4", s3={"addressing_style": "path"})
+    return boto3.session.Session().client("s3", endpoint_url=endpoint, config=config)  # type: ignore[call-overload]

@@ -31,7 +31,7 @@ def _stores() -> tuple[PartnerRepository, SnapshotRepository, MailClaims, Snapsh
         PartnerRepository(table),
         SnapshotRepository(table),
         MailClaims(table),
-        SnapshotArchive(settings.snapshot_bucket()),
+        SnapshotArchive(settings.snapshot_bucket(), settings.snapshot_url_endpoint()),
     )
 
 

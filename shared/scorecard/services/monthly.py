@@ -83,7 +83,7 @@ class MonthlyDeps:
         return cls(
             partners=PartnerRepository(table),
             snapshots=SnapshotRepository(table),
-            archive=SnapshotArchive(settings.snapshot_bucket()),
+            archive=SnapshotArchive(settings.snapshot_bucket(), settings.snapshot_url_endpoint()),
             policy=settings.policy(),
             mail=MailOut.from_env(mailer),
         )

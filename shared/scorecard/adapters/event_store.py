@@ -11,13 +11,13 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.domain.events import Event, PartnerUpdateRequested, PartnerUpdateResponded, event_json
+from scorecard.domain.events import AggregateKind, Event, event_json
 
 RecordStatus = Literal["recorded", "duplicate"]
 
@@ -36,14 +36,17 @@ class Aggregate:
 
 
 def aggregate_of(event: Event) -> Aggregate:
-    """The item an event is appended to."""
-    job_id = getattr(event, "job_id", None)
-    if isinstance(event, PartnerUpdateRequested | PartnerUpdateResponded):
-        extra = {"request_id": event.request_id}
-        return Aggregate(keys.request_sk(event.request_id), True, extra)
-    if job_id is not None and event.type.startswith("job."):
-        return Aggregate(keys.job_sk(job_id), True, {"job_id": job_id})
-    return Aggregate(keys.activity_sk(event.occurred_at), False, {})
+    """The item an event is appended to: its model's aggregate kind decides."""
+    kind = event.aggregate
+    match kind:
+        case AggregateKind.JOB:
+            return Aggregate(keys.job_sk(event.aggregate_id), True, {"job_id": event.aggregate_id})
+        case AggregateKind.REQUEST:
+            return Aggregate(keys.request_sk(event.aggregate_id), True, {"request_id": event.aggregate_id})
+        case AggregateKind.ACTIVITY:
+            return Aggregate(keys.activity_sk(event.aggregate_id), False, {})
+        case _:
+            assert_never(kind)
 
 
 class DynamoEventStore:

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from scorecard import settings
 from scorecard.api.errors import error_response, install_error_handlers
-from scorecard.domain.events import VALIDATION_NOW
+from scorecard.domain.calendar import VALIDATION_NOW
 
 MAX_BODY_BYTES = 1024 * 1024
 OPENAPI_TITLE = "Partner Scorecard API"

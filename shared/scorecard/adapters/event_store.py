@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, assert_never
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
@@ -22,10 +22,14 @@ from scorecard.domain.events import AggregateKind, Event, event_json
 RecordStatus = Literal["recorded", "duplicate"]
 
 _MAX_ATTEMPTS = 8
+# Cancellation reasons worth another attempt: a concurrent writer, or capacity (botocore's own
+# retries cover throttling of the whole call, not a transaction cancelled for it).
+_TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 
 
 class EventStoreError(RuntimeError):
-    """The event could not be written (after retries)."""
+    """The event could not be written after retries (throttling, conflicts, DynamoDB unavailable).
+    Nothing of that event is written; the caller may try again later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,8 @@ class DynamoEventStore:
                 return "recorded"
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    raise
+                    # botocore has already retried what is retryable (standard mode)
+                    raise EventStoreError(f"event {event.event_id} not written: {error}") from error
                 reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
                 if reasons and reasons[0] == "ConditionalCheckFailed":
                     return "duplicate"
@@ -78,10 +83,12 @@ class DynamoEventStore:
                     # The aggregate already holds a later event: append without moving its index time.
                     advance_index = False
                     continue
-                if "TransactionConflict" in reasons or not reasons:
+                if _TRANSIENT_REASONS.intersection(reasons) or not reasons:
                     time.sleep(min(0.02 * 2**attempt, 0.5) * random.random())
                     continue
                 raise EventStoreError(f"event {event.event_id} rejected: {reasons}") from error
+            except BotoCoreError as error:  # connection and timeout errors, after botocore's retries
+                raise EventStoreError(f"event {event.event_id} not written: {error}") from error
         raise EventStoreError(f"event {event.event_id}: too many conflicting writers")
 
     def _marker(self, event: Event, body: str, received_at: datetime) -> dict[str, Any]:

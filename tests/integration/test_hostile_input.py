@@ -3,6 +3,7 @@ answered 500 before, through the real Lambda handlers. Nothing of a rejected bat
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -177,3 +178,16 @@ def test_a_simulation_as_of_the_calendars_ends_is_422(seeded: Lambdas, as_of: st
 
 def test_the_sample_simulation_still_answers(lambdas: Lambdas, table: str) -> None:
     assert lambdas.api(load_event("api_post_policy_simulate"))["statusCode"] == 200
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe{", b'{"events": "\xc3"}'])
+def test_a_base64_body_that_is_not_utf8_is_400(lambdas: Lambdas, table: str, raw: bytes) -> None:
+    event = api_event("api_post_events", raw_body=base64.b64encode(raw).decode())
+    event["isBase64Encoded"] = True
+    assert_4xx(lambdas.ingest(event), 400, "malformed_json")
+
+
+def test_a_body_that_is_not_base64_is_400(lambdas: Lambdas, table: str) -> None:
+    event = api_event("api_post_events", raw_body="not base64 at all!")
+    event["isBase64Encoded"] = True
+    assert_4xx(lambdas.ingest(event), 400, "malformed_json")

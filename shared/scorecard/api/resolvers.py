@@ -101,7 +101,10 @@ def openapi_document(app: APIGatewayRestResolver) -> str:
 def _body_size(event: dict[str, Any]) -> int:
     body = event.get("body") or ""
     if event.get("isBase64Encoded"):
-        return len(base64.b64decode(body, validate=False))
+        try:
+            return len(base64.b64decode(body, validate=False))
+        except ValueError:  # not base64: answered 400 once the size is known to be fine
+            return len(body)
     return len(body.encode("utf-8"))
 
 
@@ -151,6 +154,19 @@ def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> 
             ),
         )
     if event.get("body"):
+        if event.get("isBase64Encoded"):
+            # Decoded here once: a body that is not base64 of UTF-8 text is malformed (400), not a
+            # UnicodeDecodeError deep in the resolver (500).
+            try:
+                event["body"] = base64.b64decode(event["body"], validate=False).decode("utf-8")
+            except ValueError:
+                return _plain_response(
+                    app,
+                    error_response(
+                        HTTPStatus.BAD_REQUEST, "malformed_json", "request body is not base64 of UTF-8 JSON"
+                    ),
+                )
+            event["isBase64Encoded"] = False
         unsupported = _normalise_content_type(event)
         if unsupported is not None:
             return _plain_response(app, unsupported)

@@ -16,17 +16,33 @@ from scorecard.adapters.receipt_notifier import receipt_notifier_from_env
 from scorecard.api.access import require_role
 from scorecard.domain.events import EventBatch
 from scorecard.services.ingestion import IngestInterrupted, ingest_batch
-from scorecard.views import IngestResultView
+from scorecard.views import ErrorBody, IngestResultView
 
 RETRY_AFTER_SECONDS = 2
 
 logger = Logger(child=True)
 
+
+class IngestInterruptedView(IngestResultView):
+    """503: the error shape plus the results of the events written before storage failed."""
+
+    error: ErrorBody
+
+
 events_router = APIGatewayRouter()
 
 
 @events_router.post(
-    "/v1/events", summary="Record job and partner events (idempotent per event_id)", tags=["events"]
+    "/v1/events",
+    summary="Record job and partner events (idempotent per event_id)",
+    tags=["events"],
+    responses={
+        200: {"description": "every event recorded or a duplicate"},
+        503: {
+            "description": "storage failed after retries: the results written so far; re-send later",
+            "content": {"application/json": {"model": IngestInterruptedView}},
+        },
+    },
 )
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
     require_role(events_router, "service", "ops")
@@ -45,13 +61,12 @@ def _storage_failed(error: IngestInterrupted) -> Response[Any]:
         status_code=HTTPStatus.SERVICE_UNAVAILABLE,
         content_type=content_types.APPLICATION_JSON,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        body={
-            "error": {
-                "code": "storage_unavailable",
-                "message": f"storage failed at event {error.failed_event_id}; re-send the whole batch "
+        body=IngestInterruptedView(
+            error=ErrorBody(
+                code="storage_unavailable",
+                message=f"storage failed at event {error.failed_event_id}; re-send the whole batch "
                 "(recorded events come back as duplicates)",
-                "details": None,
-            },
-            **error.written.model_dump(mode="json"),
-        },
+            ),
+            **error.written.model_dump(),
+        ).model_dump(mode="json"),
     )

@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from scorecard.api.resolvers import MAX_JSON_DEPTH, MAX_NUMBER_CHARS, parse_json_body
 from scorecard.domain.calendar import VALIDATION_NOW, IsoDate, TimezoneName, latest_date
+from scorecard.domain.events import EVENT_ADAPTER, parse_stored_event
 from scorecard.domain.policy import ScoringPolicy, load_policy
 
 
@@ -142,3 +143,23 @@ def test_bodies_within_the_bounds_parse_as_json_does() -> None:
 def test_bodies_beyond_the_bounds_are_json_decode_errors(text: str) -> None:
     with pytest.raises(json.JSONDecodeError):
         parse_json_body(text)
+
+
+def test_stored_events_are_reread_without_the_bounds() -> None:
+    """Stored events were validated at ingestion; re-reading never rejects them (scores stay computable)."""
+    stored = json.dumps(
+        {
+            "event_id": "e-1",
+            "type": "job.offered",
+            "partner_id": "P-1",
+            "job_id": "J-1",
+            "occurred_at": "1999-12-31T23:00:00Z",
+            "value": "10.00",
+            "part_count": 1,
+            "due_date": "1999-12-31",
+        }
+    )
+    event = parse_stored_event(stored)
+    assert event.occurred_at == datetime(1999, 12, 31, 23, 0, tzinfo=UTC)
+    with pytest.raises(ValidationError, match="2000-01-01"):
+        EVENT_ADAPTER.validate_json(stored)

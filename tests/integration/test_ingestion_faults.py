@@ -112,3 +112,37 @@ def test_resending_the_batch_after_the_fault_records_the_rest_once(
     assert sorted(markers(table)) == sorted(keys.event_pk(e["event_id"]) for e in BATCH)
     job = get_item(table, keys.partner_pk("acme-01"), keys.job_sk("J-100"))
     assert job is not None and len(job["ev"]["SS"]) == 5
+
+
+class CancelOnce:
+    """Cancels the first TransactWriteItems with a ThrottlingError reason, as DynamoDB does when one
+    item of a transaction is throttled; later calls reach moto."""
+
+    def __init__(self) -> None:
+        self.cancelled = 0
+
+    def __call__(self, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if self.cancelled:
+            return None
+        self.cancelled += 1
+        parsed = {
+            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+            "CancellationReasons": [{"Code": "None"}, {"Code": "ThrottlingError"}, {"Code": "None"}],
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+        return AWSResponse(params.get("url", ""), 400, {}, MockRawResponse(b"")), parsed
+
+
+def test_a_transaction_cancelled_for_throttling_is_retried_by_the_store(lambdas: Lambdas, table: str) -> None:
+    fault = CancelOnce()
+    events = client("dynamodb").meta.events
+    events.register_first("before-call.dynamodb.TransactWriteItems", fault)
+    try:
+        response = lambdas.ingest(api_event("api_post_events", body={"events": BATCH[:1]}))
+    finally:
+        events.unregister("before-call.dynamodb.TransactWriteItems", fault)
+
+    assert fault.cancelled == 1
+    assert response["statusCode"] == 200
+    assert response_json(response)["recorded"] == 1
+    assert markers(table) == [keys.event_pk(BATCH[0]["event_id"])]

@@ -11,21 +11,25 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.domain.events import Event, PartnerUpdateRequested, PartnerUpdateResponded, event_json
+from scorecard.domain.events import AggregateKind, Event, event_json
 
 RecordStatus = Literal["recorded", "duplicate"]
 
 _MAX_ATTEMPTS = 8
+# Cancellation reasons worth another attempt: a concurrent writer, or capacity (botocore's own
+# retries cover throttling of the whole call, not a transaction cancelled for it).
+_TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 
 
 class EventStoreError(RuntimeError):
-    """The event could not be written (after retries)."""
+    """The event could not be written after retries (throttling, conflicts, DynamoDB unavailable).
+    Nothing of that event is written; the caller may try again later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +40,17 @@ class Aggregate:
 
 
 def aggregate_of(event: Event) -> Aggregate:
-    """The item an event is appended to."""
-    job_id = getattr(event, "job_id", None)
-    if isinstance(event, PartnerUpdateRequested | PartnerUpdateResponded):
-        extra = {"request_id": event.request_id}
-        return Aggregate(keys.request_sk(event.request_id), True, extra)
-    if job_id is not None and event.type.startswith("job."):
-        return Aggregate(keys.job_sk(job_id), True, {"job_id": job_id})
-    return Aggregate(keys.activity_sk(event.occurred_at), False, {})
+    """The item an event is appended to: its model's aggregate kind decides."""
+    kind = event.aggregate
+    match kind:
+        case AggregateKind.JOB:
+            return Aggregate(keys.job_sk(event.aggregate_id), True, {"job_id": event.aggregate_id})
+        case AggregateKind.REQUEST:
+            return Aggregate(keys.request_sk(event.aggregate_id), True, {"request_id": event.aggregate_id})
+        case AggregateKind.ACTIVITY:
+            return Aggregate(keys.activity_sk(event.aggregate_id), False, {})
+        case _:
+            assert_never(kind)
 
 
 class DynamoEventStore:
@@ -67,7 +74,8 @@ class DynamoEventStore:
                 return "recorded"
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    raise
+                    # botocore has already retried what is retryable (standard mode)
+                    raise EventStoreError(f"event {event.event_id} not written: {error}") from error
                 reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
                 if reasons and reasons[0] == "ConditionalCheckFailed":
                     return "duplicate"
@@ -75,10 +83,12 @@ class DynamoEventStore:
                     # The aggregate already holds a later event: append without moving its index time.
                     advance_index = False
                     continue
-                if "TransactionConflict" in reasons or not reasons:
+                if _TRANSIENT_REASONS.intersection(reasons) or not reasons:
                     time.sleep(min(0.02 * 2**attempt, 0.5) * random.random())
                     continue
                 raise EventStoreError(f"event {event.event_id} rejected: {reasons}") from error
+            except BotoCoreError as error:  # connection and timeout errors, after botocore's retries
+                raise EventStoreError(f"event {event.event_id} not written: {error}") from error
         raise EventStoreError(f"event {event.event_id}: too many conflicting writers")
 
     def _marker(self, event: Event, body: str, received_at: datetime) -> dict[str, Any]:

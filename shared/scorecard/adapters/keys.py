@@ -59,8 +59,9 @@ def request_sk(request_id: str) -> str:
     return REQUEST_PREFIX + request_id
 
 
-def activity_sk(instant: datetime) -> str:
-    return ACTIVITY_PREFIX + instant.astimezone(UTC).strftime("%Y-%m")
+def activity_sk(month: str) -> str:
+    """`month` is YYYY-MM (UTC): the partner's activity of that month."""
+    return ACTIVITY_PREFIX + month
 
 
 def snapshot_sk(month: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
@@ -12,15 +13,64 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from scorecard import settings
 from scorecard.api.errors import error_response, install_error_handlers
-from scorecard.domain.events import VALIDATION_NOW
+from scorecard.domain.calendar import VALIDATION_NOW
 
 MAX_BODY_BYTES = 1024 * 1024
+# No request of this API nests deeper than a candidate policy (about 5 levels) nor carries a number
+# longer than a money amount: far tighter bounds than the parser's own limits (recursion depth,
+# Python's 4,300-digit int conversion), which fail as 500s instead of 400s.
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_CHARS = 40
 OPENAPI_TITLE = "Partner Scorecard API"
 OPENAPI_VERSION = "1.0.0"
 
 
+def _bounded_number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _BodyRefused(f"a number longer than {MAX_NUMBER_CHARS} characters")
+        return kind(text)
+
+    return parse
+
+
+class _BodyRefused(ValueError):
+    pass
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests containers more than `limit` deep (iterative: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def parse_json_body(text: str) -> Any:
+    """The JSON body, or json.JSONDecodeError (which the validation answers as 400 malformed_json)
+    for anything the parser chokes on: nesting beyond MAX_JSON_DEPTH (RecursionError deep down),
+    numbers beyond MAX_NUMBER_CHARS (int-digit limit ValueError)."""
+    try:
+        value = json.loads(text, parse_int=_bounded_number(int), parse_float=_bounded_number(float))
+    except json.JSONDecodeError:
+        raise
+    except _BodyRefused as error:
+        raise json.JSONDecodeError(str(error), text, 0) from None
+    except (RecursionError, ValueError):
+        raise json.JSONDecodeError("nesting or numbers beyond the parser's limits", text, 0) from None
+    if _depth_exceeds(value, MAX_JSON_DEPTH):
+        raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", text, 0)
+    return value
+
+
 def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
@@ -51,7 +101,10 @@ def openapi_document(app: APIGatewayRestResolver) -> str:
 def _body_size(event: dict[str, Any]) -> int:
     body = event.get("body") or ""
     if event.get("isBase64Encoded"):
-        return len(base64.b64decode(body, validate=False))
+        try:
+            return len(base64.b64decode(body, validate=False))
+        except ValueError:  # not base64: answered 400 once the size is known to be fine
+            return len(body)
     return len(body.encode("utf-8"))
 
 
@@ -101,6 +154,19 @@ def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> 
             ),
         )
     if event.get("body"):
+        if event.get("isBase64Encoded"):
+            # Decoded here once: a body that is not base64 of UTF-8 text is malformed (400), not a
+            # UnicodeDecodeError deep in the resolver (500).
+            try:
+                event["body"] = base64.b64decode(event["body"], validate=False).decode("utf-8")
+            except ValueError:
+                return _plain_response(
+                    app,
+                    error_response(
+                        HTTPStatus.BAD_REQUEST, "malformed_json", "request body is not base64 of UTF-8 JSON"
+                    ),
+                )
+            event["isBase64Encoded"] = False
         unsupported = _normalise_content_type(event)
         if unsupported is not None:
             return _plain_response(app, unsupported)

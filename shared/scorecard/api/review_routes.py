@@ -3,7 +3,6 @@ policy."""
 
 from __future__ import annotations
 
-from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -19,6 +18,7 @@ from scorecard.adapters.review_repository import ReviewConflict, ReviewRepositor
 from scorecard.api.access import require_partner, require_role
 from scorecard.api.errors import ApiError
 from scorecard.api.params import PartnerId, ReviewId
+from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.services import reviews as review_service
 from scorecard.services.policy_simulation import simulate_policy
@@ -96,7 +96,7 @@ class SimulationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     policy: ScoringPolicy = Field(description="the candidate policy (same shape as GET /v1/policy)")
-    as_of: date | None = Field(default=None, description="default: today in the current policy's timezone")
+    as_of: IsoDate | None = Field(default=None, description="default: today in the current policy's timezone")
     limit: int = Field(default=500, ge=1, le=2000, description="partners evaluated in this call")
     cursor: str | None = Field(default=None, max_length=64)
 

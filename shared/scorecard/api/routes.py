@@ -15,6 +15,7 @@ from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.api.access import require_partner, require_role
 from scorecard.api.errors import ApiError
 from scorecard.api.params import JobId, PartnerId
+from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import Grade, Tier
 from scorecard.services import partners as partner_service
 from scorecard.views import (
@@ -94,8 +95,8 @@ def get_score(partner_id: PartnerId) -> ScoreView:
 @partners_router.get("/v1/partners/<partner_id>/score/history", summary="Daily score points", tags=["scores"])
 def get_score_history(
     partner_id: PartnerId,
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first: Annotated[IsoDate | None, Query(alias="from")] = None,
+    last: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> ScoreHistoryView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")
     last = last or settings.utc_now().astimezone(settings.policy().zone).date()
@@ -117,7 +118,7 @@ def get_jobs(
     partner_id: PartnerId,
     job_filter: Annotated[Literal["late", "defective", "all"], Query(alias="filter")] = "all",
     as_of: Annotated[
-        date | None, Query(description="score date; default: latest scored day, else today")
+        IsoDate | None, Query(description="score date; default: latest scored day, else today")
     ] = None,
 ) -> JobListView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")

@@ -1,5 +1,6 @@
 """Job and partner events (DESIGN §3): one pydantic model per type, a discriminated union on `type`.
 
+Each model names its aggregate kind (`aggregate`): where it is stored and which fold reads it.
 The models are the single source of truth for the event schema: the ingestion API validates
 with them, the repository stores their JSON, and the projections fold them.
 """
@@ -7,10 +8,10 @@ with them, the repository stores their JSON, and the projections fold them.
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,23 +23,25 @@ from pydantic import (
     field_validator,
 )
 
+from scorecard.domain.calendar import (
+    DATE_RANGE_TEXT,
+    EARLIEST_INSTANT,
+    IsoDate,
+    is_stored,
+    validation_now,
+)
+
 MAX_EVENTS_PER_BATCH = 500
 MAX_FUTURE_SKEW = timedelta(minutes=5)
-
-# The clock the 5-minute future check compares against. Callers inject it, either through pydantic's
-# validation context {"now": ...} or, where a framework runs the validation (the API resolver), by
-# setting this variable around the call. Unset: no future check (re-reading stored events).
-VALIDATION_NOW: ContextVar[datetime | None] = ContextVar("VALIDATION_NOW", default=None)
 
 EventId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
 EntityId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
-# RFC 3339 date-time with a mandatory offset ("Z" or ±HH:MM); pydantic alone would also take
-# Unix numbers and naive strings.
+# RFC 3339 date-time with a mandatory offset ("Z" or ±HH:MM, |offset| < 24 h); pydantic alone would
+# also take Unix numbers and naive strings.
 _RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$",
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$",
 )
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_rfc3339(value: object) -> datetime:
@@ -55,44 +58,95 @@ def parse_rfc3339(value: object) -> datetime:
         digits = re.match(r"\d+", rest)
         assert digits is not None
         text = head + "." + digits.group(0)[:6].ljust(6, "0") + rest[digits.end() :]
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:  # e.g. 2026-02-30: say so without Python's wording
+        raise ValueError("must be a real calendar time, e.g. 2026-10-01T14:30:00Z") from None
 
 
-def parse_iso_date(value: object) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError("must be a date YYYY-MM-DD")
-    return date.fromisoformat(value)
+class AggregateKind(StrEnum):
+    """What an event belongs to, and so where it is stored and folded: a job, an update request, or
+    the partner's activity (logins, capacity updates)."""
+
+    JOB = "job"
+    REQUEST = "request"
+    ACTIVITY = "activity"
 
 
 class _EventBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
+    aggregate: ClassVar[AggregateKind]
+
     event_id: EventId
     partner_id: EntityId
-    occurred_at: datetime = Field(description="RFC 3339 timestamp with offset; at most 5 minutes ahead")
+    occurred_at: datetime = Field(
+        description=f"RFC 3339 timestamp with offset, from {EARLIEST_INSTANT.date()}; at most 5 minutes ahead"
+    )
 
     @field_validator("occurred_at", mode="before")
     @classmethod
     def _rfc3339(cls, value: object, info: ValidationInfo) -> object:
-        if isinstance(info.context, dict) and info.context.get("stored"):
+        if is_stored(info):
             return value  # written by event_json from an aware datetime: pydantic's parser suffices
         return parse_rfc3339(value)
 
     @field_validator("occurred_at")
     @classmethod
-    def _not_in_future(cls, value: datetime, info: ValidationInfo) -> datetime:
+    def _within_bounds(cls, value: datetime, info: ValidationInfo) -> datetime:
+        if is_stored(info):
+            return value
+        # Before 2000 is never real, and near year 1 the UTC conversion of the key layout overflows.
+        if value < EARLIEST_INSTANT:
+            raise ValueError(f"occurred_at must be within {DATE_RANGE_TEXT}")
         # The clock is injected through the validation context; stored events are re-read without it.
-        now = info.context.get("now") if isinstance(info.context, dict) else None
-        now = now or VALIDATION_NOW.get()
+        now = validation_now(info)
         if now is not None and value > now + MAX_FUTURE_SKEW:
             raise ValueError("occurred_at is more than 5 minutes in the future")
         return value
 
+    @property
+    def aggregate_id(self) -> str:
+        """Which aggregate of its kind (and of its partner) the event belongs to."""
+        raise NotImplementedError
 
-class _JobEventBase(_EventBase):
+
+class JobEventBase(_EventBase):
+    """Events of one partner job: stored on, and folded into, the job (domain/jobs.py)."""
+
+    aggregate: ClassVar[AggregateKind] = AggregateKind.JOB
+
     job_id: EntityId
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.job_id
+
+
+class RequestEventBase(_EventBase):
+    """Events of one update request: stored on, and folded into, the request (domain/requests.py)."""
+
+    aggregate: ClassVar[AggregateKind] = AggregateKind.REQUEST
+
+    request_id: EntityId
+    job_id: EntityId | None = None
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.request_id
+
+
+class ActivityEventBase(_EventBase):
+    """Partner activity: stored on the partner's month of activity."""
+
+    aggregate: ClassVar[AggregateKind] = AggregateKind.ACTIVITY
+
+    job_id: EntityId | None = None  # §3: job_id is a common field, required only for job.*
+
+    @property
+    def aggregate_id(self) -> str:
+        """The month (UTC, YYYY-MM) of the activity."""
+        return self.occurred_at.astimezone(UTC).strftime("%Y-%m")
 
 
 def _decimal_string(value: object) -> object:
@@ -102,68 +156,59 @@ def _decimal_string(value: object) -> object:
     return value
 
 
-class JobOffered(_JobEventBase):
+DocumentType = Literal[
+    "inspection_report", "photos", "certificate_of_conformance", "material_cert", "finishing_cert"
+]
+
+
+class JobOffered(JobEventBase):
     type: Literal["job.offered"]
     value: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="job value in USD")
     part_count: int = Field(ge=1, le=10_000_000)
-    due_date: date
-    required_documents: list[
-        Literal[
-            "inspection_report", "photos", "certificate_of_conformance", "material_cert", "finishing_cert"
-        ]
-    ] = Field(default_factory=list)
+    due_date: IsoDate
+    required_documents: list[DocumentType] = Field(default_factory=list)
 
     @field_validator("value", mode="before")
     @classmethod
     def _money(cls, value: object) -> object:
         return _decimal_string(value)
 
-    @field_validator("due_date", mode="before")
-    @classmethod
-    def _date(cls, value: object) -> date:
-        return parse_iso_date(value)
 
-
-class JobRead(_JobEventBase):
+class JobRead(JobEventBase):
     type: Literal["job.read"]
 
 
-class JobAccepted(_JobEventBase):
+class JobAccepted(JobEventBase):
     type: Literal["job.accepted"]
 
 
-class JobRejected(_JobEventBase):
+class JobRejected(JobEventBase):
     type: Literal["job.rejected"]
     feedback: str | None = Field(default=None, max_length=4000)
 
 
-class JobCancelled(_JobEventBase):
+class JobCancelled(JobEventBase):
     type: Literal["job.cancelled"]
     cancelled_by: Literal["partner", "customer", "platform"]
 
 
-class JobStatusUpdated(_JobEventBase):
+class JobStatusUpdated(JobEventBase):
     type: Literal["job.status_updated"]
     status: Literal["materials_received", "production_started", "inspection_started", "other"]
 
 
-DocumentType = Literal[
-    "inspection_report", "photos", "certificate_of_conformance", "material_cert", "finishing_cert"
-]
-
-
-class JobDocumentUploaded(_JobEventBase):
+class JobDocumentUploaded(JobEventBase):
     type: Literal["job.document_uploaded"]
     document_type: DocumentType
 
 
-class JobShipped(_JobEventBase):
+class JobShipped(JobEventBase):
     type: Literal["job.shipped"]
     parts_shipped: int = Field(ge=1, le=10_000_000)
     direct_to_customer: bool = False
 
 
-class JobInspected(_JobEventBase):
+class JobInspected(JobEventBase):
     type: Literal["job.inspected"]
     parts_inspected: int = Field(ge=1, le=10_000_000)
     parts_defective: int = Field(ge=0, le=10_000_000)
@@ -179,41 +224,30 @@ class JobInspected(_JobEventBase):
         return value
 
 
-class JobReceived(_JobEventBase):
+class JobReceived(JobEventBase):
     type: Literal["job.received"]
 
 
-class JobDueDateChanged(_JobEventBase):
+class JobDueDateChanged(JobEventBase):
     type: Literal["job.due_date_changed"]
-    due_date: date
+    due_date: IsoDate
     changed_by: Literal["customer", "platform", "partner"]
 
-    @field_validator("due_date", mode="before")
-    @classmethod
-    def _date(cls, value: object) -> date:
-        return parse_iso_date(value)
 
-
-class PartnerUpdateRequested(_EventBase):
+class PartnerUpdateRequested(RequestEventBase):
     type: Literal["partner.update_requested"]
-    request_id: EntityId
-    job_id: EntityId | None = None
 
 
-class PartnerUpdateResponded(_EventBase):
+class PartnerUpdateResponded(RequestEventBase):
     type: Literal["partner.update_responded"]
-    request_id: EntityId
-    job_id: EntityId | None = None
 
 
-class PartnerLoggedIn(_EventBase):
+class PartnerLoggedIn(ActivityEventBase):
     type: Literal["partner.logged_in"]
-    job_id: EntityId | None = None  # §3: job_id is a common field, required only for job.*
 
 
-class PartnerCapacityUpdated(_EventBase):
+class PartnerCapacityUpdated(ActivityEventBase):
     type: Literal["partner.capacity_updated"]
-    job_id: EntityId | None = None  # §3: job_id is a common field, required only for job.*
 
 
 JobEvent = (
@@ -232,22 +266,11 @@ JobEvent = (
 RequestEvent = PartnerUpdateRequested | PartnerUpdateResponded
 ActivityEvent = PartnerLoggedIn | PartnerCapacityUpdated
 
+# The one list of event types: each is a model above, in exactly one of these unions (a unit test
+# checks both). Adding a type: its model here, and its case in the fold of its aggregate; mypy then
+# names every `match` that misses it (each ends in assert_never).
 Event = Annotated[JobEvent | RequestEvent | ActivityEvent, Field(discriminator="type")]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-
-JOB_EVENT_TYPES: tuple[type[BaseModel], ...] = (
-    JobOffered,
-    JobRead,
-    JobAccepted,
-    JobRejected,
-    JobCancelled,
-    JobStatusUpdated,
-    JobDocumentUploaded,
-    JobShipped,
-    JobInspected,
-    JobReceived,
-    JobDueDateChanged,
-)
 
 
 class EventBatch(BaseModel):

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, assert_never
 from zoneinfo import ZoneInfo
 
 from scorecard.domain.events import (
+    ActivityEventBase,
     Event,
     JobAccepted,
     JobCancelled,
@@ -27,6 +28,7 @@ from scorecard.domain.events import (
     JobRejected,
     JobShipped,
     JobStatusUpdated,
+    RequestEventBase,
 )
 
 Outcome = Literal["open", "completed", "void"]
@@ -250,8 +252,10 @@ def fold_job(
                 received = received or at
             case JobDueDateChanged():
                 changes.append(DueDateChange(event.event_id, at, event.due_date, event.changed_by))
-            case _:
+            case RequestEventBase() | ActivityEventBase():
                 pass  # partner-level events never reach a job
+            case _:
+                assert_never(event)  # mypy: a job event type without its case here
     return JobState(
         partner_id=partner_id,
         job_id=job_id,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from scorecard.domain.calendar import TimezoneName
 
 Grade = Literal["A", "B", "C", "D"]
 Tier = Literal["elite", "preferred", "standard", "probation"]
@@ -32,11 +34,18 @@ class WindowRule(_Frozen):
         return self
 
 
+# Policy numbers are bounded so that no candidate policy can overflow (or underflow to nothing) the
+# Decimal arithmetic of the scoring: weights are shares in 0..1, divisors and floors positive and of
+# a plausible size.
+Weight = Annotated[Decimal, Field(ge=0, le=1, description="a share, 0..1")]
+Positive = Annotated[Decimal, Field(ge=Decimal("0.001"), le=1_000_000, description="0.001 .. 1,000,000")]
+
+
 class ComponentWeights(_Frozen):
-    on_time: Decimal = Field(ge=0)
-    quality: Decimal = Field(ge=0)
-    communication: Decimal = Field(ge=0)
-    engagement: Decimal = Field(ge=0)
+    on_time: Weight
+    quality: Weight
+    communication: Weight
+    engagement: Weight
 
     def of(self, component: str) -> Decimal:
         value: Decimal = getattr(self, component)
@@ -55,28 +64,22 @@ class TierBand(_Frozen):
 
 
 class MonthlyWeights(_Frozen):
-    on_time_weight: Decimal
-    quality_weight: Decimal
+    on_time_weight: Weight
+    quality_weight: Weight
 
 
 class ScoringPolicy(_Frozen):
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
-    timezone: str = "UTC"
+    timezone: TimezoneName = "UTC"
     window: WindowRule
     weights: ComponentWeights
-    job_weight_floor: Decimal = Field(gt=0, description="job weight = sqrt(max(value, floor))")
-    quality_dpt_divisor: Decimal = Field(gt=0, description="quality = max(0, 100 - DPT / divisor)")
+    job_weight_floor: Positive = Field(description="job weight = sqrt(max(value, floor))")
+    quality_dpt_divisor: Positive = Field(description="quality = max(0, 100 - DPT / divisor)")
     update_response_hours: int = Field(ge=1, le=24 * 30)
     grades: tuple[GradeBand, ...]
     tiers: tuple[TierBand, ...]
     demotion_runs: int = Field(ge=1, le=30)
     monthly: MonthlyWeights
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone
-        return value
 
     @model_validator(mode="after")
     def _bands_cover(self) -> ScoringPolicy:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import assert_never
 
-from scorecard.domain.events import Event, PartnerUpdateRequested, PartnerUpdateResponded
+from scorecard.domain.events import (
+    ActivityEventBase,
+    Event,
+    JobEventBase,
+    PartnerUpdateRequested,
+    PartnerUpdateResponded,
+)
 from scorecard.domain.jobs import unique_ordered
 
 
@@ -29,9 +36,14 @@ def fold_request(request_id: str, events: Iterable[Event], *, until: datetime | 
     for event in unique_ordered(events):
         if until is not None and event.occurred_at > until:
             continue
-        if isinstance(event, PartnerUpdateRequested):
-            requested_at = requested_at or event.occurred_at
-            job_id = job_id or event.job_id
-        elif isinstance(event, PartnerUpdateResponded):
-            responded_at = responded_at or event.occurred_at
+        match event:
+            case PartnerUpdateRequested():
+                requested_at = requested_at or event.occurred_at
+                job_id = job_id or event.job_id
+            case PartnerUpdateResponded():
+                responded_at = responded_at or event.occurred_at
+            case JobEventBase() | ActivityEventBase():
+                pass  # never stored on a request
+            case _:
+                assert_never(event)  # mypy: a request event type without its case here
     return UpdateRequest(request_id, requested_at, responded_at, job_id)

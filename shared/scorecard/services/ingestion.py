@@ -1,5 +1,10 @@
 """POST /v1/events: the batch is validated whole before anything is written, then each event is one
-transaction (see adapters/event_store.py)."""
+transaction (see adapters/event_store.py).
+
+Validation (domain/events.py) bounds everything the write path could choke on, so a batch that
+passes it is written whole unless storage itself fails: then the batch stops at that event with
+IngestInterrupted, carrying what was written so far (DESIGN §3: 503, re-sending is safe).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from scorecard.adapters.event_store import DynamoEventStore
+from scorecard.adapters.event_store import DynamoEventStore, EventStoreError
 from scorecard.domain.events import EventBatch, JobReceived
 from scorecard.messages import PartReceivedMessage, ReceiptNotifier
 from scorecard.views import EventResultView, IngestResultView
@@ -43,16 +48,34 @@ def describe_errors(errors: Sequence[Mapping[str, Any]], raw: Any) -> list[dict[
     return details
 
 
+class IngestInterrupted(Exception):
+    """Storage failed after retries: `written` holds the results of the events before the failing
+    one (recorded or duplicate); that event and the rest were not written."""
+
+    def __init__(self, written: IngestResultView, failed_event_id: str) -> None:
+        super().__init__(f"storage failed at event {failed_event_id}")
+        self.written = written
+        self.failed_event_id = failed_event_id
+
+
+def _summary(results: list[EventResultView]) -> IngestResultView:
+    recorded = sum(r.status == "recorded" for r in results)
+    return IngestResultView(recorded=recorded, duplicates=len(results) - recorded, results=results)
+
+
 def ingest_batch(
     batch: EventBatch,
     store: DynamoEventStore,
     received_at: datetime,
     notifier: ReceiptNotifier | None = None,
 ) -> IngestResultView:
-    results = [
-        EventResultView(event_id=event.event_id, status=store.record(event, received_at))
-        for event in batch.events
-    ]
+    results: list[EventResultView] = []
+    for event in batch.events:
+        try:
+            status = store.record(event, received_at)
+        except EventStoreError as error:
+            raise IngestInterrupted(_summary(results), event.event_id) from error
+        results.append(EventResultView(event_id=event.event_id, status=status))
     if notifier is not None:
         # After every event is stored, so a queued notice never refers to an unrecorded event.
         # Duplicates are queued again on purpose: if queuing failed after the events were stored,
@@ -65,5 +88,4 @@ def ingest_batch(
                 if isinstance(event, JobReceived)
             ]
         )
-    recorded = sum(r.status == "recorded" for r in results)
-    return IngestResultView(recorded=recorded, duplicates=len(results) - recorded, results=results)
+    return _summary(results)

@@ -6,16 +6,11 @@ in batches for functions/daily_worker. Without it (the local stack, a small netw
 partner in this process with the same scoring code.
 """
 
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard import settings
-from scorecard.adapters.event_bus import publisher_from_env
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.queue import SqsQueue
-from scorecard.adapters.receipt_notifier import demotion_notifier_from_env
+from scorecard.bootstrap import bootstrap
 from scorecard.services.daily import run_daily
 from scorecard.services.daily_fanout import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
@@ -25,20 +20,19 @@ logger = Logger()
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    as_of = DailyRunInput.model_validate(event).score_date(settings.policy())
-    repository = PartnerRepository(settings.table_name())
-    queue_url = os.environ.get("DAILY_QUEUE_URL")
-    if queue_url:
-        queued = plan_daily_run(repository, SqsQueue(queue_url), as_of)
+    boot = bootstrap()
+    as_of = DailyRunInput.model_validate(event).score_date(boot.policy)
+    if boot.settings.daily_queue_url:
+        queued = plan_daily_run(boot.partners, boot.daily_queue, as_of)
         logger.info("daily run queued", extra={"as_of": str(as_of), "partners": queued})
         return {"as_of": as_of.isoformat(), "partners_queued": queued}
     report = run_daily(
-        repository,
+        boot.partners,
         as_of,
-        settings.policy(),
-        settings.utc_now(),
-        publisher_from_env(),
-        demotion_notifier_from_env(),
+        boot.policy,
+        boot.clock.now(),
+        boot.publisher,
+        boot.notifier,
     )
     logger.info("daily run done", extra=report.model_dump(mode="json"))
     return report.model_dump(mode="json")

@@ -1,7 +1,6 @@
 """Daily run worker: scores the partners of each SQS message (DailyBatch); failed records are
 reported as partial batch failures so only they return to the queue."""
 
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -9,11 +8,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard import settings
-from scorecard.adapters.event_bus import publisher_from_env
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.queue import SqsQueue
-from scorecard.adapters.receipt_notifier import demotion_notifier_from_env
+from scorecard.bootstrap import bootstrap
 from scorecard.services.daily_fanout import DailyBatch, score_daily_batch
 
 logger = Logger()
@@ -24,14 +19,15 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 def record_handler(record: SQSRecord) -> None:
     batch = DailyBatch.model_validate_json(record.body)
+    boot = bootstrap()
     report = score_daily_batch(
         batch,
-        PartnerRepository(settings.table_name()),
-        SqsQueue(os.environ["DAILY_QUEUE_URL"]),
-        settings.policy(),
-        settings.utc_now(),
-        publisher_from_env(),
-        demotion_notifier_from_env(),
+        boot.partners,
+        boot.daily_queue,
+        boot.policy,
+        boot.clock.now(),
+        boot.publisher,
+        boot.notifier,
     )
     logger.info("daily batch scored", extra=report.model_dump(mode="json"))
 

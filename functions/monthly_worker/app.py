@@ -8,10 +8,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard import settings
-from scorecard.adapters.queue import SqsQueue
+from scorecard.bootstrap import bootstrap
 from scorecard.messages import SnapshotBatchMessage
-from scorecard.services.monthly import MonthlyDeps, process_snapshot_message
+from scorecard.services.monthly import process_snapshot_message
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -19,9 +18,8 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 def record_handler(record: SQSRecord) -> None:
     message = SnapshotBatchMessage.model_validate_json(record.body)
-    outcomes = process_snapshot_message(
-        MonthlyDeps.from_env(), message, SqsQueue(settings.snapshot_queue_url())
-    )
+    boot = bootstrap()
+    outcomes = process_snapshot_message(boot.monthly, message, boot.snapshot_queue)
     logger.info(
         "snapshots done",
         extra={"month": message.month, "outcomes": {o.partner_id: o.email for o in outcomes}},

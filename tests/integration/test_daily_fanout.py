@@ -50,11 +50,7 @@ def fanout(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Iter
     events.put_targets(Rule="all", EventBusName="scorecard-events", Targets=[{"Id": "q", "Arn": capture_arn}])
     monkeypatch.setenv("DAILY_QUEUE_URL", queue)
     monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-events")
-    from scorecard.adapters.event_bus import publisher_from_env
-
-    publisher_from_env.cache_clear()
     yield {"queue": queue, "dlq": dlq, "capture": capture, "table": table}
-    publisher_from_env.cache_clear()
 
 
 def seed(table: str, partners: int) -> None:

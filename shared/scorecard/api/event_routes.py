@@ -7,10 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard import settings
-from scorecard.adapters.event_store import DynamoEventStore
-from scorecard.adapters.receipt_notifier import receipt_notifier_from_env
 from scorecard.api.access import require_role
+from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
 from scorecard.services.ingestion import ingest_batch
 from scorecard.views import IngestResultView
@@ -23,6 +21,5 @@ events_router = APIGatewayRouter()
 )
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
     require_role(events_router, "service", "ops")
-    return ingest_batch(
-        batch, DynamoEventStore(settings.table_name()), settings.utc_now(), receipt_notifier_from_env()
-    )
+    boot = bootstrap()
+    return ingest_batch(batch, boot.events, boot.clock.now(), boot.notifier)

@@ -10,8 +10,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard import settings
 from scorecard.api.errors import error_response, install_error_handlers
+from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import VALIDATION_NOW
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -104,7 +104,7 @@ def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> 
         unsupported = _normalise_content_type(event)
         if unsupported is not None:
             return _plain_response(app, unsupported)
-    token = VALIDATION_NOW.set(settings.utc_now())
+    token = VALIDATION_NOW.set(bootstrap().clock.now())
     try:
         result: dict[str, Any] = app.resolve(event, context)
         return result

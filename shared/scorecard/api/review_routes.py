@@ -12,13 +12,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from scorecard import settings
-from scorecard.adapters.event_bus import publisher_from_env
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.review_repository import ReviewConflict, ReviewRepository, UnknownJobs
 from scorecard.api.access import require_partner, require_role
 from scorecard.api.errors import ApiError
 from scorecard.api.params import PartnerId, ReviewId
+from scorecard.bootstrap import bootstrap
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.services import reviews as review_service
 from scorecard.services.policy_simulation import simulate_policy
@@ -28,8 +27,8 @@ reviews_router = APIGatewayRouter()
 
 
 def _stores() -> tuple[PartnerRepository, ReviewRepository]:
-    table = settings.table_name()
-    return PartnerRepository(table), ReviewRepository(table)
+    boot = bootstrap()
+    return boot.partners, boot.reviews
 
 
 def _invalid(message: str, field: str) -> ApiError:
@@ -46,7 +45,7 @@ def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Res
     principal = require_partner(reviews_router, partner_id, "partner", "ops")
     try:
         review = review_service.request_review(
-            *_stores(), partner_id, body, principal.subject, settings.utc_now()
+            *_stores(), partner_id, body, principal.subject, bootstrap().clock.now()
         )
     except review_service.InvalidResolution as error:
         raise _invalid(str(error), "job_ids") from error
@@ -76,9 +75,9 @@ def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) 
             review_id,
             body,
             principal.subject,
-            settings.utc_now(),
-            settings.policy(),
-            publisher_from_env(),
+            bootstrap().clock.now(),
+            bootstrap().policy,
+            bootstrap().publisher,
         )
     except review_service.UnknownReview as error:
         raise ApiError(HTTPStatus.NOT_FOUND, "not_found", f"review {review_id} is unknown") from error
@@ -104,7 +103,7 @@ class SimulationIn(BaseModel):
 @reviews_router.get("/v1/policy", summary="The scoring policy in force", tags=["policy"])
 def get_policy() -> ScoringPolicy:
     require_role(reviews_router, "ops")
-    return settings.policy()
+    return bootstrap().policy
 
 
 @reviews_router.post(
@@ -112,13 +111,12 @@ def get_policy() -> ScoringPolicy:
 )
 def post_simulation(body: Annotated[SimulationIn, Body()]) -> SimulationView:
     require_role(reviews_router, "ops")
-    current = settings.policy()
-    as_of = body.as_of or settings.utc_now().astimezone(current.zone).date()
+    boot = bootstrap()
     return simulate_policy(
-        PartnerRepository(settings.table_name()),
-        current,
+        boot.partners,
+        boot.policy,
         body.policy,
-        as_of,
+        body.as_of or boot.clock.today(),
         limit=body.limit,
         cursor=body.cursor,
     )

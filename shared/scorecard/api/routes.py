@@ -10,11 +10,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard import settings
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.api.access import require_partner, require_role
 from scorecard.api.errors import ApiError
 from scorecard.api.params import JobId, PartnerId
+from scorecard.bootstrap import bootstrap
 from scorecard.domain.policy import Grade, Tier
 from scorecard.services import partners as partner_service
 from scorecard.views import (
@@ -33,7 +33,7 @@ partners_router = APIGatewayRouter()
 
 
 def _repository() -> PartnerRepository:
-    return PartnerRepository(settings.table_name())
+    return bootstrap().partners
 
 
 def _not_found(what: str) -> ApiError:
@@ -63,7 +63,7 @@ def put_partner(partner_id: PartnerId, profile: Annotated[ProfileIn, Body()]) ->
                 "unknown timezone",
                 [{"field": "timezone", "message": f"unknown IANA timezone {profile.timezone!r}"}],
             ) from error
-    view, created = partner_service.put_profile(_repository(), partner_id, profile, settings.utc_now())
+    view, created = partner_service.put_profile(_repository(), partner_id, profile, bootstrap().clock.now())
     return Response(
         status_code=HTTPStatus.CREATED if created else HTTPStatus.OK,
         content_type=content_types.APPLICATION_JSON,
@@ -98,7 +98,7 @@ def get_score_history(
     last: Annotated[date | None, Query(alias="to")] = None,
 ) -> ScoreHistoryView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")
-    last = last or settings.utc_now().astimezone(settings.policy().zone).date()
+    last = last or bootstrap().clock.today()
     first = first or last - timedelta(days=90)
     if first > last or (last - first).days > MAX_HISTORY_DAYS:
         raise ApiError(
@@ -121,14 +121,11 @@ def get_jobs(
     ] = None,
 ) -> JobListView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")
-    repository = _repository()
-    policy = settings.policy()
+    boot = bootstrap()
     if as_of is None:
-        stored = repository.get_score(partner_id)
-        as_of = (
-            date.fromisoformat(stored.as_of) if stored else settings.utc_now().astimezone(policy.zone).date()
-        )
-    return partner_service.jobs_that_count(repository, partner_id, job_filter, as_of, policy)
+        stored = boot.partners.get_score(partner_id)
+        as_of = date.fromisoformat(stored.as_of) if stored else boot.clock.today()
+    return partner_service.jobs_that_count(boot.partners, partner_id, job_filter, as_of, boot.policy)
 
 
 @partners_router.get(
@@ -139,6 +136,6 @@ def get_jobs(
 def get_job(partner_id: PartnerId, job_id: JobId) -> JobDetailView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")
     try:
-        return partner_service.job_story(_repository(), partner_id, job_id, settings.policy())
+        return partner_service.job_story(_repository(), partner_id, job_id, bootstrap().policy)
     except partner_service.UnknownJob as error:
         raise _not_found(f"job {job_id} of partner {partner_id} is unknown") from error

@@ -9,7 +9,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard import settings
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
@@ -17,6 +16,7 @@ from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.api.access import require_partner
 from scorecard.api.errors import ApiError
 from scorecard.api.params import PartnerId
+from scorecard.bootstrap import bootstrap
 from scorecard.services import snapshots as snapshot_service
 from scorecard.snapshot_views import SnapshotListView, SnapshotView
 
@@ -26,13 +26,8 @@ snapshots_router = APIGatewayRouter()
 
 
 def _stores() -> tuple[PartnerRepository, SnapshotRepository, MailClaims, SnapshotArchive]:
-    table = settings.table_name()
-    return (
-        PartnerRepository(table),
-        SnapshotRepository(table),
-        MailClaims(table),
-        SnapshotArchive(settings.snapshot_bucket()),
-    )
+    boot = bootstrap()
+    return boot.partners, boot.snapshots, boot.mail_claims, boot.archive
 
 
 @snapshots_router.get(

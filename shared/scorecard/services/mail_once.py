@@ -95,21 +95,6 @@ class MailOut:
     clock: Callable[[], datetime]
     lease: timedelta
 
-    @classmethod
-    def from_env(cls, mailer: Mailer | None = None) -> MailOut:
-        from scorecard import settings
-        from scorecard.adapters.mailer import SesMailer, pacer_for
-
-        sender = settings.sender_email()
-        return cls(
-            claims=MailClaims(settings.table_name()),
-            mailer=mailer
-            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
-            sender=sender,
-            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
-            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
-        )
-
     def send(
         self,
         *,

@@ -17,7 +17,6 @@ from typing import Any, Literal, Protocol
 from aws_lambda_powertools import Logger
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
 
-from scorecard import settings
 from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository, StoredAggregate, StoredProfile
 from scorecard.adapters.snapshot_archive import SnapshotArchive
@@ -28,7 +27,7 @@ from scorecard.domain.window import day_start
 from scorecard.messages import SNAPSHOT_BATCH_SIZE, MonthText, SnapshotBatchMessage
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs
-from scorecard.services.mail_once import Mailer, MailOut, SendResult
+from scorecard.services.mail_once import MailOut, SendResult
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 from scorecard.views import View
 
@@ -131,17 +130,6 @@ class MonthlyDeps:
     archive: SnapshotArchive
     policy: ScoringPolicy
     mail: MailOut
-
-    @classmethod
-    def from_env(cls, mailer: Mailer | None = None) -> MonthlyDeps:
-        table = settings.table_name()
-        return cls(
-            partners=PartnerRepository(table),
-            snapshots=SnapshotRepository(table),
-            archive=SnapshotArchive(settings.snapshot_bucket()),
-            policy=settings.policy(),
-            mail=MailOut.from_env(mailer),
-        )
 
 
 PartnerOutcome = Literal["sent", "already_sent", "no_address", "not_emailed"]

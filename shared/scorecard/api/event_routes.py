@@ -7,7 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard.api.access import require_role
+from scorecard.api.access import allow
+from scorecard.api.errors import error_responses
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
 from scorecard.services.ingestion import ingest_batch
@@ -17,9 +18,12 @@ events_router = APIGatewayRouter()
 
 
 @events_router.post(
-    "/v1/events", summary="Record job and partner events (idempotent per event_id)", tags=["events"]
+    "/v1/events",
+    summary="Record job and partner events (idempotent per event_id)",
+    tags=["events"],
+    responses=error_responses(400, 413, 415, 422),
 )
+@allow("service", "ops")
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
-    require_role(events_router, "service", "ops")
     boot = bootstrap()
     return ingest_batch(batch, boot.events, boot.clock.now(), boot.notifier)

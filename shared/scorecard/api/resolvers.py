@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from scorecard.api.access import AccessBeforeValidation
 from scorecard.api.errors import error_response, install_error_handlers
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import VALIDATION_NOW
@@ -21,6 +22,8 @@ OPENAPI_VERSION = "1.0.0"
 
 def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
+    # Roles first, then the body: see api/access.py.
+    app._request_validation_middleware = AccessBeforeValidation()
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)

@@ -8,13 +8,18 @@ partner may see what is decided by the API function from the context returned he
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
-from scorecard.auth import AuthError, authorizer_context, load_jwt_secret, principal_from_authorization_header
+from scorecard.auth import (
+    AuthError,
+    authorizer_context,
+    authorizer_log_level,
+    load_jwt_secret,
+    principal_from_authorization_header,
+)
 
 logger = logging.getLogger("scorecard.authorizer")
-logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+logger.setLevel(authorizer_log_level())
 
 
 def api_wildcard_arn(method_arn: str) -> str:

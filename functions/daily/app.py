@@ -8,16 +8,15 @@ partner in this process with the same scoring code.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.observability import logger, traced
 from scorecard.services.daily import run_daily
 from scorecard.services.daily_fanout import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
 
-logger = Logger()
 
-
+@traced
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     boot = bootstrap()

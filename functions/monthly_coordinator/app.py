@@ -4,14 +4,13 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.observability import logger, traced
 from scorecard.services.monthly import MonthlyRunInput, queue_month
 
-logger = Logger()
 
-
+@traced
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     boot = bootstrap()

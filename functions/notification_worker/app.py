@@ -3,16 +3,15 @@ demotion warning of the daily run, once per partner and day."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.messages import NOTIFICATION_ADAPTER, DemotionWarningMessage
+from scorecard.observability import logger, metrics, traced
 from scorecard.services.notifications import notify_demotion_warning, notify_part_received
 
-logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -30,6 +29,8 @@ def record_handler(record: SQSRecord) -> None:
     )
 
 
+@traced
+@metrics.log_metrics
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

@@ -45,6 +45,14 @@ class Settings(BaseModel):
         default=DEFAULT_MAIL_CLAIM_LEASE_SECONDS, gt=0, alias="MAIL_CLAIM_LEASE_SECONDS"
     )
     aws_region: str = Field(default=DEFAULT_REGION, alias="AWS_REGION")
+    metrics_namespace: str = Field(default="Scorecard", alias="POWERTOOLS_METRICS_NAMESPACE")
+    # X-Ray tracing: only inside Lambda (LAMBDA_TASK_ROOT) and unless POWERTOOLS_TRACE_DISABLED.
+    lambda_task_root: str | None = Field(default=None, alias="LAMBDA_TASK_ROOT")
+    trace_disabled: bool = Field(default=False, alias="POWERTOOLS_TRACE_DISABLED")
+
+    @property
+    def tracing_enabled(self) -> bool:
+        return self.lambda_task_root is not None and not self.trace_disabled
 
     @model_validator(mode="before")
     @classmethod

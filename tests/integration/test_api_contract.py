@@ -108,3 +108,38 @@ def test_a_simulation_page_is_bounded(lambdas: Lambdas, table: str) -> None:
     at_cap = {**sample_body("api_post_policy_simulate"), "limit": 40}
     status, body = answer(lambdas, api_event("api_post_policy_simulate", body=at_cap))
     assert (status, body["partners_evaluated"]) == (200, 0)
+
+
+def emitted_metrics(output: str) -> dict[str, Any]:
+    """The metric values of the EMF lines Powertools printed (one line per flushed invocation)."""
+    values: dict[str, Any] = {}
+    for line in output.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            record = json.loads(line)
+            for definition in record["_aws"]["CloudWatchMetrics"]:
+                for metric in definition["Metrics"]:
+                    values[metric["Name"]] = record[metric["Name"]]
+    return values
+
+
+def test_ingestion_emits_what_operators_alert_on(
+    lambdas: Lambdas, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    monkeypatch.delenv("POWERTOOLS_DEV", raising=False)
+    events = sample_body("api_post_events")["events"]
+    capsys.readouterr()
+    assert answer(lambdas, api_event("api_post_events"), "ingest")[0] == 200
+    first = emitted_metrics(capsys.readouterr().out)
+    assert first == {
+        "EventsRecorded": [float(len(events))],
+        "EventsDuplicate": [0.0],
+        "EventsConflict": [0.0],
+    }
+    assert answer(lambdas, api_event("api_post_events"), "ingest")[0] == 200
+    again = emitted_metrics(capsys.readouterr().out)
+    assert again == {
+        "EventsRecorded": [0.0],
+        "EventsDuplicate": [float(len(events))],
+        "EventsConflict": [0.0],
+    }

@@ -11,6 +11,7 @@ from scorecard.api.access import allow
 from scorecard.api.errors import error_responses
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
+from scorecard.observability import EVENTS_CONFLICT, EVENTS_DUPLICATE, EVENTS_RECORDED, count
 from scorecard.services.ingestion import ingest_batch
 from scorecard.views import IngestResultView
 
@@ -26,4 +27,8 @@ events_router = APIGatewayRouter()
 @allow("service", "ops")
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
     boot = bootstrap()
-    return ingest_batch(batch, boot.events, boot.clock.now(), boot.notifier)
+    result = ingest_batch(batch, boot.events, boot.clock.now(), boot.notifier)
+    count(EVENTS_RECORDED, result.recorded)
+    count(EVENTS_DUPLICATE, result.duplicates)
+    count(EVENTS_CONFLICT, 0)  # no conflicts are told apart yet (issue 8 item 2)
+    return result

@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger
 
 from scorecard.adapters.mail_claims import MailClaim, MailClaims
 from scorecard.adapters.mailer import MailNotSent
+from scorecard.observability import EMAILS_FAILED, EMAILS_SENT, count
 
 logger = Logger(child=True)
 
@@ -76,7 +77,9 @@ def send_once(
         message_id = mailer.send(message)
     except MailNotSent:
         claims.release(claimed)
+        count(EMAILS_FAILED)
         raise
+    count(EMAILS_SENT)
     if not claims.mark_sent(claimed, message_id, clock()):
         logger.error(
             "email claim was taken over while sending: the partner may get this email twice",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fixtures import AS_OF, load_network, moto_table  # noqa: E402
+from fixtures import AS_OF, load_network, moto_table
 
 
 def main() -> None:
@@ -37,7 +37,8 @@ def main() -> None:
     assert result.partners_evaluated == partners, result.partners_evaluated
     per_partner_ms = seconds / partners * 1000
     print(f"partners={partners} jobs={jobs} total={seconds:.2f}s per_partner={per_partner_ms:.1f}ms")
-    print(f"cap={MAX_SIMULATED_PARTNERS}: one full page ~{per_partner_ms * MAX_SIMULATED_PARTNERS / 1000:.1f}s")
+    page_seconds = per_partner_ms * MAX_SIMULATED_PARTNERS / 1000
+    print(f"cap={MAX_SIMULATED_PARTNERS}: one full page ~{page_seconds:.1f}s")
 
 
 if __name__ == "__main__":

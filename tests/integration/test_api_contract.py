@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from integration_support import Lambdas
+from integration_support import Lambdas, emitted_metrics
 from lambda_events import api_event, caller, response_json, sample_body
 from scorecard.api.access import ALLOWED_ROLES
 from scorecard.api.resolvers import all_routers, build_resolver, openapi_document
@@ -108,18 +108,6 @@ def test_a_simulation_page_is_bounded(lambdas: Lambdas, table: str) -> None:
     at_cap = {**sample_body("api_post_policy_simulate"), "limit": 40}
     status, body = answer(lambdas, api_event("api_post_policy_simulate", body=at_cap))
     assert (status, body["partners_evaluated"]) == (200, 0)
-
-
-def emitted_metrics(output: str) -> dict[str, Any]:
-    """The metric values of the EMF lines Powertools printed (one line per flushed invocation)."""
-    values: dict[str, Any] = {}
-    for line in output.splitlines():
-        if line.startswith("{") and '"_aws"' in line:
-            record = json.loads(line)
-            for definition in record["_aws"]["CloudWatchMetrics"]:
-                for metric in definition["Metrics"]:
-                    values[metric["Name"]] = record[metric["Name"]]
-    return values
 
 
 def test_ingestion_emits_what_operators_alert_on(

@@ -61,7 +61,7 @@ class MonthlyRunInput(BaseModel):
         if self.month is not None:
             return Month.parse(self.month)
         assert self.scheduled_time is not None
-        return Month.of(self.scheduled_time.astimezone(policy.zone).date()).previous()
+        return Month.of(policy.local_date(self.scheduled_time)).previous()
 
 
 class MonthlyQueuedView(View):

@@ -58,7 +58,7 @@ def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) ->
     rendered = render_part_received(
         partner_name=(profile.name if profile and profile.name else notice.partner_id),
         job_id=notice.job_id,
-        received_on=notice.received_at.astimezone(deps.policy.zone).date(),
+        received_on=deps.policy.local_date(notice.received_at),
         parts_shipped=job.parts_shipped if job and job.shipments else None,
         due=job.due_date if job else None,
     )

@@ -32,4 +32,4 @@ class DailyRunInput(BaseModel):
 
 
 def scored_day(scheduled_time: datetime, policy: ScoringPolicy) -> date:
-    return scheduled_time.astimezone(policy.zone).date() - timedelta(days=1)
+    return policy.local_date(scheduled_time) - timedelta(days=1)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from integration_support import NOW, ROOT, handler
+from scorecard import bootstrap
 from scorecard.adapters import mailer
 from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore
@@ -58,6 +59,7 @@ def provision_mail(table: str, monkeypatch: pytest.MonkeyPatch) -> MailEnv:
     sleeps: list[float] = []
     monkeypatch.setattr(mailer, "_sleep", sleeps.append)
     mailer.pacer_for.cache_clear()
+    bootstrap.reset()  # its mailer holds the pacer just forgotten
     return MailEnv(
         table=table,
         bucket=resources.refs["SnapshotBucket"],

@@ -50,11 +50,7 @@ def fanout(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Iter
     events.put_targets(Rule="all", EventBusName="scorecard-events", Targets=[{"Id": "q", "Arn": capture_arn}])
     monkeypatch.setenv("DAILY_QUEUE_URL", queue)
     monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-events")
-    from scorecard.adapters.event_bus import publisher_from_env
-
-    publisher_from_env.cache_clear()
     yield {"queue": queue, "dlq": dlq, "capture": capture, "table": table}
-    publisher_from_env.cache_clear()
 
 
 def seed(table: str, partners: int) -> None:
@@ -256,3 +252,27 @@ def test_the_demotion_warning_is_emailed_once(
     assert email["subject"].startswith("Your Elite tier is at risk: score ")
     assert "3 consecutive daily scores" in email["text"]
     assert "Steady &lt;Works&gt;" in email["html"]  # autoescaped
+
+
+def test_partners_scored_and_failed_are_counted(
+    fanout: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    seed(fanout["table"], 60)
+    client("dynamodb").update_item(  # one unreadable partner, as above
+        TableName=fanout["table"],
+        Key={"PK": {"S": "PARTNER#p0007"}, "SK": {"S": "JOB#J3"}},
+        UpdateExpression="ADD ev :bad",
+        ExpressionAttributeValues={":bad": {"SS": ['{"not": "an event"}']}},
+    )
+    handler("daily")(SCHEDULE)
+    capsys.readouterr()
+    drain(fanout["queue"], handler("daily_worker"))
+    totals: dict[str, float] = {}
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            record = json.loads(line)
+            for name in ("PartnersScored", "PartnersFailed"):
+                totals[name] = totals.get(name, 0.0) + sum(record.get(name, [0.0]))
+    # 59 scored in their batch; p0007, re-queued alone, fails on each of its receives.
+    assert totals == {"PartnersScored": 59.0, "PartnersFailed": float(MAX_RECEIVES)}

@@ -3,7 +3,6 @@ is in place first, and reused across invocations of a warm Lambda."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any
 
@@ -21,7 +20,9 @@ _SERVICE_CONFIG = {
 def client(service: str) -> Any:
     import boto3  # imported on first use: keeps cold starts of handlers that never call AWS cheap
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    from scorecard.settings import current
+
+    region = current().aws_region
     config = _CONFIG.merge(_SERVICE_CONFIG[service]) if service in _SERVICE_CONFIG else _CONFIG
     return boto3.session.Session().client(service, region_name=region, config=config)  # type: ignore[call-overload]
 

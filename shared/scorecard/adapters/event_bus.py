@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
-from functools import cache
 
 from pydantic import BaseModel
 
@@ -43,10 +41,3 @@ class EventBridgePublisher:
             else:
                 raise RuntimeError(f"PutEvents kept failing for {len(pending)} entries")
         return calls
-
-
-@cache
-def publisher_from_env() -> EventBridgePublisher | None:
-    """The publisher for EVENT_BUS_NAME, or None where no bus is configured (nothing is published)."""
-    bus = os.environ.get("EVENT_BUS_NAME")
-    return EventBridgePublisher(bus) if bus else None

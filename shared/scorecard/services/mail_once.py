@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger
 
 from scorecard.adapters.mail_claims import MailClaim, MailClaims
 from scorecard.adapters.mailer import MailNotSent
+from scorecard.observability import EMAILS_FAILED, EMAILS_SENT, count
 
 logger = Logger(child=True)
 
@@ -76,7 +77,9 @@ def send_once(
         message_id = mailer.send(message)
     except MailNotSent:
         claims.release(claimed)
+        count(EMAILS_FAILED)
         raise
+    count(EMAILS_SENT)
     if not claims.mark_sent(claimed, message_id, clock()):
         logger.error(
             "email claim was taken over while sending: the partner may get this email twice",
@@ -94,21 +97,6 @@ class MailOut:
     sender: str
     clock: Callable[[], datetime]
     lease: timedelta
-
-    @classmethod
-    def from_env(cls, mailer: Mailer | None = None) -> MailOut:
-        from scorecard import settings
-        from scorecard.adapters.mailer import SesMailer, pacer_for
-
-        sender = settings.sender_email()
-        return cls(
-            claims=MailClaims(settings.table_name()),
-            mailer=mailer
-            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
-            sender=sender,
-            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
-            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
-        )
 
     def send(
         self,

@@ -15,7 +15,6 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from scorecard import settings
 from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository, StoredAggregate, StoredProfile
 from scorecard.adapters.snapshot_archive import SnapshotArchive
@@ -27,7 +26,7 @@ from scorecard.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
-from scorecard.services.mail_once import Mailer, MailOut, SendResult
+from scorecard.services.mail_once import MailOut, SendResult
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 from scorecard.views import View
 
@@ -76,17 +75,6 @@ class MonthlyDeps:
     archive: SnapshotArchive
     policy: ScoringPolicy
     mail: MailOut
-
-    @classmethod
-    def from_env(cls, mailer: Mailer | None = None) -> MonthlyDeps:
-        table = settings.table_name()
-        return cls(
-            partners=PartnerRepository(table),
-            snapshots=SnapshotRepository(table),
-            archive=SnapshotArchive(settings.snapshot_bucket(), settings.snapshot_url_endpoint()),
-            policy=settings.policy(),
-            mail=MailOut.from_env(mailer),
-        )
 
 
 PartnerOutcome = Literal["sent", "already_sent", "no_address", "not_emailed"]

@@ -9,7 +9,7 @@ from scorecard.adapters.partner_repository import PartnerRepository, RegistryEnt
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.domain.scoring import compute_success_score
 from scorecard.domain.window import day_end
-from scorecard.services.errors import UnknownPartner
+from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
 from scorecard.services.presenters import job_detail, job_summary, window_view
 from scorecard.views import (
@@ -25,13 +25,19 @@ from scorecard.views import (
 
 JobFilter = Literal["late", "defective", "all"]
 
+MAX_HISTORY_DAYS = 731
 
-class NotScoredYet(LookupError):
+
+class NotScoredYet(NotFound):
     """A registered partner the daily run has not scored yet."""
 
+    def __init__(self, partner_id: str) -> None:
+        super().__init__(f"partner {partner_id} has not been scored yet")
 
-class UnknownJob(LookupError):
-    pass
+
+class UnknownJob(NotFound):
+    def __init__(self, partner_id: str, job_id: str) -> None:
+        super().__init__(f"job {job_id} of partner {partner_id} is unknown")
 
 
 def _partner_view(entry: RegistryEntry) -> PartnerView:
@@ -96,6 +102,8 @@ def current_score(repository: PartnerRepository, partner_id: str) -> ScoreView:
 def score_history(
     repository: PartnerRepository, partner_id: str, first: date, last: date
 ) -> ScoreHistoryView:
+    if first > last or (last - first).days > MAX_HISTORY_DAYS:
+        raise Invalid(f"from must be on or before to, at most {MAX_HISTORY_DAYS} days apart", "from", "to")
     if repository.get_profile(partner_id) is None:
         raise UnknownPartner(partner_id)
     points = [
@@ -131,6 +139,6 @@ def job_story(
 ) -> JobDetailView:
     stored = repository.get_job(partner_id, job_id)
     if stored is None:
-        raise UnknownJob(job_id)
+        raise UnknownJob(partner_id, job_id)
     (job,) = fold_jobs(partner_id, [stored], None)
     return job_detail(job, policy.zone)

@@ -8,21 +8,28 @@ import uuid
 from datetime import date, datetime
 
 from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.review_repository import ReviewRepository
+from scorecard.adapters.review_repository import ReviewConflict, ReviewRepository, UnknownJobs
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.services.daily import ScoreEventPublisher, score_partners
-from scorecard.services.errors import UnknownPartner
+from scorecard.services.errors import Conflict, Invalid, NotFound, UnknownPartner
 from scorecard.views import ResolutionIn, ResolutionView, ReviewIn, ReviewListView, ReviewView
 
+FIELD = "excluded_job_ids"  # the resolution body's field every refusal names
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-class UnknownReview(LookupError):
-    pass
+class UnknownReview(NotFound):
+    def __init__(self, review_id: str) -> None:
+        super().__init__(f"review {review_id} is unknown")
 
 
-class InvalidResolution(ValueError):
-    pass
+class ReviewAlreadyResolved(Conflict):
+    def __init__(self, review_id: str) -> None:
+        super().__init__(f"review {review_id} is already resolved")
+
+
+class InvalidResolution(Invalid):
+    """A review request or resolution the service refuses (`field` names the body field)."""
 
 
 def request_review(
@@ -37,7 +44,7 @@ def request_review(
         raise UnknownPartner(partner_id)
     bad = [job for job in body.job_ids if not _ID.match(job)]
     if bad:
-        raise InvalidResolution(f"malformed job ids: {', '.join(bad)}")
+        raise InvalidResolution(f"malformed job ids: {', '.join(bad)}", "job_ids")
     review = ReviewView(
         review_id=f"rv-{uuid.uuid4().hex[:20]}",
         partner_id=partner_id,
@@ -76,12 +83,12 @@ def resolve_review(
         raise UnknownReview(review_id)
     partner_id, document = found
     if body.decision == "upheld" and body.excluded_job_ids:
-        raise InvalidResolution("an upheld score excludes no jobs; use decision 'adjusted'")
+        raise InvalidResolution("an upheld score excludes no jobs; use decision 'adjusted'", FIELD)
     if body.decision == "adjusted" and not body.excluded_job_ids:
-        raise InvalidResolution("an adjustment must exclude at least one job")
+        raise InvalidResolution("an adjustment must exclude at least one job", FIELD)
     bad = [job for job in body.excluded_job_ids if not _ID.match(job)]
     if bad:
-        raise InvalidResolution(f"malformed job ids: {', '.join(bad)}")
+        raise InvalidResolution(f"malformed job ids: {', '.join(bad)}", FIELD)
     review = ReviewView.model_validate(document).model_copy(
         update={
             "status": body.decision,
@@ -91,7 +98,12 @@ def resolve_review(
             "note": body.note,
         }
     )
-    reviews.resolve(partner_id, review_id, review.model_dump(mode="json"), review.excluded_job_ids)
+    try:
+        reviews.resolve(partner_id, review_id, review.model_dump(mode="json"), review.excluded_job_ids)
+    except ReviewConflict as error:
+        raise ReviewAlreadyResolved(review_id) from error
+    except UnknownJobs as error:
+        raise InvalidResolution(f"unknown jobs of this partner: {', '.join(error.job_ids)}", FIELD) from error
     rescored = None
     stored = partners.get_score(partner_id)
     if body.decision == "adjusted" and stored is not None:

@@ -7,7 +7,7 @@ from scorecard.adapters.mail_claims import MailClaims, StoredClaim
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
 from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
-from scorecard.services.errors import UnknownPartner
+from scorecard.services.errors import NotFound, UnknownPartner
 from scorecard.snapshot_views import (
     SnapshotDocument,
     SnapshotEmailView,
@@ -17,8 +17,9 @@ from scorecard.snapshot_views import (
 )
 
 
-class UnknownSnapshot(LookupError):
-    pass
+class UnknownSnapshot(NotFound):
+    def __init__(self, partner_id: str, month: str) -> None:
+        super().__init__(f"partner {partner_id} has no snapshot for {month}")
 
 
 def email_view(stored: StoredSnapshot, claim: StoredClaim | None) -> SnapshotEmailView:
@@ -76,7 +77,7 @@ def get_snapshot(
     if stored is None:
         if partners.get_profile(partner_id) is None:
             raise UnknownPartner(partner_id)
-        raise UnknownSnapshot(f"{partner_id} {month}")
+        raise UnknownSnapshot(partner_id, month)
     document = SnapshotDocument.model_validate_json(stored.document)
     return SnapshotView(
         **document.model_dump(),

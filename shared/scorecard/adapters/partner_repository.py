@@ -160,19 +160,6 @@ class PartnerRepository:
                 evidence.score = _score(item)
         return evidence
 
-    def all_jobs(self, partner_id: str) -> list[StoredAggregate]:
-        """Every job of the partner (monthly snapshots and the job list)."""
-        return [
-            _aggregate(item, keys.JOB_PREFIX)
-            for item in self._query(
-                KeyConditionExpression="PK = :pk AND begins_with(SK, :job)",
-                ExpressionAttributeValues={
-                    ":pk": {"S": keys.partner_pk(partner_id)},
-                    ":job": {"S": keys.JOB_PREFIX},
-                },
-            )
-        ]
-
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None:
         item = self._get(keys.partner_pk(partner_id), keys.job_sk(job_id))
         return None if item is None else _aggregate(item, keys.JOB_PREFIX)

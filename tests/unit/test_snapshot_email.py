@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from scorecard.adapters.snapshot_repository import TrendPoint
 from scorecard.domain.policy import load_policy
 from scorecard.domain.snapshot import Month
+from scorecard.records import TrendPoint
 from scorecard.services.emails import (
     metric_definitions,
     mime_message,

@@ -125,9 +125,7 @@ def get_jobs(
     policy = settings.policy()
     if as_of is None:
         stored = repository.get_score(partner_id)
-        as_of = (
-            date.fromisoformat(stored.as_of) if stored else settings.utc_now().astimezone(policy.zone).date()
-        )
+        as_of = stored.as_of if stored else settings.utc_now().astimezone(policy.zone).date()
     return partner_service.jobs_that_count(repository, partner_id, job_filter, as_of, policy)
 
 

@@ -16,9 +16,9 @@ from email.utils import format_datetime, make_msgid
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from scorecard.adapters.snapshot_repository import TrendPoint
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
+from scorecard.records import TrendPoint
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
 MONTH_NAMES = (

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from scorecard import settings
 from scorecard.adapters import keys
-from scorecard.adapters.partner_repository import PartnerRepository, StoredProfile
+from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
+from scorecard.records import PartnerProfile
 from scorecard.services.emails import (
     RenderedEmail,
     render_demotion_warning,
@@ -46,7 +47,7 @@ def _send_once(
     partner_id: str,
     kind: str,
     ref: str,
-    profile: StoredProfile | None,
+    profile: PartnerProfile | None,
     rendered: RenderedEmail,
 ) -> SendResult:
     return deps.mail.send(

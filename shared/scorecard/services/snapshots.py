@@ -6,10 +6,10 @@ from scorecard.adapters import keys
 from scorecard.adapters.mail_claims import MailClaims, StoredClaim
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
+from scorecard.adapters.snapshot_repository import SnapshotRepository
+from scorecard.records import SnapshotRecord
 from scorecard.services.errors import UnknownPartner
 from scorecard.snapshot_views import (
-    SnapshotDocument,
     SnapshotEmailView,
     SnapshotListView,
     SnapshotSummaryView,
@@ -21,7 +21,7 @@ class UnknownSnapshot(LookupError):
     pass
 
 
-def email_view(stored: StoredSnapshot, claim: StoredClaim | None) -> SnapshotEmailView:
+def email_view(stored: SnapshotRecord, claim: StoredClaim | None) -> SnapshotEmailView:
     if claim is not None:
         return SnapshotEmailView(
             status=claim.status, to=claim.recipient, sent_at=claim.sent_at, message_id=claim.message_id
@@ -51,9 +51,9 @@ def list_snapshots(
         snapshots=[
             SnapshotSummaryView(
                 month=s.month,
-                monthly_score=s.monthly_score,
-                grade=s.grade,
-                generated_at=s.generated_at,
+                monthly_score=s.document.monthly_score,
+                grade=s.document.grade,
+                generated_at=s.generated_at.isoformat(),
                 json_key=s.json_key,
                 html_key=s.html_key,
                 html_url=archive.presigned_url(s.html_key),
@@ -77,10 +77,9 @@ def get_snapshot(
         if partners.get_profile(partner_id) is None:
             raise UnknownPartner(partner_id)
         raise UnknownSnapshot(f"{partner_id} {month}")
-    document = SnapshotDocument.model_validate_json(stored.document)
     return SnapshotView(
-        **document.model_dump(),
-        generated_at=stored.generated_at,
+        **stored.document.model_dump(),
+        generated_at=stored.generated_at.isoformat(),
         json_key=stored.json_key,
         html_key=stored.html_key,
         html_url=archive.presigned_url(stored.html_key),

@@ -142,10 +142,10 @@ def run_naive_daily(table: str) -> int:
     """Scan the whole table, group by partner in memory, score, put each result."""
     from scorecard.adapters import keys
     from scorecard.adapters.aws import client
-    from scorecard.records import StoredAggregate
     from scorecard.domain.policy import load_policy
     from scorecard.domain.scoring import compute_success_score
     from scorecard.domain.window import day_end
+    from scorecard.records import StoredAggregate
     from scorecard.services.evidence import fold_jobs
 
     dynamodb = client("dynamodb")

@@ -3,6 +3,7 @@ resolution, profiles. The DynamoDB adapters behind the same ports are tested wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ class CapturingPublisher:
     def __init__(self) -> None:
         self.details: list[BaseModel] = []
 
-    def publish(self, details: list[BaseModel]) -> int:
+    def publish(self, details: Sequence[BaseModel]) -> int:
         self.details.extend(details)
         return 1
 

@@ -15,11 +15,8 @@ from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
 from scorecard.records import PartnerProfile
-from scorecard.services.emails import (
-    RenderedEmail,
-    render_demotion_warning,
-    render_part_received,
-)
+from scorecard.services.email_render import RenderedEmail
+from scorecard.services.emails import render_demotion_warning, render_part_received
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.mail_once import Mailer, MailOut, SendResult
 

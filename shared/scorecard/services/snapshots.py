@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from scorecard.adapters import keys
-from scorecard.adapters.mail_claims import MailClaims, StoredClaim
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository
-from scorecard.records import SnapshotRecord
+from scorecard.adapters.mail_claims import StoredClaim
+from scorecard.records import PartnerProfile, SnapshotRecord
 from scorecard.services.errors import UnknownPartner
 from scorecard.snapshot_views import (
     SnapshotEmailView,
@@ -15,6 +14,30 @@ from scorecard.snapshot_views import (
     SnapshotSummaryView,
     SnapshotView,
 )
+
+
+class SnapshotStore(Protocol):
+    """Recorded snapshots (adapters.snapshot_repository.SnapshotRepository)."""
+
+    def get(self, partner_id: str, month: str) -> SnapshotRecord | None: ...
+
+    def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]: ...
+
+
+class Profiles(Protocol):
+    def get_profile(self, partner_id: str) -> PartnerProfile | None: ...
+
+
+class SentClaims(Protocol):
+    """Once-only email claims (adapters.mail_claims.MailClaims): what was sent, and when."""
+
+    def get(self, partner_id: str, kind: str, ref: str) -> StoredClaim | None: ...
+
+    def of_kind(self, partner_id: str, kind: str) -> dict[str, StoredClaim]: ...
+
+
+class ArchiveLinks(Protocol):
+    def presigned_url(self, key: str) -> str: ...
 
 
 class UnknownSnapshot(LookupError):
@@ -36,10 +59,10 @@ def email_view(stored: SnapshotRecord, claim: StoredClaim | None) -> SnapshotEma
 
 
 def list_snapshots(
-    partners: PartnerRepository,
-    snapshots: SnapshotRepository,
-    claims: MailClaims,
-    archive: SnapshotArchive,
+    partners: Profiles,
+    snapshots: SnapshotStore,
+    claims: SentClaims,
+    archive: ArchiveLinks,
     partner_id: str,
 ) -> SnapshotListView:
     stored = snapshots.newest_first(partner_id)
@@ -65,10 +88,10 @@ def list_snapshots(
 
 
 def get_snapshot(
-    partners: PartnerRepository,
-    snapshots: SnapshotRepository,
-    claims: MailClaims,
-    archive: SnapshotArchive,
+    partners: Profiles,
+    snapshots: SnapshotStore,
+    claims: SentClaims,
+    archive: ArchiveLinks,
     partner_id: str,
     month: str,
 ) -> SnapshotView:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -23,8 +24,12 @@ from scorecard.records import (
 )
 from scorecard.views import HistoryPointView, ScoreView
 
-# Stored as {"current": TierState, "before": TierState} JSON (dates ISO, lower_runs a list).
-_TIER_HISTORY = TypeAdapter(TierHistory)
+
+@cache
+def _tier_history() -> TypeAdapter[TierHistory]:
+    """Stored as {"current": TierState, "before": TierState} JSON (dates ISO, lower_runs a list); built
+    on first use, not at import (cold starts)."""
+    return TypeAdapter(TierHistory)
 
 
 def _profile(item: dict[str, Any]) -> PartnerProfile:
@@ -48,7 +53,7 @@ def _score(item: dict[str, Any]) -> ScoreRecord:
         tier=values.get("tier"),
         provisional=values.get("provisional", False),
         as_of=date.fromisoformat(values["as_of"]),
-        tiers=_TIER_HISTORY.validate_json(values["tier_state"]),
+        tiers=_tier_history().validate_json(values["tier_state"]),
     )
 
 
@@ -76,7 +81,7 @@ def _score_item(write: ScoreWrite) -> dict[str, Any]:
             "GSI2SK": keys.score_gsi2sk(record.partner_id),
             "partner_id": record.partner_id,
             "doc": write.view.model_dump_json(),
-            "tier_state": _TIER_HISTORY.dump_json(record.tiers).decode(),
+            "tier_state": _tier_history().dump_json(record.tiers).decode(),
             "provisional": record.provisional,
             "as_of": record.as_of.isoformat(),
             "computed_at": write.view.computed_at.isoformat(),

@@ -128,9 +128,9 @@ def test_fanned_out_scores_equal_direct_scoring(fanout: dict[str, str]) -> None:
     for n in range(PARTNERS):
         partner_id = f"p{n:04d}"
         stored = repository.get_score(partner_id)
-        assert stored is not None and stored.as_of == "2026-11-01"
+        assert stored is not None and stored.as_of == date(2026, 11, 1)
         direct = score_partner(repository.load_evidence(partner_id, since), AS_OF, policy, NOW)
-        assert stored.score == str(direct.result.score)
+        assert stored.score == direct.result.score
         assert stored.grade == direct.result.grade
         grades.add(stored.grade)
     assert len(grades) >= 3  # the seed gives a spread, so equality is not trivially "all the same"

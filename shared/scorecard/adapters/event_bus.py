@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from scorecard.adapters.aws import client
 from scorecard.score_events import DETAIL_TYPES, SOURCE
+
+if TYPE_CHECKING:
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
 
 PUT_EVENTS_LIMIT = 10
 
@@ -19,7 +23,7 @@ class EventBridgePublisher:
 
     def publish(self, details: Sequence[BaseModel]) -> int:
         """Publish every detail; returns the number of PutEvents calls made."""
-        entries = [
+        entries: list[PutEventsRequestEntryTypeDef] = [
             {
                 "Source": SOURCE,
                 "DetailType": DETAIL_TYPES[type(detail)],

@@ -3,7 +3,7 @@ service and returns a view; service errors are answered once, in api/errors.py."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -116,7 +116,7 @@ def get_jobs(
     boot = bootstrap()
     if as_of is None:
         stored = boot.partners.get_score(partner_id)
-        as_of = date.fromisoformat(stored.as_of) if stored else boot.clock.today()
+        as_of = stored.as_of if stored else boot.clock.today()
     return partner_service.jobs_that_count(boot.partners, partner_id, job_filter, as_of, boot.policy)
 
 

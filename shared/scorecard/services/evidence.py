@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from scorecard.adapters.partner_repository import StoredAggregate
 from scorecard.domain.events import parse_stored_event
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.requests import UpdateRequest, fold_request
 from scorecard.domain.window import day_start
+from scorecard.records import StoredAggregate
 
 
 def evidence_since(as_of: date, policy: ScoringPolicy) -> datetime:

@@ -110,7 +110,8 @@ class MailOut:
         html: str,
     ) -> SendResult:
         """A multipart text + HTML email, sent at most once for (partner, kind, ref)."""
-        from scorecard.services.emails import mime_message
+        from scorecard.adapters.mailer import mime_message
+        from scorecard.services.emails import PRODUCT
 
         return send_once(
             self.claims,
@@ -120,7 +121,13 @@ class MailOut:
             ref=ref,
             recipient=recipient,
             build=lambda to: mime_message(
-                sender=self.sender, to=to, subject=subject, text=text, html=html, now=self.clock()
+                sender=self.sender,
+                sender_name=PRODUCT,
+                to=to,
+                subject=subject,
+                text=text,
+                html=html,
+                now=self.clock(),
             ),
             clock=self.clock,
             lease=self.lease,

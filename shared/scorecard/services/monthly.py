@@ -16,13 +16,14 @@ from typing import Literal
 from aws_lambda_powertools import Logger
 
 from scorecard.adapters import keys
-from scorecard.adapters.partner_repository import PartnerRepository, StoredAggregate, StoredProfile
+from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
+from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month, SnapshotLine, SnapshotMetrics, compute_monthly_snapshot
 from scorecard.domain.window import day_start
 from scorecard.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
+from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
@@ -134,7 +135,7 @@ def snapshot_document(partner_id: str, metrics: SnapshotMetrics, policy: Scoring
 class PartnerMonth:
     """What one partner's snapshot reads."""
 
-    profile: StoredProfile | None
+    profile: PartnerProfile | None
     jobs: list[StoredAggregate]
 
 
@@ -180,15 +181,11 @@ def snapshot_partner(
     )
     recipient = profile.email if profile else None
     deps.snapshots.save(
-        StoredSnapshot(
-            partner_id=partner_id,
-            month=str(month),
-            document=document.model_dump_json(),
+        SnapshotRecord(
+            document=document,
             json_key=archived.json_key,
             html_key=archived.html_key,
-            generated_at=deps.mail.clock().isoformat(),
-            monthly_score=document.monthly_score,
-            grade=document.grade,
+            generated_at=deps.mail.clock(),
             recipient=recipient,
             notify=email,
         )

@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scorecard.adapters import keys
-from scorecard.adapters.partner_repository import PartnerRepository, StoredProfile
+from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
-from scorecard.services.emails import (
-    RenderedEmail,
-    render_demotion_warning,
-    render_part_received,
-)
+from scorecard.records import PartnerProfile
+from scorecard.services.email_render import RenderedEmail
+from scorecard.services.emails import render_demotion_warning, render_part_received
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.mail_once import MailOut, SendResult
 
@@ -37,7 +35,7 @@ def _send_once(
     partner_id: str,
     kind: str,
     ref: str,
-    profile: StoredProfile | None,
+    profile: PartnerProfile | None,
     rendered: RenderedEmail,
 ) -> SendResult:
     return deps.mail.send(

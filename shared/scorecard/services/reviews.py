@@ -5,17 +5,40 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import datetime
+from typing import Protocol
 
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.review_repository import ReviewConflict, ReviewRepository, UnknownJobs
+from scorecard.adapters.review_repository import ReviewConflict, UnknownJobs
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.services.daily import ScoreEventPublisher, score_partners
+from scorecard.records import PartnerProfile, ScoreRecord
+from scorecard.services.daily import ScoreEventPublisher, ScoreStore, score_partners
 from scorecard.services.errors import Conflict, Invalid, NotFound, UnknownPartner
 from scorecard.views import ResolutionIn, ResolutionView, ReviewIn, ReviewListView, ReviewView
 
 FIELD = "excluded_job_ids"  # the resolution body's field every refusal names
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class ReviewStore(Protocol):
+    """Reviews and their resolutions (adapters.review_repository.ReviewRepository)."""
+
+    def create(self, review: ReviewView) -> None: ...
+
+    def for_partner(self, partner_id: str) -> list[ReviewView]: ...
+
+    def find(self, review_id: str) -> ReviewView | None: ...
+
+    def resolve(self, review: ReviewView) -> None:
+        """Store the resolution and exclude its jobs at once; ReviewConflict / UnknownJobs otherwise."""
+        ...
+
+
+class ReviewPartners(ScoreStore, Protocol):
+    """The partner side of a review: the registry, and the scores a resolution rewrites."""
+
+    def get_profile(self, partner_id: str) -> PartnerProfile | None: ...
+
+    def get_score(self, partner_id: str) -> ScoreRecord | None: ...
 
 
 class UnknownReview(NotFound):
@@ -33,8 +56,8 @@ class InvalidResolution(Invalid):
 
 
 def request_review(
-    partners: PartnerRepository,
-    reviews: ReviewRepository,
+    partners: ReviewPartners,
+    reviews: ReviewStore,
     partner_id: str,
     body: ReviewIn,
     requested_by: str,
@@ -54,21 +77,21 @@ def request_review(
         requested_at=now,
         requested_by=requested_by,
     )
-    reviews.create(partner_id, review.review_id, review.model_dump(mode="json"))
+    reviews.create(review)
     return review
 
 
-def list_reviews(partners: PartnerRepository, reviews: ReviewRepository, partner_id: str) -> ReviewListView:
+def list_reviews(partners: ReviewPartners, reviews: ReviewStore, partner_id: str) -> ReviewListView:
     if partners.get_profile(partner_id) is None:
         raise UnknownPartner(partner_id)
-    found = [ReviewView.model_validate(doc) for doc in reviews.for_partner(partner_id)]
+    found = reviews.for_partner(partner_id)
     found.sort(key=lambda r: r.requested_at, reverse=True)
     return ReviewListView(partner_id=partner_id, reviews=found)
 
 
 def resolve_review(
-    partners: PartnerRepository,
-    reviews: ReviewRepository,
+    partners: ReviewPartners,
+    reviews: ReviewStore,
     review_id: str,
     body: ResolutionIn,
     resolved_by: str,
@@ -81,7 +104,7 @@ def resolve_review(
     found = reviews.find(review_id)
     if found is None:
         raise UnknownReview(review_id)
-    partner_id, document = found
+    partner_id = found.partner_id
     if body.decision == "upheld" and body.excluded_job_ids:
         raise InvalidResolution("an upheld score excludes no jobs; use decision 'adjusted'", FIELD)
     if body.decision == "adjusted" and not body.excluded_job_ids:
@@ -89,7 +112,7 @@ def resolve_review(
     bad = [job for job in body.excluded_job_ids if not _ID.match(job)]
     if bad:
         raise InvalidResolution(f"malformed job ids: {', '.join(bad)}", FIELD)
-    review = ReviewView.model_validate(document).model_copy(
+    review = found.model_copy(
         update={
             "status": body.decision,
             "resolved_at": now,
@@ -99,7 +122,7 @@ def resolve_review(
         }
     )
     try:
-        reviews.resolve(partner_id, review_id, review.model_dump(mode="json"), review.excluded_job_ids)
+        reviews.resolve(review)
     except ReviewConflict as error:
         raise ReviewAlreadyResolved(review_id) from error
     except UnknownJobs as error:
@@ -107,13 +130,12 @@ def resolve_review(
     rescored = None
     stored = partners.get_score(partner_id)
     if body.decision == "adjusted" and stored is not None:
-        as_of = date.fromisoformat(stored.as_of)
-        rescored = score_partners(partners, [partner_id], as_of, policy, now, publisher)
+        rescored = score_partners(partners, [partner_id], stored.as_of, policy, now, publisher)
         stored = partners.get_score(partner_id)
     return ResolutionView(
         review=review,
         rescored=rescored,
         score=float(stored.score) if stored and stored.score is not None else None,
-        grade=stored.grade if stored else None,  # type: ignore[arg-type]
-        tier=stored.tier if stored else None,  # type: ignore[arg-type]
+        grade=stored.grade if stored else None,
+        tier=stored.tier if stored else None,
     )

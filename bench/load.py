@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,9 @@ from scorecard import settings
 from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.jobs import fold_job
-from scorecard.services.presenters import job_detail
+from scorecard.domain.scoring import compute_success_score
+from scorecard.domain.window import day_end
+from scorecard.services.presenters import job_detail, ledger_view, window_view
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # the load goes to the local server only
@@ -52,6 +54,8 @@ RESEND_RATE = 0.10
 DROP_RATE = 0.05
 CONFLICT_RATE = 0.02
 SEED = 8
+SCORE_AS_OF = date(2026, 11, 28)  # the daily run's day for the score check
+SCORE_SAMPLE = 8  # partners whose score is compared with the offline one
 STATUSES = ("materials_received", "production_started", "inspection_started", "other")
 
 
@@ -319,6 +323,56 @@ def read_back(port: int, jobs: dict[tuple[str, str], list[dict[str, Any]]]) -> R
     return result
 
 
+def get_json(port: int, path: str, auth: str, method: str = "GET") -> Any:
+    request = urllib.request.Request(
+        f"http://{HOST}:{port}{path}", headers={"Authorization": auth}, method=method
+    )
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.loads(response.read())
+
+
+def score_check(port: int, jobs: dict[tuple[str, str], list[dict[str, Any]]]) -> tuple[int, list[str]]:
+    """The daily job as of SCORE_AS_OF through `/_local/run/daily`, then `GET /score` of a sample of
+    partners against compute_success_score over the offline fold of the events sent (score, grade,
+    provisional, component values, window and ledger)."""
+    auth = f"Bearer {token('ops')}"
+    get_json(port, f"/_local/run/daily?date={SCORE_AS_OF}", auth, method="POST")
+    policy = settings.policy()
+    until = day_end(SCORE_AS_OF, policy.zone)
+    partners = sorted({partner_id for partner_id, _ in jobs})
+    sample = partners[:: max(1, len(partners) // SCORE_SAMPLE)][:SCORE_SAMPLE]
+    differing = []
+    for partner_id in sample:
+        folded = [
+            fold_job(partner_id, job_id, [EVENT_ADAPTER.validate_python(e) for e in sent], until=until)
+            for (pid, job_id), sent in jobs.items()
+            if pid == partner_id
+        ]
+        result = compute_success_score(folded, [], SCORE_AS_OF, policy)
+        offline = {
+            "score": None if result.score is None else float(result.score),
+            "grade": result.grade,
+            "provisional": result.provisional,
+            "components": {c.name: None if c.value is None else float(c.value) for c in result.components},
+            "window": None
+            if (window := window_view(result.window)) is None
+            else window.model_dump(mode="json"),
+            "ledger": [ledger_view(entry).model_dump(mode="json") for entry in result.ledger],
+        }
+        got = get_json(port, f"/v1/partners/{partner_id}/score", auth)
+        served = {
+            "score": got["score"],
+            "grade": got["grade"],
+            "provisional": got["provisional"],
+            "components": {name: c["value"] for name, c in got["components"].items()},
+            "window": got["window"],
+            "ledger": got["ledger"],
+        }
+        if got["as_of"] != SCORE_AS_OF.isoformat() or served != offline:
+            differing.append(partner_id)
+    return len(sample), differing
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -345,6 +399,7 @@ def main() -> int:
         read_start = time.perf_counter()
         back = read_back(port, jobs)
         read_elapsed = time.perf_counter() - read_start
+        scores_checked, scores_differing = score_check(port, jobs)
     tally = Tally()
     for one in tallies:
         tally.add(one)
@@ -368,6 +423,9 @@ def main() -> int:
         "doubled": back.doubled,
         "stored but never sent": back.foreign,
         "jobs equal to the offline fold": f"{back.jobs_equal} / {len(jobs)}",
+        "scores equal to the offline score (daily run, sample)": (
+            f"{scores_checked - len(scores_differing)} / {scores_checked}"
+        ),
         "ingestion seconds": round(elapsed, 1),
         "events/s (distinct events / ingestion time)": round(distinct / elapsed, 1),
         "POST latency p50 ms": round(1000 * statistics.median(tally.latencies), 1),
@@ -384,6 +442,8 @@ def main() -> int:
         failures.append("a re-sent event was not answered duplicate")
     if back.jobs_differing:
         failures.append(f"jobs differing from the offline fold: {back.jobs_differing[:5]}")
+    if scores_differing:
+        failures.append(f"scores differing from the offline score: {scores_differing}")
     if tally.conflicts_reported != tally.conflicts_sent:
         failures.append(
             f"conflicts reported {tally.conflicts_reported} of {tally.conflicts_sent} "

@@ -188,6 +188,8 @@ class Tally:
     resent_not_duplicate: int = 0
     dropped: int = 0
     dropped_retry_bad: int = 0  # an event of a retried batch answered neither recorded nor duplicate
+    dropped_then_recorded: int = 0  # events of dropped requests the retry recorded (the drop wrote none)
+    dropped_already_recorded: int = 0  # ... the retry found recorded (the dropped request wrote them)
     conflicts_sent: int = 0
     conflicts_reported: int = 0  # 409 with status "conflict"
     conflicts_answered_duplicate: int = 0  # what the code answered before DESIGN §3's conflict
@@ -248,6 +250,8 @@ def client(port: int, batches: list[list[dict[str, Any]]], seed: int, stop_at: f
             tally.dropped_retry_bad += sum(
                 r["status"] not in ("recorded", "duplicate") for r in body["results"]
             )
+            tally.dropped_then_recorded += sum(r["status"] == "recorded" for r in body["results"])
+            tally.dropped_already_recorded += sum(r["status"] == "duplicate" for r in body["results"])
         else:
             status, body = send(batch)
             if status != 200 or body["recorded"] != len(batch):
@@ -415,6 +419,8 @@ def main() -> int:
         "re-sent events not answered duplicate": tally.resent_not_duplicate,
         "dropped connections (then re-sent)": tally.dropped,
         "retried events answered neither recorded nor duplicate": tally.dropped_retry_bad,
+        "events of dropped requests recorded by the dropped request": tally.dropped_already_recorded,
+        "events of dropped requests recorded by the retry": tally.dropped_then_recorded,
         "conflicts sent": tally.conflicts_sent,
         "conflicts reported (409, conflict)": tally.conflicts_reported,
         "conflicts answered duplicate (pre-DESIGN §3 code)": tally.conflicts_answered_duplicate,

@@ -358,7 +358,9 @@ class LocalStack:
             "requestContext": {
                 "resourcePath": route.resource,
                 "httpMethod": method,
-                "path": f"/{STAGE}{path}",
+                # The local server answers at its root, as API Gateway does behind a custom domain
+                # (no stage in the path): Powertools' Swagger UI takes its server URL from here.
+                "path": path,
                 "stage": STAGE,
                 "requestId": str(uuid.uuid4()),
                 "accountId": ACCOUNT,

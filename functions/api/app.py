@@ -1,12 +1,19 @@
-"""The read/ops API: partners, scores, history, jobs, snapshots, reviews, policy, and the generated
-OpenAPI document."""
+"""The read/ops API: partners, scores, history, jobs, snapshots, reviews, policy, the generated
+OpenAPI document and its Swagger UI."""
 
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard.api.resolvers import all_routers, build_resolver, handle, openapi_response
+from scorecard.api.resolvers import (
+    DOCS_PATH,
+    all_routers,
+    build_resolver,
+    enable_docs,
+    handle,
+    openapi_response,
+)
 from scorecard.api.review_routes import reviews_router
 from scorecard.api.routes import partners_router
 from scorecard.api.snapshot_routes import snapshots_router
@@ -17,7 +24,9 @@ app = build_resolver([partners_router, snapshots_router, reviews_router])
 
 @cache
 def _documented_app() -> Any:
-    return build_resolver(all_routers())  # every route of the API, for the document
+    documented = build_resolver(all_routers())  # every route of the API, for the document
+    enable_docs(documented)  # Powertools serves the page from this app's own document
+    return documented
 
 
 @app.get("/v1/openapi.json", include_in_schema=False)
@@ -28,4 +37,6 @@ def get_openapi() -> Response[str]:
 @traced
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(app, event, context)
+    # The Swagger UI page shows every route's document, which only the documented app knows.
+    resolver = _documented_app() if event.get("resource") == DOCS_PATH else app
+    return handle(resolver, event, context)

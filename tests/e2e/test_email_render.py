@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import tempfile
 from datetime import date
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import FLAGS, chromium
 from scorecard.domain.policy import load_policy
 from scorecard.records import TrendPoint
 from scorecard.services.emails import render_snapshot, snapshot_context
@@ -31,16 +31,6 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / ".local" / "email-render"
 WIDTHS = (600, 375)
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
 HEIGHT = 2400
 MEASURE = """
 <script>
@@ -84,16 +74,6 @@ def framed(html: str, width: int, script: str = "") -> str:
         f'<iframe id="mail" style="border:0;display:block;width:{width}px;height:{HEIGHT}px" '
         f'srcdoc="{escape(html, quote=True)}"></iframe>{script}</body></html>'
     )
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.skip(
-            "headless Chromium is not installed (make test installs Debian's `chromium` when run as root "
-            "with apt-get): the email was NOT checked in a browser"
-        )
-    return found
 
 
 def sample_html() -> str:
@@ -183,7 +163,7 @@ def run_chromium(binary: str, width: int, *args: str) -> subprocess.CompletedPro
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, Any]:
-    binary = chromium()
+    binary = chromium("the email")
     OUT.mkdir(parents=True, exist_ok=True)
     html = sample_html()
     (OUT / "email.html").write_text(html, encoding="utf-8")

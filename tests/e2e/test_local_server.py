@@ -63,7 +63,10 @@ class Server:
                 raw, status, got = response.read(), response.status, dict(response.headers)
         except urllib.error.HTTPError as error:
             raw, status, got = error.read(), error.code, dict(error.headers)
-        return Answer(status, json.loads(raw) if raw else None, got)
+        if not raw:
+            return Answer(status, None, got)
+        is_json = got.get("Content-Type", "").startswith("application/json")
+        return Answer(status, json.loads(raw) if is_json else raw.decode("utf-8"), got)  # /v1/docs is HTML
 
 
 @pytest.fixture(scope="module")
@@ -275,6 +278,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/policy"): frozenset({"ops"}),
     ("POST", "/v1/policy/simulate"): frozenset({"ops"}),
     ("GET", "/v1/openapi.json"): None,  # public
+    ("GET", "/v1/docs"): None,  # public: Swagger UI over the document
 }
 MATRIX_PARTNER = "matrix-01"
 INTRUDER = "intruder-01"
@@ -309,7 +313,7 @@ ROUTES = api_routes(TEMPLATE)
 
 def test_the_access_table_covers_every_template_route() -> None:
     assert sorted((r.method, r.resource) for r in ROUTES) == sorted(ACCESS)
-    assert [r.resource for r in ROUTES if r.public] == ["/v1/openapi.json"]
+    assert [r.resource for r in ROUTES if r.public] == ["/v1/openapi.json", "/v1/docs"]
 
 
 def _cases() -> list[Any]:

@@ -3,6 +3,7 @@ moto: response shapes of DESIGN §6, access rules, errors in the §6 shape, and 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -499,7 +500,10 @@ def test_openapi_is_public_and_documents_the_implemented_routes(api_only: Lambda
     assert {(m, _shape(p)) for m, p in documented} <= template_shapes
 
 
-TEMPLATE_ROUTES = [r for r in api_routes(ROOT / "template.yaml") if r.resource != "/v1/openapi.json"]
+# The document itself and its Swagger UI page are not operations of the document.
+TEMPLATE_ROUTES = [
+    r for r in api_routes(ROOT / "template.yaml") if r.resource not in ("/v1/openapi.json", "/v1/docs")
+]
 EXAMPLE_PARAMS = {"id": "acme-01", "job_id": "J-101", "month": "2026-10", "review_id": "rev-1"}
 
 
@@ -520,3 +524,24 @@ def test_every_template_route_is_in_the_openapi_document(api_only: Lambdas, rout
     if response["statusCode"] == 404 and response_json(response)["error"]["message"] == "no such route":
         pytest.xfail(f"{route.method} {route.resource} is not implemented yet")
     pytest.fail(f"{route.method} {route.resource} is served but missing from /v1/openapi.json")
+
+
+# ---- GET /v1/docs -----------------------------------------------------------------------------------
+
+
+def test_docs_is_public_swagger_ui_over_the_same_document(api_only: Lambdas) -> None:
+    response = api_only.api(load_event("api_get_docs"))  # public: no authorizer context
+
+    assert response["statusCode"] == 200
+    assert content_type(response) == "text/html"
+    html = response["body"]
+    assert "SwaggerUIBundle(" in html
+    assert re.search(r"<script[^>]+src=", html) is None  # Powertools' bundled assets, inline: no CDN
+    embedded = re.search(r"spec: (\{.*?\n\}),\n", html, re.S)
+    assert embedded is not None
+    shown = json.loads(embedded.group(1))
+    document = _openapi(api_only)
+    assert shown["paths"] == document["paths"]  # every operation, as /v1/openapi.json has it
+    assert shown["info"] == document["info"]
+    # Called on the execute-api domain (the stage in the path): "Try it out" goes through the stage.
+    assert shown["servers"] == [{"url": "/prod"}]

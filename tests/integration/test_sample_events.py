@@ -66,7 +66,7 @@ def test_authorizer_context_matches_the_bearer_token(name: str) -> None:
     """What the TOKEN authorizer would put in requestContext.authorizer for the sample's own token."""
     event: dict[str, Any] = load_event(name)
     authorizer = event["requestContext"].get("authorizer")
-    if event["resource"] == "/v1/openapi.json":  # public route: no authorizer runs
+    if event["resource"] in ("/v1/openapi.json", "/v1/docs"):  # public routes: no authorizer runs
         assert authorizer is None
         assert "Authorization" not in event["headers"]
         return

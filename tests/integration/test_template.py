@@ -104,6 +104,7 @@ CONTRACT_ROUTES = {
     ("GET", "/v1/policy"),
     ("POST", "/v1/policy/simulate"),
     ("GET", "/v1/openapi.json"),
+    ("GET", "/v1/docs"),
 }
 
 
@@ -127,15 +128,16 @@ def test_every_contract_route_is_wired(template: dict[str, Any]) -> None:
     assert {fn for key, (fn, _) in routes.items() if key != ("POST", "/v1/events")} == {"ApiFunction"}
 
 
-def test_only_openapi_is_public(template: dict[str, Any]) -> None:
+def test_only_the_document_and_its_docs_are_public(template: dict[str, Any]) -> None:
     auth = template["Resources"]["Api"]["Properties"]["Auth"]
     assert auth["DefaultAuthorizer"] == "JwtAuthorizer"
     authorizer = auth["Authorizers"]["JwtAuthorizer"]
     assert authorizer["FunctionPayloadType"] == "TOKEN"
     assert authorizer["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
     public = {key for key, (_, props) in api_events(template).items() if "Auth" in props}
-    assert public == {("GET", "/v1/openapi.json")}
+    assert public == {("GET", "/v1/openapi.json"), ("GET", "/v1/docs")}
     assert api_events(template)[("GET", "/v1/openapi.json")][1]["Auth"] == {"Authorizer": "NONE"}
+    assert api_events(template)[("GET", "/v1/docs")][1]["Auth"] == {"Authorizer": "NONE"}
 
 
 def test_issued_tokens_pass_the_gateway_validation_expression(template: dict[str, Any]) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 from scorecard.domain.events import (
     EVENT_ADAPTER,
+    MONEY_TEXT,
     EventBatch,
     JobInspected,
     JobOffered,
@@ -426,3 +430,26 @@ def test_batch_mixes_types() -> None:
     body = {"events": [raw("partner.logged_in", event_id="a"), raw("job.offered", event_id="b")]}
     parsed = EventBatch.model_validate(body)
     assert [type(e) for e in parsed.events] == [PartnerLoggedIn, JobOffered]
+
+
+# ---- the amount as the OpenAPI document describes it ------------------------------------------------
+
+
+def test_the_document_gives_the_amount_string_its_shape() -> None:
+    schema = JobOffered.model_json_schema()["properties"]["value"]
+    assert {"type": "string", "pattern": MONEY_TEXT} in schema["anyOf"]
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.from_regex(MONEY_TEXT, fullmatch=True))
+def test_every_amount_string_the_document_allows_is_accepted(text: str) -> None:
+    assert parse(raw("job.offered", value=text)).value == Decimal(text)
+
+
+@pytest.mark.parametrize("text", ["-1", "1.234", "1234567890123", "", "twelve"])
+def test_amount_strings_the_validation_refuses_are_outside_the_documented_shape(text: str) -> None:
+    # (The validation also takes "1e3", " 12" or ".5", which the document leaves out: it shows one form.)
+    assert re.fullmatch(MONEY_TEXT, text) is None
+    with pytest.raises(ValidationError) as exc:
+        parse(raw("job.offered", value=text))
+    assert error_fields(exc) == {"value"}

@@ -161,9 +161,22 @@ DocumentType = Literal[
 ]
 
 
+MONEY_TEXT = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+
+def _money_text(schema: dict[str, Any]) -> None:
+    """The document's string form of an amount: pydantic declares any string, the validation takes
+    plain decimals of at most 12 integer digits and 2 places (max_digits=14, decimal_places=2)."""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = MONEY_TEXT
+
+
 class JobOffered(JobEventBase):
     type: Literal["job.offered"]
-    value: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="job value in USD")
+    value: Decimal = Field(
+        ge=0, max_digits=14, decimal_places=2, description="job value in USD", json_schema_extra=_money_text
+    )
     part_count: int = Field(ge=1, le=10_000_000)
     due_date: IsoDate
     required_documents: list[DocumentType] = Field(default_factory=list)

@@ -29,8 +29,9 @@ def at(monkeypatch: pytest.MonkeyPatch, instant: datetime) -> None:
 
 @pytest.fixture
 def mail(lambdas: Lambdas, table: str, monkeypatch: pytest.MonkeyPatch) -> MailEnv:
-    """acme-01 (quality@acme-precision.example) with the sample events (J-100 on time, J-101 late and defective),
-    scored 74.2 as of 2026-11-01; other-02 registered with no jobs; the notification queue wired."""
+    """acme-01 (quality@acme-precision.example) with the sample events (J-100 on time, J-101 late and
+    defective), scored 74.2 as of 2026-11-01; other-02 registered with no jobs; the notification
+    queue wired."""
     env = provision_mail(table, monkeypatch)
     profile = load_event("api_put_partner")
     assert lambdas.api(profile)["statusCode"] == 201
@@ -143,7 +144,7 @@ def test_resolving_emails_the_partner_once_even_when_retried(
     assert after > 74.2
     # The retry after a lost answer: 409, and the notice is queued again.
     status, again = call(lambdas, review_path_event("api_post_resolution", rid, "resolution", **body))
-    assert status == 409
+    assert (status, again["error"]["code"]) == (409, "conflict")
     report = drain_notifications(mail)
     assert (report.received, report.failed) == (2, 0)
 

@@ -178,3 +178,28 @@ def test_resolving_emails_the_partner_once_even_when_retried(
     status, done = call(lambdas, queue(OPS, status="resolved"))
     assert [(e["review"]["review_id"], e["overdue"]) for e in done["reviews"]] == [(rid, False)]
     assert call(lambdas, queue(OPS))[1]["reviews"] == []
+
+
+def test_the_local_outbox_digest_lists_overdue_reviews_for_ops(
+    lambdas: Lambdas, mail: MailEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET /_local/outbox ends with this entry (scorecard_local.http_server.outbox_route)."""
+    import threading
+    from typing import cast
+
+    from scorecard_local.mail_stack import OPS_DIGEST_TO, overdue_digest
+    from scorecard_local.stack import LocalStack
+
+    stack = cast(LocalStack, type("StackLock", (), {"lock": threading.RLock()})())
+    _, old = call(lambdas, request(ACME, caller("partner", ACME)))  # Mon 2 Nov 09:00
+    at(monkeypatch, NOW + timedelta(days=1))
+    _, newer = call(lambdas, request(OTHER, OPS))  # Tue 3 Nov
+    at(monkeypatch, NOW + timedelta(days=7))  # Mon 9 Nov: 5 business days since the first, 4 since the second
+    assert overdue_digest(stack) is None
+    at(monkeypatch, NOW + timedelta(days=8))  # Tue 10 Nov: 6 and 5
+    digest = overdue_digest(stack)
+    assert digest is not None and set(digest) == {"to", "subject", "text", "html"}
+    assert (digest["to"], digest["subject"]) == (OPS_DIGEST_TO, "Review queue: 1 overdue review")
+    for part in (digest["text"], digest["html"]):
+        assert old["review_id"] in part and ACME in part and "6" in part
+        assert newer["review_id"] not in part

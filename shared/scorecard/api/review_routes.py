@@ -126,7 +126,7 @@ def post_pickup(review_id: ReviewId, body: Annotated[PickupIn, Body()]) -> Revie
 def get_review_queue(
     status: Annotated[Literal["open", "resolved"], Query(description="open: open and in_review")] = "open",
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=128)] = None,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
 ) -> ReviewQueueView:
     boot = bootstrap()
     return review_service.review_queue(

@@ -121,6 +121,23 @@ def test_the_queue_is_oldest_first_across_partners_and_partners_get_403(
         assert status == 403 and refused["error"]["code"] == "forbidden"
     assert call(lambdas, queue(OPS, status="closed"))[0] == 422
 
+    # A pickup needs no body; an in_review review stays in the open queue, in its place.
+    pickup = api_event(
+        "api_post_pickup",
+        path=f"/v1/reviews/{middle['review_id']}/pickup",
+        path_parameters={"review_id": middle["review_id"]},
+        raw_body=None,
+        content_type=None,
+    )
+    status, picked = call(lambdas, pickup)
+    assert (status, picked["status"], picked["history"][-1]["note"]) == (200, "in_review", None)
+    status, again = call(lambdas, queue(OPS, limit="3"))
+    assert [(e["review"]["review_id"], e["review"]["status"]) for e in again["reviews"]] == [
+        (early["review_id"], "open"),
+        (middle["review_id"], "in_review"),
+        (late["review_id"], "open"),
+    ]
+
     # The queue item is the review item itself (one GSI2 partition per queue), not a table scan.
     item = get_item(mail.table, f"PARTNER#{OTHER}", f"REVIEW#{early['review_id']}")
     assert item is not None and item["GSI2PK"] == {"S": "REVIEWS#open"}

@@ -109,10 +109,10 @@ def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) 
     responses=error_responses(404, 409, 422),
 )
 @allow("ops")
-def post_pickup(review_id: ReviewId, body: Annotated[PickupIn, Body()]) -> ReviewView:
+def post_pickup(review_id: ReviewId, body: Annotated[PickupIn | None, Body()] = None) -> ReviewView:
     boot = bootstrap()
     return review_service.pick_up_review(
-        boot.reviews, review_id, body, caller(reviews_router).subject, boot.clock.now()
+        boot.reviews, review_id, body or PickupIn(), caller(reviews_router).subject, boot.clock.now()
     )
 
 

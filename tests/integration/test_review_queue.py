@@ -220,3 +220,29 @@ def test_the_local_outbox_digest_lists_overdue_reviews_for_ops(
     for part in (digest["text"], digest["html"]):
         assert old["review_id"] in part and ACME in part and "6" in part
         assert newer["review_id"] not in part
+
+
+def test_a_step_on_a_stale_read_is_refused_so_no_trail_entry_is_lost(lambdas: Lambdas, mail: MailEnv) -> None:
+    """Two ops act on the same review: the second one's write, based on the review as it was before the
+    first one's pickup, fails its condition (`steps`) instead of overwriting the in_review step."""
+    from scorecard.adapters.review_repository import ReviewConflict, ReviewRepository
+    from scorecard.views import ReviewStep
+
+    repository = ReviewRepository(mail.table)
+    _, created = call(lambdas, request(ACME, caller("partner", ACME)))
+    stale = repository.find(created["review_id"])
+    assert stale is not None and len(stale.history) == 1
+    assert call(lambdas, review_path_event("api_post_pickup", created["review_id"], "pickup"))[0] == 200
+
+    upheld = stale.model_copy(
+        update={
+            "status": "upheld",
+            "history": [*stale.history, ReviewStep(status="upheld", at=NOW, by="ops:late")],
+        }
+    )
+    with pytest.raises(ReviewConflict):
+        repository.resolve(stale, upheld)
+    with pytest.raises(ReviewConflict):
+        repository.pick_up(stale, upheld)
+    stored = repository.find(created["review_id"])
+    assert stored is not None and [s.status for s in stored.history] == ["open", "in_review"]

@@ -246,3 +246,49 @@ def test_a_step_on_a_stale_read_is_refused_so_no_trail_entry_is_lost(lambdas: La
         repository.pick_up(stale, upheld)
     stored = repository.find(created["review_id"])
     assert stored is not None and [s.status for s in stored.history] == ["open", "in_review"]
+
+
+def test_a_new_review_reaches_the_bus_as_a_schema_valid_review_requested(
+    lambdas: Lambdas, mail: MailEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the real publisher and moto's EventBridge (a rule forwarding `scorecard` events to SQS)."""
+    import json
+    from pathlib import Path
+
+    import jsonschema_rs
+    from scorecard.adapters.aws import client
+
+    sqs, events = client("sqs"), client("events")
+    capture = sqs.create_queue(QueueName="review-bus-capture")["QueueUrl"]
+    capture_arn = sqs.get_queue_attributes(QueueUrl=capture, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events.create_event_bus(Name="scorecard-review-events")
+    events.put_rule(
+        Name="all", EventBusName="scorecard-review-events", EventPattern=json.dumps({"source": ["scorecard"]})
+    )
+    events.put_targets(
+        Rule="all", EventBusName="scorecard-review-events", Targets=[{"Id": "q", "Arn": capture_arn}]
+    )
+    monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-review-events")
+
+    assert call(lambdas, request(ACME, caller("partner", ACME), job_ids=["NOPE"]))[0] == 422
+    status, review = call(lambdas, request(ACME, caller("partner", ACME), job_ids=["J-101"]))
+    assert status == 201
+
+    messages = sqs.receive_message(QueueUrl=capture, MaxNumberOfMessages=10).get("Messages", [])
+    assert len(messages) == 1  # the refused request announced nothing
+    event = json.loads(messages[0]["Body"])
+    assert (event["source"], event["detail-type"]) == ("scorecard", "ReviewRequested")
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs" / "score-events.schema.json").read_text()
+    )
+    jsonschema_rs.validator_for(schema["detail-types"]["ReviewRequested"]).validate(event["detail"])
+    assert event["detail"] == {
+        "review_id": review["review_id"],
+        "partner_id": ACME,
+        "reason": "please look again",
+        "job_ids": ["J-101"],
+        "requested_at": "2026-11-02T09:00:00Z",
+        "requested_by": "partner:acme-01",
+    }

@@ -1,5 +1,5 @@
-"""NotificationQueue worker (SQS, partial batch responses): one email per received job, and the
-demotion warning of the daily run, once per partner and day."""
+"""NotificationQueue worker (SQS, partial batch responses): one email per received job, the
+demotion warning of the daily run, once per partner and day, and one per resolved review."""
 
 from typing import Any
 
@@ -8,9 +8,13 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.messages import NOTIFICATION_ADAPTER, DemotionWarningMessage
+from scorecard.messages import NOTIFICATION_ADAPTER, DemotionWarningMessage, ReviewResolvedMessage
 from scorecard.observability import logger, metrics, traced
-from scorecard.services.notifications import notify_demotion_warning, notify_part_received
+from scorecard.services.notifications import (
+    notify_demotion_warning,
+    notify_part_received,
+    notify_review_resolved,
+)
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -21,6 +25,11 @@ def record_handler(record: SQSRecord) -> None:
         result = notify_demotion_warning(bootstrap().notifications, notice)
         extra = {"partner_id": notice.partner_id, "as_of": str(notice.as_of), "outcome": result.outcome}
         logger.info("demotion warning", extra=extra)
+        return
+    if isinstance(notice, ReviewResolvedMessage):
+        result = notify_review_resolved(bootstrap().notifications, notice)
+        extra = {"partner_id": notice.partner_id, "review_id": notice.review_id, "outcome": result.outcome}
+        logger.info("review resolution", extra=extra)
         return
     result = notify_part_received(bootstrap().notifications, notice)
     logger.info(

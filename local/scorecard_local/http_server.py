@@ -60,11 +60,15 @@ def run_monthly_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpRes
 
 
 def outbox_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
-    """GET /_local/outbox: every email sent, oldest first, as [{to, subject, text, html}]."""
+    """GET /_local/outbox: every email sent, oldest first, as [{to, subject, text, html}]; last, when
+    reviews are overdue, ops' digest of them (same shape)."""
     from scorecard_local import mail_stack
 
     stack.poll_queues()  # anything still queued is sent first
     emails = [{k: e[k] for k in ("to", "subject", "text", "html")} for e in mail_stack.outbox(stack)]
+    digest = mail_stack.overdue_digest(stack)
+    if digest is not None:
+        emails.append(digest)
     return _json(HTTPStatus.OK, emails)
 
 

@@ -79,9 +79,26 @@ class DemotionWarningMessage(BaseModel):
     score: float | None
 
 
+class ReviewResolvedMessage(BaseModel):
+    """NotificationQueue: ops resolved a review; email the partner the decision, the note and the
+    score before and after, once per review."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["review_resolved"] = "review_resolved"
+    partner_id: EntityId
+    review_id: str = Field(min_length=1, max_length=64)
+    decision: Literal["upheld", "adjusted"]
+    note: str | None = Field(default=None, max_length=4000)
+    excluded_job_ids: list[str] = Field(default_factory=list, max_length=50)
+    resolved_at: AwareDatetime
+    score_before: float | None
+    score_after: float | None
+
+
 # Part-received messages carry no `kind` (they came first); the models' required fields tell them apart.
-NOTIFICATION_ADAPTER: TypeAdapter[PartReceivedMessage | DemotionWarningMessage] = TypeAdapter(
-    PartReceivedMessage | DemotionWarningMessage
+NOTIFICATION_ADAPTER: TypeAdapter[PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage] = (
+    TypeAdapter(PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage)
 )
 
 
@@ -96,3 +113,9 @@ class ReceiptNotifier(Protocol):
     implements it with SQS). Kept here, next to the message, so ingestion imports nothing heavier."""
 
     def parts_received(self, notices: Sequence[PartReceivedMessage]) -> None: ...
+
+
+class ReviewNotifier(Protocol):
+    """Where a review resolution hands its email (adapters.receipt_notifier, on SQS)."""
+
+    def review_resolved(self, notice: ReviewResolvedMessage) -> None: ...

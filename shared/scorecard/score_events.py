@@ -1,7 +1,9 @@
-"""Events published to the EventBridge bus after each daily scoring, for the job board (DESIGN §1).
+"""Events published to the EventBridge bus after each daily scoring, for the job board (DESIGN §1),
+and when a partner asks for a review (`ReviewRequested`, for ops' tooling).
 
 The pydantic models are the schema (`docs/score-events.schema.json` is generated from them and
-checked by a test); `events/eventbridge_score_changed.json` and `..._tier_changed.json` are samples.
+checked by a test); `events/eventbridge_score_changed.json`, `..._tier_changed.json` and
+`..._review_requested.json` are samples.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from scorecard.domain.policy import Grade, Tier
 SOURCE = "scorecard"
 SCORE_CHANGED = "ScoreChanged"
 TIER_CHANGED = "TierChanged"
+REVIEW_REQUESTED = "ReviewRequested"
 
 
 class _Detail(BaseModel):
@@ -57,10 +60,24 @@ class DemotionWarningDetail(_Detail):
     score: float | None
 
 
+class ReviewRequestedDetail(BaseModel):
+    """A partner (or ops on its behalf) asked for a review of the score: ops' queue has a new entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    review_id: str
+    partner_id: str
+    reason: str
+    job_ids: list[str] = Field(description="the disputed jobs, each a job of this partner")
+    requested_at: datetime
+    requested_by: str
+
+
 DETAIL_TYPES: dict[type[BaseModel], str] = {
     ScoreChangedDetail: SCORE_CHANGED,
     TierChangedDetail: TIER_CHANGED,
     DemotionWarningDetail: "DemotionWarning",
+    ReviewRequestedDetail: REVIEW_REQUESTED,
 }
 
 

@@ -248,10 +248,29 @@ class ResolutionIn(BaseModel):
     note: str | None = Field(default=None, max_length=4000)
 
 
+ReviewStatus = Literal["open", "in_review", "upheld", "adjusted"]
+RESOLVED_STATUSES: tuple[ReviewStatus, ...] = ("upheld", "adjusted")
+
+
+class PickupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ReviewStep(View):
+    """One step of a review's audit trail: who moved it to `status`, when, and why."""
+
+    status: ReviewStatus
+    at: datetime
+    by: str = Field(description="the caller's subject, e.g. partner:acme-01 or ops")
+    note: str | None = None
+
+
 class ReviewView(View):
     review_id: str
     partner_id: str
-    status: Literal["open", "upheld", "adjusted"]
+    status: ReviewStatus = Field(description="open -> in_review (optional) -> upheld | adjusted")
     reason: str
     job_ids: list[str]
     requested_at: datetime
@@ -260,6 +279,25 @@ class ReviewView(View):
     resolved_by: str | None = None
     excluded_job_ids: list[str] = Field(default_factory=list)
     note: str | None = None
+    score_before: float | None = Field(
+        default=None, description="the partner's score when the review was resolved"
+    )
+    history: list[ReviewStep] = Field(default_factory=list, description="the audit trail, oldest step first")
+
+
+class ReviewQueueEntry(View):
+    review: ReviewView
+    age_days: int = Field(description="whole days since the request")
+    age_business_days: int = Field(
+        description="business days (Mon-Fri, policy timezone) since the request day"
+    )
+    overdue: bool = Field(description="still unresolved after more than 5 business days")
+
+
+class ReviewQueueView(View):
+    status: Literal["open", "resolved"]
+    reviews: list[ReviewQueueEntry] = Field(description="oldest request first")
+    next_cursor: str | None
 
 
 class ReviewListView(View):

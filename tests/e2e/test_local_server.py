@@ -275,6 +275,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/partners/{id}/reviews"): frozenset({"partner", "ops"}),
     ("GET", "/v1/partners/{id}/reviews"): frozenset({"partner", "ops"}),
     ("POST", "/v1/reviews/{review_id}/resolution"): frozenset({"ops"}),
+    ("POST", "/v1/reviews/{review_id}/pickup"): frozenset({"ops"}),
+    ("GET", "/v1/reviews"): frozenset({"ops"}),
     ("GET", "/v1/policy"): frozenset({"ops"}),
     ("POST", "/v1/policy/simulate"): frozenset({"ops"}),
     ("GET", "/v1/openapi.json"): None,  # public
@@ -304,6 +306,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "job_ids": ["MX-1"],
     },
     ("POST", "/v1/reviews/{review_id}/resolution"): {"decision": "upheld", "excluded_job_ids": []},
+    ("POST", "/v1/reviews/{review_id}/pickup"): {"note": "looking"},
     # Powertools validates a body before the route checks the role: the candidate must be valid.
     ("POST", "/v1/policy/simulate"): {"policy": load_policy().model_dump(mode="json")},
 }

@@ -101,6 +101,8 @@ CONTRACT_ROUTES = {
     ("POST", "/v1/partners/{id}/reviews"),
     ("GET", "/v1/partners/{id}/reviews"),
     ("POST", "/v1/reviews/{review_id}/resolution"),
+    ("POST", "/v1/reviews/{review_id}/pickup"),  # in_review: ops picked it up (issue 10)
+    ("GET", "/v1/reviews"),
     ("GET", "/v1/policy"),
     ("POST", "/v1/policy/simulate"),
     ("GET", "/v1/openapi.json"),

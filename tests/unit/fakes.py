@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Literal
 
-from scorecard.adapters.review_repository import ReviewConflict, UnknownJobs
+from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
 from scorecard.domain.events import Event, event_json, parse_stored_event
 from scorecard.records import (
     PartnerEvidence,
@@ -93,8 +94,8 @@ class FakePartnerRepository:
 
 
 class FakeReviewRepository:
-    """Resolving excludes the jobs in the partner fake, all or nothing, as the adapter's transaction
-    does."""
+    """Creating checks the jobs and resolving excludes them in the partner fake, all or nothing, as
+    the adapter's transactions do; each change needs the review unchanged since it was read."""
 
     def __init__(self, partners: FakePartnerRepository) -> None:
         self.partners = partners
@@ -102,6 +103,10 @@ class FakeReviewRepository:
 
     def create(self, review: ReviewView) -> None:
         assert review.review_id not in self.reviews
+        jobs = self.partners.jobs.get(review.partner_id, {})
+        missing = [job for job in review.job_ids if job not in jobs]
+        if missing:
+            raise UnknownJobs(missing)
         self.reviews[review.review_id] = review
 
     def for_partner(self, partner_id: str) -> list[ReviewView]:
@@ -110,9 +115,17 @@ class FakeReviewRepository:
     def find(self, review_id: str) -> ReviewView | None:
         return self.reviews.get(review_id)
 
-    def resolve(self, review: ReviewView) -> None:
-        if self.reviews[review.review_id].status != "open":
-            raise ReviewConflict(review.review_id)
+    def _check_unchanged(self, previous: ReviewView) -> None:
+        stored = self.reviews.get(previous.review_id)
+        if stored is None or stored.history != previous.history or stored.status in ("upheld", "adjusted"):
+            raise ReviewConflict(previous.review_id)
+
+    def pick_up(self, previous: ReviewView, review: ReviewView) -> None:
+        self._check_unchanged(previous)
+        self.reviews[review.review_id] = review
+
+    def resolve(self, previous: ReviewView, review: ReviewView) -> None:
+        self._check_unchanged(previous)
         jobs = self.partners.jobs.get(review.partner_id, {})
         missing = [job for job in review.excluded_job_ids if job not in jobs]
         if missing:
@@ -120,3 +133,14 @@ class FakeReviewRepository:
         for job_id in review.excluded_job_ids:
             self.partners.exclude(review.partner_id, job_id)
         self.reviews[review.review_id] = review
+
+    def queue(self, queue: Literal["open", "resolved"], limit: int, cursor: str | None) -> ReviewPage:
+        resolved = queue == "resolved"
+        ordered = sorted(
+            (r for r in self.reviews.values() if (r.status in ("upheld", "adjusted")) == resolved),
+            key=lambda r: (r.requested_at, r.review_id),
+        )
+        start = 0 if cursor is None else next(i for i, r in enumerate(ordered) if r.review_id == cursor) + 1
+        page = ordered[start : start + limit]
+        more = start + limit < len(ordered)
+        return ReviewPage(page, page[-1].review_id if more and page else None)

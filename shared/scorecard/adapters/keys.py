@@ -8,7 +8,8 @@ Base table (PK, SK):
   PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events
   PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month
   PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
-  PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job)
+  PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job,
+                                 "review" + review id)
   EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
   PARTNER#<pid> / REVIEW#<rid>   a score review request and its resolution
   REVIEW#<rid> / REVIEW          pointer from a review id to its partner
@@ -17,6 +18,9 @@ GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): what the daily score needs, in one query.
   carry "~PROFILE"/"~SCORE", which sort after every timestamp, so `GSI1SK >= <window cap>` returns
   the 180-day evidence plus profile and tier state.
 GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, paged in id order.
+GSI2 (GSI2PK = REVIEWS#open | REVIEWS#resolved, GSI2SK = <requested_at UTC>#<rid>): the review queue
+  across partners, oldest request first. Only review items carry these attributes (a sparse use of
+  the same index); a resolution moves its review from the open to the resolved partition.
 
 S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
 """
@@ -37,6 +41,7 @@ MAIL_PREFIX = "MAIL#"
 MAIL_KIND_SNAPSHOT = "snapshot"  # ref: YYYY-MM
 MAIL_KIND_RECEIVED = "received"  # ref: job id
 MAIL_KIND_DEMOTION = "demotion"  # ref: the day the lower tier was first computed
+MAIL_KIND_REVIEW = "review"  # ref: review id (the resolution email)
 EVENT_PREFIX = "EVENT#"
 EVENT_SK = "EVENT"
 REGISTRY_PK = "PARTNERS"
@@ -111,3 +116,15 @@ def review_sk(review_id: str) -> str:
 
 def review_pointer_pk(review_id: str) -> str:
     return REVIEW_PREFIX + review_id
+
+
+REVIEW_QUEUE_PREFIX = "REVIEWS#"
+
+
+def review_queue_pk(queue: str) -> str:
+    """`queue` is "open" (open or in_review) or "resolved"."""
+    return REVIEW_QUEUE_PREFIX + queue
+
+
+def review_queue_sk(requested_at: datetime, review_id: str) -> str:
+    return f"{instant_key(requested_at)}#{review_id}"

@@ -1,12 +1,13 @@
 """Notifiers on the NotificationQueue (SQS): ingestion's ReceiptNotifier (one small message per
-received job) and the daily run's DemotionNotifier (one per warned partner)."""
+received job), the daily run's DemotionNotifier (one per warned partner) and the review resolution's
+ReviewNotifier (one per resolved review)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from scorecard.adapters.queue import SqsQueue
-from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
+from scorecard.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
 
 
 class SqsReceiptNotifier:
@@ -20,3 +21,6 @@ class SqsReceiptNotifier:
     def demotion_warnings(self, notices: Sequence[DemotionWarningMessage]) -> None:
         if notices:
             self._queue.send_all([notice.model_dump(mode="json") for notice in notices])
+
+    def review_resolved(self, notice: ReviewResolvedMessage) -> None:
+        self._queue.send_all([notice.model_dump(mode="json")])

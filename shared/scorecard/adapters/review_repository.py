@@ -1,8 +1,12 @@
-"""Score reviews in DynamoDB: requests, resolutions, and job exclusions."""
+"""Score reviews in DynamoDB: requests, pickups, resolutions, job exclusions, and the ops queue (GSI2,
+see adapters.keys). Every change of a review is conditioned on the document it was read as, so two
+concurrent steps cannot overwrite each other's audit trail: `steps` counts the audit trail's entries
+(absent on reviews stored before the trail existed) and each change is conditioned on it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
@@ -12,11 +16,11 @@ from scorecard.adapters.dynamodb import query_items
 from scorecard.views import ReviewView
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
 
 class ReviewConflict(Exception):
-    """The review is already resolved (or does not exist)."""
+    """The review changed since it was read (e.g. resolved meanwhile), or does not exist."""
 
 
 class UnknownJobs(Exception):
@@ -25,39 +29,86 @@ class UnknownJobs(Exception):
         self.job_ids = job_ids
 
 
+def _cancellation_reasons(error: ClientError) -> list[str]:
+    """The per-item codes of a cancelled transaction ("None" for an item that passed); re-raises any
+    other error."""
+    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        raise error
+    return [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+
+
+def _unchanged(previous: ReviewView) -> str:
+    """The condition that the stored review still has the audit trail `previous` was read with."""
+    return (
+        "steps = :previous_steps"
+        if previous.history
+        else "attribute_exists(PK) AND attribute_not_exists(steps)"
+    )
+
+
+def _previous_steps(previous: ReviewView) -> dict[str, AttributeValueTypeDef]:
+    return {":previous_steps": {"N": str(len(previous.history))}} if previous.history else {}
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPage:
+    reviews: list[ReviewView]
+    next_cursor: str | None
+
+
 class ReviewRepository:
     def __init__(self, table_name: str) -> None:
         self._table = table_name
 
     def create(self, review: ReviewView) -> None:
-        """The review and its pointer, in one transaction."""
+        """The review (in the open queue), its pointer, and a check that each of its jobs is a job of
+        the partner, in one transaction: UnknownJobs (nothing written) names every job that is not."""
         partner_id, review_id = review.partner_id, review.review_id
-        client("dynamodb").transact_write_items(
-            TransactItems=[
+        items: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        "PK": {"S": keys.partner_pk(partner_id)},
+                        "SK": {"S": keys.review_sk(review_id)},
+                        "doc": {"S": review.model_dump_json()},
+                        "steps": {"N": str(len(review.history))},
+                        "GSI2PK": {"S": keys.review_queue_pk("open")},
+                        "GSI2SK": {"S": keys.review_queue_sk(review.requested_at, review_id)},
+                    },
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        "PK": {"S": keys.review_pointer_pk(review_id)},
+                        "SK": {"S": keys.REVIEW_SK},
+                        "partner_id": {"S": partner_id},
+                    },
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        for job_id in review.job_ids:
+            items.append(
                 {
-                    "Put": {
+                    "ConditionCheck": {
                         "TableName": self._table,
-                        "Item": {
-                            "PK": {"S": keys.partner_pk(partner_id)},
-                            "SK": {"S": keys.review_sk(review_id)},
-                            "doc": {"S": review.model_dump_json()},
-                        },
-                        "ConditionExpression": "attribute_not_exists(PK)",
+                        "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.job_sk(job_id)}},
+                        "ConditionExpression": "attribute_exists(PK)",
                     }
-                },
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": {
-                            "PK": {"S": keys.review_pointer_pk(review_id)},
-                            "SK": {"S": keys.REVIEW_SK},
-                            "partner_id": {"S": partner_id},
-                        },
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-            ]
-        )
+                }
+            )
+        try:
+            client("dynamodb").transact_write_items(TransactItems=items)
+        except ClientError as error:
+            reasons = _cancellation_reasons(error)
+            missing = [job for job, code in zip(review.job_ids, reasons[2:], strict=False) if code != "None"]
+            if missing:
+                raise UnknownJobs(missing) from error
+            raise
 
     def for_partner(self, partner_id: str) -> list[ReviewView]:
         items = query_items(
@@ -87,20 +138,79 @@ class ReviewRepository:
         ).get("Item")
         return None if item is None else ReviewView.model_validate_json(item["doc"]["S"])
 
-    def resolve(self, review: ReviewView) -> None:
-        """Store the resolution and mark its excluded jobs, all or nothing: the review must still be
-        open and every job must exist."""
+    def pick_up(self, previous: ReviewView, review: ReviewView) -> None:
+        """Store the in_review step; ReviewConflict when the review changed since `previous` was read."""
+        try:
+            client("dynamodb").update_item(
+                TableName=self._table,
+                Key={
+                    "PK": {"S": keys.partner_pk(review.partner_id)},
+                    "SK": {"S": keys.review_sk(review.review_id)},
+                },
+                UpdateExpression="SET doc = :doc, steps = :steps",
+                ConditionExpression=f"{_unchanged(previous)} AND attribute_not_exists(resolved)",
+                ExpressionAttributeValues={
+                    ":doc": {"S": review.model_dump_json()},
+                    ":steps": {"N": str(len(review.history))},
+                    **_previous_steps(previous),
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise ReviewConflict(review.review_id) from error
+            raise
+
+    def queue(self, queue: Literal["open", "resolved"], limit: int, cursor: str | None) -> ReviewPage:
+        """One page of the cross-partner queue, oldest request first (one GSI2 query, no scan);
+        `cursor` is the previous page's `next_cursor`."""
+        condition = "GSI2PK = :pk"
+        values: dict[str, AttributeValueTypeDef] = {":pk": {"S": keys.review_queue_pk(queue)}}
+        if cursor is not None:
+            condition += " AND GSI2SK > :after"
+            values[":after"] = {"S": cursor}
+        reviews: list[ReviewView] = []
+        sort_keys: list[str] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": keys.GSI2,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "Limit": limit + 1,  # one more than the page tells whether there is a next one
+        }
+        dynamodb = client("dynamodb")
+        while len(reviews) <= limit:
+            response = dynamodb.query(**kwargs)
+            for item in response.get("Items", []):
+                reviews.append(ReviewView.model_validate_json(item["doc"]["S"]))
+                sort_keys.append(item["GSI2SK"]["S"])
+            if not response.get("LastEvaluatedKey"):
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        if len(reviews) > limit:
+            return ReviewPage(reviews[:limit], sort_keys[limit - 1])
+        return ReviewPage(reviews, None)
+
+    def resolve(self, previous: ReviewView, review: ReviewView) -> None:
+        """Store the resolution (moving the review to the resolved queue) and mark its excluded jobs,
+        all or nothing: the review must be unchanged since `previous` was read and every job must
+        exist."""
         partner_id, review_id, excluded_job_ids = review.partner_id, review.review_id, review.excluded_job_ids
         items: list[TransactWriteItemTypeDef] = [
             {
                 "Update": {
                     "TableName": self._table,
                     "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.review_sk(review_id)}},
-                    "UpdateExpression": "SET doc = :doc, resolved = :t",
-                    "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(resolved)",
+                    "UpdateExpression": (
+                        "SET doc = :doc, steps = :steps, resolved = :t, GSI2PK = :queue, GSI2SK = :order"
+                    ),
+                    "ConditionExpression": f"{_unchanged(previous)} AND attribute_not_exists(resolved)",
                     "ExpressionAttributeValues": {
                         ":doc": {"S": review.model_dump_json()},
+                        ":steps": {"N": str(len(review.history))},
                         ":t": {"BOOL": True},
+                        ":queue": {"S": keys.review_queue_pk("resolved")},
+                        ":order": {"S": keys.review_queue_sk(review.requested_at, review_id)},
+                        **_previous_steps(previous),
                     },
                 }
             }
@@ -120,9 +230,7 @@ class ReviewRepository:
         try:
             client("dynamodb").transact_write_items(TransactItems=items)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            reasons = _cancellation_reasons(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise ReviewConflict(review_id) from error
             missing = [

@@ -1,13 +1,13 @@
-"""Reviews and policy routes (DESIGN §6): partners ask for a review, ops resolve it and tune the
-policy."""
+"""Reviews and policy routes (DESIGN §6): partners ask for a review, ops see the queue, pick a review
+up and resolve it, and tune the policy."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,7 +19,16 @@ from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.services import reviews as review_service
 from scorecard.services.policy_simulation import simulate_policy
-from scorecard.views import ResolutionIn, ResolutionView, ReviewIn, ReviewListView, ReviewView, SimulationView
+from scorecard.views import (
+    PickupIn,
+    ResolutionIn,
+    ResolutionView,
+    ReviewIn,
+    ReviewListView,
+    ReviewQueueView,
+    ReviewView,
+    SimulationView,
+)
 
 # One simulated partner costs one evidence query and two scorings: measured with
 # bench/simulate_cost.py at 31 ms (30 jobs in the window) to 102 ms (60 jobs, 360 events) per partner
@@ -44,7 +53,13 @@ reviews_router = APIGatewayRouter()
 def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Response[Any]:
     boot = bootstrap()
     review = review_service.request_review(
-        boot.partners, boot.reviews, partner_id, body, caller(reviews_router).subject, boot.clock.now()
+        boot.partners,
+        boot.reviews,
+        partner_id,
+        body,
+        caller(reviews_router).subject,
+        boot.clock.now(),
+        boot.publisher,
     )
     return Response(
         status_code=HTTPStatus.CREATED,
@@ -83,6 +98,39 @@ def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) 
         boot.clock.now(),
         boot.policy,
         boot.publisher,
+        boot.notifier,
+    )
+
+
+@reviews_router.post(
+    "/v1/reviews/<review_id>/pickup",
+    summary="Pick a review up (open -> in_review): ops are looking at it",
+    tags=["reviews"],
+    responses=error_responses(404, 409, 422),
+)
+@allow("ops")
+def post_pickup(review_id: ReviewId, body: Annotated[PickupIn | None, Body()] = None) -> ReviewView:
+    boot = bootstrap()
+    return review_service.pick_up_review(
+        boot.reviews, review_id, body or PickupIn(), caller(reviews_router).subject, boot.clock.now()
+    )
+
+
+@reviews_router.get(
+    "/v1/reviews",
+    summary="The review queue across partners, oldest request first, with age and the overdue flag",
+    tags=["reviews"],
+    responses=error_responses(422),
+)
+@allow("ops")
+def get_review_queue(
+    status: Annotated[Literal["open", "resolved"], Query(description="open: open and in_review")] = "open",
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+) -> ReviewQueueView:
+    boot = bootstrap()
+    return review_service.review_queue(
+        boot.reviews, status, limit=limit, cursor=cursor, now=boot.clock.now(), policy=boot.policy
     )
 
 

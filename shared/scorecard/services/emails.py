@@ -338,3 +338,76 @@ def render_demotion_warning(
         as_of=fmt_full_day(as_of),
     )
     return render_email("demotion_warning_email", context)
+
+
+# -- the review resolution -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewResolvedContext:
+    """Every variable of review_resolved_email.{txt,html}.j2 (and its subject), formatted."""
+
+    product: str
+    partner_name: str
+    review_id: str
+    decision: Literal["upheld", "adjusted"]
+    resolved_on: str
+    note: str | None
+    excluded_job_ids: list[str]
+    score_before: str  # DASH when there was no score
+    score_after: str
+    score_changed: bool
+
+
+def render_review_resolved(
+    *,
+    partner_name: str,
+    review_id: str,
+    decision: Literal["upheld", "adjusted"],
+    resolved_on: date,
+    note: str | None,
+    excluded_job_ids: Sequence[str],
+    score_before: float | None,
+    score_after: float | None,
+) -> RenderedEmail:
+    context = ReviewResolvedContext(
+        product=PRODUCT,
+        partner_name=partner_name,
+        review_id=review_id,
+        decision=decision,
+        resolved_on=fmt_full_day(resolved_on),
+        note=note or None,
+        excluded_job_ids=list(excluded_job_ids),
+        score_before=DASH if score_before is None else fmt_decimal(score_before),
+        score_after=DASH if score_after is None else fmt_decimal(score_after),
+        score_changed=score_before != score_after,
+    )
+    return render_email("review_resolved_email", context)
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueReviewRow:
+    review_id: str
+    partner_id: str
+    requested_on: str
+    business_days: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueDigestContext:
+    product: str
+    count: str
+    due_business_days: str
+    reviews: list[OverdueReviewRow]
+
+
+def render_overdue_digest(rows: Sequence[OverdueReviewRow], due_business_days: int) -> RenderedEmail:
+    """Ops' digest of the reviews still unresolved after `due_business_days` business days."""
+    context = OverdueDigestContext(
+        product=PRODUCT,
+        count=fmt_int(len(rows)),
+        due_business_days=str(due_business_days),
+        reviews=list(rows),
+    )
+    return render_email("review_overdue_digest", context)

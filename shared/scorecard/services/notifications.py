@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
+from scorecard.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
 from scorecard.records import PartnerProfile
 from scorecard.services.email_render import RenderedEmail
-from scorecard.services.emails import render_demotion_warning, render_part_received
+from scorecard.services.emails import render_demotion_warning, render_part_received, render_review_resolved
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.mail_once import MailOut, SendResult
 
 RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
 DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION
+REVIEW_MAIL_KIND = keys.MAIL_KIND_REVIEW
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,20 @@ def notify_demotion_warning(deps: NotificationDeps, notice: DemotionWarningMessa
     return _send_once(
         deps, notice.partner_id, DEMOTION_MAIL_KIND, notice.as_of.isoformat(), profile, rendered
     )
+
+
+def notify_review_resolved(deps: NotificationDeps, notice: ReviewResolvedMessage) -> SendResult:
+    """The decision, the note and the score before and after, once per review (a retried resolution
+    queues the notice again; the claim sends nothing more)."""
+    profile = deps.partners.get_profile(notice.partner_id)
+    rendered = render_review_resolved(
+        partner_name=(profile.name if profile and profile.name else notice.partner_id),
+        review_id=notice.review_id,
+        decision=notice.decision,
+        resolved_on=deps.policy.local_date(notice.resolved_at),
+        note=notice.note,
+        excluded_job_ids=notice.excluded_job_ids,
+        score_before=notice.score_before,
+        score_after=notice.score_after,
+    )
+    return _send_once(deps, notice.partner_id, REVIEW_MAIL_KIND, notice.review_id, profile, rendered)

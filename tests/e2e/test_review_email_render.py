@@ -11,8 +11,9 @@ from html import unescape
 from typing import Any
 
 import pytest
+from browser import chromium
 from scorecard.services.emails import render_review_resolved
-from test_email_render import OUT, WIDTHS, chromium, framed, run_chromium
+from test_email_render import OUT, WIDTHS, framed, run_chromium
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +66,7 @@ def sample() -> Any:
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, Any]:
-    binary = chromium()
+    binary = chromium("the review resolution email")
     OUT.mkdir(parents=True, exist_ok=True)
     html = sample().html
     results: dict[str, Any] = {}

@@ -141,8 +141,8 @@ class PartnerRepository:
             IndexName=keys.GSI1,
             # Only what scoring reads: half the bytes of whole items on the wire.
             ProjectionExpression="SK, ev, excluded, partner_id, #doc, tier_state, score, grade, tier, "
-            "provisional, as_of",
-            ExpressionAttributeNames={"#doc": "doc"},
+            "provisional, as_of, #tz",
+            ExpressionAttributeNames={"#doc": "doc", "#tz": "timezone"},
             KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
             ExpressionAttributeValues={
                 ":pk": {"S": keys.partner_pk(partner_id)},
@@ -155,7 +155,7 @@ class PartnerRepository:
             elif sk.startswith(keys.REQUEST_PREFIX):
                 evidence.requests.append(_aggregate(item, keys.REQUEST_PREFIX))
             elif sk == keys.PROFILE_SK:
-                evidence.profile = _profile(item)  # id only: scoring needs no contact details
+                evidence.profile = _profile(item)  # id and timezone: scoring needs no contact details
             elif sk == keys.SCORE_SK:
                 evidence.score = _score(item)
         return evidence

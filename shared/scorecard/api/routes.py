@@ -140,6 +140,8 @@ def get_jobs(
 def get_job(partner_id: PartnerId, job_id: JobId) -> JobDetailView:
     require_partner(partners_router, partner_id, "partner", "ops", "service")
     try:
-        return partner_service.job_story(_repository(), partner_id, job_id, settings.policy())
+        policy = settings.policy()
+        today = settings.utc_now().astimezone(policy.zone).date()
+        return partner_service.job_story(_repository(), partner_id, job_id, policy, today)
     except partner_service.UnknownJob as error:
         raise _not_found(f"job {job_id} of partner {partner_id} is unknown") from error

@@ -12,13 +12,20 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
 from scorecard.adapters.partner_repository import PartnerEvidence, PartnerRepository, ScoreWrite, StoredScore
-from scorecard.domain.grading import TierDecision, TierState, advance_tier, tier_for, tier_rank
+from scorecard.domain.grading import (
+    TierDecision,
+    TierState,
+    advance_tier,
+    tier_for,
+    tier_rank,
+    tier_without_score,
+)
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
 from scorecard.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionNotifier, DemotionWarningMessage
 from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
-from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
+from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.presenters import score_view
 from scorecard.views import DailyRunView, HistoryPointView, ScoreView
@@ -79,14 +86,18 @@ def score_partner(
     until = day_end(as_of, policy.zone)
     jobs = fold_jobs(evidence.partner_id, evidence.jobs, until)
     requests = fold_requests(evidence.requests, until)
-    result = compute_success_score(jobs, requests, as_of, policy)
+    result = compute_success_score(jobs, requests, as_of, policy, partner_zone=partner_zone(evidence.profile))
     prior, rerun = prior_tier_state(evidence.score, as_of)
     base = prior if prior is not None else TierState()
     computed: Tier | None = (
-        None if result.score is None else tier_for(result.score, result.provisional, policy)
+        tier_without_score(policy)
+        if result.score is None
+        else tier_for(result.score, result.provisional, policy)
     )
-    decision = advance_tier(base, computed, result.provisional, as_of, policy)
-    view = score_view(evidence.partner_id, result, decision, computed_at)
+    # No score places a new partner (policy v2) but, like a provisional score, never lowers a tier.
+    provisional = result.provisional or result.score is None
+    decision = advance_tier(base, computed, provisional, as_of, policy)
+    view = score_view(evidence.partner_id, result, decision, computed_at, policy)
     point = HistoryPointView(
         date=as_of,
         score=view.score,
@@ -156,6 +167,7 @@ def score_events(
                 direction="promotion" if promoted else "demotion",
                 score=view.score,
                 provisional=view.provisional,
+                benefits=view.benefits,
             )
         )
     if (

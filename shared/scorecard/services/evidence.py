@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scorecard.adapters.partner_repository import StoredAggregate
+from scorecard.adapters.partner_repository import StoredAggregate, StoredProfile
 from scorecard.domain.events import parse_stored_event
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
@@ -16,6 +17,17 @@ from scorecard.domain.window import day_start
 def evidence_since(as_of: date, policy: ScoringPolicy) -> datetime:
     """The oldest instant a score as of `as_of` can look at: the start of the 180-day cap."""
     return day_start(as_of - timedelta(days=policy.window.max_days - 1), policy.zone)
+
+
+def partner_zone(profile: StoredProfile | None) -> ZoneInfo | None:
+    """The partner's profile timezone (policy v2 judges on-time by the partner's date); None when it
+    has none. PUT /partners validates the name, so an unknown one here is treated as none."""
+    if profile is None or not profile.timezone:
+        return None
+    try:
+        return ZoneInfo(profile.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def fold_jobs(partner_id: str, stored: Iterable[StoredAggregate], until: datetime | None) -> list[JobState]:

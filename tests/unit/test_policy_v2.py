@@ -14,9 +14,12 @@ from pydantic import ValidationError
 from scorecard.domain.events import Event
 from scorecard.domain.grading import TierState, advance_tier, tier_for, tier_without_score
 from scorecard.domain.jobs import Completion, CompletionRules
-from scorecard.domain.policy import DEFAULT_POLICY_VERSION, ScoringPolicy, load_policy
+from scorecard.domain.policy import DEFAULT_POLICY_VERSION, ScoringPolicy, Tier, load_policy
 from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.snapshot import Month, MonthlyTier, monthly_tier
 from scorecard.domain.window import day_end
+from scorecard.services.emails import RenderedSnapshot, render_snapshot, snapshot_context
+from scorecard.snapshot_views import SnapshotDocument
 
 V2 = load_policy("v2")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -395,3 +398,66 @@ def test_a_policy_cannot_declare_a_signal_without_a_component() -> None:
         ScoringPolicy.model_validate(data)
     with pytest.raises(ValidationError, match="has no signal feeding it"):
         ScoringPolicy.model_validate(V2.model_dump() | {"extra_weights": {"nps": "0.1"}})
+
+
+# ---- rule 5: the monthly bonus --------------------------------------------------------------------
+
+OCTOBER = Month(2026, 10)
+
+
+def test_bonus_eligible_when_every_run_of_the_month_was_elite() -> None:
+    runs: list[tuple[date, Tier | None]] = [(day(10, d), "elite") for d in range(1, 32)]
+    runs += [(day(9, 30), "standard"), (day(11, 1), "probation")]  # other months do not matter
+    assert monthly_tier(runs, OCTOBER, V2) == MonthlyTier("elite", True)
+
+
+def test_one_run_below_a_bonus_tier_loses_the_bonus() -> None:
+    runs: list[tuple[date, Tier | None]] = [(day(10, d), "elite") for d in range(1, 32)]
+    runs[14] = (day(10, 15), "preferred")
+    assert monthly_tier(runs, OCTOBER, V2) == MonthlyTier("elite", False)  # the tier at month end
+
+
+def test_no_run_in_the_month_is_no_bonus_and_v1_has_no_bonus_tier() -> None:
+    assert monthly_tier([(day(9, 30), "elite")], OCTOBER, V2) == MonthlyTier(None, False)
+    assert monthly_tier([(day(10, 1), "elite")], OCTOBER, V1) == MonthlyTier("elite", False)
+
+
+def snapshot_doc(tier: Tier | None, bonus: bool) -> SnapshotDocument:
+    return SnapshotDocument(
+        partner_id="acme-01",
+        month="2026-10",
+        policy_version="v2",
+        timezone="UTC",
+        jobs_on_board=1,
+        jobs_read=1,
+        jobs_accepted=1,
+        parts_shipped=1,
+        pct_parts_on_time=100.0,
+        dpt=None,
+        value_accepted="10.00",
+        pct_jobs_on_time=100.0,
+        monthly_score=100,
+        grade="A",
+        jobs_completed=1,
+        jobs_completed_on_time=1,
+        tier=tier,
+        bonus_eligible=bonus,
+        late_jobs=[],
+        defective_jobs=[],
+    )
+
+
+def rendered(doc: SnapshotDocument) -> RenderedSnapshot:
+    return render_snapshot(snapshot_context(doc, partner_name="Acme", trend=[], policy=V2, html_url=None))
+
+
+def test_the_snapshot_email_says_the_tier_and_the_bonus() -> None:
+    eligible = rendered(snapshot_doc("elite", True))
+    note = (
+        "Tier at the end of October: Elite. Eligible for the October monthly bonus: every daily score of "
+        "October kept you in a bonus tier."
+    )
+    assert note in eligible.text and note in eligible.html and note in eligible.archive_html
+    not_eligible = rendered(snapshot_doc("preferred", False)).text
+    assert "Tier at the end of October: Preferred. Not eligible for the October monthly bonus" in not_eligible
+    assert "Tier at the end" not in rendered(snapshot_doc(None, False)).text  # no daily run yet

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
 from scorecard.domain.jobs import Inspection, JobState, Shipment
-from scorecard.domain.policy import Grade, ScoringPolicy
+from scorecard.domain.policy import BONUS_ELIGIBLE, Grade, ScoringPolicy, Tier
 from scorecard.domain.window import day_start
 
 HUNDRED = Decimal(100)
@@ -178,3 +178,26 @@ def compute_monthly_snapshot(
         late_jobs=tuple(sorted(late, key=lambda line: line.job_id)),
         defective_jobs=tuple(sorted(faulty, key=lambda line: line.job_id)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyTier:
+    """The partner's tier at the end of month M and whether M earned the monthly bonus (§4a rule 5)."""
+
+    tier: Tier | None
+    bonus_eligible: bool
+
+
+def monthly_tier(
+    runs: Sequence[tuple[date, Tier | None]], month: Month, policy: ScoringPolicy
+) -> MonthlyTier:
+    """From the daily runs' (day, tier in force) points: bonus-eligible for M when M had at least one
+    run and every run of M placed the partner in a tier whose benefits include `bonus_eligible`; the
+    tier is the one the last run of M left in force."""
+    in_month = sorted((day, tier) for day, tier in runs if Month.of(day) == month)
+    if not in_month:
+        return MonthlyTier(None, False)
+    eligible = all(
+        any(benefit.name == BONUS_ELIGIBLE for benefit in policy.benefits_of(tier)) for _, tier in in_month
+    )
+    return MonthlyTier(in_month[-1][1], eligible)

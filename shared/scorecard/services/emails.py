@@ -237,6 +237,18 @@ def grade_bands(policy: ScoringPolicy, active: str | None) -> list[Band]:
     return bands
 
 
+def _standing_note(document: SnapshotDocument, m: str) -> str:
+    """The tier at month end and the monthly bonus (policy v2 rule 5); empty before any daily run."""
+    if document.tier is None:
+        return ""
+    tier = f"Tier at the end of {m}: {document.tier.capitalize()}."
+    if document.bonus_eligible:
+        return (
+            f"{tier} Eligible for the {m} monthly bonus: every daily score of {m} kept you in a bonus tier."
+        )
+    return f"{tier} Not eligible for the {m} monthly bonus, which needs a bonus tier on every daily score."
+
+
 def _score_note(document: SnapshotDocument, m: str) -> str:
     if document.monthly_score is None and not document.parts_shipped:
         return f"Nothing shipped in {m}, so there is no score this month."
@@ -332,6 +344,7 @@ def snapshot_context(
         "grade_text": f"Grade {document.grade}" if document.grade else "Not graded",
         "grade_color": GRADE_COLORS.get(document.grade or "", NO_GRADE_COLOR),
         "score_note": _score_note(document, m),
+        "standing_note": _standing_note(document, m),
         "score_definition": (
             f"Partner Monthly Score: the % of jobs delivered on time and the DPT of the parts shipped in "
             f"{m}. It reflects {m} only and does not include previous months."

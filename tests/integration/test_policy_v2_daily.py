@@ -8,8 +8,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from integration_support import Lambdas, get_item, job_events
+from integration_support import NOW, Lambdas, get_item, job_events
 from lambda_events import api_event
+from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.policy import ScoringPolicy, load_policy
+from scorecard.services.daily import score_partners
 
 PARTNER = "chi-01"
 
@@ -71,3 +74,77 @@ def test_a_partner_without_a_score_is_standard(v2: Lambdas, table: str) -> None:
     assert (report["scored"], report["without_score"], report["failed"]) == (0, 1, [])
     document = score_document(table, "new-01")
     assert (document["score"], document["tier"]) == (None, "standard")
+
+
+NPS_AND_CAPACITY = ScoringPolicy.model_validate(
+    load_policy("v2").model_dump()
+    | {
+        "extra_weights": {"nps": "0.1"},
+        "signals": [
+            {"name": "nps", "source": "metric", "component": "nps"},
+            {"name": "capacity_current", "source": "capacity_current", "component": "engagement"},
+        ],
+    }
+)
+
+
+def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str) -> None:
+    """Activity events go through ingestion into their monthly items; a policy declaring signals reads
+    them back (load_activity) for the daily score."""
+    partner = "sig-01"
+    events = job_events(
+        partner, "J1", offered=date(2026, 10, 1), due=date(2026, 10, 15), shipped=date(2026, 10, 10)
+    )
+    common = {"partner_id": partner}
+    events += [
+        {
+            **common,
+            "event_id": "sig:cap",
+            "type": "partner.capacity_updated",
+            "occurred_at": "2026-10-19T08:00:00Z",
+        },
+        {
+            **common,
+            "event_id": "sig:nps-1",
+            "type": "partner.metric_recorded",
+            "occurred_at": "2026-09-30T08:00:00Z",
+            "metric": "nps",
+            "value": "90",
+        },
+        {
+            **common,
+            "event_id": "sig:nps-2",
+            "type": "partner.metric_recorded",
+            "occurred_at": "2026-10-12T08:00:00Z",
+            "metric": "nps",
+            "value": "40",
+            "period": "2026-10",
+        },
+        {
+            **common,
+            "event_id": "sig:late",
+            "type": "partner.metric_recorded",
+            "occurred_at": "2026-10-21T08:00:00Z",
+            "metric": "nps",
+            "value": "0",
+        },  # after the day scored
+    ]
+    response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
+    assert response["statusCode"] == 200, response["body"]
+
+    repository = PartnerRepository(table)
+    report = score_partners(repository, [partner], date(2026, 10, 20), NPS_AND_CAPACITY, NOW)
+    assert report.failed == []
+    document = score_document(table, partner)
+    components = {name: c["value"] for name, c in document["components"].items()}
+    # one on-time job: on_time 100, communication 100; engagement = mean(read 100, answered 100,
+    # capacity: 1 of 4 weeks = 25) = 75; nps: the latest value by 10-20 is 40 -> 40
+    # score = (0.45 x 100 + 0.10 x 100 + 0.10 x 75 + 0.10 x 40) / 0.75 = 66.5 / 0.75 = 88.666.. -> 88.7
+    assert components == {
+        "on_time": 100.0,
+        "quality": None,
+        "communication": 100.0,
+        "engagement": 75.0,
+        "nps": 40.0,
+    }
+    assert document["score"] == 88.7

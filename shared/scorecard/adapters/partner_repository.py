@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from scorecard.adapters import keys
@@ -52,6 +52,9 @@ class PartnerEvidence:
     score: StoredScore | None = None
     jobs: list[StoredAggregate] = field(default_factory=list)
     requests: list[StoredAggregate] = field(default_factory=list)
+    # Monthly activity items (logins, capacity updates, metrics): read only for a policy that
+    # declares signals (policy v2 rule 6), with load_activity.
+    activity: list[StoredAggregate] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,21 @@ class PartnerRepository:
             elif sk == keys.SCORE_SK:
                 evidence.score = _score(item)
         return evidence
+
+    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
+        """The partner's monthly activity items (UTC months) from `since`'s month to `until`'s."""
+        first, last = (keys.activity_sk(at.astimezone(UTC).strftime("%Y-%m")) for at in (since, until))
+        return [
+            _aggregate(item, keys.ACTIVITY_PREFIX)
+            for item in self._query(
+                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+                ExpressionAttributeValues={
+                    ":pk": {"S": keys.partner_pk(partner_id)},
+                    ":first": {"S": first},
+                    ":last": {"S": last},
+                },
+            )
+        ]
 
     def all_jobs(self, partner_id: str) -> list[StoredAggregate]:
         """Every job of the partner (monthly snapshots and the job list)."""

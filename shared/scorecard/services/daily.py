@@ -25,7 +25,13 @@ from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
 from scorecard.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionNotifier, DemotionWarningMessage
 from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
-from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
+from scorecard.services.evidence import (
+    activity_events,
+    evidence_since,
+    fold_jobs,
+    fold_requests,
+    partner_zone,
+)
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.presenters import score_view
 from scorecard.views import DailyRunView, HistoryPointView, ScoreView
@@ -86,7 +92,14 @@ def score_partner(
     until = day_end(as_of, policy.zone)
     jobs = fold_jobs(evidence.partner_id, evidence.jobs, until)
     requests = fold_requests(evidence.requests, until)
-    result = compute_success_score(jobs, requests, as_of, policy, partner_zone=partner_zone(evidence.profile))
+    result = compute_success_score(
+        jobs,
+        requests,
+        as_of,
+        policy,
+        partner_zone=partner_zone(evidence.profile),
+        activity=activity_events(evidence.activity, until),
+    )
     prior, rerun = prior_tier_state(evidence.score, as_of)
     base = prior if prior is not None else TierState()
     computed: Tier | None = (
@@ -235,6 +248,8 @@ def score_partners(
         partners += 1
         try:
             evidence = repository.load_evidence(partner_id, since)
+            if policy.signals:  # a second query, only for a policy that reads activity (v2 rule 6)
+                evidence.activity = repository.load_activity(partner_id, since, day_end(as_of, policy.zone))
             outcome = score_partner(evidence, as_of, policy, computed_at)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})

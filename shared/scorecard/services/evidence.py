@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scorecard.adapters.partner_repository import StoredAggregate, StoredProfile
-from scorecard.domain.events import parse_stored_event
+from scorecard.domain.events import Event, parse_stored_event
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.requests import UpdateRequest, fold_request
@@ -41,6 +41,12 @@ def fold_jobs(partner_id: str, stored: Iterable[StoredAggregate], until: datetim
         )
         for aggregate in stored
     ]
+
+
+def activity_events(stored: Iterable[StoredAggregate], until: datetime | None) -> list[Event]:
+    """The events of monthly activity items, optionally only those before `until`."""
+    events = (parse_stored_event(raw) for aggregate in stored for raw in aggregate.events)
+    return [e for e in events if until is None or e.occurred_at < until]
 
 
 def fold_requests(stored: Iterable[StoredAggregate], until: datetime | None) -> list[UpdateRequest]:

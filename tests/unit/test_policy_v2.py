@@ -16,7 +16,7 @@ from scorecard.domain.grading import TierState, advance_tier, tier_for, tier_wit
 from scorecard.domain.jobs import Completion, CompletionRules
 from scorecard.domain.policy import DEFAULT_POLICY_VERSION, ScoringPolicy, Tier, load_policy
 from scorecard.domain.scoring import ScoreResult, compute_success_score
-from scorecard.domain.snapshot import Month, MonthlyTier, monthly_tier
+from scorecard.domain.snapshot import Month, MonthlyTier, compute_monthly_snapshot, monthly_tier
 from scorecard.domain.window import day_end
 from scorecard.services.emails import RenderedSnapshot, render_snapshot, snapshot_context
 from scorecard.snapshot_views import SnapshotDocument
@@ -461,3 +461,16 @@ def test_the_snapshot_email_says_the_tier_and_the_bonus() -> None:
     not_eligible = rendered(snapshot_doc("preferred", False)).text
     assert "Tier at the end of October: Preferred. Not eligible for the October monthly bonus" in not_eligible
     assert "Tier at the end" not in rendered(snapshot_doc(None, False)).text  # no daily run yet
+
+
+def test_the_monthly_snapshot_judges_on_time_by_the_partners_date_under_v2() -> None:
+    state = chicago_job().fold()  # due 10-15, shipped 19:30 in Chicago on 10-15 (10-16 00:30 UTC)
+    chicago = compute_monthly_snapshot([state], OCTOBER, V2, CHICAGO)
+    assert (chicago.pct_jobs_on_time, chicago.pct_parts_on_time, chicago.late_jobs) == (
+        Decimal("100.0"),
+        Decimal("100.0"),
+        (),
+    )
+    for policy, zone in ((V2, None), (V1, CHICAGO)):  # a UTC partner; v1 ignores the profile
+        utc = compute_monthly_snapshot([state], OCTOBER, policy, zone)
+        assert (utc.pct_jobs_on_time, [line.days_late for line in utc.late_jobs]) == (Decimal("0.0"), [1])

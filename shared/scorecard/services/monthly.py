@@ -33,7 +33,7 @@ from scorecard.domain.snapshot import (
 from scorecard.domain.window import day_start
 from scorecard.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
-from scorecard.services.evidence import fold_jobs
+from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.mail_once import Mailer, MailOut, SendResult
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
@@ -196,7 +196,7 @@ def snapshot_partner(
         loaded = load_partner_month(deps, partner_id, month)
     profile = loaded.profile
     jobs = fold_jobs(partner_id, loaded.jobs, until=None)
-    metrics = compute_monthly_snapshot(jobs, month, deps.policy)
+    metrics = compute_monthly_snapshot(jobs, month, deps.policy, partner_zone(profile))
     standing = monthly_tier(loaded.runs, month, deps.policy)
     document = snapshot_document(partner_id, metrics, deps.policy, standing)
 

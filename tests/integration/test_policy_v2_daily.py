@@ -148,3 +148,34 @@ def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str)
         "nps": 40.0,
     }
     assert document["score"] == 88.7
+
+
+def test_a_delay_report_through_ingestion_earns_notice_credit(v2: Lambdas, table: str) -> None:
+    partner = "notice-01"
+    late = job_events(
+        partner, "LATE", offered=date(2026, 10, 1), due=date(2026, 10, 15), shipped=date(2026, 10, 17)
+    )
+    notice = {
+        "event_id": "notice-01:LATE:delay",
+        "type": "job.delay_reported",
+        "partner_id": partner,
+        "job_id": "LATE",
+        "occurred_at": "2026-10-12T09:00:00Z",  # 63 h before 10-15 begins (UTC partner)
+        "expected_ship_date": "2026-10-17",
+        "reason": "material certificate delayed by the mill",
+    }
+    ok = job_events(
+        partner, "OK", offered=date(2026, 10, 1), due=date(2026, 10, 15), shipped=date(2026, 10, 10)
+    )
+    response = v2.ingest(api_event("api_post_events", body={"events": [*late, notice, *ok]}))
+    assert response["statusCode"] == 200, response["body"]
+    too_long = {**notice, "event_id": "notice-01:LATE:delay-2", "reason": "x" * 2001}
+    refused = v2.ingest(api_event("api_post_events", body={"events": [too_long]}))
+    assert refused["statusCode"] == 422
+    assert v2.daily({"as_of": "2026-10-20"})["failed"] == []
+    document = score_document(table, partner)
+    # on_time = 100 x (10 + 0.5 x 10) / 20 = 75 (both jobs worth 100: weight 10)
+    assert document["components"]["on_time"]["value"] == 75.0
+    assert document["components"]["on_time"]["evidence"]["late_jobs_with_notice_credit"] == 1
+    entry = next(e for e in document["ledger"] if e["job_id"] == "LATE")
+    assert "delay reported in advance and the announced date kept: half credit" in entry["reasons"]

@@ -102,7 +102,7 @@ def run_baseline_daily(table: str, partners: int) -> int:
     """The floor: the same one query per partner and the same batched writes (two items of the same
     size per partner), with no scoring."""
     from scorecard.adapters import keys
-    from scorecard.adapters.batching import batch_write
+    from scorecard.adapters.dynamodb import batch_writer
     from scorecard.adapters.partner_repository import PartnerRepository
     from scorecard.domain.policy import load_policy
     from scorecard.services.evidence import evidence_since
@@ -127,20 +127,26 @@ def run_baseline_daily(table: str, partners: int) -> int:
                 }
             )
         if len(writes) >= 100:
-            batch_write(table, writes)
+            _write_all(batch_writer, table, writes)
             writes = []
-    batch_write(table, writes)
+    _write_all(batch_writer, table, writes)
     return partners
+
+
+def _write_all(batch_writer: Any, table: str, writes: list[dict[str, Any]]) -> None:
+    with batch_writer(table) as writer:
+        for write in writes:
+            writer.put_item(Item=write["PutRequest"]["Item"])
 
 
 def run_naive_daily(table: str) -> int:
     """Scan the whole table, group by partner in memory, score, put each result."""
     from scorecard.adapters import keys
     from scorecard.adapters.aws import client
-    from scorecard.adapters.partner_repository import StoredAggregate
     from scorecard.domain.policy import load_policy
     from scorecard.domain.scoring import compute_success_score
     from scorecard.domain.window import day_end
+    from scorecard.records import StoredAggregate
     from scorecard.services.evidence import fold_jobs
 
     dynamodb = client("dynamodb")

@@ -4,15 +4,14 @@ OpenAPI document."""
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.api.resolvers import all_routers, build_resolver, handle, openapi_response
 from scorecard.api.review_routes import reviews_router
 from scorecard.api.routes import partners_router
 from scorecard.api.snapshot_routes import snapshots_router
+from scorecard.observability import logger, traced
 
-logger = Logger()
 app = build_resolver([partners_router, snapshots_router, reviews_router])
 
 
@@ -26,6 +25,7 @@ def get_openapi() -> Response[str]:
     return openapi_response(_documented_app())
 
 
+@traced
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(app, event, context)

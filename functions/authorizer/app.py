@@ -8,13 +8,12 @@ partner may see what is decided by the API function from the context returned he
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
-from scorecard.auth import AuthError, authorizer_context, principal_from_configured_keys
+from scorecard.auth import AuthError, authorizer_context, authorizer_log_level, principal_from_configured_keys
 
 logger = logging.getLogger("scorecard.authorizer")
-logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+logger.setLevel(authorizer_log_level())
 
 
 def api_wildcard_arn(method_arn: str) -> str:

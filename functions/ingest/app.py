@@ -2,15 +2,16 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.api.event_routes import events_router
 from scorecard.api.resolvers import build_resolver, handle
+from scorecard.observability import logger, metrics, traced
 
-logger = Logger()
 app = build_resolver([events_router])
 
 
+@traced
+@metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(app, event, context)

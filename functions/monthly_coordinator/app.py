@@ -4,24 +4,22 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard import settings
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.queue import SqsQueue
+from scorecard.bootstrap import bootstrap
+from scorecard.observability import logger, traced
 from scorecard.services.monthly import queue_month
 from scorecard.services.schedule import MonthlyRunInput
 
-logger = Logger()
 
-
+@traced
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    boot = bootstrap()
     request = MonthlyRunInput.model_validate(event)
-    month = request.snapshot_month(settings.policy())
+    month = request.snapshot_month(boot.policy)
     report = queue_month(
-        PartnerRepository(settings.table_name()),
-        SqsQueue(settings.snapshot_queue_url()),
+        boot.partners,
+        boot.snapshot_queue,
         month,
         email=request.email,
     )

@@ -3,32 +3,34 @@ demotion warning of the daily run, once per partner and day."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from scorecard.bootstrap import bootstrap
 from scorecard.messages import NOTIFICATION_ADAPTER, DemotionWarningMessage
-from scorecard.services.notifications import NotificationDeps, notify_demotion_warning, notify_part_received
+from scorecard.observability import logger, metrics, traced
+from scorecard.services.notifications import notify_demotion_warning, notify_part_received
 
-logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> None:
     notice = NOTIFICATION_ADAPTER.validate_json(record.body)
     if isinstance(notice, DemotionWarningMessage):
-        result = notify_demotion_warning(NotificationDeps.from_env(), notice)
+        result = notify_demotion_warning(bootstrap().notifications, notice)
         extra = {"partner_id": notice.partner_id, "as_of": str(notice.as_of), "outcome": result.outcome}
         logger.info("demotion warning", extra=extra)
         return
-    result = notify_part_received(NotificationDeps.from_env(), notice)
+    result = notify_part_received(bootstrap().notifications, notice)
     logger.info(
         "part received notice",
         extra={"partner_id": notice.partner_id, "job_id": notice.job_id, "outcome": result.outcome},
     )
 
 
+@traced
+@metrics.log_metrics
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

@@ -35,13 +35,11 @@ def _bad_request(field: str, message: str) -> HttpResult:
 
 
 def run_daily_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
-    from scorecard import settings
+    from scorecard.bootstrap import bootstrap
 
     text = (query.get("date") or [""])[-1]
     try:
-        as_of = (
-            date.fromisoformat(text) if text else settings.utc_now().astimezone(settings.policy().zone).date()
-        )
+        as_of = date.fromisoformat(text) if text else bootstrap().clock.today()
     except ValueError:
         return _bad_request("date", "date must be YYYY-MM-DD")
     return _json(HTTPStatus.OK, stack.run_daily(as_of))
@@ -49,16 +47,12 @@ def run_daily_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResul
 
 def run_monthly_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
     """POST /_local/run/monthly?month=YYYY-MM (default: the month before this one) [&email=false]."""
-    from scorecard import settings
+    from scorecard.bootstrap import bootstrap
     from scorecard.domain.snapshot import Month
 
     text = (query.get("month") or [""])[-1]
     try:
-        month = (
-            Month.parse(text)
-            if text
-            else Month.of(settings.utc_now().astimezone(settings.policy().zone).date()).previous()
-        )
+        month = Month.parse(text) if text else Month.of(bootstrap().clock.today()).previous()
     except ValueError:
         return _bad_request("month", "month must be YYYY-MM")
     email = (query.get("email") or ["true"])[-1].lower() not in ("false", "0", "no")

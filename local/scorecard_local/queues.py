@@ -9,7 +9,7 @@ past the queue's maxReceiveCount moto moves them to the dead-letter queue.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ class DrainReport:
     failed_receipts: list[str] = field(default_factory=list)  # to make them visible again early
 
 
-def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
+def sqs_event(messages: Sequence[Mapping[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
     """The event Lambda builds from received messages."""
     return {
         "Records": [

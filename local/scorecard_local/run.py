@@ -25,8 +25,8 @@ def _token(role: str, partner_id: str | None = None) -> str:
 def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
     """Profiles through the API (PUT /v1/partners), history through the bulk importer, a few live
     events through POST /v1/events, then the daily job for the last few days."""
-    from scorecard import settings
     from scorecard.adapters.bulk_import import BulkImporter
+    from scorecard.bootstrap import bootstrap
 
     from scorecard_local.demo import demo_network
 
@@ -42,7 +42,7 @@ def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
     live = [e for e in happened if e.occurred_at > now - LIVE_WINDOW]  # the last day goes through the API
     history = [e for e in happened if e.occurred_at <= now - LIVE_WINDOW]
     with stack.lock:
-        recorded, _ = BulkImporter(settings.table_name()).import_events(history, now)
+        recorded, _ = BulkImporter(bootstrap().table).import_events(history, now)
     for start in range(0, len(live), 500):
         chunk = [json.loads(e.model_dump_json()) for e in live[start : start + 500]]
         result = stack.http("POST", "/v1/events", {}, ops, json.dumps({"events": chunk}).encode())

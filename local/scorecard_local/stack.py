@@ -115,6 +115,7 @@ LOCAL_ENV = {
     "POWERTOOLS_SERVICE_NAME": "scorecard",
     "POWERTOOLS_METRICS_NAMESPACE": "Scorecard",
     "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",  # no EMF lines on the console (CloudWatch reads them in AWS)
 }
 
 

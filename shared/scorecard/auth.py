@@ -362,3 +362,9 @@ def reset_secret_cache() -> None:
     with _lock:
         _client = None
         _fetched.clear()
+
+
+def authorizer_log_level() -> str:
+    """LOG_LEVEL of template.yaml. Read here, not through scorecard.settings, for the same reason as
+    the key: the authorizer stays free of pydantic (its cold import is ~20 ms)."""
+    return os.environ.get("LOG_LEVEL", "INFO").upper()

@@ -60,8 +60,6 @@ class DemotionWarningDetail(_Detail):
     score: float | None
 
 
-ScoreEventDetail = ScoreChangedDetail | TierChangedDetail | DemotionWarningDetail
-
 DETAIL_TYPES: dict[type[BaseModel], str] = {
     ScoreChangedDetail: SCORE_CHANGED,
     TierChangedDetail: TIER_CHANGED,

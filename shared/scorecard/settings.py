@@ -1,73 +1,99 @@
-"""Runtime settings from the environment (set by template.yaml, or by the local stack)."""
+"""Runtime settings: one typed model of the environment (set by template.yaml, or by the local stack).
+
+This is the one module that reads os.environ for the Lambda layer (the authorizer's JWT key in
+scorecard.auth is the documented exception: the authorizer stays free of pydantic to keep its cold
+start at ~20 ms). Everything else asks scorecard.bootstrap, which builds the adapters from a Settings.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
-from scorecard.domain.policy import DEFAULT_POLICY_VERSION, ScoringPolicy, load_policy
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-
-def table_name() -> str:
-    name = os.environ.get("TABLE_NAME")
-    if not name:
-        raise RuntimeError("TABLE_NAME is not set")
-    return name
-
-
-def policy() -> ScoringPolicy:
-    return load_policy(os.environ.get("POLICY_VERSION", DEFAULT_POLICY_VERSION))
-
-
-def utc_now() -> datetime:
-    """The one clock read of the request and job paths (the domain takes time as an argument)."""
-    return datetime.now(UTC)
-
-
-# -- monthly snapshots and email (issue 3); every value comes from template.yaml -----------------
+from scorecard.domain.policy import DEFAULT_POLICY_VERSION
 
 DEFAULT_SES_MAX_SEND_RATE = 14.0  # SES's default production sending quota, messages per second
 DEFAULT_MAIL_CLAIM_LEASE_SECONDS = 900  # must exceed the sending functions' timeouts (see template)
+DEFAULT_REGION = "us-east-1"
 
 
-def _required(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise RuntimeError(f"{name} is not set")
-    return value
+class Settings(BaseModel):
+    """Each field's alias is its environment variable. Unset and empty variables are the same thing.
+    Optional fields are required only by the component that needs them (bootstrap.required)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    table_name: str | None = Field(default=None, alias="TABLE_NAME")
+    policy_version: str = Field(default=DEFAULT_POLICY_VERSION, alias="POLICY_VERSION")
+    daily_queue_url: str | None = Field(default=None, alias="DAILY_QUEUE_URL")
+    snapshot_queue_url: str | None = Field(default=None, alias="SNAPSHOT_QUEUE_URL")
+    snapshot_bucket: str | None = Field(default=None, alias="SNAPSHOT_BUCKET")
+    # Unset: ingestion queues no part-received notices and the daily run no demotion warnings.
+    notification_queue_url: str | None = Field(default=None, alias="NOTIFICATION_QUEUE_URL")
+    # Unset: score events are not published.
+    event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
+    # Where snapshot links point instead of S3 (the local stack's server sets it); unset in AWS.
+    snapshot_url_endpoint: str | None = Field(default=None, alias="SNAPSHOT_URL_ENDPOINT")
+    sender_email: str | None = Field(default=None, alias="SENDER_EMAIL")
+    ses_max_send_rate: float = Field(default=DEFAULT_SES_MAX_SEND_RATE, gt=0, alias="SES_MAX_SEND_RATE")
+    # How many function instances may send email at once (the sum of the SQS event sources'
+    # MaximumConcurrency): each paces itself to ses_max_send_rate / ses_senders.
+    ses_senders: int = Field(default=1, alias="SES_SENDERS")
+    mail_claim_lease_seconds: int = Field(
+        default=DEFAULT_MAIL_CLAIM_LEASE_SECONDS, gt=0, alias="MAIL_CLAIM_LEASE_SECONDS"
+    )
+    aws_region: str = Field(default=DEFAULT_REGION, alias="AWS_REGION")
+    metrics_namespace: str = Field(default="Scorecard", alias="POWERTOOLS_METRICS_NAMESPACE")
+    # X-Ray tracing: only inside Lambda (LAMBDA_TASK_ROOT) and unless POWERTOOLS_TRACE_DISABLED.
+    lambda_task_root: str | None = Field(default=None, alias="LAMBDA_TASK_ROOT")
+    trace_disabled: bool = Field(default=False, alias="POWERTOOLS_TRACE_DISABLED")
+
+    @property
+    def tracing_enabled(self) -> bool:
+        return self.lambda_task_root is not None and not self.trace_disabled
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        values = {name: value for name, value in data.items() if value not in ("", None)}
+        if "AWS_REGION" not in values and data.get("AWS_DEFAULT_REGION"):
+            values["AWS_REGION"] = data["AWS_DEFAULT_REGION"]
+        return values
+
+    @field_validator("ses_senders")
+    @classmethod
+    def _at_least_one_sender(cls, value: int) -> int:
+        return max(1, value)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        source = os.environ if environ is None else environ
+        wanted = {*_ENV_NAMES, "AWS_DEFAULT_REGION"}
+        return cls.model_validate({name: source[name] for name in wanted if name in source})
+
+    def required(self, field: str) -> str:
+        """The value of a setting the caller cannot work without (a misconfiguration: a 500)."""
+        value = getattr(self, field)
+        if not value:
+            raise RuntimeError(f"{type(self).model_fields[field].alias} is not set")
+        return str(value)
 
 
-def snapshot_bucket() -> str:
-    return _required("SNAPSHOT_BUCKET")
+_ENV_NAMES = frozenset(str(info.alias) for info in Settings.model_fields.values())
 
 
-def snapshot_queue_url() -> str:
-    return _required("SNAPSHOT_QUEUE_URL")
+def current() -> Settings:
+    """The settings of this invocation's environment (cheap: ~20 µs with the bootstrap lookup)."""
+    return Settings.from_environ()
 
 
-def notification_queue_url() -> str | None:
-    """Unset: ingestion sends no part-received notifications (tests, tools, backfills)."""
-    return os.environ.get("NOTIFICATION_QUEUE_URL") or None
-
-
-def snapshot_url_endpoint() -> str | None:
-    """Where snapshot links point instead of S3 (the local stack's server sets it); unset in AWS."""
-    return os.environ.get("SNAPSHOT_URL_ENDPOINT") or None
-
-
-def sender_email() -> str:
-    return _required("SENDER_EMAIL")
-
-
-def ses_max_send_rate() -> float:
-    return float(os.environ.get("SES_MAX_SEND_RATE") or DEFAULT_SES_MAX_SEND_RATE)
-
-
-def ses_senders() -> int:
-    """How many function instances may send email at once (the sum of the SQS event sources'
-    MaximumConcurrency): each paces itself to ses_max_send_rate() / ses_senders()."""
-    return max(1, int(os.environ.get("SES_SENDERS") or 1))
-
-
-def mail_claim_lease_seconds() -> int:
-    return int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS") or DEFAULT_MAIL_CLAIM_LEASE_SECONDS)
+def utc_now() -> datetime:
+    """The one clock read of the request and job paths (the domain takes time as an argument);
+    bootstrap.Clock calls it late-bound, so tests freeze time by replacing this function."""
+    return datetime.now(UTC)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from scorecard.domain.policy import Benefit, Grade, Tier
 
@@ -98,6 +100,18 @@ class ProfileIn(BaseModel):
         default=None, max_length=254, pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$"
     )
     timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. America/Chicago")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ValueError, KeyError, OSError) as error:  # never the zoneinfo internals
+                raise PydanticCustomError(
+                    "unknown_timezone", "unknown IANA timezone {timezone!r}", {"timezone": value}
+                ) from error
+        return value
 
 
 class PartnerView(View):
@@ -210,16 +224,6 @@ class IngestResultView(View):
     recorded: int
     duplicates: int
     results: list[EventResultView]
-
-
-class ErrorBody(View):
-    code: str
-    message: str
-    details: list[dict[str, object]] | dict[str, object] | None = None
-
-
-class ErrorView(View):
-    error: ErrorBody
 
 
 class DailyRunView(View):

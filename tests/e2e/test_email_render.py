@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scorecard.adapters.snapshot_repository import TrendPoint
 from scorecard.domain.policy import load_policy
+from scorecard.records import TrendPoint
 from scorecard.services.emails import render_snapshot, snapshot_context
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 

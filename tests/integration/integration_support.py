@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -202,3 +203,15 @@ def retarget(events: Iterable[dict[str, Any]], partner_id: str) -> list[dict[str
             event_id = event_id[len(source) + 1 :]
         moved.append({**event, "partner_id": partner_id, "event_id": f"{partner_id}:{event_id}"})
     return moved
+
+
+def emitted_metrics(output: str) -> dict[str, Any]:
+    """The metric values of the EMF lines Powertools printed (one line per flushed invocation)."""
+    values: dict[str, Any] = {}
+    for line in output.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            record = json.loads(line)
+            for definition in record["_aws"]["CloudWatchMetrics"]:
+                for metric in definition["Metrics"]:
+                    values[metric["Name"]] = record[metric["Name"]]
+    return values

@@ -50,11 +50,7 @@ def fanout(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Iter
     events.put_targets(Rule="all", EventBusName="scorecard-events", Targets=[{"Id": "q", "Arn": capture_arn}])
     monkeypatch.setenv("DAILY_QUEUE_URL", queue)
     monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-events")
-    from scorecard.adapters.event_bus import publisher_from_env
-
-    publisher_from_env.cache_clear()
     yield {"queue": queue, "dlq": dlq, "capture": capture, "table": table}
-    publisher_from_env.cache_clear()
 
 
 def seed(table: str, partners: int) -> None:
@@ -132,9 +128,9 @@ def test_fanned_out_scores_equal_direct_scoring(fanout: dict[str, str]) -> None:
     for n in range(PARTNERS):
         partner_id = f"p{n:04d}"
         stored = repository.get_score(partner_id)
-        assert stored is not None and stored.as_of == "2026-11-01"
+        assert stored is not None and stored.as_of == date(2026, 11, 1)
         direct = score_partner(repository.load_evidence(partner_id, since), AS_OF, policy, NOW)
-        assert stored.score == str(direct.result.score)
+        assert stored.score == direct.result.score
         assert stored.grade == direct.result.grade
         grades.add(stored.grade)
     assert len(grades) >= 3  # the seed gives a spread, so equality is not trivially "all the same"
@@ -256,3 +252,82 @@ def test_the_demotion_warning_is_emailed_once(
     assert email["subject"].startswith("Your Elite tier is at risk: score ")
     assert "3 consecutive daily scores" in email["text"]
     assert "Steady &lt;Works&gt;" in email["html"]  # autoescaped
+
+
+def test_partners_scored_and_failed_are_counted(
+    fanout: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    seed(fanout["table"], 60)
+    client("dynamodb").update_item(  # one unreadable partner, as above
+        TableName=fanout["table"],
+        Key={"PK": {"S": "PARTNER#p0007"}, "SK": {"S": "JOB#J3"}},
+        UpdateExpression="ADD ev :bad",
+        ExpressionAttributeValues={":bad": {"SS": ['{"not": "an event"}']}},
+    )
+    handler("daily")(SCHEDULE)
+    capsys.readouterr()
+    drain(fanout["queue"], handler("daily_worker"))
+    totals: dict[str, float] = {}
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            record = json.loads(line)
+            for name in ("PartnersScored", "PartnersFailed"):
+                totals[name] = totals.get(name, 0.0) + sum(record.get(name, [0.0]))
+    # 59 scored in their batch; p0007, re-queued alone, fails on each of its receives.
+    assert totals == {"PartnersScored": 59.0, "PartnersFailed": float(MAX_RECEIVES)}
+
+
+class WorkerKilled(BaseException):
+    """The worker process dies (timeout, out of memory): nothing of the service catches it."""
+
+
+def test_a_worker_killed_mid_write_is_completed_by_the_rerun(
+    fanout: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies in its third BatchWriteItem of the first message: p0000-p0024 are written
+    (2 items each, 25 items per call), p0025-p0049 are not, the other messages are untouched. Lambda
+    returns every record of the invocation to the queue; the re-run completes every score, and each
+    partner's ScoreChanged goes out at least once (exactly once for the partners written before the
+    kill: a re-run of a stored day announces nothing)."""
+    seed(fanout["table"], 120)
+    dynamodb = client("dynamodb")
+    real_write = dynamodb.batch_write_item
+    writes: list[int] = []
+
+    def batch_write_item(**kwargs: Any) -> Any:
+        writes.append(sum(len(items) for items in kwargs["RequestItems"].values()))
+        if len(writes) == 3:
+            raise WorkerKilled("third BatchWriteItem")
+        return real_write(**kwargs)
+
+    monkeypatch.setattr(dynamodb, "batch_write_item", batch_write_item)
+    worker = handler("daily_worker")
+
+    def killable(event: dict[str, Any]) -> Any:  # a killed invocation: no answer, every record returns
+        try:
+            return worker(event)
+        except WorkerKilled:
+            return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}
+
+    handler("daily")(SCHEDULE)
+    invocations, failures = drain(fanout["queue"], killable)
+
+    assert writes[:3] == [25, 25, 25]
+    assert (invocations, failures) == (2, 3)  # three messages killed together, then done on the re-run
+    repository = PartnerRepository(fanout["table"])
+    policy = load_policy()
+    since = evidence_since(AS_OF, policy)
+    for n in range(120):
+        partner_id = f"p{n:04d}"
+        stored = repository.get_score(partner_id)
+        assert stored is not None and stored.as_of == AS_OF, partner_id
+        direct = score_partner(repository.load_evidence(partner_id, since), AS_OF, policy, NOW)
+        assert (stored.score, stored.grade) == (direct.result.score, direct.result.grade)
+        assert repository.score_history(partner_id, AS_OF, AS_OF) != []
+    changed: dict[str, int] = {}
+    for event in bus_events(fanout["capture"]):
+        if event["detail-type"] == DETAIL_TYPES[ScoreChangedDetail]:
+            changed[event["detail"]["partner_id"]] = changed.get(event["detail"]["partner_id"], 0) + 1
+    twice = {f"p{n:04d}" for n in range(25, 50)}  # announced, then killed before their write
+    assert changed == {f"p{n:04d}": 2 if f"p{n:04d}" in twice else 1 for n in range(120)}

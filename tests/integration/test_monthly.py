@@ -28,9 +28,14 @@ from mail_support import (
 from scorecard import settings
 from scorecard.adapters.aws import client
 from scorecard.adapters.mail_claims import MailClaims
-from scorecard.adapters.mailer import SesMailer
+from scorecard.adapters.mailer import SendRejected, SesMailer
+from scorecard.adapters.queue import SqsQueue
 from scorecard.adapters.snapshot_repository import SnapshotRepository
-from scorecard_local.queues import make_visible
+from scorecard.bootstrap import bootstrap
+from scorecard.messages import SnapshotBatchMessage
+from scorecard.services.fanout import PartnersFailed
+from scorecard.services.monthly import process_snapshot_message, snapshot_batch
+from scorecard_local.queues import drain_queue, make_visible
 from scorecard_local.template_tables import load_template
 
 MONTH = "2026-10"
@@ -605,3 +610,155 @@ def test_the_monthly_schedule() -> None:
 
 def test_sender_is_verified_in_the_fixture(mail: MailEnv) -> None:
     assert SENDER in client("ses").list_identities()["Identities"]
+
+
+# ---- faults (issue 8): a killed worker, S3 refusing a write, SES rejecting one address ------------
+
+
+class WorkerKilled(BaseException):
+    """The worker process dies (timeout, out of memory): nothing of the service catches it, as
+    nothing catches a SIGKILL."""
+
+
+def killable(invoke: Any) -> Any:
+    """Lambda's view of a killed invocation: no answer, so every record of it returns to the queue."""
+
+    def run(event: dict[str, Any]) -> Any:
+        try:
+            return invoke(event)
+        except WorkerKilled:
+            return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}
+
+    return run
+
+
+def test_a_worker_killed_mid_batch_is_completed_by_the_rerun_without_a_second_email(
+    network: MailEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s3 = client("s3")
+    real_put = s3.put_object
+    puts: list[str] = []
+
+    def put_object(**kwargs: Any) -> Any:
+        puts.append(kwargs["Key"])
+        if len(puts) == 5:  # acme's and bluewater's two objects are written; cedar's first is not
+            raise WorkerKilled(kwargs["Key"])
+        return real_put(**kwargs)
+
+    monkeypatch.setattr(s3, "put_object", put_object)
+    handler("monthly_coordinator")(load_event("schedule_monthly"))
+    worker = killable(handler("monthly_worker"))
+    first = drain_queue(network.snapshot_queue, network.snapshot_arn, worker, batch_size=1)
+
+    assert puts[-1] == f"snapshots/{MONTH}/{CEDAR}.json"
+    assert (first.received, first.failed) == (1, 1)  # the one message of four partners, killed
+    assert {to: len(sent) for to, sent in emails_by_recipient().items()} == {
+        EMAILS[ACME]: 1,
+        EMAILS[BLUEWATER]: 1,
+    }
+    assert SnapshotRepository(network.table).get(CEDAR, MONTH) is None
+    assert MailClaims(network.table).get(CEDAR, "snapshot", MONTH) is None
+
+    make_visible(network.snapshot_queue, first.failed_receipts)  # its visibility timeout ran out
+    second = drain_queue(network.snapshot_queue, network.snapshot_arn, worker, batch_size=1)
+
+    assert (second.received, second.failed) == (1, 0)
+    assert_one_email_each(network)  # acme and bluewater: already_sent; cedar: sent now
+    assert_every_snapshot_exists(network)
+
+
+def refuse_s3_put(monkeypatch: pytest.MonkeyPatch, key: str) -> list[str]:
+    """S3 answers InternalError (what botocore raises once its retries are spent) to PUT `key` while
+    the returned list is empty; append to it to let S3 work again."""
+    s3 = client("s3")
+    real_put = s3.put_object
+    healed: list[str] = []
+
+    def put_object(**kwargs: Any) -> Any:
+        if kwargs["Key"] == key and not healed:
+            raise ClientError(
+                {"Error": {"Code": "InternalError", "Message": "We encountered an internal error."}},
+                "PutObject",
+            )
+        return real_put(**kwargs)
+
+    monkeypatch.setattr(s3, "put_object", put_object)
+    return healed
+
+
+def test_no_email_before_the_snapshot_is_archived_when_s3_refuses_a_write(
+    network: MailEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html_key = f"snapshots/{MONTH}/{CEDAR}.html"
+    healed = refuse_s3_put(monkeypatch, html_key)  # the JSON goes in, the HTML does not
+
+    first = run_scheduled_month(network)["drained"]
+
+    # cedar failed alone (split off, retried, failed again); the others are done
+    assert (first.received, first.failed) == (2, 1)
+    assert set(emails_by_recipient()) == {EMAILS[ACME], EMAILS[BLUEWATER]}
+    assert MailClaims(network.table).get(CEDAR, "snapshot", MONTH) is None
+    assert SnapshotRepository(network.table).get(CEDAR, MONTH) is None
+    with pytest.raises(ClientError):
+        client("s3").head_object(Bucket=network.bucket, Key=html_key)
+
+    healed.append("S3 works again")
+    make_visible(network.snapshot_queue, first.failed_receipts)
+    second = drain_snapshots(network)
+
+    assert (second.received, second.failed) == (1, 0)
+    assert_one_email_each(network)
+    assert_every_snapshot_exists(network)
+
+
+def reject_address(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    """SES answers MessageRejected to every send to `address` (a suppressed or refused recipient)."""
+    ses = client("ses")
+    real = ses.send_raw_email
+
+    def send_raw_email(**kwargs: Any) -> Any:
+        if kwargs["Destinations"] == [address]:
+            raise ClientError(
+                {"Error": {"Code": "MessageRejected", "Message": "Email address is on the suppression list"}},
+                "SendRawEmail",
+            )
+        return real(**kwargs)
+
+    monkeypatch.setattr(ses, "send_raw_email", send_raw_email)
+
+
+def test_ses_rejecting_one_address_fails_that_partner_with_the_reason_and_no_other(
+    network: MailEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reject_address(monkeypatch, EMAILS[BLUEWATER])
+
+    report = run_scheduled_month(network)["drained"]
+
+    # bluewater is split off into a message of its own, which fails (and comes back until the DLQ);
+    # the others are emailed once and every snapshot is archived, bluewater's too
+    assert (report.received, report.failed) == (2, 1)
+    assert {to: len(sent) for to, sent in emails_by_recipient().items()} == {
+        EMAILS[ACME]: 1,
+        EMAILS[CEDAR]: 1,
+    }
+    assert MailClaims(network.table).get(BLUEWATER, "snapshot", MONTH) is None  # released: never sent
+    assert SnapshotRepository(network.table).get(BLUEWATER, MONTH) is not None
+
+    # the failure carries SES's reason: in the batch's work and in the isolated message's error
+    deps = bootstrap().monthly
+    work = snapshot_batch(
+        deps, SnapshotBatchMessage(month=MONTH, partner_ids=[ACME, BLUEWATER, CEDAR, DELTA])
+    )
+    assert [(o.partner_id, o.email) for o in work.result] == [
+        (ACME, "already_sent"),
+        (CEDAR, "already_sent"),
+        (DELTA, "no_address"),
+    ]
+    assert list(work.failed) == [BLUEWATER]
+    reason = work.failed[BLUEWATER]
+    assert isinstance(reason, SendRejected) and "MessageRejected" in str(reason)
+    alone = SnapshotBatchMessage(month=MONTH, partner_ids=[BLUEWATER], isolated=True)
+    with pytest.raises(PartnersFailed, match="MessageRejected") as failed:
+        process_snapshot_message(deps, alone, SqsQueue(network.snapshot_queue))
+    assert list(failed.value.failed) == [BLUEWATER]
+    assert EMAILS[BLUEWATER] not in emails_by_recipient()

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from integration_support import NOW, handler
+from integration_support import NOW, emitted_metrics, handler
 from lambda_events import api_event, caller, load_event, response_json
 from mail_support import (
     MailEnv,
@@ -22,7 +22,7 @@ from mail_support import (
 from scorecard import settings
 from scorecard.adapters.aws import client
 from scorecard.adapters.mail_claims import MailClaims
-from scorecard.adapters.mailer import SesMailer
+from scorecard.adapters.mailer import SendRejected, SesMailer
 from scorecard_local.queues import make_visible
 
 ACME, DELTA = "acme-01", "delta-04"
@@ -155,3 +155,29 @@ def test_a_crash_after_the_claim_is_retried_after_the_lease(
     assert [email["to"] for email in outbox()] == [ACME_EMAIL]
     claim = MailClaims(mail.table).get(ACME, "received", "A-2")
     assert claim is not None and claim.status == "sent" and claim.attempts == 2
+
+
+def test_emails_sent_and_refused_are_counted(
+    mail: MailEnv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NOTIFICATION_QUEUE_URL", mail.notification_queue)
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    real_send = SesMailer.send
+    refusals: list[int] = []
+
+    def refuse_once(self: SesMailer, message: Any) -> str:
+        if not refusals:
+            refusals.append(1)
+            raise SendRejected("MessageRejected: address blacklisted")
+        return real_send(self, message)
+
+    monkeypatch.setattr(SesMailer, "send", refuse_once)
+    post_events([received(ACME, "A-2")])
+    capsys.readouterr()
+    first = drain_notifications(mail)
+    assert first.failed == 1
+    assert emitted_metrics(capsys.readouterr().out) == {"EmailsFailed": [1.0]}
+    make_visible(mail.notification_queue, first.failed_receipts)  # the claim was released at once
+    assert drain_notifications(mail).failed == 0
+    assert emitted_metrics(capsys.readouterr().out) == {"EmailsSent": [1.0]}
+    assert len(outbox()) == 1

@@ -12,12 +12,11 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from scorecard.adapters.snapshot_repository import TrendPoint
+from scorecard.adapters.mailer import mime_message
 from scorecard.domain.policy import load_policy
-from scorecard.domain.snapshot import Month
+from scorecard.records import TrendPoint
 from scorecard.services.emails import (
-    metric_definitions,
-    mime_message,
+    PRODUCT,
     render_part_received,
     render_snapshot,
     snapshot_context,
@@ -71,6 +70,31 @@ def document(**changes: Any) -> SnapshotDocument:
     base.update(changes)
     return SnapshotDocument(**base)
 
+
+# The eight §5 metrics as the partner reads them (snapshot_wording.j2), for an October snapshot.
+METRICS_IN_OCTOBER = [
+    ("Jobs on Board", "The number of jobs that were pushed to your job board in October."),
+    (
+        "Jobs Read",
+        "The number of jobs you read in October, including any that were visible on the page when you "
+        "logged in to view your job board.",
+    ),
+    (
+        "Jobs Accepted",
+        "The number of jobs you accepted in October; not necessarily the number you shipped that month.",
+    ),
+    ("Parts Shipped", "The number of parts you shipped in October, to us or directly to the customer."),
+    (
+        "% Parts on Time",
+        "The percentage of the parts you shipped in October that shipped on time (by their due date).",
+    ),
+    (
+        "DPT",
+        "Defects per thousand: defective parts per thousand inspected, of the parts you shipped in October.",
+    ),
+    ("Value of Jobs Accepted", "The dollar value of the jobs you accepted in October."),
+    ("% Jobs on Time", "The percentage of the jobs completed in October that were delivered on time."),
+]
 
 TREND = [
     TrendPoint("2025-12", 78, "C"),
@@ -171,7 +195,7 @@ def test_the_text_part_alone_has_the_whole_snapshot() -> None:
         URL,
     ):
         assert expected in text
-    for _, label, definition in metric_definitions(Month(2026, 10)):
+    for label, definition in METRICS_IN_OCTOBER:
         assert label in text and definition in text
 
 
@@ -238,6 +262,7 @@ def test_the_mime_message_is_multipart_alternative_text_then_html() -> None:
     rendered = render(DOCUMENTS["graded"], name=XSS)
     message = mime_message(
         sender="scorecard@example.com",
+        sender_name=PRODUCT,
         to="ops@acme.example",
         subject=rendered.subject,
         text=rendered.text,

@@ -1,13 +1,22 @@
 """One cached factory for boto3 clients: created lazily (never at import) so that moto, when active,
-is in place first, and reused across invocations of a warm Lambda."""
+is in place first, and reused across invocations of a warm Lambda. Typed per service (boto3-stubs)."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_ses import SESClient
+    from mypy_boto3_sqs import SQSClient
+
+Service = Literal["dynamodb", "events", "s3", "secretsmanager", "ses", "sqs"]
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
 _SERVICE_CONFIG = {
@@ -17,15 +26,33 @@ _SERVICE_CONFIG = {
 }
 
 
+@overload
+def client(service: Literal["dynamodb"]) -> DynamoDBClient: ...
+@overload
+def client(service: Literal["events"]) -> EventBridgeClient: ...
+@overload
+def client(service: Literal["s3"]) -> S3Client: ...
+@overload
+def client(service: Literal["secretsmanager"]) -> SecretsManagerClient: ...
+@overload
+def client(service: Literal["ses"]) -> SESClient: ...
+@overload
+def client(service: Literal["sqs"]) -> SQSClient: ...
+def client(service: Service) -> Any:
+    return _client(service)
+
+
 @cache
-def client(service: str) -> Any:
+def _client(service: Service) -> Any:
     import boto3  # imported on first use: keeps cold starts of handlers that never call AWS cheap
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    from scorecard.settings import current
+
+    region = current().aws_region
     config = _CONFIG.merge(_SERVICE_CONFIG[service]) if service in _SERVICE_CONFIG else _CONFIG
-    return boto3.session.Session().client(service, region_name=region, config=config)  # type: ignore[call-overload]
+    return boto3.session.Session().client(service, region_name=region, config=config)
 
 
 def reset_clients() -> None:
     """Forget cached clients (tests switch moto on and off)."""
-    client.cache_clear()
+    _client.cache_clear()

@@ -10,15 +10,18 @@ written before markers, and the fold ignores a repeated event_id.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.batching import batch_write
+from scorecard.adapters.dynamodb import batch_writer
 from scorecard.adapters.event_store import aggregate_of
 from scorecard.domain.events import Event, event_json
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import KeysAndAttributesOutputTypeDef, KeysAndAttributesTypeDef
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -101,14 +104,20 @@ class BulkImporter:
             for e in fresh
             if record_markers
         ]
-        batch_write(self._table, writes + markers)  # aggregates first, markers last
+        # Aggregates first, markers last: the first writer flushes (unprocessed items included) on exit.
+        for requests in (writes, markers):
+            with batch_writer(self._table) as writer:
+                for request in requests:
+                    writer.put_item(Item=request["PutRequest"]["Item"])
         return len(fresh), len(events) - len(fresh)
 
     def _items(self, item_keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         found: dict[tuple[str, str], dict[str, Any]] = {}
         dynamodb = client("dynamodb")
         for chunk in _chunks(item_keys, 100):
-            request = {self._table: {"Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk]}}
+            request: Mapping[str, KeysAndAttributesTypeDef | KeysAndAttributesOutputTypeDef] = {
+                self._table: {"Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk]}
+            }
             while request:
                 response = dynamodb.batch_get_item(RequestItems=request)
                 for item in response["Responses"].get(self._table, []):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
-from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from scorecard.adapters.aws import client
 from scorecard.score_events import DETAIL_TYPES, SOURCE
+
+if TYPE_CHECKING:
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
 
 PUT_EVENTS_LIMIT = 10
 
@@ -21,7 +23,7 @@ class EventBridgePublisher:
 
     def publish(self, details: Sequence[BaseModel]) -> int:
         """Publish every detail; returns the number of PutEvents calls made."""
-        entries = [
+        entries: list[PutEventsRequestEntryTypeDef] = [
             {
                 "Source": SOURCE,
                 "DetailType": DETAIL_TYPES[type(detail)],
@@ -43,10 +45,3 @@ class EventBridgePublisher:
             else:
                 raise RuntimeError(f"PutEvents kept failing for {len(pending)} entries")
         return calls
-
-
-@cache
-def publisher_from_env() -> EventBridgePublisher | None:
-    """The publisher for EVENT_BUS_NAME, or None where no bus is configured (nothing is published)."""
-    bus = os.environ.get("EVENT_BUS_NAME")
-    return EventBridgePublisher(bus) if bus else None

@@ -11,13 +11,16 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, assert_never
+from typing import TYPE_CHECKING, Any, Literal, assert_never
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.domain.events import AggregateKind, Event, event_json
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
 
 RecordStatus = Literal["recorded", "duplicate"]
 
@@ -91,7 +94,7 @@ class DynamoEventStore:
                 raise EventStoreError(f"event {event.event_id} not written: {error}") from error
         raise EventStoreError(f"event {event.event_id}: too many conflicting writers")
 
-    def _marker(self, event: Event, body: str, received_at: datetime) -> dict[str, Any]:
+    def _marker(self, event: Event, body: str, received_at: datetime) -> TransactWriteItemTypeDef:
         return {
             "Put": {
                 "TableName": self._table,
@@ -107,7 +110,9 @@ class DynamoEventStore:
             }
         }
 
-    def _append(self, event: Event, body: str, aggregate: Aggregate, advance_index: bool) -> dict[str, Any]:
+    def _append(
+        self, event: Event, body: str, aggregate: Aggregate, advance_index: bool
+    ) -> TransactWriteItemTypeDef:
         values: dict[str, Any] = {
             ":one": {"SS": [body]},
             ":pid": {"S": event.partner_id},
@@ -116,21 +121,22 @@ class DynamoEventStore:
         for name, value in aggregate.extra.items():
             sets.append(f"{name} = :{name}")
             values[f":{name}"] = {"S": value}
-        update: dict[str, Any] = {
-            "TableName": self._table,
-            "Key": {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": aggregate.sk}},
-        }
         if advance_index:
             sets += ["GSI1PK = :gpk", "GSI1SK = :at"]
             values[":gpk"] = {"S": keys.partner_pk(event.partner_id)}
             values[":at"] = {"S": keys.instant_key(event.occurred_at)}
+        update: UpdateTypeDef = {
+            "TableName": self._table,
+            "Key": {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": aggregate.sk}},
+            # A string set of event JSON: ADD is idempotent and needs no read; the fold orders events.
+            "UpdateExpression": "SET " + ", ".join(sets) + " ADD ev :one",
+            "ExpressionAttributeValues": values,
+        }
+        if advance_index:
             update["ConditionExpression"] = "attribute_not_exists(GSI1SK) OR GSI1SK <= :at"
-        # A string set of event JSON: ADD is idempotent and needs no read; the fold orders events.
-        update["UpdateExpression"] = "SET " + ", ".join(sets) + " ADD ev :one"
-        update["ExpressionAttributeValues"] = values
         return {"Update": update}
 
-    def _register(self, partner_id: str) -> dict[str, Any]:
+    def _register(self, partner_id: str) -> TransactWriteItemTypeDef:
         return {
             "Update": {
                 "TableName": self._table,

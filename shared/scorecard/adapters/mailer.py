@@ -13,8 +13,11 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
 from functools import cache
 
 from aws_lambda_powertools import Logger
@@ -42,6 +45,21 @@ class SendThrottled(MailNotSent):
 
 class SendRejected(MailNotSent):
     """Any other SES refusal (unverified sender, invalid address, account paused...)."""
+
+
+def mime_message(
+    *, sender: str, sender_name: str, to: str, subject: str, text: str, html: str, now: datetime
+) -> EmailMessage:
+    """multipart/alternative: text first, HTML last (clients show the last part they can render)."""
+    message = EmailMessage()
+    message["From"] = Address(sender_name, addr_spec=sender)
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message
 
 
 class Pacer:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters.aws import client
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 SEND_BATCH_LIMIT = 10
 
@@ -20,7 +23,7 @@ class SqsQueue:
         """Send each body as one message; returns the number of SendMessageBatch calls."""
         calls = 0
         for start in range(0, len(bodies), SEND_BATCH_LIMIT):
-            entries = [
+            entries: list[SendMessageBatchRequestEntryTypeDef] = [
                 {"Id": str(i), "MessageBody": json.dumps(body, separators=(",", ":"))}
                 for i, body in enumerate(bodies[start : start + SEND_BATCH_LIMIT])
             ]

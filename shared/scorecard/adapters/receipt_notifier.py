@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scorecard import settings
 from scorecard.adapters.queue import SqsQueue
-from scorecard.messages import DemotionNotifier, DemotionWarningMessage, PartReceivedMessage, ReceiptNotifier
+from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
 
 
 class SqsReceiptNotifier:
@@ -21,15 +20,3 @@ class SqsReceiptNotifier:
     def demotion_warnings(self, notices: Sequence[DemotionWarningMessage]) -> None:
         if notices:
             self._queue.send_all([notice.model_dump(mode="json") for notice in notices])
-
-
-def receipt_notifier_from_env() -> ReceiptNotifier | None:
-    """The SQS notifier when NOTIFICATION_QUEUE_URL is set, else none (tests, tools, backfills)."""
-    url = settings.notification_queue_url()
-    return None if url is None else SqsReceiptNotifier(SqsQueue(url))
-
-
-def demotion_notifier_from_env() -> DemotionNotifier | None:
-    """The SQS notifier when NOTIFICATION_QUEUE_URL is set, else none (no warning emails)."""
-    url = settings.notification_queue_url()
-    return None if url is None else SqsReceiptNotifier(SqsQueue(url))

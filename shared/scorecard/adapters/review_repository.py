@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.paging import query_items
+from scorecard.adapters.dynamodb import query_items
+from scorecard.views import ReviewView
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 class ReviewConflict(Exception):
@@ -26,8 +29,9 @@ class ReviewRepository:
     def __init__(self, table_name: str) -> None:
         self._table = table_name
 
-    def create(self, partner_id: str, review_id: str, document: dict[str, Any]) -> None:
+    def create(self, review: ReviewView) -> None:
         """The review and its pointer, in one transaction."""
+        partner_id, review_id = review.partner_id, review.review_id
         client("dynamodb").transact_write_items(
             TransactItems=[
                 {
@@ -36,7 +40,7 @@ class ReviewRepository:
                         "Item": {
                             "PK": {"S": keys.partner_pk(partner_id)},
                             "SK": {"S": keys.review_sk(review_id)},
-                            "doc": {"S": json.dumps(document)},
+                            "doc": {"S": review.model_dump_json()},
                         },
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
@@ -55,7 +59,7 @@ class ReviewRepository:
             ]
         )
 
-    def for_partner(self, partner_id: str) -> list[dict[str, Any]]:
+    def for_partner(self, partner_id: str) -> list[ReviewView]:
         items = query_items(
             self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :r)",
@@ -64,9 +68,9 @@ class ReviewRepository:
                 ":r": {"S": keys.REVIEW_PREFIX},
             },
         )
-        return [json.loads(item["doc"]["S"]) for item in items]
+        return [ReviewView.model_validate_json(item["doc"]["S"]) for item in items]
 
-    def find(self, review_id: str) -> tuple[str, dict[str, Any]] | None:
+    def find(self, review_id: str) -> ReviewView | None:
         dynamodb = client("dynamodb")
         pointer = dynamodb.get_item(
             TableName=self._table,
@@ -81,21 +85,23 @@ class ReviewRepository:
             Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.review_sk(review_id)}},
             ConsistentRead=True,
         ).get("Item")
-        return None if item is None else (partner_id, json.loads(item["doc"]["S"]))
+        return None if item is None else ReviewView.model_validate_json(item["doc"]["S"])
 
-    def resolve(
-        self, partner_id: str, review_id: str, document: dict[str, Any], excluded_job_ids: list[str]
-    ) -> None:
-        """Store the resolution and mark the excluded jobs, all or nothing: the review must still be
+    def resolve(self, review: ReviewView) -> None:
+        """Store the resolution and mark its excluded jobs, all or nothing: the review must still be
         open and every job must exist."""
-        items: list[dict[str, Any]] = [
+        partner_id, review_id, excluded_job_ids = review.partner_id, review.review_id, review.excluded_job_ids
+        items: list[TransactWriteItemTypeDef] = [
             {
                 "Update": {
                     "TableName": self._table,
                     "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.review_sk(review_id)}},
                     "UpdateExpression": "SET doc = :doc, resolved = :t",
                     "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(resolved)",
-                    "ExpressionAttributeValues": {":doc": {"S": json.dumps(document)}, ":t": {"BOOL": True}},
+                    "ExpressionAttributeValues": {
+                        ":doc": {"S": review.model_dump_json()},
+                        ":t": {"BOOL": True},
+                    },
                 }
             }
         ]

@@ -4,80 +4,64 @@ what the email's 12-month trend reads, without touching S3."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.paging import query_items
+from scorecard.adapters.dynamodb import from_item, query_items, to_item
+from scorecard.records import SnapshotRecord, TrendPoint
+from scorecard.snapshot_views import SnapshotDocument
 
 
-@dataclass(frozen=True, slots=True)
-class StoredSnapshot:
-    partner_id: str
-    month: str  # YYYY-MM
-    document: str  # JSON of the snapshot document (the same bytes as the archived .json)
-    json_key: str
-    html_key: str
-    generated_at: str
-    monthly_score: int | None
-    grade: str | None
-    recipient: str | None  # the address it was (to be) emailed to; None: partner has no email
-    notify: bool = True  # False: archived by a backfill, not emailed
-
-
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
-    month: str
-    monthly_score: int | None
-    grade: str | None
-
-
-def _item(snapshot: StoredSnapshot) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "PK": {"S": keys.partner_pk(snapshot.partner_id)},
-        "SK": {"S": keys.snapshot_sk(snapshot.month)},
-        "partner_id": {"S": snapshot.partner_id},
-        "month": {"S": snapshot.month},
-        "doc": {"S": snapshot.document},
-        "json_key": {"S": snapshot.json_key},
-        "html_key": {"S": snapshot.html_key},
-        "generated_at": {"S": snapshot.generated_at},
-        "notify": {"BOOL": snapshot.notify},
-    }
-    if snapshot.monthly_score is not None:
-        item["monthly_score"] = {"N": str(snapshot.monthly_score)}
-    if snapshot.grade is not None:
-        item["grade"] = {"S": snapshot.grade}
-    if snapshot.recipient is not None:
-        item["recipient"] = {"S": snapshot.recipient}
-    return item
-
-
-def _snapshot(item: dict[str, Any]) -> StoredSnapshot:
-    return StoredSnapshot(
-        partner_id=item["partner_id"]["S"],
-        month=item["month"]["S"],
-        document=item["doc"]["S"],
-        json_key=item["json_key"]["S"],
-        html_key=item["html_key"]["S"],
-        generated_at=item["generated_at"]["S"],
-        monthly_score=int(item["monthly_score"]["N"]) if "monthly_score" in item else None,
-        grade=item["grade"]["S"] if "grade" in item else None,
-        recipient=item["recipient"]["S"] if "recipient" in item else None,
-        notify=item.get("notify", {}).get("BOOL", True),
+def _item(snapshot: SnapshotRecord) -> dict[str, Any]:
+    document = snapshot.document
+    return to_item(
+        {
+            "PK": keys.partner_pk(snapshot.partner_id),
+            "SK": keys.snapshot_sk(snapshot.month),
+            "partner_id": snapshot.partner_id,
+            "month": snapshot.month,
+            "doc": document.model_dump_json(),  # the same fields as the archived .json
+            "json_key": snapshot.json_key,
+            "html_key": snapshot.html_key,
+            "generated_at": snapshot.generated_at.isoformat(),
+            "notify": snapshot.notify,
+            # Copies of the document's figures: the trend query reads only these.
+            "monthly_score": document.monthly_score,
+            "grade": document.grade,
+            "recipient": snapshot.recipient,
+        }
     )
+
+
+def _snapshot(item: dict[str, Any]) -> SnapshotRecord:
+    values = from_item(item)
+    return SnapshotRecord(
+        document=SnapshotDocument.model_validate_json(values["doc"]),
+        json_key=values["json_key"],
+        html_key=values["html_key"],
+        generated_at=datetime.fromisoformat(values["generated_at"]),
+        recipient=values.get("recipient"),
+        notify=values.get("notify", True),
+    )
+
+
+def _trend_point(item: dict[str, Any]) -> TrendPoint:
+    values = from_item(item)
+    score = values.get("monthly_score")
+    return TrendPoint(values["month"], None if score is None else int(score), values.get("grade"))
 
 
 class SnapshotRepository:
     def __init__(self, table_name: str) -> None:
         self._table = table_name
 
-    def save(self, snapshot: StoredSnapshot) -> None:
+    def save(self, snapshot: SnapshotRecord) -> None:
         """Unconditional put: a re-run of the month replaces the record, like the S3 objects."""
         client("dynamodb").put_item(TableName=self._table, Item=_item(snapshot))
 
-    def get(self, partner_id: str, month: str) -> StoredSnapshot | None:
+    def get(self, partner_id: str, month: str) -> SnapshotRecord | None:
         response = client("dynamodb").get_item(
             TableName=self._table,
             Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.snapshot_sk(month)}},
@@ -86,9 +70,9 @@ class SnapshotRepository:
         item = response.get("Item")
         return None if item is None else _snapshot(item)
 
-    def newest_first(self, partner_id: str, limit: int | None = None) -> list[StoredSnapshot]:
+    def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]:
         """Newest first."""
-        found: list[StoredSnapshot] = []
+        found: list[SnapshotRecord] = []
         for item in self._query(
             KeyConditionExpression="PK = :pk AND begins_with(SK, :snap)",
             ExpressionAttributeValues={
@@ -106,11 +90,7 @@ class SnapshotRepository:
         """Score and grade of each stored month in [first, last] (YYYY-MM), oldest first; one query
         that reads only the two attributes the trend draws."""
         return [
-            TrendPoint(
-                month=item["month"]["S"],
-                monthly_score=int(item["monthly_score"]["N"]) if "monthly_score" in item else None,
-                grade=item["grade"]["S"] if "grade" in item else None,
-            )
+            _trend_point(item)
             for item in self._query(
                 KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
                 ExpressionAttributeValues={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -9,11 +10,76 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import Logger
+from pydantic import BaseModel, Field
 
-from scorecard.services.errors import UnknownPartner
-from scorecard.services.ingestion import describe_errors
+from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 logger = Logger(child=True)
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="machine-readable, e.g. not_found, forbidden, validation_failed")
+    message: str
+    details: Any = Field(default=None, description="e.g. [{field, message, ...}] for validation_failed")
+
+
+class ErrorResponse(BaseModel):
+    """The shape of every error answer (DESIGN §6)."""
+
+    error: ErrorBody
+
+
+_STATUS_OF: dict[type[ServiceError], tuple[HTTPStatus, str]] = {
+    NotFound: (HTTPStatus.NOT_FOUND, "not_found"),
+    Conflict: (HTTPStatus.CONFLICT, "conflict"),
+    Invalid: (HTTPStatus.UNPROCESSABLE_ENTITY, "validation_failed"),
+}
+
+
+def error_responses(*statuses: int, success: bool = True) -> dict[int, Any]:
+    """OpenAPI `responses=` entries declaring the error shape for these statuses (with 401, 403 and
+    422, which every authorized route may answer: Powertools would document its own 422 shape,
+    which this API never sends). Powertools documents the return type only when a
+    route declares no responses, so `success` declares the 200 answer (its schema: the return type)."""
+    documented: dict[int, Any] = {HTTPStatus.OK: {"description": "Successful Response"}} if success else {}
+    for status in sorted(
+        {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.UNPROCESSABLE_ENTITY, *statuses}
+    ):
+        documented[status] = {
+            "description": HTTPStatus(status).phrase,
+            "content": {"application/json": {"model": ErrorResponse}},
+        }
+    return documented
+
+
+def describe_errors(errors: Sequence[Mapping[str, Any]], raw: Any) -> list[dict[str, object]]:
+    """Pydantic errors -> [{index, event_id, field, message, type}] naming each bad event and field.
+
+    `loc` may start with "body" (as the API resolver reports it); union members add their type tag.
+    """
+    events = raw.get("events") if isinstance(raw, dict) else None
+    details: list[dict[str, object]] = []
+    for item in errors:
+        loc = (
+            [part for part in item["loc"] if part != "body"]
+            if item["loc"][:1] == ("body",)
+            else list(item["loc"])
+        )
+        detail: dict[str, object] = {"message": item.get("msg", "invalid"), "type": item["type"]}
+        if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+            index = loc[1]
+            detail["index"] = index
+            event = events[index] if isinstance(events, list) and 0 <= index < len(events) else None
+            if isinstance(event, dict) and isinstance(event.get("event_id"), str):
+                detail["event_id"] = event["event_id"]
+            rest = [str(part) for part in loc[2:]]
+            if rest and isinstance(event, dict) and rest[0] == event.get("type"):
+                rest = rest[1:]  # drop the union member's tag
+            detail["field"] = ".".join(rest) if rest else "type"
+        else:
+            detail["field"] = ".".join(str(part) for part in loc) or "body"
+        details.append(detail)
+    return details
 
 
 class ApiError(Exception):
@@ -33,14 +99,21 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     )
 
 
+def _service_error_handler(status: HTTPStatus, code: str) -> Callable[[ServiceError], Response[Any]]:
+    def answer(error: ServiceError) -> Response[Any]:
+        return error_response(status, code, error.message, error.details)
+
+    return answer
+
+
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(ApiError)
     def _api_error(error: ApiError) -> Response[Any]:
         return error_response(error.status, error.code, error.message, error.details)
 
-    @app.exception_handler(UnknownPartner)
-    def _unknown_partner(error: UnknownPartner) -> Response[Any]:
-        return error_response(HTTPStatus.NOT_FOUND, "not_found", f"partner {error.partner_id} is unknown")
+    for kind, (status, code) in _STATUS_OF.items():
+        # Powertools picks the handler of the nearest class in the error's MRO.
+        app.exception_handler(kind)(_service_error_handler(status, code))
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[Any]:

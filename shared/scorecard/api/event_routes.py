@@ -10,13 +10,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.logging import Logger
 
-from scorecard import settings
-from scorecard.adapters.event_store import DynamoEventStore
-from scorecard.adapters.receipt_notifier import receipt_notifier_from_env
-from scorecard.api.access import require_role
+from scorecard.api.access import allow
+from scorecard.api.errors import ErrorBody, error_responses
+from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
+from scorecard.observability import EVENTS_CONFLICT, EVENTS_DUPLICATE, EVENTS_RECORDED, count
 from scorecard.services.ingestion import IngestInterrupted, ingest_batch
-from scorecard.views import ErrorBody, IngestResultView
+from scorecard.views import IngestResultView
 
 RETRY_AFTER_SECONDS = 2
 
@@ -37,18 +37,21 @@ events_router = APIGatewayRouter()
     summary="Record job and partner events (idempotent per event_id)",
     tags=["events"],
     responses={
-        200: {"description": "every event recorded or a duplicate"},
+        **error_responses(400, 413, 415, 422),
         503: {
             "description": "storage failed after retries: the results written so far; re-send later",
             "content": {"application/json": {"model": IngestInterruptedView}},
         },
     },
 )
+@allow("service", "ops")
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
-    require_role(events_router, "service", "ops")
-    return ingest_batch(
-        batch, DynamoEventStore(settings.table_name()), settings.utc_now(), receipt_notifier_from_env()
-    )
+    boot = bootstrap()
+    result = ingest_batch(batch, boot.events, boot.clock.now(), boot.notifier)
+    count(EVENTS_RECORDED, result.recorded)
+    count(EVENTS_DUPLICATE, result.duplicates)
+    count(EVENTS_CONFLICT, 0)  # no conflicts are told apart yet (issue 8 item 2)
+    return result
 
 
 @events_router.exception_handler(IngestInterrupted)

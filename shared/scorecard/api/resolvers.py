@@ -11,8 +11,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard import settings
+from scorecard.api.access import AccessBeforeValidation
 from scorecard.api.errors import error_response, install_error_handlers
+from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import VALIDATION_NOW
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -71,6 +72,8 @@ def parse_json_body(text: str) -> Any:
 
 def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+    # Roles first, then the body: see api/access.py.
+    app._request_validation_middleware = AccessBeforeValidation()
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
@@ -170,7 +173,7 @@ def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> 
         unsupported = _normalise_content_type(event)
         if unsupported is not None:
             return _plain_response(app, unsupported)
-    token = VALIDATION_NOW.set(settings.utc_now())
+    token = VALIDATION_NOW.set(bootstrap().clock.now())
     try:
         result: dict[str, Any] = app.resolve(event, context)
         return result

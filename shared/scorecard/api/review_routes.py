@@ -11,45 +11,41 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from scorecard import settings
-from scorecard.adapters.event_bus import publisher_from_env
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.review_repository import ReviewConflict, ReviewRepository, UnknownJobs
-from scorecard.api.access import require_partner, require_role
-from scorecard.api.errors import ApiError
+from scorecard.api.access import allow, caller
+from scorecard.api.errors import error_responses
 from scorecard.api.params import PartnerId, ReviewId
+from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.services import reviews as review_service
 from scorecard.services.policy_simulation import simulate_policy
 from scorecard.views import ResolutionIn, ResolutionView, ReviewIn, ReviewListView, ReviewView, SimulationView
 
+# One simulated partner costs one evidence query and two scorings: measured with
+# bench/simulate_cost.py at 31 ms (30 jobs in the window) to 102 ms (60 jobs, 360 events) per partner
+# on the shared 2-core dev machine (the issue measured 41-66 ms under `make run`). 40 partners keep
+# one call at ~4 s at the heavy figure, well inside API Gateway's 29 s integration timeout; a whole
+# network is simulated page by page with `cursor`.
+MAX_SIMULATED_PARTNERS = 40
+
 reviews_router = APIGatewayRouter()
-
-
-def _stores() -> tuple[PartnerRepository, ReviewRepository]:
-    table = settings.table_name()
-    return PartnerRepository(table), ReviewRepository(table)
-
-
-def _invalid(message: str, field: str) -> ApiError:
-    return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_failed", message, [{"field": field}])
 
 
 @reviews_router.post(
     "/v1/partners/<partner_id>/reviews",
     summary="Ask for a review of the score",
     tags=["reviews"],
-    responses={201: {"description": "created", "content": {"application/json": {"model": ReviewView}}}},
+    responses={
+        201: {"description": "created", "content": {"application/json": {"model": ReviewView}}},
+        **error_responses(404, 422, success=False),
+    },
 )
+@allow("partner", "ops")
 def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Response[Any]:
-    principal = require_partner(reviews_router, partner_id, "partner", "ops")
-    try:
-        review = review_service.request_review(
-            *_stores(), partner_id, body, principal.subject, settings.utc_now()
-        )
-    except review_service.InvalidResolution as error:
-        raise _invalid(str(error), "job_ids") from error
+    boot = bootstrap()
+    review = review_service.request_review(
+        boot.partners, boot.reviews, partner_id, body, caller(reviews_router).subject, boot.clock.now()
+    )
     return Response(
         status_code=HTTPStatus.CREATED,
         content_type=content_types.APPLICATION_JSON,
@@ -57,39 +53,37 @@ def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Res
     )
 
 
-@reviews_router.get("/v1/partners/<partner_id>/reviews", summary="Reviews and their status", tags=["reviews"])
+@reviews_router.get(
+    "/v1/partners/<partner_id>/reviews",
+    summary="Reviews and their status",
+    tags=["reviews"],
+    responses=error_responses(404, 422),
+)
+@allow("partner", "ops")
 def get_reviews(partner_id: PartnerId) -> ReviewListView:
-    require_partner(reviews_router, partner_id, "partner", "ops")
-    return review_service.list_reviews(*_stores(), partner_id)
+    boot = bootstrap()
+    return review_service.list_reviews(boot.partners, boot.reviews, partner_id)
 
 
 @reviews_router.post(
     "/v1/reviews/<review_id>/resolution",
     summary="Resolve a review (upheld, or adjusted by excluding jobs); the partner is rescored",
     tags=["reviews"],
+    responses=error_responses(404, 409, 422),
 )
+@allow("ops")
 def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) -> ResolutionView:
-    principal = require_role(reviews_router, "ops")
-    try:
-        return review_service.resolve_review(
-            *_stores(),
-            review_id,
-            body,
-            principal.subject,
-            settings.utc_now(),
-            settings.policy(),
-            publisher_from_env(),
-        )
-    except review_service.UnknownReview as error:
-        raise ApiError(HTTPStatus.NOT_FOUND, "not_found", f"review {review_id} is unknown") from error
-    except ReviewConflict as error:
-        raise ApiError(HTTPStatus.CONFLICT, "conflict", f"review {review_id} is already resolved") from error
-    except UnknownJobs as error:
-        raise _invalid(
-            f"unknown jobs of this partner: {', '.join(error.job_ids)}", "excluded_job_ids"
-        ) from error
-    except review_service.InvalidResolution as error:
-        raise _invalid(str(error), "excluded_job_ids") from error
+    boot = bootstrap()
+    return review_service.resolve_review(
+        boot.partners,
+        boot.reviews,
+        review_id,
+        body,
+        caller(reviews_router).subject,
+        boot.clock.now(),
+        boot.policy,
+        boot.publisher,
+    )
 
 
 class SimulationIn(BaseModel):
@@ -97,28 +91,38 @@ class SimulationIn(BaseModel):
 
     policy: ScoringPolicy = Field(description="the candidate policy (same shape as GET /v1/policy)")
     as_of: IsoDate | None = Field(default=None, description="default: today in the current policy's timezone")
-    limit: int = Field(default=500, ge=1, le=2000, description="partners evaluated in this call")
+    limit: int = Field(
+        default=MAX_SIMULATED_PARTNERS,
+        ge=1,
+        le=MAX_SIMULATED_PARTNERS,
+        description=f"partners evaluated in this call (at most {MAX_SIMULATED_PARTNERS}, so that one "
+        "call stays well inside API Gateway's 29 s; page on with next_cursor)",
+    )
     cursor: str | None = Field(default=None, max_length=64)
 
 
-@reviews_router.get("/v1/policy", summary="The scoring policy in force", tags=["policy"])
+@reviews_router.get(
+    "/v1/policy", summary="The scoring policy in force", tags=["policy"], responses=error_responses()
+)
+@allow("ops")
 def get_policy() -> ScoringPolicy:
-    require_role(reviews_router, "ops")
-    return settings.policy()
+    return bootstrap().policy
 
 
 @reviews_router.post(
-    "/v1/policy/simulate", summary="Who would change grade or tier under a candidate policy", tags=["policy"]
+    "/v1/policy/simulate",
+    summary="Who would change grade or tier under a candidate policy",
+    tags=["policy"],
+    responses=error_responses(422),
 )
+@allow("ops")
 def post_simulation(body: Annotated[SimulationIn, Body()]) -> SimulationView:
-    require_role(reviews_router, "ops")
-    current = settings.policy()
-    as_of = body.as_of or settings.utc_now().astimezone(current.zone).date()
+    boot = bootstrap()
     return simulate_policy(
-        PartnerRepository(settings.table_name()),
-        current,
+        boot.partners,
+        boot.policy,
         body.policy,
-        as_of,
+        body.as_of or boot.clock.today(),
         limit=body.limit,
         cursor=body.cursor,
     )

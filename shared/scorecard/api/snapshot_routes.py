@@ -3,20 +3,19 @@ with a fresh pre-signed link to each archived HTML page."""
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard import settings
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
 from scorecard.adapters.snapshot_repository import SnapshotRepository
-from scorecard.api.access import require_partner
-from scorecard.api.errors import ApiError
+from scorecard.api.access import allow
+from scorecard.api.errors import error_responses
 from scorecard.api.params import PartnerId
+from scorecard.bootstrap import bootstrap
 from scorecard.services import snapshots as snapshot_service
 from scorecard.snapshot_views import SnapshotListView, SnapshotView
 
@@ -26,22 +25,18 @@ snapshots_router = APIGatewayRouter()
 
 
 def _stores() -> tuple[PartnerRepository, SnapshotRepository, MailClaims, SnapshotArchive]:
-    table = settings.table_name()
-    return (
-        PartnerRepository(table),
-        SnapshotRepository(table),
-        MailClaims(table),
-        SnapshotArchive(settings.snapshot_bucket(), settings.snapshot_url_endpoint()),
-    )
+    boot = bootstrap()
+    return boot.partners, boot.snapshots, boot.mail_claims, boot.archive
 
 
 @snapshots_router.get(
     "/v1/partners/<partner_id>/snapshots",
     summary="Monthly Partner Performance Snapshots, newest first",
     tags=["snapshots"],
+    responses=error_responses(404, 422),
 )
+@allow("partner", "ops", "service")
 def list_snapshots(partner_id: PartnerId) -> SnapshotListView:
-    require_partner(snapshots_router, partner_id, "partner", "ops", "service")
     return snapshot_service.list_snapshots(*_stores(), partner_id)
 
 
@@ -49,12 +44,8 @@ def list_snapshots(partner_id: PartnerId) -> SnapshotListView:
     "/v1/partners/<partner_id>/snapshots/<month>",
     summary="One monthly snapshot (DESIGN §5 fields) with a link to its HTML",
     tags=["snapshots"],
+    responses=error_responses(404, 422),
 )
+@allow("partner", "ops", "service")
 def get_snapshot(partner_id: PartnerId, month: MonthPath) -> SnapshotView:
-    require_partner(snapshots_router, partner_id, "partner", "ops", "service")
-    try:
-        return snapshot_service.get_snapshot(*_stores(), partner_id, month)
-    except snapshot_service.UnknownSnapshot as error:
-        raise ApiError(
-            HTTPStatus.NOT_FOUND, "not_found", f"partner {partner_id} has no snapshot for {month}"
-        ) from error
+    return snapshot_service.get_snapshot(*_stores(), partner_id, month)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -191,6 +192,10 @@ class ScoringPolicy(_Frozen):
     @property
     def zone(self) -> ZoneInfo:
         return _zone(self.timezone)
+
+    def local_date(self, instant: datetime) -> date:
+        """The calendar day of `instant` in the policy timezone ("today" when `instant` is now)."""
+        return instant.astimezone(self.zone).date()
 
 
 @cache

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
-from scorecard.adapters.partner_repository import PartnerEvidence, PartnerRepository, ScoreWrite, StoredScore
 from scorecard.domain.grading import (
     TierDecision,
     TierState,
@@ -24,6 +22,14 @@ from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
 from scorecard.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionNotifier, DemotionWarningMessage
+from scorecard.records import (
+    PartnerEvidence,
+    RegistryEntry,
+    ScoreRecord,
+    ScoreWrite,
+    StoredAggregate,
+    TierHistory,
+)
 from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
 from scorecard.services.evidence import (
     activity_events,
@@ -40,38 +46,33 @@ logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
 
 
-def _state_to_json(state: TierState) -> dict[str, Any]:
-    return {
-        "tier": state.tier,
-        "since": state.since.isoformat() if state.since else None,
-        "last_run": state.last_run.isoformat() if state.last_run else None,
-        "lower_runs": list(state.lower_runs),
-    }
+class ScoreStore(Protocol):
+    """What the daily run reads and writes (adapters.partner_repository.PartnerRepository)."""
+
+    def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence: ...
+
+    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]: ...
+
+    def save_scores(self, writes: Sequence[ScoreWrite], *, current: bool = True) -> None: ...
+
+    def iter_partner_ids(self) -> Iterator[str]: ...
+
+    def registry_page(
+        self, limit: int, start_after: str | None = None
+    ) -> tuple[list[RegistryEntry], str | None]: ...
 
 
-def _state_from_json(data: dict[str, Any] | None) -> TierState:
-    if not data:
-        return TierState()
-    return TierState(
-        tier=data.get("tier"),
-        since=date.fromisoformat(data["since"]) if data.get("since") else None,
-        last_run=date.fromisoformat(data["last_run"]) if data.get("last_run") else None,
-        lower_runs=tuple(data.get("lower_runs", ())),
-    )
-
-
-def prior_tier_state(stored: StoredScore | None, as_of: date) -> tuple[TierState | None, bool]:
+def prior_tier_state(stored: ScoreRecord | None, as_of: date) -> tuple[TierState | None, bool]:
     """The tier state a run for `as_of` starts from, and whether this is a re-run of that day. A
     re-run starts from the state before that day's first run (so re-runs never count twice); the
     state is None for a day older than the last run (a backfill must not rewrite the tier in force)."""
     if stored is None:
         return TierState(), False
-    data = json.loads(stored.tier_state)
-    current = _state_from_json(data.get("current"))
+    current = stored.tiers.current
     if current.last_run is None or as_of > current.last_run:
         return current, False
     if as_of == current.last_run:
-        return _state_from_json(data.get("before")), True
+        return stored.tiers.before, True
     return None, False
 
 
@@ -119,17 +120,16 @@ def score_partner(
         provisional=view.provisional,
         components={name: c.value for name, c in view.components.items()},
     )
-    stored = StoredScore(
+    record = ScoreRecord(
         partner_id=evidence.partner_id,
-        document=view.model_dump_json(),
-        tier_state=json.dumps({"current": _state_to_json(decision.state), "before": _state_to_json(base)}),
-        score=None if result.score is None else str(result.score),
+        score=result.score,
         grade=result.grade,
         tier=decision.state.tier,
         provisional=result.provisional,
-        as_of=as_of.isoformat(),
+        as_of=as_of,
+        tiers=TierHistory(current=decision.state, before=base),
     )
-    write = ScoreWrite(stored, as_of, point.model_dump_json(), computed_at.isoformat())
+    write = ScoreWrite(record, view, point)
     return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None, rerun)
 
 
@@ -138,7 +138,7 @@ class ScoreEventPublisher(Protocol):
 
 
 def score_events(
-    outcome: PartnerScore, previous: StoredScore | None, policy: ScoringPolicy
+    outcome: PartnerScore, previous: ScoreRecord | None, policy: ScoringPolicy
 ) -> list[BaseModel]:
     """What the job board hears about one partner's run: nothing for a backfill; ScoreChanged when the
     score or grade moved; TierChanged when a tier change took effect; DemotionWarning on the first run
@@ -161,7 +161,7 @@ def score_events(
                 **common,
                 previous_score=before_score,
                 score=view.score,
-                previous_grade=before_grade,  # type: ignore[arg-type]
+                previous_grade=before_grade,
                 grade=view.grade,
                 provisional=view.provisional,
                 tier=view.tier,
@@ -201,7 +201,7 @@ def score_events(
 
 
 def score_partners(
-    repository: PartnerRepository,
+    repository: ScoreStore,
     partner_ids: Iterable[str],
     as_of: date,
     policy: ScoringPolicy,
@@ -277,7 +277,7 @@ def score_partners(
 
 
 def plan_daily_run(
-    repository: PartnerRepository, queue: MessageSender, as_of: date, batch_size: int = DAILY_BATCH_SIZE
+    repository: ScoreStore, queue: MessageSender, as_of: date, batch_size: int = DAILY_BATCH_SIZE
 ) -> int:
     """Queue every registered partner in batches; returns the number of partners queued. Reads the
     registry only (GSI2 pages), never job data."""
@@ -292,7 +292,7 @@ def plan_daily_run(
 
 def score_daily_batch(
     batch: DailyBatchMessage,
-    repository: PartnerRepository,
+    repository: ScoreStore,
     queue: MessageSender,
     policy: ScoringPolicy,
     computed_at: datetime,

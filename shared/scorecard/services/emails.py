@@ -1,111 +1,56 @@
-"""The emails: the monthly snapshot (multipart text + HTML, also archived as HTML) and the short
-part-received notice. Rendered from Jinja2 templates in scorecard/templates with autoescape on for
-HTML. Every number is formatted here, once, and handed to both templates as the same string, so the
-text part carries exactly the numbers of the HTML part.
-"""
+"""The emails' contexts: the monthly snapshot (text + HTML, also archived as HTML), the part-received
+notice and the demotion warning. Each email has one typed context of pre-formatted values
+(email_format), rendered by email_render from scorecard/templates, where the partner-facing wording
+lives (snapshot_wording.j2 for the snapshot). MIME building is the mailer adapter's."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
 
-from scorecard.adapters.snapshot_repository import TrendPoint
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
+from scorecard.records import TrendPoint
+from scorecard.services.email_format import (
+    DASH,
+    fmt_day,
+    fmt_decimal,
+    fmt_full_day,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+    month_name,
+    month_only,
+    short_month,
+)
+from scorecard.services.email_render import RenderedEmail, render_email, render_template
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 TREND_MONTHS = 12
 EMAIL_JOB_ROWS = 10  # late/defective jobs listed in the email; the archived page lists them all
 LINK_DAYS = 7
 PRODUCT = "Partner Scorecard"
-DASH = "\u2014"
 
 GRADE_COLORS = {"A": "#1a7f37", "B": "#1f6feb", "C": "#b7791f", "D": "#c62828"}
 # Earlier months' bars: the same hues, lighter (solid colors: opacity is unreliable in email clients).
 GRADE_TINTS = {"A": "#8cc7a0", "B": "#8fb8f6", "C": "#dcbc8f", "D": "#e39494"}
 NO_GRADE_COLOR = "#6b7280"
-if TYPE_CHECKING:
-    from jinja2 import Environment
-
 CHART_HEIGHT = 100  # px: a bar's height is the score itself
 
-
-@cache
-def _environment(html: bool) -> Environment:
-    from jinja2 import Environment, PackageLoader, StrictUndefined  # on first render, not at cold start
-
-    return Environment(
-        loader=PackageLoader("scorecard", "templates"),
-        autoescape=html,  # the partner name and job ids come from outside: HTML escapes them all
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def _render(name: str, context: dict[str, Any]) -> str:
-    return _environment(name.endswith(".html.j2")).get_template(name).render(**context)
-
-
-# -- formatting (one string per value, shared by both parts) ------------------------------------
-
-
-def month_name(month: Month) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
-
-
-def short_month(month: Month) -> str:
-    return MONTH_NAMES[month.month - 1][:3]
-
-
-def fmt_int(value: int) -> str:
-    return f"{value:,}"
-
-
-def fmt_pct(value: float | None) -> str:
-    return DASH if value is None else f"{Decimal(str(value)):.1f}%"
-
-
-def fmt_decimal(value: float | None) -> str:
-    return DASH if value is None else f"{Decimal(str(value)):,.1f}"
-
-
-def fmt_money(value: str) -> str:
-    return f"${Decimal(value):,.2f}"
-
-
-def fmt_full_day(day: date) -> str:
-    return f"{MONTH_NAMES[day.month - 1][:3]} {day.day}, {day.year}"
-
-
-def fmt_day(day: date | None, month: Month, missing: str = DASH) -> str:
-    """'Oct 15'; the year is added when it is not the snapshot's year."""
-    if day is None:
-        return missing
-    text = f"{MONTH_NAMES[day.month - 1][:3]} {day.day}"
-    return text if day.year == month.year else f"{text}, {day.year}"
+MetricName = Literal[
+    "jobs_on_board",
+    "jobs_read",
+    "jobs_accepted",
+    "parts_shipped",
+    "pct_parts_on_time",
+    "dpt",
+    "value_accepted",
+    "pct_jobs_on_time",
+]
+# What the score note says (snapshot_wording.j2 score_note): why there is no score, or what it weighs.
+ScoreCase = Literal["nothing_shipped", "no_evidence", "on_time_only", "quality_only", "both"]
 
 
 # -- the snapshot email --------------------------------------------------------------------------
@@ -113,10 +58,9 @@ def fmt_day(day: date | None, month: Month, missing: str = DASH) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    label: str
+    name: MetricName  # label and definition: snapshot_wording.j2
     value: str
-    definition: str
-    note: str | None = None
+    absent: bool = False  # no evidence for it this month (the template says why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +75,9 @@ class Band:
 class TrendBar:
     label: str  # "Oct"
     month: str  # "October 2026"
+    kind: Literal["none", "ungraded", "graded"]  # no snapshot; a snapshot without a score; a score
     value: str  # "84", "NG" (snapshot, not graded) or DASH (no snapshot)
-    text: str  # the text part's wording
+    grade: str | None
     height: int  # px, 0 when there is no bar
     color: str
     current: bool
@@ -149,6 +94,38 @@ class JobRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotContext:
+    """Every variable of snapshot_email.{txt,html}.j2, formatted."""
+
+    product: str
+    partner_name: str
+    partner_id: str
+    month_name: str  # "October 2026"
+    month_only: str  # "October"
+    score: str
+    graded: bool
+    grade: str  # "" when not graded
+    grade_color: str
+    score_case: ScoreCase
+    tier: str | None  # "Elite": the tier at month end (policy v2 rule 5); None before any daily run
+    bonus_eligible: bool  # every daily run of the month placed the partner in a bonus tier
+    bands: list[Band]
+    metrics: list[Metric]
+    trend: list[TrendBar]
+    trend_range: str
+    chart_height: int
+    late_count: str
+    defective_count: str
+    late_jobs: list[JobRow]
+    defective_jobs: list[JobRow]
+    html_url: str | None
+    link_days: str
+    archive: bool = False  # the page archived in S3: every job listed, no link to itself
+    late_jobs_more: str | None = None  # rows left out of the email ("and 5 more")
+    defective_jobs_more: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedSnapshot:
     subject: str
     text: str
@@ -156,71 +133,27 @@ class RenderedSnapshot:
     archive_html: str  # the page stored in S3 (every job listed, no link to itself)
 
 
+@dataclass(frozen=True, slots=True)
+class _SubjectContext:
+    month_name: str
+    grade: str
+
+
 def subject_for(document: SnapshotDocument) -> str:
-    grade = f"Grade {document.grade}" if document.grade else "Not graded"
-    return f"Your {month_name(Month.parse(document.month))} Partner Performance Snapshot {DASH} {grade}"
+    context = _SubjectContext(month_name(Month.parse(document.month)), document.grade or "")
+    return render_template("snapshot_email_subject.txt.j2", context).strip()
 
 
-def metric_definitions(month: Month) -> list[tuple[str, str, str]]:
-    """(field, label, one-line definition) of the eight §5 metrics, worded for the partner (from the
-    partner-facing definitions the snapshot was introduced with)."""
-    m = MONTH_NAMES[month.month - 1]
+def _metrics(document: SnapshotDocument) -> list[Metric]:
     return [
-        ("jobs_on_board", "Jobs on Board", f"The number of jobs that were pushed to your job board in {m}."),
-        (
-            "jobs_read",
-            "Jobs Read",
-            f"The number of jobs you read in {m}, including any that were visible on the page when you "
-            "logged in to view your job board.",
-        ),
-        (
-            "jobs_accepted",
-            "Jobs Accepted",
-            f"The number of jobs you accepted in {m}; not necessarily the number you shipped that month.",
-        ),
-        (
-            "parts_shipped",
-            "Parts Shipped",
-            f"The number of parts you shipped in {m}, to us or directly to the customer.",
-        ),
-        (
-            "pct_parts_on_time",
-            "% Parts on Time",
-            f"The percentage of the parts you shipped in {m} that shipped on time (by their due date).",
-        ),
-        (
-            "dpt",
-            "DPT",
-            f"Defects per thousand: defective parts per thousand inspected, of the parts you shipped in {m}.",
-        ),
-        ("value_accepted", "Value of Jobs Accepted", f"The dollar value of the jobs you accepted in {m}."),
-        (
-            "pct_jobs_on_time",
-            "% Jobs on Time",
-            f"The percentage of the jobs completed in {m} that were delivered on time.",
-        ),
-    ]
-
-
-def _metrics(document: SnapshotDocument, month: Month) -> list[Metric]:
-    values = {
-        "jobs_on_board": fmt_int(document.jobs_on_board),
-        "jobs_read": fmt_int(document.jobs_read),
-        "jobs_accepted": fmt_int(document.jobs_accepted),
-        "parts_shipped": fmt_int(document.parts_shipped),
-        "pct_parts_on_time": fmt_pct(document.pct_parts_on_time),
-        "dpt": fmt_decimal(document.dpt),
-        "value_accepted": fmt_money(document.value_accepted),
-        "pct_jobs_on_time": fmt_pct(document.pct_jobs_on_time),
-    }
-    notes = {
-        "pct_parts_on_time": None if document.parts_shipped else "No parts shipped.",
-        "dpt": None if document.dpt is not None else "No inspected parts.",
-        "pct_jobs_on_time": None if document.jobs_completed else "No job completed.",
-    }
-    return [
-        Metric(label, values[name], definition, notes.get(name))
-        for name, label, definition in metric_definitions(month)
+        Metric("jobs_on_board", fmt_int(document.jobs_on_board)),
+        Metric("jobs_read", fmt_int(document.jobs_read)),
+        Metric("jobs_accepted", fmt_int(document.jobs_accepted)),
+        Metric("parts_shipped", fmt_int(document.parts_shipped)),
+        Metric("pct_parts_on_time", fmt_pct(document.pct_parts_on_time), absent=not document.parts_shipped),
+        Metric("dpt", fmt_decimal(document.dpt), absent=document.dpt is None),
+        Metric("value_accepted", fmt_money(document.value_accepted)),
+        Metric("pct_jobs_on_time", fmt_pct(document.pct_jobs_on_time), absent=not document.jobs_completed),
     ]
 
 
@@ -237,28 +170,16 @@ def grade_bands(policy: ScoringPolicy, active: str | None) -> list[Band]:
     return bands
 
 
-def _standing_note(document: SnapshotDocument, m: str) -> str:
-    """The tier at month end and the monthly bonus (policy v2 rule 5); empty before any daily run."""
-    if document.tier is None:
-        return ""
-    tier = f"Tier at the end of {m}: {document.tier.capitalize()}."
-    if document.bonus_eligible:
-        return (
-            f"{tier} Eligible for the {m} monthly bonus: every daily score of {m} kept you in a bonus tier."
-        )
-    return f"{tier} Not eligible for the {m} monthly bonus, which needs a bonus tier on every daily score."
-
-
-def _score_note(document: SnapshotDocument, m: str) -> str:
+def _score_case(document: SnapshotDocument) -> ScoreCase:
     if document.monthly_score is None and not document.parts_shipped:
-        return f"Nothing shipped in {m}, so there is no score this month."
+        return "nothing_shipped"
     if document.monthly_score is None:
-        return f"No job was completed and no part inspected in {m}, so there is no score this month."
+        return "no_evidence"
     if document.dpt is None and document.pct_jobs_on_time is not None:
-        return f"No parts shipped in {m} were inspected: the score is your on-time rate alone."
+        return "on_time_only"
     if document.pct_jobs_on_time is None:
-        return f"No job was completed in {m}: the score reflects the quality of the parts shipped."
-    return f"Half on-time jobs, half quality (DPT) of the parts shipped in {m}."
+        return "quality_only"
+    return "both"
 
 
 def trend_bars(month: Month, points: Sequence[TrendPoint], current: SnapshotDocument) -> list[TrendBar]:
@@ -272,18 +193,20 @@ def trend_bars(month: Month, points: Sequence[TrendPoint], current: SnapshotDocu
     for m in months:
         point = by_month.get(str(m))
         score = None if point is None else point.monthly_score
+        kind: Literal["none", "ungraded", "graded"]
         if point is None:
-            value, text = DASH, "no snapshot"
+            kind, value = "none", DASH
         elif score is None:
-            value, text = "NG", "not graded"
+            kind, value = "ungraded", "NG"
         else:
-            value, text = str(score), f"{score} ({point.grade})" if point.grade else str(score)
+            kind, value = "graded", str(score)
         bars.append(
             TrendBar(
                 label=short_month(m),
                 month=month_name(m),
+                kind=kind,
                 value=value,
-                text=text,
+                grade=None if point is None else point.grade,
                 height=0 if score is None else max(3, min(CHART_HEIGHT, score)),
                 color=(GRADE_COLORS if m == month else GRADE_TINTS).get(
                     (point.grade or "") if point else "", NO_GRADE_COLOR
@@ -315,137 +238,107 @@ def snapshot_context(
     trend: Sequence[TrendPoint],
     policy: ScoringPolicy,
     html_url: str | None,
-) -> dict[str, Any]:
+) -> SnapshotContext:
     month = Month.parse(document.month)
-    m = MONTH_NAMES[month.month - 1]
     bars = trend_bars(month, trend, document)
-    score = DASH if document.monthly_score is None else str(document.monthly_score)
-    late, defective = len(document.late_jobs), len(document.defective_jobs)
-    if document.monthly_score is None:
-        preheader = (
-            f"{month_name(month)}: not graded. {fmt_int(late)} late, {fmt_int(defective)} defective jobs."
-        )
-    else:
-        preheader = (
-            f"{month_name(month)}: monthly score {score}, grade {document.grade}. "
-            f"{fmt_int(late)} late, {fmt_int(defective)} defective jobs."
-        )
-    return {
-        "subject": subject_for(document),
-        "preheader": preheader,
-        "product": PRODUCT,
-        "partner_name": partner_name,
-        "partner_id": document.partner_id,
-        "month_name": month_name(month),
-        "month_only": m,
-        "score": score,
-        "graded": document.monthly_score is not None,
-        "grade": document.grade or "",
-        "grade_text": f"Grade {document.grade}" if document.grade else "Not graded",
-        "grade_color": GRADE_COLORS.get(document.grade or "", NO_GRADE_COLOR),
-        "score_note": _score_note(document, m),
-        "standing_note": _standing_note(document, m),
-        "score_definition": (
-            f"Partner Monthly Score: the % of jobs delivered on time and the DPT of the parts shipped in "
-            f"{m}. It reflects {m} only and does not include previous months."
-        ),
-        "bands": grade_bands(policy, document.grade),
-        "metrics": _metrics(document, month),
-        "trend": bars,
-        "trend_range": f"{bars[0].label} {bars[0].month[-4:]} \u2013 {bars[-1].label} {bars[-1].month[-4:]}",
-        "chart_height": CHART_HEIGHT,
-        "late_count": fmt_int(late),
-        "defective_count": fmt_int(defective),
-        "late_jobs": _job_rows(document.late_jobs, month),
-        "defective_jobs": _job_rows(document.defective_jobs, month),
-        "html_url": html_url,
-        "link_days": str(LINK_DAYS),
-    }
-
-
-def _limit(context: dict[str, Any], rows: int | None) -> dict[str, Any]:
-    limited = dict(context)
-    for name in ("late_jobs", "defective_jobs"):
-        all_rows: list[JobRow] = context[name]
-        shown = all_rows if rows is None else all_rows[:rows]
-        limited[name] = shown
-        limited[f"{name}_more"] = fmt_int(len(all_rows) - len(shown)) if len(all_rows) > len(shown) else None
-    return limited
-
-
-def render_snapshot(context: dict[str, Any]) -> RenderedSnapshot:
-    email = _limit({**context, "archive": False}, EMAIL_JOB_ROWS)
-    archive = _limit({**context, "archive": True, "html_url": None}, None)
-    return RenderedSnapshot(
-        subject=context["subject"],
-        text=_render("snapshot_email.txt.j2", email),
-        html=_render("snapshot_email.html.j2", email),
-        archive_html=_render("snapshot_email.html.j2", archive),
+    return SnapshotContext(
+        product=PRODUCT,
+        partner_name=partner_name,
+        partner_id=document.partner_id,
+        month_name=month_name(month),
+        month_only=month_only(month),
+        score=DASH if document.monthly_score is None else str(document.monthly_score),
+        graded=document.monthly_score is not None,
+        grade=document.grade or "",
+        grade_color=GRADE_COLORS.get(document.grade or "", NO_GRADE_COLOR),
+        score_case=_score_case(document),
+        tier=None if document.tier is None else document.tier.capitalize(),
+        bonus_eligible=document.bonus_eligible,
+        bands=grade_bands(policy, document.grade),
+        metrics=_metrics(document),
+        trend=bars,
+        trend_range=f"{bars[0].label} {bars[0].month[-4:]} \u2013 {bars[-1].label} {bars[-1].month[-4:]}",
+        chart_height=CHART_HEIGHT,
+        late_count=fmt_int(len(document.late_jobs)),
+        defective_count=fmt_int(len(document.defective_jobs)),
+        late_jobs=_job_rows(document.late_jobs, month),
+        defective_jobs=_job_rows(document.defective_jobs, month),
+        html_url=html_url,
+        link_days=str(LINK_DAYS),
     )
 
 
-# -- the part-received notice --------------------------------------------------------------------
+def _more(all_rows: list[JobRow], shown: list[JobRow]) -> str | None:
+    return fmt_int(len(all_rows) - len(shown)) if len(all_rows) > len(shown) else None
+
+
+def _limited(context: SnapshotContext, rows: int) -> SnapshotContext:
+    late, defective = context.late_jobs[:rows], context.defective_jobs[:rows]
+    return replace(
+        context,
+        late_jobs=late,
+        defective_jobs=defective,
+        late_jobs_more=_more(context.late_jobs, late),
+        defective_jobs_more=_more(context.defective_jobs, defective),
+    )
+
+
+def render_snapshot(context: SnapshotContext) -> RenderedSnapshot:
+    email = render_email("snapshot_email", _limited(context, EMAIL_JOB_ROWS))
+    archive = render_email("snapshot_email", replace(context, archive=True, html_url=None))
+    return RenderedSnapshot(
+        subject=email.subject, text=email.text, html=email.html, archive_html=archive.html
+    )
+
+
+# -- the part-received notice and the demotion warning -------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class RenderedEmail:
-    subject: str
-    text: str
-    html: str
+class PartReceivedContext:
+    product: str
+    partner_name: str
+    job_id: str
+    received_on: str
+    parts_shipped: str | None
+    due: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemotionWarningContext:
+    product: str
+    partner_name: str
+    tier: str  # "Elite"
+    pending_tier: str
+    score: str | None
+    runs_required: int
+    as_of: str
 
 
 def render_part_received(
     *, partner_name: str, job_id: str, received_on: date, parts_shipped: int | None, due: date | None
 ) -> RenderedEmail:
-    context = {
-        "product": PRODUCT,
-        "partner_name": partner_name,
-        "job_id": job_id,
-        "received_on": fmt_full_day(received_on),
-        "parts_shipped": None if parts_shipped is None else fmt_int(parts_shipped),
-        "due": None if due is None else fmt_full_day(due),
-    }
-    subject = f"Job {job_id}: your parts were received and approved"
-    context["subject"] = subject
-    return RenderedEmail(
-        subject,
-        _render("part_received_email.txt.j2", context),
-        _render("part_received_email.html.j2", context),
+    context = PartReceivedContext(
+        product=PRODUCT,
+        partner_name=partner_name,
+        job_id=job_id,
+        received_on=fmt_full_day(received_on),
+        parts_shipped=None if parts_shipped is None else fmt_int(parts_shipped),
+        due=None if due is None else fmt_full_day(due),
     )
+    return render_email("part_received_email", context)
 
 
 def render_demotion_warning(
     *, partner_name: str, tier: str, pending_tier: str, score: float | None, runs_required: int, as_of: date
 ) -> RenderedEmail:
-    context = {
-        "product": PRODUCT,
-        "partner_name": partner_name,
-        "tier": tier.capitalize(),
-        "pending_tier": pending_tier.capitalize(),
-        "score": None if score is None else fmt_decimal(score),
-        "runs_required": runs_required,
-        "as_of": fmt_full_day(as_of),
-    }
-    subject = f"Your {context['tier']} tier is at risk: score {context['score'] or 'n/a'}"
-    context["subject"] = subject
-    return RenderedEmail(
-        subject,
-        _render("demotion_warning_email.txt.j2", context),
-        _render("demotion_warning_email.html.j2", context),
+    context = DemotionWarningContext(
+        product=PRODUCT,
+        partner_name=partner_name,
+        tier=tier.capitalize(),
+        pending_tier=pending_tier.capitalize(),
+        score=None if score is None else fmt_decimal(score),
+        runs_required=runs_required,
+        as_of=fmt_full_day(as_of),
     )
-
-
-# -- MIME ------------------------------------------------------------------------------------------
-
-
-def mime_message(*, sender: str, to: str, subject: str, text: str, html: str, now: datetime) -> EmailMessage:
-    """multipart/alternative: text first, HTML last (clients show the last part they can render)."""
-    message = EmailMessage()
-    message["From"] = Address(PRODUCT, addr_spec=sender)
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
-    return message
+    return render_email("demotion_warning_email", context)

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scorecard.adapters.partner_repository import StoredAggregate, StoredProfile
 from scorecard.domain.events import Event, parse_stored_event
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.requests import UpdateRequest, fold_request
 from scorecard.domain.window import day_start
+from scorecard.records import PartnerProfile, StoredAggregate
 
 
 def evidence_since(as_of: date, policy: ScoringPolicy) -> datetime:
@@ -19,7 +19,7 @@ def evidence_since(as_of: date, policy: ScoringPolicy) -> datetime:
     return day_start(as_of - timedelta(days=policy.window.max_days - 1), policy.zone)
 
 
-def partner_zone(profile: StoredProfile | None) -> ZoneInfo | None:
+def partner_zone(profile: PartnerProfile | None) -> ZoneInfo | None:
     """The partner's profile timezone (policy v2 judges on-time by the partner's date); None when it
     has none. PUT /partners validates the name, so an unknown one here is treated as none."""
     if profile is None or not profile.timezone:

@@ -8,44 +8,12 @@ IngestInterrupted, carrying what was written so far (DESIGN §3: 503, re-sending
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from scorecard.adapters.event_store import DynamoEventStore, EventStoreError
 from scorecard.domain.events import EventBatch, JobReceived
 from scorecard.messages import PartReceivedMessage, ReceiptNotifier
 from scorecard.views import EventResultView, IngestResultView
-
-
-def describe_errors(errors: Sequence[Mapping[str, Any]], raw: Any) -> list[dict[str, object]]:
-    """Pydantic errors -> [{index, event_id, field, message, type}] naming each bad event and field.
-
-    `loc` may start with "body" (as the API resolver reports it); union members add their type tag.
-    """
-    events = raw.get("events") if isinstance(raw, dict) else None
-    details: list[dict[str, object]] = []
-    for item in errors:
-        loc = (
-            [part for part in item["loc"] if part != "body"]
-            if item["loc"][:1] == ("body",)
-            else list(item["loc"])
-        )
-        detail: dict[str, object] = {"message": item.get("msg", "invalid"), "type": item["type"]}
-        if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
-            index = loc[1]
-            detail["index"] = index
-            event = events[index] if isinstance(events, list) and 0 <= index < len(events) else None
-            if isinstance(event, dict) and isinstance(event.get("event_id"), str):
-                detail["event_id"] = event["event_id"]
-            rest = [str(part) for part in loc[2:]]
-            if rest and isinstance(event, dict) and rest[0] == event.get("type"):
-                rest = rest[1:]  # drop the union member's tag
-            detail["field"] = ".".join(rest) if rest else "type"
-        else:
-            detail["field"] = ".".join(str(part) for part in loc) or "body"
-        details.append(detail)
-    return details
 
 
 class IngestInterrupted(Exception):

@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger
 
 from scorecard.adapters.mail_claims import MailClaim, MailClaims
 from scorecard.adapters.mailer import MailNotSent
+from scorecard.observability import EMAILS_FAILED, EMAILS_SENT, count
 
 logger = Logger(child=True)
 
@@ -76,7 +77,9 @@ def send_once(
         message_id = mailer.send(message)
     except MailNotSent:
         claims.release(claimed)
+        count(EMAILS_FAILED)
         raise
+    count(EMAILS_SENT)
     if not claims.mark_sent(claimed, message_id, clock()):
         logger.error(
             "email claim was taken over while sending: the partner may get this email twice",
@@ -95,21 +98,6 @@ class MailOut:
     clock: Callable[[], datetime]
     lease: timedelta
 
-    @classmethod
-    def from_env(cls, mailer: Mailer | None = None) -> MailOut:
-        from scorecard import settings
-        from scorecard.adapters.mailer import SesMailer, pacer_for
-
-        sender = settings.sender_email()
-        return cls(
-            claims=MailClaims(settings.table_name()),
-            mailer=mailer
-            or SesMailer(sender, pacer_for(settings.ses_max_send_rate(), settings.ses_senders())),
-            sender=sender,
-            clock=lambda: settings.utc_now(),  # late-bound: tests move the clock
-            lease=timedelta(seconds=settings.mail_claim_lease_seconds()),
-        )
-
     def send(
         self,
         *,
@@ -122,7 +110,8 @@ class MailOut:
         html: str,
     ) -> SendResult:
         """A multipart text + HTML email, sent at most once for (partner, kind, ref)."""
-        from scorecard.services.emails import mime_message
+        from scorecard.adapters.mailer import mime_message
+        from scorecard.services.emails import PRODUCT
 
         return send_once(
             self.claims,
@@ -132,7 +121,13 @@ class MailOut:
             ref=ref,
             recipient=recipient,
             build=lambda to: mime_message(
-                sender=self.sender, to=to, subject=subject, text=text, html=html, now=self.clock()
+                sender=self.sender,
+                sender_name=PRODUCT,
+                to=to,
+                subject=subject,
+                text=text,
+                html=html,
+                now=self.clock(),
             ),
             clock=self.clock,
             lease=self.lease,

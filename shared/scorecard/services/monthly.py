@@ -16,11 +16,10 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from scorecard import settings
 from scorecard.adapters import keys
-from scorecard.adapters.partner_repository import PartnerRepository, StoredAggregate, StoredProfile
+from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
+from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.snapshot import (
     Month,
@@ -32,12 +31,13 @@ from scorecard.domain.snapshot import (
 )
 from scorecard.domain.window import day_start
 from scorecard.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
+from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
-from scorecard.services.mail_once import Mailer, MailOut, SendResult
+from scorecard.services.mail_once import MailOut, SendResult
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
-from scorecard.views import HistoryPointView, View
+from scorecard.views import View
 
 logger = Logger(child=True)
 
@@ -84,17 +84,6 @@ class MonthlyDeps:
     archive: SnapshotArchive
     policy: ScoringPolicy
     mail: MailOut
-
-    @classmethod
-    def from_env(cls, mailer: Mailer | None = None) -> MonthlyDeps:
-        table = settings.table_name()
-        return cls(
-            partners=PartnerRepository(table),
-            snapshots=SnapshotRepository(table),
-            archive=SnapshotArchive(settings.snapshot_bucket(), settings.snapshot_url_endpoint()),
-            policy=settings.policy(),
-            mail=MailOut.from_env(mailer),
-        )
 
 
 PartnerOutcome = Literal["sent", "already_sent", "no_address", "not_emailed"]
@@ -164,23 +153,21 @@ def snapshot_document(
 class PartnerMonth:
     """What one partner's snapshot reads."""
 
-    profile: StoredProfile | None
+    profile: PartnerProfile | None
     jobs: list[StoredAggregate]
     runs: list[tuple[date, Tier | None]] = field(default_factory=list)  # the month's daily (day, tier)
 
 
 def load_partner_month(deps: MonthlyDeps, partner_id: str, month: Month) -> PartnerMonth:
-    """The profile (GetItem: name and email) and one GSI1 query (DESIGN §8) for every job whose latest
+    """The profile (GetItem: name, email, timezone) and one GSI1 query (DESIGN §8) for every job whose latest
     event is at or after the month's start -- which is every job with an event in the month; older
     jobs add nothing to it. Each job comes with all its events, later ones included (an inspection
-    after the month still counts for a shipment in it)."""
+    after the month still counts for a shipment in it). Plus the month's daily history points: the
+    tier of each run decides the bonus (policy v2 rule 5)."""
     evidence = deps.partners.load_evidence(partner_id, day_start(month.first_day, deps.policy.zone))
     last_day = month.next().first_day - timedelta(days=1)
-    points = [
-        HistoryPointView.model_validate_json(raw)
-        for raw in deps.partners.score_history(partner_id, month.first_day, last_day)
-    ]
-    runs = [(point.date, point.tier) for point in points]
+    history = deps.partners.score_history(partner_id, month.first_day, last_day)
+    runs = [(point.date, point.tier) for point in history]
     return PartnerMonth(deps.partners.get_profile(partner_id), evidence.jobs, runs)
 
 
@@ -218,15 +205,11 @@ def snapshot_partner(
     )
     recipient = profile.email if profile else None
     deps.snapshots.save(
-        StoredSnapshot(
-            partner_id=partner_id,
-            month=str(month),
-            document=document.model_dump_json(),
+        SnapshotRecord(
+            document=document,
             json_key=archived.json_key,
             html_key=archived.html_key,
-            generated_at=deps.mail.clock().isoformat(),
-            monthly_score=document.monthly_score,
-            grade=document.grade,
+            generated_at=deps.mail.clock(),
             recipient=recipient,
             notify=email,
         )

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scorecard import settings
 from scorecard.adapters import keys
-from scorecard.adapters.partner_repository import PartnerRepository, StoredProfile
+from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import DemotionWarningMessage, PartReceivedMessage
-from scorecard.services.emails import (
-    RenderedEmail,
-    render_demotion_warning,
-    render_part_received,
-)
+from scorecard.records import PartnerProfile
+from scorecard.services.email_render import RenderedEmail
+from scorecard.services.emails import render_demotion_warning, render_part_received
 from scorecard.services.evidence import fold_jobs
-from scorecard.services.mail_once import Mailer, MailOut, SendResult
+from scorecard.services.mail_once import MailOut, SendResult
 
 RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
 DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION
@@ -32,21 +29,13 @@ class NotificationDeps:
     policy: ScoringPolicy
     mail: MailOut
 
-    @classmethod
-    def from_env(cls, mailer: Mailer | None = None) -> NotificationDeps:
-        return cls(
-            partners=PartnerRepository(settings.table_name()),
-            policy=settings.policy(),
-            mail=MailOut.from_env(mailer),
-        )
-
 
 def _send_once(
     deps: NotificationDeps,
     partner_id: str,
     kind: str,
     ref: str,
-    profile: StoredProfile | None,
+    profile: PartnerProfile | None,
     rendered: RenderedEmail,
 ) -> SendResult:
     return deps.mail.send(
@@ -67,7 +56,7 @@ def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) ->
     rendered = render_part_received(
         partner_name=(profile.name if profile and profile.name else notice.partner_id),
         job_id=notice.job_id,
-        received_on=notice.received_at.astimezone(deps.policy.zone).date(),
+        received_on=deps.policy.local_date(notice.received_at),
         parts_shipped=job.parts_shipped if job and job.shipments else None,
         due=job.due_date if job else None,
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Protocol
 
-from scorecard.adapters.partner_repository import PartnerRepository, RegistryEntry, StoredProfile
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.domain.scoring import compute_success_score
 from scorecard.domain.window import completion_rules, day_end
-from scorecard.services.errors import UnknownPartner
+from scorecard.records import PartnerEvidence, PartnerProfile, RegistryEntry, ScoreRecord, StoredAggregate
+from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.services.presenters import job_detail, job_summary, window_view
 from scorecard.views import (
@@ -25,13 +25,41 @@ from scorecard.views import (
 
 JobFilter = Literal["late", "defective", "all"]
 
+MAX_HISTORY_DAYS = 731
 
-class NotScoredYet(LookupError):
+
+class PartnerStore(Protocol):
+    """What the partner read side uses (adapters.partner_repository.PartnerRepository)."""
+
+    def get_profile(self, partner_id: str) -> PartnerProfile | None: ...
+
+    def put_profile(self, profile: PartnerProfile) -> bool: ...
+
+    def registry_page(
+        self, limit: int, start_after: str | None = None
+    ) -> tuple[list[RegistryEntry], str | None]: ...
+
+    def get_score(self, partner_id: str) -> ScoreRecord | None: ...
+
+    def get_score_view(self, partner_id: str) -> ScoreView | None: ...
+
+    def score_history(self, partner_id: str, first: date, last: date) -> list[HistoryPointView]: ...
+
+    def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence: ...
+
+    def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None: ...
+
+
+class NotScoredYet(NotFound):
     """A registered partner the daily run has not scored yet."""
 
+    def __init__(self, partner_id: str) -> None:
+        super().__init__(f"partner {partner_id} has not been scored yet")
 
-class UnknownJob(LookupError):
-    pass
+
+class UnknownJob(NotFound):
+    def __init__(self, partner_id: str, job_id: str) -> None:
+        super().__init__(f"job {job_id} of partner {partner_id} is unknown")
 
 
 def _partner_view(entry: RegistryEntry) -> PartnerView:
@@ -42,26 +70,26 @@ def _partner_view(entry: RegistryEntry) -> PartnerView:
         email=entry.profile.email,
         timezone=entry.profile.timezone,
         score=float(score.score) if score and score.score is not None else None,
-        grade=score.grade if score else None,  # type: ignore[arg-type]
-        tier=score.tier if score else None,  # type: ignore[arg-type]
+        grade=score.grade if score else None,
+        tier=score.tier if score else None,
         provisional=score.provisional if score else False,
-        as_of=date.fromisoformat(score.as_of) if score else None,
+        as_of=score.as_of if score else None,
     )
 
 
 def put_profile(
-    repository: PartnerRepository, partner_id: str, profile: ProfileIn, now: datetime
+    repository: PartnerStore, partner_id: str, profile: ProfileIn, now: datetime
 ) -> tuple[PartnerView, bool]:
     created = repository.put_profile(
-        StoredProfile(partner_id, profile.name, profile.email, profile.timezone, now.isoformat())
+        PartnerProfile(partner_id, profile.name, profile.email, profile.timezone, now)
     )
     return _partner_view(
-        RegistryEntry(repository.get_profile(partner_id) or StoredProfile(partner_id), None)
+        RegistryEntry(repository.get_profile(partner_id) or PartnerProfile(partner_id), None)
     ), created
 
 
 def list_partners(
-    repository: PartnerRepository,
+    repository: PartnerStore,
     *,
     tier: Tier | None,
     grade: Grade | None,
@@ -84,28 +112,25 @@ def list_partners(
             return PartnerListView(partners=views, next_cursor=None)
 
 
-def current_score(repository: PartnerRepository, partner_id: str) -> ScoreView:
-    stored = repository.get_score(partner_id)
-    if stored is None:
+def current_score(repository: PartnerStore, partner_id: str) -> ScoreView:
+    view = repository.get_score_view(partner_id)
+    if view is None:
         if repository.get_profile(partner_id) is None:
             raise UnknownPartner(partner_id)
         raise NotScoredYet(partner_id)
-    return ScoreView.model_validate_json(stored.document)
+    return view
 
 
-def score_history(
-    repository: PartnerRepository, partner_id: str, first: date, last: date
-) -> ScoreHistoryView:
+def score_history(repository: PartnerStore, partner_id: str, first: date, last: date) -> ScoreHistoryView:
+    if first > last or (last - first).days > MAX_HISTORY_DAYS:
+        raise Invalid(f"from must be on or before to, at most {MAX_HISTORY_DAYS} days apart", "from", "to")
     if repository.get_profile(partner_id) is None:
         raise UnknownPartner(partner_id)
-    points = [
-        HistoryPointView.model_validate_json(raw) for raw in repository.score_history(partner_id, first, last)
-    ]
-    return ScoreHistoryView(partner_id=partner_id, points=points)
+    return ScoreHistoryView(partner_id=partner_id, points=repository.score_history(partner_id, first, last))
 
 
 def jobs_that_count(
-    repository: PartnerRepository, partner_id: str, which: JobFilter, as_of: date, policy: ScoringPolicy
+    repository: PartnerStore, partner_id: str, which: JobFilter, as_of: date, policy: ScoringPolicy
 ) -> JobListView:
     """The jobs in the score window as of `as_of`, with each one's effect on the score (an overdue
     job, policy v2, is late with status `overdue`)."""
@@ -131,7 +156,7 @@ def jobs_that_count(
 
 
 def job_story(
-    repository: PartnerRepository,
+    repository: PartnerStore,
     partner_id: str,
     job_id: str,
     policy: ScoringPolicy,
@@ -140,7 +165,7 @@ def job_story(
     """One job's story; `as_of` (today) counts the days late of an overdue job."""
     stored = repository.get_job(partner_id, job_id)
     if stored is None:
-        raise UnknownJob(job_id)
+        raise UnknownJob(partner_id, job_id)
     (job,) = fold_jobs(partner_id, [stored], None)
     rules = completion_rules(policy, partner_zone(repository.get_profile(partner_id)))
     return job_detail(job, rules, None, as_of)

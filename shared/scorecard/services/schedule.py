@@ -35,7 +35,7 @@ class ScheduledRunInput(BaseModel):
     def scheduled_day(self, policy: ScoringPolicy) -> date:
         """The day the scheduler fired on, in the policy timezone."""
         assert self.scheduled_time is not None
-        return self.scheduled_time.astimezone(policy.zone).date()
+        return policy.local_date(self.scheduled_time)
 
 
 class DailyRunInput(ScheduledRunInput):

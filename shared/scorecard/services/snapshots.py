@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from scorecard.adapters import keys
-from scorecard.adapters.mail_claims import MailClaims, StoredClaim
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository, StoredSnapshot
-from scorecard.services.errors import UnknownPartner
+from scorecard.adapters.mail_claims import StoredClaim
+from scorecard.records import PartnerProfile, SnapshotRecord
+from scorecard.services.errors import NotFound, UnknownPartner
 from scorecard.snapshot_views import (
-    SnapshotDocument,
     SnapshotEmailView,
     SnapshotListView,
     SnapshotSummaryView,
@@ -17,11 +16,36 @@ from scorecard.snapshot_views import (
 )
 
 
-class UnknownSnapshot(LookupError):
-    pass
+class SnapshotStore(Protocol):
+    """Recorded snapshots (adapters.snapshot_repository.SnapshotRepository)."""
+
+    def get(self, partner_id: str, month: str) -> SnapshotRecord | None: ...
+
+    def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]: ...
 
 
-def email_view(stored: StoredSnapshot, claim: StoredClaim | None) -> SnapshotEmailView:
+class Profiles(Protocol):
+    def get_profile(self, partner_id: str) -> PartnerProfile | None: ...
+
+
+class SentClaims(Protocol):
+    """Once-only email claims (adapters.mail_claims.MailClaims): what was sent, and when."""
+
+    def get(self, partner_id: str, kind: str, ref: str) -> StoredClaim | None: ...
+
+    def of_kind(self, partner_id: str, kind: str) -> dict[str, StoredClaim]: ...
+
+
+class ArchiveLinks(Protocol):
+    def presigned_url(self, key: str) -> str: ...
+
+
+class UnknownSnapshot(NotFound):
+    def __init__(self, partner_id: str, month: str) -> None:
+        super().__init__(f"partner {partner_id} has no snapshot for {month}")
+
+
+def email_view(stored: SnapshotRecord, claim: StoredClaim | None) -> SnapshotEmailView:
     if claim is not None:
         return SnapshotEmailView(
             status=claim.status, to=claim.recipient, sent_at=claim.sent_at, message_id=claim.message_id
@@ -36,10 +60,10 @@ def email_view(stored: StoredSnapshot, claim: StoredClaim | None) -> SnapshotEma
 
 
 def list_snapshots(
-    partners: PartnerRepository,
-    snapshots: SnapshotRepository,
-    claims: MailClaims,
-    archive: SnapshotArchive,
+    partners: Profiles,
+    snapshots: SnapshotStore,
+    claims: SentClaims,
+    archive: ArchiveLinks,
     partner_id: str,
 ) -> SnapshotListView:
     stored = snapshots.newest_first(partner_id)
@@ -51,9 +75,9 @@ def list_snapshots(
         snapshots=[
             SnapshotSummaryView(
                 month=s.month,
-                monthly_score=s.monthly_score,
-                grade=s.grade,
-                generated_at=s.generated_at,
+                monthly_score=s.document.monthly_score,
+                grade=s.document.grade,
+                generated_at=s.generated_at.isoformat(),
                 json_key=s.json_key,
                 html_key=s.html_key,
                 html_url=archive.presigned_url(s.html_key),
@@ -65,10 +89,10 @@ def list_snapshots(
 
 
 def get_snapshot(
-    partners: PartnerRepository,
-    snapshots: SnapshotRepository,
-    claims: MailClaims,
-    archive: SnapshotArchive,
+    partners: Profiles,
+    snapshots: SnapshotStore,
+    claims: SentClaims,
+    archive: ArchiveLinks,
     partner_id: str,
     month: str,
 ) -> SnapshotView:
@@ -76,11 +100,10 @@ def get_snapshot(
     if stored is None:
         if partners.get_profile(partner_id) is None:
             raise UnknownPartner(partner_id)
-        raise UnknownSnapshot(f"{partner_id} {month}")
-    document = SnapshotDocument.model_validate_json(stored.document)
+        raise UnknownSnapshot(partner_id, month)
     return SnapshotView(
-        **document.model_dump(),
-        generated_at=stored.generated_at,
+        **stored.document.model_dump(),
+        generated_at=stored.generated_at.isoformat(),
         json_key=stored.json_key,
         html_key=stored.html_key,
         html_url=archive.presigned_url(stored.html_key),

@@ -1,0 +1,114 @@
+"""What the repositories store and return, typed: the services never see JSON strings or DynamoDB
+attribute values. (The stored score and snapshot documents are the API's views, so they are the
+views' pydantic models.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from scorecard.domain.grading import TierState
+from scorecard.domain.policy import Grade, Tier
+from scorecard.snapshot_views import SnapshotDocument
+from scorecard.views import HistoryPointView, ScoreView
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAggregate:
+    """A job or update-request item: its id and its events as stored JSON (services.evidence folds
+    them)."""
+
+    id: str
+    events: tuple[str, ...]
+    excluded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerProfile:
+    partner_id: str
+    name: str | None = None
+    email: str | None = None
+    timezone: str | None = None
+    updated_at: datetime | None = None  # None: registered by its events, never PUT
+
+
+@dataclass(frozen=True, slots=True)
+class TierHistory:
+    """The tier state after the latest daily run, and the state that run started from (a re-run of
+    the same day starts from `before`, so hysteresis never counts a day twice)."""
+
+    current: TierState = field(default_factory=TierState)
+    before: TierState = field(default_factory=TierState)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRecord:
+    """A partner's current score: the figures the registry lists and the tier state scoring reads
+    (the full score document is `PartnerRepository.get_score_view`)."""
+
+    partner_id: str
+    score: Decimal | None
+    grade: Grade | None
+    tier: Tier | None
+    provisional: bool
+    as_of: date
+    tiers: TierHistory
+
+
+@dataclass(slots=True)
+class PartnerEvidence:
+    """Everything one partner's daily score reads, from one GSI1 query (activity from a second one,
+    only when the policy declares signals)."""
+
+    partner_id: str
+    profile: PartnerProfile | None = None
+    score: ScoreRecord | None = None
+    jobs: list[StoredAggregate] = field(default_factory=list)
+    requests: list[StoredAggregate] = field(default_factory=list)
+    # Monthly activity items (logins, capacity updates, metrics): read only for a policy that
+    # declares signals (policy v2 rule 6), with PartnerRepository.load_activity.
+    activity: list[StoredAggregate] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreWrite:
+    """The daily run's output for one partner: current score and document plus the dated history
+    point."""
+
+    record: ScoreRecord
+    view: ScoreView
+    history: HistoryPointView
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntry:
+    profile: PartnerProfile
+    score: ScoreRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRecord:
+    """A monthly snapshot as recorded in DynamoDB next to its archived S3 objects."""
+
+    document: SnapshotDocument
+    json_key: str
+    html_key: str
+    generated_at: datetime
+    recipient: str | None  # the address it was (to be) emailed to; None: partner has no email
+    notify: bool = True  # False: archived by a backfill, not emailed
+
+    @property
+    def partner_id(self) -> str:
+        return self.document.partner_id
+
+    @property
+    def month(self) -> str:
+        return self.document.month
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    month: str  # YYYY-MM
+    monthly_score: int | None
+    grade: Grade | None

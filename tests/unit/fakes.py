@@ -1,0 +1,137 @@
+"""In-memory repositories for the service tests (the ports are the Protocols in scorecard.services).
+They keep domain records in dicts; the DynamoDB adapters are tested against moto in tests/integration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from scorecard.adapters.review_repository import ReviewConflict, UnknownJobs
+from scorecard.domain.events import Event, event_json, parse_stored_event
+from scorecard.records import (
+    PartnerEvidence,
+    PartnerProfile,
+    RegistryEntry,
+    ScoreRecord,
+    ScoreWrite,
+    StoredAggregate,
+)
+from scorecard.views import HistoryPointView, ReviewView, ScoreView
+
+
+class FakePartnerRepository:
+    def __init__(self) -> None:
+        self.profiles: dict[str, PartnerProfile] = {}
+        self.jobs: dict[str, dict[str, StoredAggregate]] = {}
+        self.scores: dict[str, ScoreRecord] = {}
+        self.views: dict[str, ScoreView] = {}
+        self.history: dict[str, dict[date, HistoryPointView]] = {}
+        self.activity: dict[str, dict[str, StoredAggregate]] = {}  # partner -> UTC month -> item
+
+    # -- arranging -------------------------------------------------------------------------------
+
+    def add_job(self, partner_id: str, job_id: str, events: Iterable[Event]) -> None:
+        """As ingestion would: the partner is registered by its events."""
+        self.profiles.setdefault(partner_id, PartnerProfile(partner_id))
+        stored = tuple(sorted(event_json(e) for e in events))
+        self.jobs.setdefault(partner_id, {})[job_id] = StoredAggregate(job_id, stored)
+
+    def add_activity(self, partner_id: str, events: Iterable[Event]) -> None:
+        """As ingestion would: each partner-level event (login, capacity, metric) into the activity item
+        of its UTC month."""
+        months = self.activity.setdefault(partner_id, {})
+        for e in events:
+            month = e.occurred_at.astimezone(UTC).strftime("%Y-%m")
+            before = months.get(month, StoredAggregate(month, ()))
+            months[month] = StoredAggregate(month, tuple(sorted({*before.events, event_json(e)})))
+
+    def exclude(self, partner_id: str, job_id: str) -> None:
+        self.jobs[partner_id][job_id] = replace(self.jobs[partner_id][job_id], excluded=True)
+
+    # -- the ports ---------------------------------------------------------------------------------
+
+    def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence:
+        def latest(job: StoredAggregate) -> datetime:
+            return max(parse_stored_event(raw).occurred_at for raw in job.events)
+
+        return PartnerEvidence(
+            partner_id,
+            profile=self.profiles.get(partner_id),
+            score=self.scores.get(partner_id),
+            jobs=[job for job in self.jobs.get(partner_id, {}).values() if latest(job) >= since],
+        )
+
+    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
+        first, last = (at.astimezone(UTC).strftime("%Y-%m") for at in (since, until))
+        months = self.activity.get(partner_id, {})
+        return [months[month] for month in sorted(months) if first <= month <= last]
+
+    def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None:
+        return self.jobs.get(partner_id, {}).get(job_id)
+
+    def get_profile(self, partner_id: str) -> PartnerProfile | None:
+        return self.profiles.get(partner_id)
+
+    def put_profile(self, profile: PartnerProfile) -> bool:
+        before = self.profiles.get(profile.partner_id)
+        self.profiles[profile.partner_id] = profile
+        return before is None or before.updated_at is None
+
+    def registry_page(
+        self, limit: int, start_after: str | None = None
+    ) -> tuple[list[RegistryEntry], str | None]:
+        ids = sorted(pid for pid in self.profiles if start_after is None or pid > start_after)
+        page = [RegistryEntry(self.profiles[pid], self.scores.get(pid)) for pid in ids[:limit]]
+        return page, (page[-1].profile.partner_id if len(ids) > limit else None)
+
+    def iter_partner_ids(self) -> Iterator[str]:
+        return iter(sorted(self.profiles))
+
+    def get_score(self, partner_id: str) -> ScoreRecord | None:
+        return self.scores.get(partner_id)
+
+    def get_score_view(self, partner_id: str) -> ScoreView | None:
+        return self.views.get(partner_id)
+
+    def save_scores(self, writes: Sequence[ScoreWrite], *, current: bool = True) -> None:
+        for write in writes:
+            partner_id = write.record.partner_id
+            if current:
+                self.scores[partner_id] = write.record
+                self.views[partner_id] = write.view
+            self.history.setdefault(partner_id, {})[write.history.date] = write.history
+
+    def score_history(self, partner_id: str, first: date, last: date) -> list[HistoryPointView]:
+        points = self.history.get(partner_id, {})
+        return [points[day] for day in sorted(points) if first <= day <= last]
+
+
+class FakeReviewRepository:
+    """Resolving excludes the jobs in the partner fake, all or nothing, as the adapter's transaction
+    does."""
+
+    def __init__(self, partners: FakePartnerRepository) -> None:
+        self.partners = partners
+        self.reviews: dict[str, ReviewView] = {}
+
+    def create(self, review: ReviewView) -> None:
+        assert review.review_id not in self.reviews
+        self.reviews[review.review_id] = review
+
+    def for_partner(self, partner_id: str) -> list[ReviewView]:
+        return [r for r in self.reviews.values() if r.partner_id == partner_id]
+
+    def find(self, review_id: str) -> ReviewView | None:
+        return self.reviews.get(review_id)
+
+    def resolve(self, review: ReviewView) -> None:
+        if self.reviews[review.review_id].status != "open":
+            raise ReviewConflict(review.review_id)
+        jobs = self.partners.jobs.get(review.partner_id, {})
+        missing = [job for job in review.excluded_job_ids if job not in jobs]
+        if missing:
+            raise UnknownJobs(missing)
+        for job_id in review.excluded_job_ids:
+            self.partners.exclude(review.partner_id, job_id)
+        self.reviews[review.review_id] = review

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from scorecard.domain.events import EVENT_ADAPTER, Event
+from scorecard.domain.policy import DEFAULT_POLICY_VERSION
 
 AS_OF = date(2026, 11, 20)
 TABLE = "scorecard-bench"
@@ -86,7 +87,8 @@ def moto_table() -> Iterator[str]:
         AWS_DEFAULT_REGION="us-east-1",
         AWS_REGION="us-east-1",
         TABLE_NAME=TABLE,
-        POLICY_VERSION="v1",
+        # The handlers the bench calls score with the same policy as run.py (load_policy(): the default).
+        POLICY_VERSION=DEFAULT_POLICY_VERSION,
         POWERTOOLS_LOG_LEVEL="ERROR",
         POWERTOOLS_TRACE_DISABLED="true",
     )

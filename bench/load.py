@@ -34,12 +34,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scorecard import settings
 from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.jobs import fold_job
+from scorecard.domain.policy import load_policy
 from scorecard.domain.scoring import compute_success_score
-from scorecard.domain.window import day_end
+from scorecard.domain.window import completion_rules, day_end
 from scorecard.services.presenters import job_detail, ledger_view, window_view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -293,7 +293,10 @@ class Readback:
 
 def read_back(port: int, jobs: dict[tuple[str, str], list[dict[str, Any]]]) -> Readback:
     auth = f"Bearer {token('ops')}"
-    zone = settings.policy().zone
+    # The local stack's policy is the default one (v2): job details judge overdue jobs as of today.
+    policy = load_policy()
+    rules = completion_rules(policy)
+    today = policy.local_date(datetime.now(UTC))
     result = Readback()
     lock = threading.Lock()
 
@@ -310,7 +313,7 @@ def read_back(port: int, jobs: dict[tuple[str, str], list[dict[str, Any]]]) -> R
         stored = [entry["event_id"] for entry in got["timeline"]]
         sent_ids = {e["event_id"] for e in sent}
         offline = job_detail(
-            fold_job(partner_id, job_id, [EVENT_ADAPTER.validate_python(e) for e in sent]), zone
+            fold_job(partner_id, job_id, [EVENT_ADAPTER.validate_python(e) for e in sent]), rules, None, today
         ).model_dump(mode="json")
         with lock:
             result.stored += len(stored)
@@ -341,7 +344,7 @@ def score_check(port: int, jobs: dict[tuple[str, str], list[dict[str, Any]]]) ->
     provisional, component values, window and ledger)."""
     auth = f"Bearer {token('ops')}"
     get_json(port, f"/_local/run/daily?date={SCORE_AS_OF}", auth, method="POST")
-    policy = settings.policy()
+    policy = load_policy()
     until = day_end(SCORE_AS_OF, policy.zone)
     partners = sorted({partner_id for partner_id, _ in jobs})
     sample = partners[:: max(1, len(partners) // SCORE_SAMPLE)][:SCORE_SAMPLE]

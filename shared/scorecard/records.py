@@ -58,13 +58,17 @@ class ScoreRecord:
 
 @dataclass(slots=True)
 class PartnerEvidence:
-    """Everything one partner's daily score reads, from one GSI1 query."""
+    """Everything one partner's daily score reads, from one GSI1 query (activity from a second one,
+    only when the policy declares signals)."""
 
     partner_id: str
     profile: PartnerProfile | None = None
     score: ScoreRecord | None = None
     jobs: list[StoredAggregate] = field(default_factory=list)
     requests: list[StoredAggregate] = field(default_factory=list)
+    # Monthly activity items (logins, capacity updates, metrics): read only for a policy that
+    # declares signals (policy v2 rule 6), with PartnerRepository.load_activity.
+    activity: list[StoredAggregate] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scorecard.domain.policy import Grade, Tier
+from scorecard.domain.policy import Benefit, Grade, Tier
 
 SOURCE = "scorecard"
 SCORE_CHANGED = "ScoreChanged"
@@ -49,6 +49,9 @@ class TierChangedDetail(_Detail):
     direction: Literal["promotion", "demotion"]
     score: float | None
     provisional: bool
+    benefits: list[Benefit] = Field(
+        default_factory=list, description="what the new tier gives the partner (policy data; v2)"
+    )
 
 
 class DemotionWarningDetail(_Detail):

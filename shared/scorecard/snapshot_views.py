@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from scorecard.domain.policy import Grade
+from scorecard.domain.policy import Grade, Tier
 from scorecard.views import View
 
 EmailStatus = Literal["sent", "sending", "pending", "no_address", "not_emailed"]
@@ -43,6 +43,12 @@ class SnapshotDocument(View):
     grade: Grade | None
     jobs_completed: int
     jobs_completed_on_time: int
+    tier: Tier | None = Field(default=None, description="the tier in force after the month's last daily run")
+    bonus_eligible: bool = Field(
+        default=False,
+        description="every daily run of the month placed the partner in a tier whose benefits include "
+        "bonus_eligible",
+    )
     late_jobs: list[SnapshotLineView]
     defective_jobs: list[SnapshotLineView]
 

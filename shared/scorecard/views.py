@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from scorecard.domain.policy import Grade, Tier
+from scorecard.domain.policy import Benefit, Grade, Tier
 
 
 class View(BaseModel):
@@ -73,6 +73,9 @@ class ScoreView(View):
     ledger: list[LedgerEntryView]
     next_grade: NextGradeView | None
     tier_status: TierStatusView
+    benefits: list[Benefit] = Field(
+        default_factory=list, description="what the tier in force gives the partner (policy data; v2)"
+    )
 
 
 class HistoryPointView(View):
@@ -154,7 +157,9 @@ class DocumentView(View):
 
 class JobSummaryView(View):
     job_id: str
-    status: Literal["open", "completed", "void"]
+    status: Literal["open", "completed", "void", "overdue"] = Field(
+        description="overdue (policy v2): not fully shipped after its due date, counted as late"
+    )
     value: str | None
     part_count: int | None
     due_date: date | None

@@ -182,7 +182,7 @@ def test_a_late_job_shows_in_the_score_and_the_late_jobs(server: Server) -> None
     body = score.body
     assert (body["score"], body["grade"], body["tier"], body["provisional"]) == (74.8, "C", "standard", True)
     assert body["as_of"] == "2026-11-01"
-    assert body["policy_version"] == "v1"
+    assert body["policy_version"] == "v2"  # the default; this story scores the same under v1
     assert body["window"] == {"start": "2026-05-06", "end": "2026-11-01", "jobs": 4, "extended": True}
     assert {name: c["value"] for name, c in body["components"].items()} == {
         "on_time": 75.0,
@@ -220,6 +220,72 @@ def test_a_late_job_shows_in_the_score_and_the_late_jobs(server: Server) -> None
     assert listing.status == 200
     mine = [p for p in listing.body["partners"] if p["partner_id"] == PARTNER]
     assert [(p["name"], p["score"], p["tier"]) for p in mine] == [("E2E Machining", 74.8, "standard")]
+
+
+LOOPHOLE = "e2e-overdue"
+
+
+def _loophole_events() -> list[dict[str, Any]]:
+    """Issue 9: ten jobs shipped on time and one due 2026-10-15 with 49 of its 50 parts shipped."""
+    events: list[dict[str, Any]] = []
+    for i in range(10):
+        events += _job(
+            f"LH-OK-{i}",
+            offered=date(2026, 10, 3),
+            due=date(2026, 10, 20),
+            shipped=date(2026, 10, 5 + i),
+            parts=1,
+        )
+    events += _job(
+        "LH-49-OF-50", offered=date(2026, 10, 3), due=date(2026, 10, 15), shipped=date(2026, 10, 14), parts=50
+    )
+    for event in events:
+        event["partner_id"] = LOOPHOLE
+        if event["job_id"] == "LH-49-OF-50" and event["type"] == "job.offered":
+            event["part_count"] = 50
+        if event["job_id"] == "LH-49-OF-50" and event["type"] == "job.shipped":
+            event["parts_shipped"] = 49
+    return events
+
+
+def test_an_unshipped_last_part_no_longer_hides_a_late_job(server: Server) -> None:
+    ops, own = token("ops"), token("partner", LOOPHOLE)
+    put = server.request("PUT", f"/v1/partners/{LOOPHOLE}", token=ops, body={"name": "Loophole Ltd"})
+    assert put.status == 201
+    events = _loophole_events()
+    posted = server.request("POST", "/v1/events", token=token("service"), body={"events": events})
+    assert posted.status == 200, posted.body
+    run = server.request("POST", "/_local/run/daily?date=2026-11-01")
+    assert (run.status, run.body["failed"]) == (200, [])
+
+    score = server.request("GET", f"/v1/partners/{LOOPHOLE}/score", token=own).body
+    # v1 scored 100.0. v2: the job is late from 10-16 on. Every job is worth 100 (weight 10):
+    # on_time = 100 x 10 x 10 / (11 x 10) = 90.9; communication = engagement = 100; no inspections:
+    # score = (0.45 x 90.909 + 0.10 x 100 + 0.10 x 100) / 0.65 = 93.706.. -> 93.7
+    assert score["score"] != 100.0
+    assert (score["score"], score["grade"], score["tier"], score["provisional"]) == (
+        93.7,
+        "A",
+        "elite",
+        False,
+    )
+    assert score["components"]["on_time"]["value"] == 90.9
+    assert score["policy_version"] == "v2"
+    assert [b["name"] for b in score["benefits"]] == [
+        "ship_direct",
+        "preferential_offers",
+        "repeat_work_priority",
+        "bonus_eligible",
+    ]
+    entry = next(e for e in score["ledger"] if e["job_id"] == "LH-49-OF-50")
+    assert (entry["effect"], entry["on_time"], entry["days_late"]) == (-6.3, False, 17)
+
+    late = server.request("GET", f"/v1/partners/{LOOPHOLE}/jobs?filter=late", token=own)
+    assert late.status == 200
+    assert [
+        (j["job_id"], j["status"], j["on_time"], j["days_late"], j["parts_shipped"], j["score_effect"])
+        for j in late.body["jobs"]
+    ] == [("LH-49-OF-50", "overdue", False, 17, 49, -6.3)]  # 11-01 - 10-15 = 17 days
 
 
 def test_a_resent_batch_is_all_duplicates_over_http(server: Server) -> None:

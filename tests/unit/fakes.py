@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
@@ -28,6 +28,7 @@ class FakePartnerRepository:
         self.scores: dict[str, ScoreRecord] = {}
         self.views: dict[str, ScoreView] = {}
         self.history: dict[str, dict[date, HistoryPointView]] = {}
+        self.activity: dict[str, dict[str, StoredAggregate]] = {}  # partner -> UTC month -> item
 
     # -- arranging -------------------------------------------------------------------------------
 
@@ -36,6 +37,15 @@ class FakePartnerRepository:
         self.profiles.setdefault(partner_id, PartnerProfile(partner_id))
         stored = tuple(sorted(event_json(e) for e in events))
         self.jobs.setdefault(partner_id, {})[job_id] = StoredAggregate(job_id, stored)
+
+    def add_activity(self, partner_id: str, events: Iterable[Event]) -> None:
+        """As ingestion would: each partner-level event (login, capacity, metric) into the activity item
+        of its UTC month."""
+        months = self.activity.setdefault(partner_id, {})
+        for e in events:
+            month = e.occurred_at.astimezone(UTC).strftime("%Y-%m")
+            before = months.get(month, StoredAggregate(month, ()))
+            months[month] = StoredAggregate(month, tuple(sorted({*before.events, event_json(e)})))
 
     def exclude(self, partner_id: str, job_id: str) -> None:
         self.jobs[partner_id][job_id] = replace(self.jobs[partner_id][job_id], excluded=True)
@@ -52,6 +62,11 @@ class FakePartnerRepository:
             score=self.scores.get(partner_id),
             jobs=[job for job in self.jobs.get(partner_id, {}).values() if latest(job) >= since],
         )
+
+    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
+        first, last = (at.astimezone(UTC).strftime("%Y-%m") for at in (since, until))
+        months = self.activity.get(partner_id, {})
+        return [months[month] for month in sorted(months) if first <= month <= last]
 
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None:
         return self.jobs.get(partner_id, {}).get(job_id)

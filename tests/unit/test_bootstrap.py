@@ -28,7 +28,7 @@ def test_settings_read_each_variable_and_treat_blank_as_unset() -> None:
     assert parsed.ses_senders == 1  # at least one sender
     assert parsed.aws_region == "eu-west-1"
     assert parsed.mail_claim_lease_seconds == 900
-    assert parsed.policy_version == "v1"
+    assert parsed.policy_version == "v2"  # the default policy (DESIGN §4a)
 
 
 def test_a_missing_required_setting_names_its_variable() -> None:
@@ -59,5 +59,5 @@ def test_today_is_the_policy_timezone_date(monkeypatch: pytest.MonkeyPatch) -> N
     # 03:00 UTC on the 2nd is still the 1st in Chicago (UTC-6 in November).
     monkeypatch.setattr(settings, "utc_now", lambda: datetime(2026, 11, 2, 3, 0, tzinfo=UTC))
     policy = Bootstrap(Settings.from_environ({})).policy
-    assert Clock(policy).today() == date(2026, 11, 2)  # v1 is UTC
+    assert Clock(policy).today() == date(2026, 11, 2)  # the default (v2) is UTC
     assert Clock(policy.model_copy(update={"timezone": "America/Chicago"})).today() == date(2026, 11, 1)

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scorecard.domain.events import Event
 from scorecard.domain.jobs import fold_job
-from scorecard.domain.policy import ScoringPolicy, WindowRule
+from scorecard.domain.policy import ScoringPolicy, WindowRule, load_policy
 from scorecard.domain.requests import fold_request
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.snapshot import Month, compute_monthly_snapshot
-from scorecard.domain.window import day_end
+from scorecard.domain.window import completion_rules, day_end
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -254,3 +254,34 @@ def test_snapshot_percentages_stay_within_0_and_100(builders: list[JobBuilder], 
     assert s.jobs_read <= s.jobs_on_board + len(builders)
     assert s.jobs_completed_on_time <= s.jobs_completed
     assert s.value_accepted >= 0 and s.value_accepted.as_tuple().exponent == -2
+
+
+# ---- policy v2 equals v1 where its rules do not apply (DESIGN §4a) ------------------------------------
+
+V2 = load_policy("v2")
+
+
+@FAST
+@given(builders=partners(), request_lists=requests())
+def test_v2_scores_like_v1_without_overdue_jobs_notices_timezones_or_signals(
+    builders: list[JobBuilder], request_lists: list[list[Event]]
+) -> None:
+    """The generated events carry no delay reports and no activity, the partner has no profile
+    timezone and v2 declares no signals; leaving out the jobs v2 finds overdue on D, v2 = v1."""
+    until = day_end(D, V2.zone)
+    rules = completion_rules(V2)
+    kept = []
+    for builder in builders:
+        completion = builder.fold(until=until).completion(rules, D)
+        if completion is None or completion.via != "overdue":
+            kept.append(builder)
+    v1 = scored(as_events(kept), request_lists, POLICY)
+    v2 = scored(as_events(kept), request_lists, V2)
+    assert (v1.policy_version, v2.policy_version) == ("v1", "v2")
+    assert v2.score == v1.score
+    assert v2.grade == v1.grade
+    assert v2.provisional == v1.provisional
+    assert v2.components == v1.components
+    assert v2.window == v1.window
+    assert v2.ledger == v1.ledger
+    assert v2.next_grade == v1.next_grade

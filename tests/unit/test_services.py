@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from builders import PARTNER, POLICY, completed_job, day
+from builders import PARTNER, POLICY, completed_job, day, event, instant
 from fakes import FakePartnerRepository, FakeReviewRepository
 from pydantic import BaseModel
 from scorecard.domain.grading import TierState
-from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.policy import ScoringPolicy, load_policy
+from scorecard.records import PartnerProfile
 from scorecard.score_events import ScoreChangedDetail, TierChangedDetail
 from scorecard.services import partners, reviews
 from scorecard.services.daily import ScoreEventPublisher, score_partners
@@ -188,3 +189,61 @@ def test_put_profile_of_a_partner_registered_by_its_events_counts_as_created() -
 def test_score_of_an_unknown_partner() -> None:
     with pytest.raises(UnknownPartner):
         partners.current_score(FakePartnerRepository(), "nobody")
+
+
+# -- policy v2 through the ports: the profile's timezone and the declared signals' activity ----------
+
+V2 = load_policy("v2")
+
+
+def test_a_v2_daily_run_judges_on_time_by_the_profiles_timezone() -> None:
+    """Shipped 10-16 00:30 UTC = 19:30 on 10-15 in Chicago, due 10-15 (test_policy_v2: on time for a
+    Chicago partner, 1 day late for a UTC one)."""
+    job = completed_job("CHI", shipped="2026-10-16T00:30:00Z", due=day(10, 15))
+    chicago, utc = FakePartnerRepository(), FakePartnerRepository()
+    for repository in (chicago, utc):
+        repository.add_job(PARTNER, job.job_id, job.events)
+    chicago.put_profile(PartnerProfile(PARTNER, timezone="America/Chicago", updated_at=NOW))
+
+    run_daily(chicago, day(10, 16), V2, NOW)
+    run_daily(utc, day(10, 16), V2, NOW)
+
+    # on time: every component 100 -> 100.0; late: on_time 0, (0 + 10 + 10) / 0.65 = 30.769.. -> 30.8
+    assert chicago.scores[PARTNER].score == Decimal("100.0")
+    assert utc.scores[PARTNER].score == Decimal("30.8")
+
+
+def test_a_policy_declaring_a_signal_reads_the_partners_activity() -> None:
+    """test_policy_v2's capacity case through the daily run: OK on time, LATE 2 days late; capacity
+    updates in 2 of the 4 weeks ending 10-20 (09-22 falls before them)."""
+    with_capacity = ScoringPolicy.model_validate(
+        V2.model_dump()
+        | {"signals": [{"name": "capacity_current", "source": "capacity_current", "component": "engagement"}]}
+    )
+    repository = FakePartnerRepository()
+    for job in (
+        completed_job("OK", shipped=day(10, 2), due=day(10, 2)),
+        completed_job("LATE", shipped=day(10, 5), due=day(10, 3)),
+    ):
+        repository.add_job(PARTNER, job.job_id, job.events)
+    repository.add_activity(
+        PARTNER,
+        [
+            event("partner.capacity_updated", instant("2026-10-20T23:00:00Z"), "c1"),
+            event("partner.capacity_updated", instant("2026-10-14T00:00:00Z"), "c2"),
+            event("partner.capacity_updated", instant("2026-09-23T00:00:00Z"), "c3"),
+            event("partner.capacity_updated", instant("2026-09-22T23:59:00Z"), "c4"),
+        ],
+    )
+
+    run_daily(repository, day(10, 20), V2, NOW)
+    # v2 declares no signal: on_time 50, communication 100, engagement 100:
+    # (0.45 x 50 + 0.10 x 100 + 0.10 x 100) / 0.65 = 42.5 / 0.65 = 65.38.. -> 65.4
+    assert repository.scores[PARTNER].score == Decimal("65.4")
+
+    run_daily(repository, day(10, 20), with_capacity, NOW)
+    # engagement = mean(read 100, answered 100, capacity 50) = 83.33;
+    # (22.5 + 10 + 0.10 x 83.33) / 0.65 = 40.833 / 0.65 = 62.82.. -> 62.8
+    assert repository.scores[PARTNER].score == Decimal("62.8")
+    engagement = repository.views[PARTNER].components["engagement"]
+    assert engagement.evidence["capacity_current"] == "50.0"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -104,8 +104,10 @@ class PartnerRepository:
         for item in self._query(
             IndexName=keys.GSI1,
             # Only what scoring reads (not the score document): a fraction of the bytes on the wire.
+            # The profile's timezone too: policy v2 judges on-time by the partner's local date.
             ProjectionExpression="SK, ev, excluded, partner_id, tier_state, score, grade, tier, "
-            "provisional, as_of",
+            "provisional, as_of, #tz",
+            ExpressionAttributeNames={"#tz": "timezone"},
             KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
             ExpressionAttributeValues={
                 ":pk": {"S": keys.partner_pk(partner_id)},
@@ -118,10 +120,25 @@ class PartnerRepository:
             elif sk.startswith(keys.REQUEST_PREFIX):
                 evidence.requests.append(_aggregate(item, keys.REQUEST_PREFIX))
             elif sk == keys.PROFILE_SK:
-                evidence.profile = _profile(item)  # id only: scoring needs no contact details
+                evidence.profile = _profile(item)  # id and timezone: scoring needs no contact details
             elif sk == keys.SCORE_SK:
                 evidence.score = _score(item)
         return evidence
+
+    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
+        """The partner's monthly activity items (UTC months) from `since`'s month to `until`'s."""
+        first, last = (keys.activity_sk(at.astimezone(UTC).strftime("%Y-%m")) for at in (since, until))
+        return [
+            _aggregate(item, keys.ACTIVITY_PREFIX)
+            for item in self._query(
+                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+                ExpressionAttributeValues={
+                    ":pk": {"S": keys.partner_pk(partner_id)},
+                    ":first": {"S": first},
+                    ":last": {"S": last},
+                },
+            )
+        ]
 
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None:
         item = self._get(keys.partner_pk(partner_id), keys.job_sk(job_id))

@@ -129,4 +129,4 @@ def get_jobs(
 @allow("partner", "ops", "service")
 def get_job(partner_id: PartnerId, job_id: JobId) -> JobDetailView:
     boot = bootstrap()
-    return partner_service.job_story(boot.partners, partner_id, job_id, boot.policy)
+    return partner_service.job_story(boot.partners, partner_id, job_id, boot.policy, boot.clock.today())

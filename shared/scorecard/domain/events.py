@@ -247,6 +247,14 @@ class JobDueDateChanged(JobEventBase):
     changed_by: Literal["customer", "platform", "partner"]
 
 
+class JobDelayReported(JobEventBase):
+    """The partner warns that the job may ship late (policy v2 rule 4: notice earns credit)."""
+
+    type: Literal["job.delay_reported"]
+    expected_ship_date: IsoDate
+    reason: str | None = Field(default=None, max_length=2000)
+
+
 class PartnerUpdateRequested(RequestEventBase):
     type: Literal["partner.update_requested"]
 
@@ -263,6 +271,24 @@ class PartnerCapacityUpdated(ActivityEventBase):
     type: Literal["partner.capacity_updated"]
 
 
+MetricName = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class PartnerMetricRecorded(ActivityEventBase):
+    """A generic metric (NPS, certification, compliance ...) that a policy may declare as a signal
+    (policy v2 rule 6). Values of a metric the scoring policy does not declare are ignored."""
+
+    type: Literal["partner.metric_recorded"]
+    metric: MetricName
+    value: Decimal = Field(ge=-1_000_000, le=1_000_000, max_digits=20)
+    period: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _decimal(cls, value: object) -> object:
+        return _decimal_string(value)
+
+
 JobEvent = (
     JobOffered
     | JobRead
@@ -275,9 +301,10 @@ JobEvent = (
     | JobInspected
     | JobReceived
     | JobDueDateChanged
+    | JobDelayReported
 )
 RequestEvent = PartnerUpdateRequested | PartnerUpdateResponded
-ActivityEvent = PartnerLoggedIn | PartnerCapacityUpdated
+ActivityEvent = PartnerLoggedIn | PartnerCapacityUpdated | PartnerMetricRecorded
 
 # The one list of event types: each is a model above, in exactly one of these unions (a unit test
 # checks both). Adding a type: its model here, and its case in the fold of its aggregate; mypy then

@@ -29,10 +29,23 @@ def grade_for(score: Decimal, policy: ScoringPolicy) -> Grade:
 
 
 def tier_for(score: Decimal, provisional: bool, policy: ScoringPolicy) -> Tier:
+    """The tier a score earns. Policy v2 (rule 3): a provisional score never places the partner below
+    `provisional_min_tier`; elite still needs a final score (`requires_final`)."""
+    tier = policy.tiers[-1].tier
     for band in policy.tiers:
         if score >= band.min and not (band.requires_final and provisional):
-            return band.tier
-    return policy.tiers[-1].tier
+            tier = band.tier
+            break
+    floor = policy.provisional_min_tier
+    if provisional and floor is not None and tier_rank(tier) < tier_rank(floor):
+        return floor
+    return tier
+
+
+def tier_without_score(policy: ScoringPolicy) -> Tier | None:
+    """The tier of a partner with no score: v1 none (the tier in force stays), v2 `standard` (rule 3,
+    applied like a provisional score: it places a new partner, never lowers a tier)."""
+    return policy.provisional_min_tier
 
 
 def tier_rank(tier: Tier) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal, assert_never
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from scorecard.domain.events import (
     Event,
     JobAccepted,
     JobCancelled,
+    JobDelayReported,
     JobDocumentUploaded,
     JobDueDateChanged,
     JobInspected,
@@ -61,14 +62,39 @@ class DueDateChange:
 
 
 @dataclass(frozen=True, slots=True)
+class DelayReport:
+    event_id: str
+    at: datetime
+    expected_ship_date: date
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRules:
+    """How completion is judged (DESIGN §4, §4a). The defaults are policy v1: dates in the policy
+    timezone, unshipped jobs never complete, no notice credit."""
+
+    zone: ZoneInfo  # the policy's: window and month boundaries
+    local_zone: ZoneInfo | None = None  # rule 2: the partner's, for on-time (None: the policy's)
+    overdue: bool = False  # rule 1: not fully shipped by the end of the due date -> late from due + 1
+    notice_hours: int | None = None  # rule 4: hours of notice before the due date begins for credit
+
+    @property
+    def date_zone(self) -> ZoneInfo:
+        return self.local_zone or self.zone
+
+
+@dataclass(frozen=True, slots=True)
 class Completion:
-    """How and when a job completed (DESIGN §4)."""
+    """How and when a job completed (DESIGN §4). An overdue job (§4a rule 1) is not shipped yet: it
+    counts from the day after its due date, with `days_late` counted to the day scored."""
 
     at: datetime
     on_time: bool
-    via: Literal["shipment", "partner_cancellation"]
+    via: Literal["shipment", "partner_cancellation", "overdue"]
     local_date: date
     days_late: int
+    noticed: bool = False  # late, but announced in time and completed by the announced date (rule 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +118,7 @@ class JobState:
     inspections: tuple[Inspection, ...] = ()
     received_at: datetime | None = None
     due_date_changes: tuple[DueDateChange, ...] = ()
+    delay_reports: tuple[DelayReport, ...] = ()
     excluded: bool = False
 
     @property
@@ -145,26 +172,60 @@ class JobState:
                 return shipment.at
         return None
 
-    def completion(self, zone: ZoneInfo) -> Completion | None:
+    def completion(self, zone: ZoneInfo | CompletionRules, as_of: date | None = None) -> Completion | None:
         """Completed on the shipment that brings all parts out, or on a partner cancellation after
-        acceptance (late). Dates compare in the policy timezone."""
+        acceptance (late). Given rules (policy v2): on-time by the partner's date, and a job accepted
+        or partly shipped, neither cancelled nor fully shipped by the end of its due date, completes
+        late at the start of the next day (policy timezone); `as_of` (the day scored, default that
+        next day) counts its days late."""
+        rules = zone if isinstance(zone, CompletionRules) else CompletionRules(zone)
         shipped_at = self._shipment_completion_at()
         due = self.due_date
         if shipped_at is not None and due is not None:
-            local = shipped_at.astimezone(zone).date()
+            local = shipped_at.astimezone(rules.date_zone).date()
             late = (local - due).days
-            return Completion(shipped_at, late <= 0, "shipment", local, max(late, 0))
+            on_time = late <= 0
+            noticed = not on_time and self._noticed(rules, due, local)
+            return Completion(shipped_at, on_time, "shipment", local, max(late, 0), noticed)
         if (
             self.cancelled_by == "partner"
             and self.cancelled_at is not None
             and self.accepted_at is not None
             and self.accepted_at <= self.cancelled_at
         ):
-            local = self.cancelled_at.astimezone(zone).date()
+            local = self.cancelled_at.astimezone(rules.date_zone).date()
             return Completion(self.cancelled_at, False, "partner_cancellation", local, 0)
+        if (
+            rules.overdue
+            and due is not None
+            and self.cancelled_at is None
+            and (self.accepted_at is not None or self.shipments)
+        ):
+            late_from = due + timedelta(days=1)
+            day = as_of if as_of is not None and as_of >= late_from else late_from
+            return Completion(
+                datetime.combine(late_from, time.min, tzinfo=rules.zone),
+                False,
+                "overdue",
+                late_from,
+                (day - due).days,
+                self._noticed(rules, due, day),
+            )
         return None
 
-    def outcome(self, zone: ZoneInfo) -> Outcome:
+    def _noticed(self, rules: CompletionRules, due: date, completed_on: date) -> bool:
+        """Rule 4: a delay report sent at least `notice_hours` before the due date begins (partner's
+        timezone) whose expected ship date the job then kept."""
+        if rules.notice_hours is None:
+            return False
+        begins = datetime.combine(due, time.min, tzinfo=rules.date_zone)
+        deadline = begins - timedelta(hours=rules.notice_hours)
+        return any(
+            report.at <= deadline and completed_on <= report.expected_ship_date
+            for report in self.delay_reports
+        )
+
+    def outcome(self, zone: ZoneInfo | CompletionRules) -> Outcome:
         if self.completion(zone) is not None:
             return "completed"
         if self.cancelled_at is not None:
@@ -214,6 +275,7 @@ def fold_job(
     shipments: list[Shipment] = []
     inspections: list[Inspection] = []
     changes: list[DueDateChange] = []
+    delays: list[DelayReport] = []
     kept: list[Event] = []
     for event in unique_ordered(events):
         if until is not None and event.occurred_at > until:
@@ -252,6 +314,8 @@ def fold_job(
                 received = received or at
             case JobDueDateChanged():
                 changes.append(DueDateChange(event.event_id, at, event.due_date, event.changed_by))
+            case JobDelayReported():
+                delays.append(DelayReport(event.event_id, at, event.expected_ship_date, event.reason))
             case RequestEventBase() | ActivityEventBase():
                 pass  # partner-level events never reach a job
             case _:
@@ -276,5 +340,6 @@ def fold_job(
         inspections=tuple(inspections),
         received_at=received,
         due_date_changes=tuple(changes),
+        delay_reports=tuple(delays),
         excluded=excluded,
     )

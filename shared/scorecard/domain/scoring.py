@@ -7,17 +7,20 @@ without one job (the ledger) is the score of the totals minus that job's tally: 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import median_low
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from scorecard.domain.events import Event
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
 from scorecard.domain.jobs import JobState
-from scorecard.domain.policy import COMPONENTS, Grade, ScoringPolicy
+from scorecard.domain.policy import Grade, ScoringPolicy
 from scorecard.domain.requests import UpdateRequest
+from scorecard.domain.signals import signal_values
 from scorecard.domain.window import Window, WindowJob, select_window
 
 HUNDRED = Decimal(100)
@@ -32,6 +35,7 @@ class Tally:
     weight_on_time: Decimal = ZERO
     jobs_completed: int = 0
     jobs_on_time: int = 0
+    jobs_noticed: int = 0  # late with notice credit (policy v2 rule 4)
     parts_inspected: int = 0
     parts_defective: int = 0
     status_jobs: int = 0
@@ -79,12 +83,24 @@ def job_weight(job: JobState, policy: ScoringPolicy) -> Decimal:
     return max(job.value or ZERO, policy.job_weight_floor).sqrt()
 
 
-def component_values(tally: Tally, policy: ScoringPolicy) -> dict[str, Decimal | None]:
+Signals = Mapping[str, Decimal | None]  # declared signal -> 0..100, None when absent (rule 6)
+
+
+def component_values(
+    tally: Tally, policy: ScoringPolicy, signals: Signals | None = None
+) -> dict[str, Decimal | None]:
+    """Each component of the policy. A declared signal is one more share in the mean of its
+    component (communication, engagement, or an extra component of its own)."""
+    signals = signals or {}
+
+    def fed(component: str) -> list[Decimal | None]:
+        return [signals.get(s.name) for s in policy.signals if s.component == component]
+
     quality: Decimal | None = None
     if tally.parts_inspected:
         dpt = Decimal(1000 * tally.parts_defective) / Decimal(tally.parts_inspected)
         quality = max(ZERO, HUNDRED - dpt / policy.quality_dpt_divisor)
-    return {
+    values = {
         "on_time": _share(tally.weight_on_time, tally.weight_total),
         "quality": quality,
         "communication": _mean(
@@ -92,29 +108,37 @@ def component_values(tally: Tally, policy: ScoringPolicy) -> dict[str, Decimal |
                 _share(tally.requests_answered, tally.requests),
                 _share(tally.status_ok, tally.status_jobs),
                 _share(tally.document_ok, tally.document_jobs),
+                *fed("communication"),
             )
         ),
         "engagement": _mean(
-            (_share(tally.offers_read, tally.offers), _share(tally.offers_answered, tally.offers))
+            (
+                _share(tally.offers_read, tally.offers),
+                _share(tally.offers_answered, tally.offers),
+                *fed("engagement"),
+            )
         ),
     }
+    for name in policy.extra_weights:
+        values[name] = _mean(fed(name))
+    return values
 
 
 def weighted_score(values: dict[str, Decimal | None], policy: ScoringPolicy) -> Decimal | None:
     """Weighted mean of the components present, weights renormalised over them; unrounded."""
     total_weight = ZERO
     total = ZERO
-    for name in COMPONENTS:
+    for name in policy.components:
         value = values[name]
-        weight = policy.weights.of(name)
+        weight = policy.weight_of(name)
         if value is not None and weight > 0:
             total += weight * value
             total_weight += weight
     return total / total_weight if total_weight else None
 
 
-def score_of(tally: Tally, policy: ScoringPolicy) -> Decimal | None:
-    raw = weighted_score(component_values(tally, policy), policy)
+def score_of(tally: Tally, policy: ScoringPolicy, signals: Signals | None = None) -> Decimal | None:
+    raw = weighted_score(component_values(tally, policy, signals), policy)
     return None if raw is None else round_half_up(raw)
 
 
@@ -138,6 +162,9 @@ def job_contribution(
         if completion.on_time:
             tally.weight_on_time = weight
             tally.jobs_on_time = 1
+        elif completion.noticed and policy.notice is not None:
+            tally.weight_on_time = weight * policy.notice.credit
+            tally.jobs_noticed = 1
         tally.parts_inspected = job.parts_inspected
         tally.parts_defective = job.parts_defective
         tally.status_jobs = 1
@@ -225,7 +252,10 @@ class ScoreResult:
 
 def _evidence(name: str, tally: Tally) -> dict[str, int | str]:
     if name == "on_time":
-        return {"jobs": tally.jobs_completed, "on_time_jobs": tally.jobs_on_time}
+        evidence: dict[str, int | str] = {"jobs": tally.jobs_completed, "on_time_jobs": tally.jobs_on_time}
+        if tally.jobs_noticed:
+            evidence["late_jobs_with_notice_credit"] = tally.jobs_noticed
+        return evidence
     if name == "quality":
         return {"parts_inspected": tally.parts_inspected, "parts_defective": tally.parts_defective}
     if name == "communication":
@@ -237,7 +267,13 @@ def _evidence(name: str, tally: Tally) -> dict[str, int | str]:
             "jobs_requiring_documents": tally.document_jobs,
             "jobs_with_all_documents": tally.document_ok,
         }
-    return {"offers": tally.offers, "read": tally.offers_read, "answered": tally.offers_answered}
+    if name == "engagement":
+        return {"offers": tally.offers, "read": tally.offers_read, "answered": tally.offers_answered}
+    return {}  # an extra component: its signals are its evidence
+
+
+def _signal_evidence(signals: Signals) -> dict[str, int | str]:
+    return {name: "none" if value is None else str(round_half_up(value)) for name, value in signals.items()}
 
 
 def _reasons(contribution: JobContribution) -> tuple[str, ...]:
@@ -246,12 +282,17 @@ def _reasons(contribution: JobContribution) -> tuple[str, ...]:
     job = contribution.job
     if wj is not None:
         c = wj.completion
+        days = f"{c.days_late} day{'s' if c.days_late != 1 else ''}"
         if c.via == "partner_cancellation":
             reasons.append("cancelled by partner after acceptance (counts as late)")
+        elif c.via == "overdue":
+            reasons.append(f"overdue: not fully shipped, {days} past its due date (counts as late)")
         elif c.on_time:
             reasons.append("shipped on time")
         else:
-            reasons.append(f"shipped {c.days_late} day{'s' if c.days_late != 1 else ''} late")
+            reasons.append(f"shipped {days} late")
+        if c.noticed:
+            reasons.append("delay reported in advance and the announced date kept: half credit")
         if job.parts_defective:
             reasons.append(f"{job.parts_defective} of {job.parts_inspected} inspected parts defective")
         if not contribution.tally.status_ok:
@@ -268,7 +309,12 @@ def _reasons(contribution: JobContribution) -> tuple[str, ...]:
 
 
 def _next_grade(
-    totals: Tally, score: Decimal, window: Window, policy: ScoringPolicy, max_jobs: int = 100
+    totals: Tally,
+    score: Decimal,
+    window: Window,
+    policy: ScoringPolicy,
+    signals: Signals | None = None,
+    max_jobs: int = 100,
 ) -> NextGrade | None:
     """How many more on-time, defect-free, fully documented jobs (each of the window's median value
     and inspected size, read and answered, with a status update) would lift the grade one band,
@@ -295,7 +341,7 @@ def _next_grade(
         offers_answered=1,
     )
     for k in range(1, max_jobs + 1):
-        candidate = score_of(totals + ideal.scaled(k), policy)
+        candidate = score_of(totals + ideal.scaled(k), policy, signals)
         if candidate is not None and round_to_int(candidate) >= target.min:
             plural = "job reaches" if k == 1 else "jobs reach"
             return NextGrade(target.grade, k, f"{k} more on-time, defect-free {plural} {target.grade}")
@@ -306,44 +352,70 @@ def _next_grade(
     )
 
 
+def _overdue_hint(window: Window, next_grade: NextGrade | None, policy: ScoringPolicy) -> NextGrade | None:
+    """Policy v2 speaks of what weighs most: an overdue job counts as late until it ships, and notice
+    given in time earns credit."""
+    if next_grade is None:
+        return None
+    overdue = [wj.job.job_id for wj in window.jobs if wj.completion.via == "overdue"]
+    if not overdue:
+        return next_grade
+    named = ", ".join(sorted(overdue)[:3]) + ("…" if len(overdue) > 3 else "")
+    one = len(overdue) == 1
+    jobs = f"{len(overdue)} overdue job{'' if one else 's'} ({named})"
+    hint = f"; {jobs} count{'s' if one else ''} as late until shipped"
+    if policy.notice is not None:
+        hours = policy.notice.min_hours
+        hint += f": report a delay at least {hours} h before a due date to earn notice credit"
+    return NextGrade(next_grade.grade, next_grade.jobs_needed, next_grade.message + hint)
+
+
 def compute_success_score(
     jobs: Iterable[JobState],
     requests: Iterable[UpdateRequest],
     as_of: date,
     policy: ScoringPolicy,
+    *,
+    partner_zone: ZoneInfo | None = None,
+    activity: Iterable[Event] = (),
 ) -> ScoreResult:
     """The Success Score as of the end of day `as_of` (policy timezone).
 
-    `jobs` and `requests` must be folded as of that instant (nothing later); excluded jobs are ignored.
+    `jobs`, `requests` and `activity` must be folded/cut as of that instant (nothing later); excluded
+    jobs are ignored. `partner_zone`: the partner's profile timezone (policy v2 judges on-time by
+    the partner's date); `activity`: its activity events, read only by declared signals (rule 6).
     """
     jobs = [job for job in jobs if not job.excluded]
-    window = select_window(jobs, as_of, policy)
+    requests = list(requests)
+    window = select_window(jobs, as_of, policy, partner_zone)
     if window is None:
         return ScoreResult(as_of, None, None, False, (), None, (), None, policy.version)
+    signals = signal_values(policy, window, activity, jobs, requests)
     in_window = {wj.job.job_id: wj for wj in window.jobs}
     contributions = [job_contribution(job, in_window.get(job.job_id), window, policy) for job in jobs]
     contributions = [c for c in contributions if c.window_job is not None or c.offered_in_window]
     totals = request_tally(requests, window, policy) + Tally.total(c.tally for c in contributions)
-    values = component_values(totals, policy)
+    values = component_values(totals, policy, signals)
     raw = weighted_score(values, policy)
     assert raw is not None  # a window has a completed job, so on_time is present
     score = round_half_up(raw)
-    present_weight = sum((policy.weights.of(n) for n in COMPONENTS if values[n] is not None), ZERO)
+    present_weight = sum((policy.weight_of(n) for n in policy.components if values[n] is not None), ZERO)
     components = tuple(
         ComponentResult(
             name,
             None if values[name] is None else round_half_up(values[name]),  # type: ignore[arg-type]
-            policy.weights.of(name),
-            round_half_up(policy.weights.of(name) / present_weight, Decimal("0.0001"))
+            policy.weight_of(name),
+            round_half_up(policy.weight_of(name) / present_weight, Decimal("0.0001"))
             if values[name] is not None and present_weight
             else ZERO,
-            _evidence(name, totals),
+            _evidence(name, totals)
+            | _signal_evidence({s.name: signals[s.name] for s in policy.signals if s.component == name}),
         )
-        for name in COMPONENTS
+        for name in policy.components
     )
     ledger = []
     for contribution in contributions:
-        without = weighted_score(component_values(totals - contribution.tally, policy), policy)
+        without = weighted_score(component_values(totals - contribution.tally, policy, signals), policy)
         effect = round_half_up(raw - without) if without is not None else score
         wj = contribution.window_job
         job = contribution.job
@@ -371,7 +443,7 @@ def compute_success_score(
         components=components,
         window=window,
         ledger=tuple(ledger),
-        next_grade=_next_grade(totals, score, window, policy),
+        next_grade=_overdue_hint(window, _next_grade(totals, score, window, policy, signals), policy),
         policy_version=policy.version,
         totals=totals,
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
-from scorecard.domain.jobs import Inspection, JobState, Shipment
-from scorecard.domain.policy import Grade, ScoringPolicy
+from scorecard.domain.jobs import CompletionRules, Inspection, JobState, Shipment
+from scorecard.domain.policy import BONUS_ELIGIBLE, Grade, ScoringPolicy, Tier
 from scorecard.domain.window import day_start
 
 HUNDRED = Decimal(100)
@@ -93,12 +94,15 @@ def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | No
 
 
 def compute_monthly_snapshot(
-    jobs: Iterable[JobState], month: Month, policy: ScoringPolicy
+    jobs: Iterable[JobState], month: Month, policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
 ) -> SnapshotMetrics:
     """The §5 snapshot of calendar month `month` in the policy timezone, from jobs folded with all known
     events. Excluded jobs (resolved reviews) and jobs voided by the customer or platform are left out
-    of the on-time and quality figures."""
+    of the on-time and quality figures. Under policy v2 a shipment is on time by its date in
+    `partner_zone` (the partner's profile timezone; rule 2); the month stays the policy's."""
     zone = policy.zone
+    local = partner_zone if policy.partner_local_dates and partner_zone is not None else zone
+    rules = CompletionRules(zone, local_zone=local)
     start = day_start(month.first_day, zone)
     end = day_start(month.next().first_day, zone)
 
@@ -126,7 +130,7 @@ def compute_monthly_snapshot(
         job_parts = sum(s.parts for s in month_shipments)
         parts += job_parts
         if due is not None:
-            parts_on_time += sum(s.parts for s in month_shipments if s.at.astimezone(zone).date() <= due)
+            parts_on_time += sum(s.parts for s in month_shipments if s.at.astimezone(local).date() <= due)
         job_inspected = job_defective = 0
         for inspection in job.inspections:
             owner = _attributed_shipment(job, inspection)
@@ -135,13 +139,13 @@ def compute_monthly_snapshot(
                 job_defective += inspection.parts_defective
         inspected += job_inspected
         defective += job_defective
-        completion = job.completion(zone)
+        completion = job.completion(rules)
         days_late = 0
         if completion is not None and in_month(completion.at):
             completed += 1
             completed_on_time += completion.on_time
             days_late = completion.days_late
-        shipped_on = month_shipments[-1].at.astimezone(zone).date() if month_shipments else None
+        shipped_on = month_shipments[-1].at.astimezone(local).date() if month_shipments else None
         line = SnapshotLine(job.job_id, due, shipped_on, days_late, job_parts, job_inspected, job_defective)
         if completion is not None and in_month(completion.at) and not completion.on_time:
             late.append(line)
@@ -178,3 +182,26 @@ def compute_monthly_snapshot(
         late_jobs=tuple(sorted(late, key=lambda line: line.job_id)),
         defective_jobs=tuple(sorted(faulty, key=lambda line: line.job_id)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyTier:
+    """The partner's tier at the end of month M and whether M earned the monthly bonus (§4a rule 5)."""
+
+    tier: Tier | None
+    bonus_eligible: bool
+
+
+def monthly_tier(
+    runs: Sequence[tuple[date, Tier | None]], month: Month, policy: ScoringPolicy
+) -> MonthlyTier:
+    """From the daily runs' (day, tier in force) points: bonus-eligible for M when M had at least one
+    run and every run of M placed the partner in a tier whose benefits include `bonus_eligible`; the
+    tier is the one the last run of M left in force."""
+    in_month = sorted((day, tier) for day, tier in runs if Month.of(day) == month)
+    if not in_month:
+        return MonthlyTier(None, False)
+    eligible = all(
+        any(benefit.name == BONUS_ELIGIBLE for benefit in policy.benefits_of(tier)) for _, tier in in_month
+    )
+    return MonthlyTier(in_month[-1][1], eligible)

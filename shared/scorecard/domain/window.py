@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from scorecard.domain.jobs import Completion, JobState
+from scorecard.domain.jobs import Completion, CompletionRules, JobState
 from scorecard.domain.policy import ScoringPolicy
 
 
@@ -18,6 +18,17 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
 def day_end(day: date, zone: ZoneInfo) -> datetime:
     """The instant day `day` ends in `zone` (exclusive bound: midnight of the next day)."""
     return day_start(day + timedelta(days=1), zone)
+
+
+def completion_rules(policy: ScoringPolicy, partner_zone: ZoneInfo | None = None) -> CompletionRules:
+    """How `policy` judges completion for a partner in `partner_zone` (its profile timezone; None: the
+    policy's). Policy v1 ignores the partner's zone."""
+    return CompletionRules(
+        zone=policy.zone,
+        local_zone=partner_zone if policy.partner_local_dates else None,
+        overdue=policy.overdue_jobs_count,
+        notice_hours=policy.notice.min_hours if policy.notice is not None else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,30 +54,36 @@ class Window:
         return instant is not None and self.start <= instant < self.end
 
 
-def completed_jobs(jobs: Iterable[JobState], zone: ZoneInfo) -> list[WindowJob]:
+def completed_jobs(
+    jobs: Iterable[JobState], zone: ZoneInfo | CompletionRules, as_of: date | None = None
+) -> list[WindowJob]:
     """Jobs that count (not excluded by a review) and completed, most recent first."""
     done = []
     for job in jobs:
         if job.excluded:
             continue
-        completion = job.completion(zone)
+        completion = job.completion(zone, as_of)
         if completion is not None:
             done.append(WindowJob(job, completion))
     done.sort(key=lambda wj: (wj.completion.at, wj.job.job_id), reverse=True)
     return done
 
 
-def select_window(jobs: Iterable[JobState], as_of: date, policy: ScoringPolicy) -> Window | None:
+def select_window(
+    jobs: Iterable[JobState], as_of: date, policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
+) -> Window | None:
     """The window as of the end of day `as_of`; None when no job completed within the cap (no score).
 
-    `jobs` must be folded as of the end of `as_of` (nothing later).
+    `jobs` must be folded as of the end of `as_of` (nothing later). `partner_zone`: the partner's
+    profile timezone (policy v2 judges on-time by the partner's date).
     """
     zone = policy.zone
     rule = policy.window
     end = day_end(as_of, zone)
     base_start = day_start(as_of - timedelta(days=rule.base_days - 1), zone)
     cap_start = day_start(as_of - timedelta(days=rule.max_days - 1), zone)
-    eligible = [wj for wj in completed_jobs(jobs, zone) if cap_start <= wj.completion.at < end]
+    rules = completion_rules(policy, partner_zone)
+    eligible = [wj for wj in completed_jobs(jobs, rules, as_of) if cap_start <= wj.completion.at < end]
     if not eligible:
         return None
     in_base = [wj for wj in eligible if wj.completion.at >= base_start]

@@ -10,14 +10,34 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
-from scorecard.domain.grading import TierDecision, TierState, advance_tier, tier_for, tier_rank
+from scorecard.domain.grading import (
+    TierDecision,
+    TierState,
+    advance_tier,
+    tier_for,
+    tier_rank,
+    tier_without_score,
+)
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
 from scorecard.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionNotifier, DemotionWarningMessage
-from scorecard.records import PartnerEvidence, RegistryEntry, ScoreRecord, ScoreWrite, TierHistory
+from scorecard.records import (
+    PartnerEvidence,
+    RegistryEntry,
+    ScoreRecord,
+    ScoreWrite,
+    StoredAggregate,
+    TierHistory,
+)
 from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
-from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
+from scorecard.services.evidence import (
+    activity_events,
+    evidence_since,
+    fold_jobs,
+    fold_requests,
+    partner_zone,
+)
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.presenters import score_view
 from scorecard.views import DailyRunView, HistoryPointView, ScoreView
@@ -30,6 +50,8 @@ class ScoreStore(Protocol):
     """What the daily run reads and writes (adapters.partner_repository.PartnerRepository)."""
 
     def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence: ...
+
+    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]: ...
 
     def save_scores(self, writes: Sequence[ScoreWrite], *, current: bool = True) -> None: ...
 
@@ -71,14 +93,25 @@ def score_partner(
     until = day_end(as_of, policy.zone)
     jobs = fold_jobs(evidence.partner_id, evidence.jobs, until)
     requests = fold_requests(evidence.requests, until)
-    result = compute_success_score(jobs, requests, as_of, policy)
+    result = compute_success_score(
+        jobs,
+        requests,
+        as_of,
+        policy,
+        partner_zone=partner_zone(evidence.profile),
+        activity=activity_events(evidence.activity, until),
+    )
     prior, rerun = prior_tier_state(evidence.score, as_of)
     base = prior if prior is not None else TierState()
     computed: Tier | None = (
-        None if result.score is None else tier_for(result.score, result.provisional, policy)
+        tier_without_score(policy)
+        if result.score is None
+        else tier_for(result.score, result.provisional, policy)
     )
-    decision = advance_tier(base, computed, result.provisional, as_of, policy)
-    view = score_view(evidence.partner_id, result, decision, computed_at)
+    # No score places a new partner (policy v2) but, like a provisional score, never lowers a tier.
+    provisional = result.provisional or result.score is None
+    decision = advance_tier(base, computed, provisional, as_of, policy)
+    view = score_view(evidence.partner_id, result, decision, computed_at, policy)
     point = HistoryPointView(
         date=as_of,
         score=view.score,
@@ -147,6 +180,7 @@ def score_events(
                 direction="promotion" if promoted else "demotion",
                 score=view.score,
                 provisional=view.provisional,
+                benefits=view.benefits,
             )
         )
     if (
@@ -214,6 +248,8 @@ def score_partners(
         partners += 1
         try:
             evidence = repository.load_evidence(partner_id, since)
+            if policy.signals:  # a second query, only for a policy that reads activity (v2 rule 6)
+                evidence.activity = repository.load_activity(partner_id, since, day_end(as_of, policy.zone))
             outcome = score_partner(evidence, as_of, policy, computed_at)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})

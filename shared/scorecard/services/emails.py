@@ -107,6 +107,8 @@ class SnapshotContext:
     grade: str  # "" when not graded
     grade_color: str
     score_case: ScoreCase
+    tier: str | None  # "Elite": the tier at month end (policy v2 rule 5); None before any daily run
+    bonus_eligible: bool  # every daily run of the month placed the partner in a bonus tier
     bands: list[Band]
     metrics: list[Metric]
     trend: list[TrendBar]
@@ -250,6 +252,8 @@ def snapshot_context(
         grade=document.grade or "",
         grade_color=GRADE_COLORS.get(document.grade or "", NO_GRADE_COLOR),
         score_case=_score_case(document),
+        tier=None if document.tier is None else document.tier.capitalize(),
+        bonus_eligible=document.bonus_eligible,
         bands=grade_bands(policy, document.grade),
         metrics=_metrics(document),
         trend=bars,

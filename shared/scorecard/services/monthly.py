@@ -10,7 +10,8 @@ second email.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Literal
 
 from aws_lambda_powertools import Logger
@@ -19,13 +20,20 @@ from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
 from scorecard.adapters.snapshot_repository import SnapshotRepository
-from scorecard.domain.policy import ScoringPolicy
-from scorecard.domain.snapshot import Month, SnapshotLine, SnapshotMetrics, compute_monthly_snapshot
+from scorecard.domain.policy import ScoringPolicy, Tier
+from scorecard.domain.snapshot import (
+    Month,
+    MonthlyTier,
+    SnapshotLine,
+    SnapshotMetrics,
+    compute_monthly_snapshot,
+    monthly_tier,
+)
 from scorecard.domain.window import day_start
 from scorecard.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
 from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
-from scorecard.services.evidence import fold_jobs
+from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
@@ -103,7 +111,15 @@ def _line(line: SnapshotLine) -> SnapshotLineView:
     )
 
 
-def snapshot_document(partner_id: str, metrics: SnapshotMetrics, policy: ScoringPolicy) -> SnapshotDocument:
+NO_RUNS = MonthlyTier(None, False)
+
+
+def snapshot_document(
+    partner_id: str,
+    metrics: SnapshotMetrics,
+    policy: ScoringPolicy,
+    standing: MonthlyTier = NO_RUNS,
+) -> SnapshotDocument:
     """Domain metrics -> the archived document. Shaping only: every number comes from the domain."""
 
     def num(value: object) -> float | None:
@@ -126,6 +142,8 @@ def snapshot_document(partner_id: str, metrics: SnapshotMetrics, policy: Scoring
         grade=metrics.grade,
         jobs_completed=metrics.jobs_completed,
         jobs_completed_on_time=metrics.jobs_completed_on_time,
+        tier=standing.tier,
+        bonus_eligible=standing.bonus_eligible,
         late_jobs=[_line(line) for line in metrics.late_jobs],
         defective_jobs=[_line(line) for line in metrics.defective_jobs],
     )
@@ -137,15 +155,20 @@ class PartnerMonth:
 
     profile: PartnerProfile | None
     jobs: list[StoredAggregate]
+    runs: list[tuple[date, Tier | None]] = field(default_factory=list)  # the month's daily (day, tier)
 
 
 def load_partner_month(deps: MonthlyDeps, partner_id: str, month: Month) -> PartnerMonth:
-    """The profile (GetItem: name and email) and one GSI1 query (DESIGN §8) for every job whose latest
+    """The profile (GetItem: name, email, timezone) and one GSI1 query (DESIGN §8) for every job whose latest
     event is at or after the month's start -- which is every job with an event in the month; older
     jobs add nothing to it. Each job comes with all its events, later ones included (an inspection
-    after the month still counts for a shipment in it)."""
+    after the month still counts for a shipment in it). Plus the month's daily history points: the
+    tier of each run decides the bonus (policy v2 rule 5)."""
     evidence = deps.partners.load_evidence(partner_id, day_start(month.first_day, deps.policy.zone))
-    return PartnerMonth(deps.partners.get_profile(partner_id), evidence.jobs)
+    last_day = month.next().first_day - timedelta(days=1)
+    history = deps.partners.score_history(partner_id, month.first_day, last_day)
+    runs = [(point.date, point.tier) for point in history]
+    return PartnerMonth(deps.partners.get_profile(partner_id), evidence.jobs, runs)
 
 
 def snapshot_partner(
@@ -160,8 +183,9 @@ def snapshot_partner(
         loaded = load_partner_month(deps, partner_id, month)
     profile = loaded.profile
     jobs = fold_jobs(partner_id, loaded.jobs, until=None)
-    metrics = compute_monthly_snapshot(jobs, month, deps.policy)
-    document = snapshot_document(partner_id, metrics, deps.policy)
+    metrics = compute_monthly_snapshot(jobs, month, deps.policy, partner_zone(profile))
+    standing = monthly_tier(loaded.runs, month, deps.policy)
+    document = snapshot_document(partner_id, metrics, deps.policy, standing)
 
     first = month
     for _ in range(TREND_MONTHS - 1):

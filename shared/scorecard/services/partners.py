@@ -7,10 +7,10 @@ from typing import Literal, Protocol
 
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.domain.scoring import compute_success_score
-from scorecard.domain.window import day_end
+from scorecard.domain.window import completion_rules, day_end
 from scorecard.records import PartnerEvidence, PartnerProfile, RegistryEntry, ScoreRecord, StoredAggregate
 from scorecard.services.errors import Invalid, NotFound, UnknownPartner
-from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
+from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.services.presenters import job_detail, job_summary, window_view
 from scorecard.views import (
     HistoryPointView,
@@ -132,28 +132,40 @@ def score_history(repository: PartnerStore, partner_id: str, first: date, last: 
 def jobs_that_count(
     repository: PartnerStore, partner_id: str, which: JobFilter, as_of: date, policy: ScoringPolicy
 ) -> JobListView:
-    """The jobs in the score window as of `as_of`, with each one's effect on the score."""
+    """The jobs in the score window as of `as_of`, with each one's effect on the score (an overdue
+    job, policy v2, is late with status `overdue`)."""
     evidence = repository.load_evidence(partner_id, evidence_since(as_of, policy))
     if evidence.profile is None:
         raise UnknownPartner(partner_id)
     until = day_end(as_of, policy.zone)
     jobs = fold_jobs(partner_id, evidence.jobs, until)
-    result = compute_success_score(jobs, fold_requests(evidence.requests, until), as_of, policy)
+    zone = partner_zone(evidence.profile)
+    requests = fold_requests(evidence.requests, until)
+    result = compute_success_score(jobs, requests, as_of, policy, partner_zone=zone)
+    rules = completion_rules(policy, zone)
     effects = {entry.job_id: entry.effect for entry in result.ledger}
     views = []
     for window_job in result.window.jobs if result.window else ():
         job = window_job.job
         late = not window_job.completion.on_time
         if which == "all" or (which == "late" and late) or (which == "defective" and job.parts_defective):
-            views.append(job_summary(job, policy.zone, effects.get(job.job_id)))
+            views.append(job_summary(job, rules, effects.get(job.job_id), as_of))
     return JobListView(
         partner_id=partner_id, filter=which, as_of=as_of, window=window_view(result.window), jobs=views
     )
 
 
-def job_story(repository: PartnerStore, partner_id: str, job_id: str, policy: ScoringPolicy) -> JobDetailView:
+def job_story(
+    repository: PartnerStore,
+    partner_id: str,
+    job_id: str,
+    policy: ScoringPolicy,
+    as_of: date | None = None,
+) -> JobDetailView:
+    """One job's story; `as_of` (today) counts the days late of an overdue job."""
     stored = repository.get_job(partner_id, job_id)
     if stored is None:
         raise UnknownJob(partner_id, job_id)
     (job,) = fold_jobs(partner_id, [stored], None)
-    return job_detail(job, policy.zone)
+    rules = completion_rules(policy, partner_zone(repository.get_profile(partner_id)))
+    return job_detail(job, rules, None, as_of)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.domain.grading import tier_for
+from scorecard.domain.grading import tier_for, tier_without_score
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
-from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests
+from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.views import PartnerSimulationView, ScoreOutcomeView, SimulationView
 
 
@@ -18,7 +18,9 @@ def _outcome(result: ScoreResult, policy: ScoringPolicy) -> ScoreOutcomeView:
     return ScoreOutcomeView(
         score=None if result.score is None else float(result.score),
         grade=result.grade,
-        tier=None if result.score is None else tier_for(result.score, result.provisional, policy),
+        tier=tier_without_score(policy)
+        if result.score is None
+        else tier_for(result.score, result.provisional, policy),
         provisional=result.provisional,
     )
 
@@ -44,7 +46,9 @@ def simulate_policy(
         for policy in (current, candidate):
             until = day_end(as_of, policy.zone)
             jobs = fold_jobs(partner_id, evidence.jobs, until)
-            result = compute_success_score(jobs, fold_requests(evidence.requests, until), as_of, policy)
+            requests = fold_requests(evidence.requests, until)
+            zone = partner_zone(entry.profile)
+            result = compute_success_score(jobs, requests, as_of, policy, partner_zone=zone)
             outcomes.append(_outcome(result, policy))
         before, after = outcomes
         grade_changed = before.grade != after.grade

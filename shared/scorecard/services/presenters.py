@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from scorecard.domain.grading import TierDecision
-from scorecard.domain.jobs import JobState
+from scorecard.domain.jobs import CompletionRules, JobState
+from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.scoring import LedgerEntry, ScoreResult
 from scorecard.domain.window import Window
 from scorecard.views import (
@@ -60,7 +61,11 @@ def ledger_view(entry: LedgerEntry) -> LedgerEntryView:
 
 
 def score_view(
-    partner_id: str, result: ScoreResult, decision: TierDecision, computed_at: datetime
+    partner_id: str,
+    result: ScoreResult,
+    decision: TierDecision,
+    computed_at: datetime,
+    policy: ScoringPolicy,
 ) -> ScoreView:
     state = decision.state
     return ScoreView(
@@ -98,20 +103,28 @@ def score_view(
             runs_below=len(state.lower_runs),
             demotion_warning=decision.demotion_warning,
         ),
+        benefits=list(policy.benefits_of(state.tier)),
     )
 
 
-def job_summary(job: JobState, zone: ZoneInfo, effect: Decimal | None = None) -> JobSummaryView:
-    completion = job.completion(zone)
+def job_summary(
+    job: JobState, rules: ZoneInfo | CompletionRules, effect: Decimal | None = None, as_of: date | None = None
+) -> JobSummaryView:
+    """A job as the partner sees it; dates in the partner's timezone when the policy judges by it
+    (v2), an overdue job with its days late counted to `as_of`."""
+    rules = rules if isinstance(rules, CompletionRules) else CompletionRules(rules)
+    zone = rules.date_zone
+    completion = job.completion(rules, as_of)
+    overdue = completion is not None and completion.via == "overdue"
     return JobSummaryView(
         job_id=job.job_id,
-        status=job.outcome(zone),
+        status="overdue" if overdue else job.outcome(rules),
         value=_money(job.value),
         part_count=job.part_count,
         due_date=job.due_date,
         offered_due_date=job.offered_due_date,
         ship_dates=[s.at.astimezone(zone).date() for s in job.shipments],
-        completed_at=completion.at if completion else None,
+        completed_at=completion.at if completion and not overdue else None,
         on_time=completion.on_time if completion else None,
         days_late=completion.days_late if completion else None,
         parts_shipped=job.parts_shipped,
@@ -122,12 +135,16 @@ def job_summary(job: JobState, zone: ZoneInfo, effect: Decimal | None = None) ->
     )
 
 
-def job_detail(job: JobState, zone: ZoneInfo, effect: Decimal | None = None) -> JobDetailView:
+def job_detail(
+    job: JobState, rules: ZoneInfo | CompletionRules, effect: Decimal | None = None, as_of: date | None = None
+) -> JobDetailView:
+    rules = rules if isinstance(rules, CompletionRules) else CompletionRules(rules)
+    zone = rules.date_zone
     due = job.due_date
     documents = dict(job.documents)
     return JobDetailView(
         partner_id=job.partner_id,
-        job=job_summary(job, zone, effect),
+        job=job_summary(job, rules, effect, as_of),
         offered_at=job.offered_at,
         first_read_at=job.first_read_at,
         accepted_at=job.accepted_at,

@@ -4,9 +4,12 @@ Base table (PK, SK):
   PARTNER#<pid> / PROFILE        profile: name, email, timezone (registry entry)
   PARTNER#<pid> / SCORE          current score document and tier state
   PARTNER#<pid> / HIST#<date>    daily score history point
-  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON)
-  PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events
-  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month
+  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON, `ev`)
+                                 up to a byte budget (`ev_bytes`), `overflow` once past it
+  PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events (bounded the same way)
+  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month (bounded the same way)
+                                 and per-day counters `n#<type>#<DD>` (UTC day of the month)
+  PARTNER#<pid> / <aggregate SK>#EV#<event_id>  overflow: one event of a full aggregate (not in GSI1)
   PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
   PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job)
   EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
@@ -17,6 +20,20 @@ GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): what the daily score needs, in one query.
   carry "~PROFILE"/"~SCORE", which sort after every timestamp, so `GSI1SK >= <window cap>` returns
   the 180-day evidence plus profile and tier state.
 GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, paged in id order.
+
+No item grows without bound (DESIGN §3). An aggregate keeps its events on itself while they fit a
+byte budget (event_store.EVENT_BYTES_BUDGET, 64 KB: the condition `ev_bytes < budget` is checked
+before each append, so an item ends at most one event past it); every later event of that aggregate
+is its own overflow item `<aggregate SK>#EV#<event_id>`, and the aggregate item is flagged
+`overflow` (its GSI1SK still advances). Why this and not one item per event from the start: the
+daily score reads every job of 180 days in ONE GSI1 query, because each job is one item carrying
+its events; a job with thousands of events is rare, and only such a flagged job costs one more
+Query (`begins_with(SK, "JOB#<jid>#EV#")`). Overflow items sort right after their aggregate ("#" is
+below every character of the id charsets), so a range query over ACT#<first month>..ACT#<last
+month> also returns the activity's overflow items, and a job's items are the range
+[JOB#<jid>, JOB#<jid>#EV$). Activity keeps full event JSON rather than counters only: policy v2's
+declared signals read real events (instants in the policy timezone, metric values); the per-day
+counters are the cheap figure for anyone who only counts. Markers (EVENT#<id>) stay the full record.
 
 S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
 """
@@ -62,6 +79,29 @@ def request_sk(request_id: str) -> str:
 def activity_sk(month: str) -> str:
     """`month` is YYYY-MM (UTC): the partner's activity of that month."""
     return ACTIVITY_PREFIX + month
+
+
+def activity_count_attribute(event_type: str, instant: datetime) -> str:
+    """The activity item's counter of `event_type` events on the UTC day of `instant`."""
+    return f"n#{event_type}#{instant.astimezone(UTC).strftime('%d')}"
+
+
+OVERFLOW_INFIX = "#EV#"
+
+
+def overflow_prefix(aggregate_sk: str) -> str:
+    """Every overflow item of an aggregate begins with this."""
+    return aggregate_sk + OVERFLOW_INFIX
+
+
+def overflow_sk(aggregate_sk: str, event_id: str) -> str:
+    return overflow_prefix(aggregate_sk) + event_id
+
+
+def aggregate_range(aggregate_sk: str) -> tuple[str, str]:
+    """SK bounds (inclusive) of an aggregate item and its overflow items: "#EV$" follows every
+    "#EV#<event_id>", and no other aggregate's key lies between (ids never contain "#")."""
+    return aggregate_sk, aggregate_sk + "#EV$"
 
 
 def snapshot_sk(month: str) -> str:

@@ -27,8 +27,16 @@ class IngestInterrupted(Exception):
 
 
 def _summary(results: list[EventResultView]) -> IngestResultView:
-    recorded = sum(r.status == "recorded" for r in results)
-    return IngestResultView(recorded=recorded, duplicates=len(results) - recorded, results=results)
+    return IngestResultView(
+        recorded=sum(r.status == "recorded" for r in results),
+        duplicates=sum(r.status == "duplicate" for r in results),
+        results=results,
+    )
+
+
+def conflicts(result: IngestResultView) -> list[str]:
+    """The event ids answered `conflict` (DESIGN §3: the batch is then answered 409)."""
+    return [r.event_id for r in result.results if r.status == "conflict"]
 
 
 def ingest_batch(
@@ -52,8 +60,9 @@ def ingest_batch(
         notifier.parts_received(
             [
                 PartReceivedMessage.of(event.partner_id, event.job_id, event.event_id, event.occurred_at)
-                for event in batch.events
-                if isinstance(event, JobReceived)
+                for event, result in zip(batch.events, results, strict=True)
+                # a conflicting event was not written: the stored one under its id is something else
+                if isinstance(event, JobReceived) and result.status != "conflict"
             ]
         )
     return _summary(results)

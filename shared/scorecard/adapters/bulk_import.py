@@ -17,8 +17,14 @@ from typing import TYPE_CHECKING, Any
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_writer
-from scorecard.adapters.event_store import aggregate_of
-from scorecard.domain.events import Event, event_json
+from scorecard.adapters.event_store import (
+    EVENT_BYTES_BUDGET,
+    aggregate_of,
+    content_hash,
+    marker_item,
+    overflow_item,
+)
+from scorecard.domain.events import AggregateKind, Event, event_json
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import KeysAndAttributesOutputTypeDef, KeysAndAttributesTypeDef
@@ -30,8 +36,9 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 class BulkImporter:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, table_name: str, *, budget: int = EVENT_BYTES_BUDGET) -> None:
         self._table = table_name
+        self._budget = budget
 
     def import_events(
         self, events: Sequence[Event], received_at: datetime, *, record_markers: bool = True
@@ -62,13 +69,29 @@ class BulkImporter:
             old = current.get((pk, sk), {})
             item: dict[str, Any] = dict(old) or {"PK": {"S": pk}, "SK": {"S": sk}}
             item["partner_id"] = {"S": first.partner_id}
-            item["ev"] = {"SS": sorted({*old.get("ev", {}).get("SS", []), *(event_json(e) for e in batch)})}
+            held = set(old.get("ev", {}).get("SS", []))
+            size = int(old.get("ev_bytes", {}).get("N", "0"))
+            # The same budget as live ingestion (event_store): past it, events get overflow items.
+            for event in batch:
+                body = event_json(event)
+                if size < self._budget:
+                    held.add(body)
+                    size += len(body.encode())
+                else:
+                    writes.append({"PutRequest": {"Item": overflow_item(event, body, aggregate)}})
+                    item["overflow"] = {"BOOL": True}
+            item["ev"] = {"SS": sorted(held)}
+            item["ev_bytes"] = {"N": str(size)}
             for name, value in aggregate.extra.items():
                 item[name] = {"S": value}
             if aggregate.indexed:
                 latest = max(keys.instant_key(e.occurred_at) for e in batch)
                 item["GSI1PK"] = {"S": pk}
                 item["GSI1SK"] = {"S": max(latest, old.get("GSI1SK", {}).get("S", ""))}
+            if first.aggregate is AggregateKind.ACTIVITY:
+                for event in batch:  # the activity item's per-day counters, as ingestion keeps them
+                    counter = keys.activity_count_attribute(event.type, event.occurred_at)
+                    item[counter] = {"N": str(int(item.get(counter, {}).get("N", "0")) + 1)}
             writes.append({"PutRequest": {"Item": item}})
         for pk in sorted(profiles - existing_profiles):
             partner_id = pk[len(keys.PARTNER_PREFIX) :]
@@ -87,20 +110,8 @@ class BulkImporter:
                     }
                 }
             )
-        received = keys.instant_key(received_at)
         markers = [
-            {
-                "PutRequest": {
-                    "Item": {
-                        "PK": {"S": keys.event_pk(e.event_id)},
-                        "SK": {"S": keys.EVENT_SK},
-                        "partner_id": {"S": e.partner_id},
-                        "type": {"S": e.type},
-                        "body": {"S": event_json(e)},
-                        "received_at": {"S": received},
-                    }
-                }
-            }
+            {"PutRequest": {"Item": marker_item(e, event_json(e), content_hash(e), received_at)}}
             for e in fresh
             if record_markers
         ]

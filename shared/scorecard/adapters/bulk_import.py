@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import batch_writer
+from scorecard.adapters.dynamodb import batch_writer, query_items
 from scorecard.adapters.event_store import (
     EVENT_BYTES_BUDGET,
     aggregate_of,
@@ -24,7 +24,7 @@ from scorecard.adapters.event_store import (
     marker_item,
     overflow_item,
 )
-from scorecard.domain.events import AggregateKind, Event, event_json
+from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import KeysAndAttributesOutputTypeDef, KeysAndAttributesTypeDef
@@ -127,7 +127,10 @@ class BulkImporter:
         dynamodb = client("dynamodb")
         for chunk in _chunks(item_keys, 100):
             request: Mapping[str, KeysAndAttributesTypeDef | KeysAndAttributesOutputTypeDef] = {
-                self._table: {"Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk]}
+                self._table: {
+                    "Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk],
+                    "ConsistentRead": True,  # a rebuild reads right after deleting
+                }
             }
             while request:
                 response = dynamodb.batch_get_item(RequestItems=request)
@@ -138,3 +141,79 @@ class BulkImporter:
 
     def _existing(self, item_keys: Iterator[dict[str, str]] | Any) -> set[str]:
         return {pk for pk, _ in self._items(list(item_keys))}
+
+
+# -- rebuilding a partner's projections from its markers (`scorecard rebuild`) ----------------------
+
+_PROJECTION_PREFIXES = (keys.JOB_PREFIX, keys.REQUEST_PREFIX, keys.ACTIVITY_PREFIX)
+
+
+class ProjectionRebuilder:
+    """Reads a partner's recorded events back from their markers and rewrites the projections (job,
+    request and activity items, overflow included) with BulkImporter's layout.
+
+    Markers have no partner index: `recorded_events` is a Scan filtered on partner_id. A rebuild is a
+    rare operator's repair, and reading the table once then is cheaper than an index (or a second
+    per-partner copy of every event) that every ingestion would pay for on every event, forever.
+    """
+
+    def __init__(self, table_name: str, importer: BulkImporter | None = None) -> None:
+        self._table = table_name
+        self._importer = importer or BulkImporter(table_name)
+
+    def recorded_events(self, partner_id: str) -> list[Event]:
+        """The partner's events as recorded (the markers' bodies), in the order they were received
+        (received_at, then event_id)."""
+        found: list[tuple[str, str, Event]] = []
+        for page in (
+            client("dynamodb")
+            .get_paginator("scan")
+            .paginate(
+                TableName=self._table,
+                FilterExpression="begins_with(PK, :event) AND partner_id = :pid",
+                ExpressionAttributeValues={":event": {"S": keys.EVENT_PREFIX}, ":pid": {"S": partner_id}},
+                ProjectionExpression="PK, body, received_at",
+                ConsistentRead=True,
+            )
+        ):
+            for item in page.get("Items", []):
+                event = parse_stored_event(item["body"]["S"])
+                found.append((item["received_at"]["S"], event.event_id, event))
+        return [event for _, _, event in sorted(found, key=lambda entry: entry[:2])]
+
+    def delete_projections(self, partner_id: str) -> int:
+        """Delete the partner's job, request and activity items (overflow included); returns how many."""
+        pk = keys.partner_pk(partner_id)
+        doomed = [
+            item["SK"]["S"]
+            for item in query_items(
+                self._table,
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": pk}},
+                ProjectionExpression="SK",
+                ConsistentRead=True,
+            )
+            if item["SK"]["S"].startswith(_PROJECTION_PREFIXES)
+        ]
+        with batch_writer(self._table) as writer:
+            for sk in doomed:
+                writer.delete_item(Key={"PK": {"S": pk}, "SK": {"S": sk}})
+        return len(doomed)
+
+    def rebuild(self, partner_id: str, excluded_jobs: Mapping[str, str], received_at: datetime) -> int:
+        """Replace the partner's projections by a replay of its recorded events; `excluded_jobs` (job
+        id -> the review that excluded it) are flagged again, as the review resolution did. Returns the
+        number of events replayed."""
+        events = self.recorded_events(partner_id)
+        self.delete_projections(partner_id)
+        self._importer.import_events(events, received_at, record_markers=False)
+        dynamodb = client("dynamodb")
+        for job_id, review_id in sorted(excluded_jobs.items()):
+            dynamodb.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.job_sk(job_id)}},
+                UpdateExpression="SET excluded = :t, excluded_by = :rid",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":t": {"BOOL": True}, ":rid": {"S": review_id}},
+            )
+        return len(events)

@@ -235,3 +235,82 @@ def test_many_logins_of_a_month_stay_bounded_and_are_counted_per_day(table: str)
         for body in item.get("ev", {}).get("SS", [])
     ]
     assert sorted(stored) == sorted(e.model_dump_json() for e in logins)
+
+
+def month_activity(table: str, month: str) -> list[str]:
+    """Every stored activity event of the month (its item and its overflow items, as a range query
+    over the month's keys returns them)."""
+    first, last = keys.aggregate_range(keys.activity_sk(month))
+    return [
+        body
+        for item in query_items(
+            table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.partner_pk(PARTNER)},
+                ":a": {"S": first},
+                ":b": {"S": last},
+            },
+        )
+        for body in item.get("ev", {}).get("SS", [])
+    ]
+
+
+def test_logins_of_a_taken_quarter_hour_are_only_counted(table: str) -> None:
+    """Live ingestion: 40 logins in 10 minutes and 5 capacity updates in the same quarter-hour keep one
+    event of each type (the first), count all, and keep every marker."""
+    store = DynamoEventStore(table)
+    start = datetime(2026, 10, 7, 14, 30, tzinfo=UTC)
+    logins = [
+        EVENT_ADAPTER.validate_python(
+            event("partner.logged_in", f"login-{n:02d}", (start + timedelta(seconds=15 * n)).isoformat())
+        )
+        for n in range(40)
+    ]
+    capacity = [
+        EVENT_ADAPTER.validate_python(
+            event("partner.capacity_updated", f"cap-{n}", (start + timedelta(minutes=n)).isoformat())
+        )
+        for n in range(5)
+    ]
+    next_slot = EVENT_ADAPTER.validate_python(event("partner.logged_in", "login-45", "2026-10-07T14:45:00Z"))
+    assert {store.record(e, RECEIVED) for e in [*logins, *capacity, next_slot]} == {"recorded"}
+    assert store.record(logins[7], RECEIVED) == "duplicate"  # counted once: the marker guards
+
+    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
+    assert month is not None
+    assert sorted(month_activity(table, "2026-10")) == sorted(
+        e.model_dump_json() for e in (logins[0], capacity[0], next_slot)
+    )
+    assert sorted(month["slots_login"]["SS"]) == ["071430", "071445"]
+    assert month["slots_capacity"] == {"SS": ["071430"]}
+    assert month["n#partner.logged_in#07"] == {"N": "41"}
+    assert month["n#partner.capacity_updated#07"] == {"N": "5"}
+    markers = [i for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]
+    assert len(markers) == 46
+
+
+def test_a_hundred_thousand_logins_in_a_month_are_bounded_and_counted(lambdas: Lambdas, table: str) -> None:
+    """DESIGN §3's figure: 100,000 logins in one month (one every 26.8 s). Through BulkImporter without
+    markers (100,000 marker writes take minutes in moto; a marker is one event's item, bounded by
+    construction): the month keeps one login per quarter-hour, 2,976 at most, in items below the
+    limit; the counters count all 100,000; the partner is scored."""
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    step = timedelta(days=31) / 100_000
+    logins = [
+        EVENT_ADAPTER.validate_python(
+            event("partner.logged_in", f"login-{n}", (start + step * n).isoformat())
+        )
+        for n in range(100_000)
+    ]
+    assert BulkImporter(table).import_events(logins, RECEIVED, record_markers=False) == (100_000, 0)
+
+    stored = month_activity(table, "2026-10")
+    assert len(stored) == 31 * 24 * 4  # every quarter-hour of October holds a login
+    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
+    assert month is not None
+    assert sum(int(value["N"]) for name, value in month.items() if name.startswith("n#")) == 100_000
+    assert item_size(month) < ITEM_LIMIT
+    post(lambdas, [OFFERED, SHIPPED])
+    report = lambdas.daily({"as_of": "2026-10-31"})
+    assert (report["scored"], report["failed"]) == (1, [])

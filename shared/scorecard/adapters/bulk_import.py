@@ -72,15 +72,28 @@ class BulkImporter:
             held = set(old.get("ev", {}).get("SS", []))
             size = int(old.get("ev_bytes", {}).get("N", "0"))
             # The same budget as live ingestion (event_store): past it, events get overflow items.
+            taken: dict[str, set[str]] = {
+                attribute: set(old.get(attribute, {}).get("SS", ()))
+                for attribute in keys.PRESENCE_SLOTS.values()
+            }
             for event in batch:
                 body = event_json(event)
+                slot = keys.presence_slot(event.type, event.occurred_at)
+                if slot is not None:
+                    if slot[1] in taken[slot[0]]:
+                        continue  # its quarter-hour is taken: only counted (below), as ingestion does
+                    taken[slot[0]].add(slot[1])
                 if size < self._budget:
                     held.add(body)
                     size += len(body.encode())
                 else:
                     writes.append({"PutRequest": {"Item": overflow_item(event, body, aggregate)}})
                     item["overflow"] = {"BOOL": True}
-            item["ev"] = {"SS": sorted(held)}
+            for attribute, slots in taken.items():
+                if slots:
+                    item[attribute] = {"SS": sorted(slots)}
+            if held:  # (a string set is never empty)
+                item["ev"] = {"SS": sorted(held)}
             item["ev_bytes"] = {"N": str(size)}
             for name, value in aggregate.extra.items():
                 item[name] = {"S": value}

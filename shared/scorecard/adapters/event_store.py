@@ -112,6 +112,7 @@ class _Placement:
 
     spill: bool  # the item is at its budget: the event gets an overflow item
     advance_index: bool  # the event is the aggregate's latest: its GSI1SK moves to the event's time
+    counted_only: bool = False  # a presence event whose quarter-hour is taken (keys.PRESENCE_SLOTS)
 
 
 class DynamoEventStore:
@@ -133,7 +134,7 @@ class DynamoEventStore:
                 self._append(event, body, aggregate, placement),
                 self._register(event.partner_id),
             ]
-            if placement.spill:
+            if placement.spill and not placement.counted_only:
                 items.append(self._overflow(event, body, aggregate))
             try:
                 client("dynamodb").transact_write_items(TransactItems=items)
@@ -148,13 +149,16 @@ class DynamoEventStore:
                     old_marker: dict[str, Any] = dict(cancellations[0].get("Item") or {})
                     return self._repeat(event.event_id, digest, old_marker or None)
                 if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    # The aggregate is full, or already holds a later event (or both): its old image says.
+                    # The aggregate is full, already holds a later event, or (presence) already has an
+                    # event of this quarter-hour: its old image says which.
                     old: dict[str, Any] = dict(cancellations[1].get("Item") or {})
                     held = int(old.get("ev_bytes", {}).get("N", "0"))
                     latest = old.get("GSI1SK", {}).get("S", "")
+                    slot = keys.presence_slot(event.type, event.occurred_at)
                     placement = _Placement(
                         spill=placement.spill or held >= self._budget,
                         advance_index=placement.advance_index and not latest > at,
+                        counted_only=slot is not None and slot[1] in old.get(slot[0], {}).get("SS", ()),
                     )
                     continue
                 if _TRANSIENT_REASONS.intersection(reasons) or not reasons:
@@ -198,16 +202,24 @@ class DynamoEventStore:
         for name, value in aggregate.extra.items():
             sets.append(f"{name} = :{name}")
             values[f":{name}"] = {"S": value}
-        if placement.spill:
+        slot = keys.presence_slot(event.type, event.occurred_at)
+        # counted_only: neither kept nor spilled (the marker holds it, the day's counter counts it)
+        if placement.spill and not placement.counted_only:
             sets.append("overflow = :true")
             values[":true"] = {"BOOL": True}
-        else:
+        elif not placement.counted_only:
             # A string set of event JSON: the fold orders events; the byte count bounds the item.
             adds += ["ev :one", "ev_bytes :size"]
             values[":one"] = {"SS": [body]}
             values[":size"] = {"N": str(_body_bytes(body))}
             values[":budget"] = {"N": str(self._budget)}
             conditions.append("(attribute_not_exists(ev_bytes) OR ev_bytes < :budget)")
+        if slot is not None and not placement.counted_only:
+            adds.append("#slots :slots")
+            names["#slots"] = slot[0]
+            values[":slots"] = {"SS": [slot[1]]}
+            values[":slot"] = {"S": slot[1]}
+            conditions.append("NOT contains(#slots, :slot)")
         if placement.advance_index:
             sets += ["GSI1PK = :gpk", "GSI1SK = :at"]
             values[":gpk"] = {"S": keys.partner_pk(event.partner_id)}

@@ -7,8 +7,9 @@ Base table (PK, SK):
   PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON, `ev`)
                                  up to a byte budget (`ev_bytes`), `overflow` once past it
   PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events (bounded the same way)
-  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month (bounded the same way)
-                                 and per-day counters `n#<type>#<DD>` (UTC day of the month)
+  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month (bounded the same way;
+                                 logins and capacity updates one per quarter-hour, `slots_*`) and
+                                 per-day counters `n#<type>#<DD>` (UTC day of the month)
   PARTNER#<pid> / <aggregate SK>#EV#<event_id>  overflow: one event of a full aggregate (not in GSI1)
   PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
   PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job)
@@ -31,9 +32,11 @@ its events; a job with thousands of events is rare, and only such a flagged job 
 Query (`begins_with(SK, "JOB#<jid>#EV#")`). Overflow items sort right after their aggregate ("#" is
 below every character of the id charsets), so a range query over ACT#<first month>..ACT#<last
 month> also returns the activity's overflow items, and a job's items are the range
-[JOB#<jid>, JOB#<jid>#EV$). Activity keeps full event JSON rather than counters only: policy v2's
-declared signals read real events (instants in the policy timezone, metric values); the per-day
-counters are the cheap figure for anyone who only counts. Markers (EVENT#<id>) stay the full record.
+[JOB#<jid>, JOB#<jid>#EV$). Activity keeps event JSON rather than counters only: policy v2's
+declared signals read real events (instants in the policy timezone, metric values); but of logins
+and capacity updates it keeps one per UTC quarter-hour (see PRESENCE_SLOTS), so a month's activity
+is bounded whatever arrives; the per-day counters count every event. Markers (EVENT#<id>) stay the
+full record of every event.
 
 S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
 """
@@ -84,6 +87,24 @@ def activity_sk(month: str) -> str:
 def activity_count_attribute(event_type: str, instant: datetime) -> str:
     """The activity item's counter of `event_type` events on the UTC day of `instant`."""
     return f"n#{event_type}#{instant.astimezone(UTC).strftime('%d')}"
+
+
+# Presence-only activity (what scoring reads of a login or a capacity update is *that* there was one,
+# and when): of each such type, the month item keeps the first event of every UTC quarter-hour (a
+# string set of slots "DDHHMM" says which are taken); later ones in a taken slot are only counted.
+# Every week or day boundary of a timezone in use since 2000 falls on a quarter-hour, so "was there a
+# login in [start, end)" is answered exactly, and a month holds at most 2,976 such events per type
+# however many arrive (100,000 logins a month: at most 2,976 stored, all counted, all markers kept).
+PRESENCE_SLOTS = {"partner.logged_in": "slots_login", "partner.capacity_updated": "slots_capacity"}
+
+
+def presence_slot(event_type: str, instant: datetime) -> tuple[str, str] | None:
+    """(the slot-set attribute, the UTC quarter-hour "DDHHMM") of a presence-only event, else None."""
+    attribute = PRESENCE_SLOTS.get(event_type)
+    if attribute is None:
+        return None
+    utc = instant.astimezone(UTC)
+    return attribute, f"{utc:%d%H}{utc.minute // 15 * 15:02d}"
 
 
 OVERFLOW_INFIX = "#EV#"

@@ -168,6 +168,13 @@ class ProjectionRebuilder:
     Markers have no partner index: `recorded_events` is a Scan filtered on partner_id. A rebuild is a
     rare operator's repair, and reading the table once then is cheaper than an index (or a second
     per-partner copy of every event) that every ingestion would pay for on every event, forever.
+
+    The replay goes in received order (received_at, then event_id: the events of one batch share
+    their received_at). So the rebuilt items hold the same events, counters and slots, except where
+    arrival order decided a placement inside one batch: which events of a job that crossed its budget
+    in that batch sit on the item rather than in overflow, or which login of a quarter-hour is kept.
+    Folds and scores never depend on either. Run it while the partner receives no events and is not
+    being scored: its projections are deleted before they are rewritten.
     """
 
     def __init__(self, table_name: str, importer: BulkImporter | None = None) -> None:

@@ -5,11 +5,13 @@ wiped, rebuilt by the command, and compared item by item, then score by score.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from integration_support import Lambdas, get_item
+from integration_support import NOW, Lambdas, get_item
 from lambda_events import api_event, load_event, response_json
+from scorecard import settings
 from scorecard.adapters import keys
 from scorecard.adapters.bulk_import import ProjectionRebuilder
 from scorecard.adapters.dynamodb import query_items
@@ -21,8 +23,9 @@ BIG = "J-BIG"
 
 def big_job() -> list[dict[str, Any]]:
     """60 rejections with 4,000-character feedback and a shipment: the job spills past its budget.
-    (Ids sort in arrival order: the clock is frozen, so every marker has the same received_at and the
-    replay orders by event_id, see ProjectionRebuilder.recorded_events.)"""
+    Their ids sort against their arrival order (and the clock is frozen: every marker has the same
+    received_at), so only the position each marker keeps lets the replay put the same events on the
+    job item."""
 
     def event(event_type: str, suffix: str, at: str, **fields: Any) -> dict[str, Any]:
         return {
@@ -39,7 +42,7 @@ def big_job() -> list[dict[str, Any]]:
             "job.offered", "0", "2026-10-02T09:00:00Z", value="800.00", part_count=2, due_date="2026-10-28"
         ),
         *(
-            event("job.rejected", f"1-{n:02d}", f"2026-10-03T10:{n:02d}:00Z", feedback=f"{n:02d}" * 2000)
+            event("job.rejected", f"1-{59 - n:02d}", f"2026-10-03T10:{n:02d}:00Z", feedback=f"{n:02d}" * 2000)
             for n in range(60)
         ),
         event("job.shipped", "2", "2026-10-27T15:00:00Z", parts_shipped=2),
@@ -77,13 +80,15 @@ def score_document(lambdas: Lambdas) -> dict[str, Any]:
 
 
 def test_rebuild_reproduces_the_projections_and_the_latest_score(
-    lambdas: Lambdas, table: str, capsys: pytest.CaptureFixture[str]
+    lambdas: Lambdas, table: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert lambdas.api(load_event("api_put_partner"))["statusCode"] == 201
     assert lambdas.ingest(load_event("api_post_events"))["statusCode"] == 200  # jobs, request, login
     events = big_job()
-    post_events(lambdas, events[:31])
-    post_events(lambdas, events[31:])
+    for second, batch in enumerate((events[:31], events[31:]), start=1):  # requests a second apart
+        monkeypatch.setattr(settings, "utc_now", lambda second=second: NOW + timedelta(seconds=second))
+        post_events(lambdas, batch)
+    monkeypatch.setattr(settings, "utc_now", lambda: NOW)
     assert lambdas.daily(load_event("schedule_daily"))["scored"] == 1
     review = response_json(lambdas.api(load_event("api_post_review")))  # J-101, resolved: excluded
     resolved = lambdas.api(

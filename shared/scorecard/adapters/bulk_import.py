@@ -124,8 +124,8 @@ class BulkImporter:
                 }
             )
         markers = [
-            {"PutRequest": {"Item": marker_item(e, event_json(e), content_hash(e), received_at)}}
-            for e in fresh
+            {"PutRequest": {"Item": marker_item(e, event_json(e), content_hash(e), received_at, position)}}
+            for position, e in enumerate(fresh)
             if record_markers
         ]
         # Aggregates first, markers last: the first writer flushes (unprocessed items included) on exit.
@@ -169,12 +169,13 @@ class ProjectionRebuilder:
     rare operator's repair, and reading the table once then is cheaper than an index (or a second
     per-partner copy of every event) that every ingestion would pay for on every event, forever.
 
-    The replay goes in received order (received_at, then event_id: the events of one batch share
-    their received_at). So the rebuilt items hold the same events, counters and slots, except where
-    arrival order decided a placement inside one batch: which events of a job that crossed its budget
-    in that batch sit on the item rather than in overflow, or which login of a quarter-hour is kept.
-    Folds and scores never depend on either. Run it while the partner receives no events and is not
-    being scored: its projections are deleted before they are rewritten.
+    The replay goes in received order (received_at, then the position in the batch, kept on each
+    marker), so where arrival order decided a placement (which events of a job past its budget sit on
+    the item rather than in overflow, which login of a quarter-hour is kept) the replay decides the
+    same. Only batches of the same partner received in the same microsecond by concurrent writers
+    (or markers from before the position was kept) fall back to event_id order; folds and scores
+    never depend on placement. Run it while the partner receives no events and is not being scored:
+    its projections are deleted before they are rewritten.
     """
 
     def __init__(self, table_name: str, importer: BulkImporter | None = None) -> None:
@@ -183,8 +184,8 @@ class ProjectionRebuilder:
 
     def recorded_events(self, partner_id: str) -> list[Event]:
         """The partner's events as recorded (the markers' bodies), in the order they were received
-        (received_at, then event_id)."""
-        found: list[tuple[str, str, Event]] = []
+        (received_at, position in its batch, event_id)."""
+        found: list[tuple[str, int, str, Event]] = []
         for page in (
             client("dynamodb")
             .get_paginator("scan")
@@ -192,14 +193,16 @@ class ProjectionRebuilder:
                 TableName=self._table,
                 FilterExpression="begins_with(PK, :event) AND partner_id = :pid",
                 ExpressionAttributeValues={":event": {"S": keys.EVENT_PREFIX}, ":pid": {"S": partner_id}},
-                ProjectionExpression="PK, body, received_at",
+                ProjectionExpression="PK, body, received_at, #pos",
+                ExpressionAttributeNames={"#pos": "position"},
                 ConsistentRead=True,
             )
         ):
             for item in page.get("Items", []):
                 event = parse_stored_event(item["body"]["S"])
-                found.append((item["received_at"]["S"], event.event_id, event))
-        return [event for _, _, event in sorted(found, key=lambda entry: entry[:2])]
+                position = int(item.get("position", {}).get("N", "0"))
+                found.append((item["received_at"]["S"], position, event.event_id, event))
+        return [event for *_, event in sorted(found, key=lambda entry: entry[:3])]
 
     def delete_projections(self, partner_id: str) -> int:
         """Delete the partner's job, request and activity items (overflow included); returns how many."""

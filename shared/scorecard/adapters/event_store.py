@@ -122,7 +122,9 @@ class DynamoEventStore:
         self._table = table_name
         self._budget = budget
 
-    def record(self, event: Event, received_at: datetime) -> RecordStatus:
+    def record(self, event: Event, received_at: datetime, position: int = 0) -> RecordStatus:
+        """Record `event`, received at `received_at` as the `position`-th event of its batch (the
+        marker keeps both: a rebuild replays in that order)."""
         body = event_json(event)
         digest = content_hash(event)
         aggregate = aggregate_of(event)
@@ -130,7 +132,7 @@ class DynamoEventStore:
         at = keys.instant_key(event.occurred_at)
         for attempt in range(_MAX_ATTEMPTS):
             items = [
-                self._marker(event, body, digest, received_at),
+                self._marker(event, body, digest, received_at, position),
                 self._append(event, body, aggregate, placement),
                 self._register(event.partner_id),
             ]
@@ -180,12 +182,12 @@ class DynamoEventStore:
         return "duplicate" if _stored_hash(marker) == digest else "conflict"
 
     def _marker(
-        self, event: Event, body: str, digest: str, received_at: datetime
+        self, event: Event, body: str, digest: str, received_at: datetime, position: int = 0
     ) -> TransactWriteItemTypeDef:
         return {
             "Put": {
                 "TableName": self._table,
-                "Item": marker_item(event, body, digest, received_at),
+                "Item": marker_item(event, body, digest, received_at, position),
                 "ConditionExpression": "attribute_not_exists(PK)",
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
@@ -266,8 +268,11 @@ class DynamoEventStore:
         }
 
 
-def marker_item(event: Event, body: str, digest: str, received_at: datetime) -> dict[str, Any]:
-    """The idempotency marker: the event's full record (the source of truth) and its content hash."""
+def marker_item(
+    event: Event, body: str, digest: str, received_at: datetime, position: int = 0
+) -> dict[str, Any]:
+    """The idempotency marker: the event's full record (the source of truth), its content hash, and
+    when it arrived (received_at, and its position in its batch: the order a rebuild replays)."""
     return {
         "PK": {"S": keys.event_pk(event.event_id)},
         "SK": {"S": keys.EVENT_SK},
@@ -276,6 +281,7 @@ def marker_item(event: Event, body: str, digest: str, received_at: datetime) -> 
         "body": {"S": body},
         "hash": {"S": digest},
         "received_at": {"S": keys.instant_key(received_at)},
+        "position": {"N": str(position)},
     }
 
 

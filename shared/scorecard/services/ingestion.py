@@ -46,9 +46,9 @@ def ingest_batch(
     notifier: ReceiptNotifier | None = None,
 ) -> IngestResultView:
     results: list[EventResultView] = []
-    for event in batch.events:
+    for position, event in enumerate(batch.events):
         try:
-            status = store.record(event, received_at)
+            status = store.record(event, received_at, position)
         except EventStoreError as error:
             raise IngestInterrupted(_summary(results), event.event_id) from error
         results.append(EventResultView(event_id=event.event_id, status=status))

@@ -223,7 +223,7 @@ def bench_scaling() -> None:
 
 def bench_ingest() -> None:
     from scorecard.adapters.aws import client
-    from scorecard.adapters.event_store import DynamoEventStore, aggregate_of
+    from scorecard.adapters.event_store import DynamoEventStore, _Placement, aggregate_of, content_hash
     from scorecard.domain.events import event_json
 
     events = [e for n in range(INGEST_EVENTS // 6 + 1) for e in partner_events(10_000 + n, 1)][:INGEST_EVENTS]
@@ -271,8 +271,8 @@ def bench_ingest() -> None:
         now = datetime.now(UTC)
         prepared = [
             [
-                store._marker(e, event_json(e), now),
-                store._append(e, event_json(e), aggregate_of(e), True),
+                store._marker(e, event_json(e), content_hash(e), now),
+                store._append(e, event_json(e), aggregate_of(e), _Placement(spill=False, advance_index=True)),
                 store._register(e.partner_id),
             ]
             for e in events

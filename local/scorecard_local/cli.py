@@ -1,4 +1,5 @@
-"""`scorecard` command line: `scorecard local` (the local stack) and `scorecard token` (short-lived JWTs)."""
+"""`scorecard` command line: `scorecard local` (the local stack), `scorecard token` (short-lived JWTs)
+and `scorecard rebuild` (a partner's projections replayed from its recorded events)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,35 @@ def _local(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, demo=not args.no_demo, verbose=args.verbose)
 
 
+def _rebuild(args: argparse.Namespace) -> int:
+    """Against the table of the environment (TABLE_NAME, POLICY_VERSION, AWS credentials), as the
+    functions see it. Exit 0 when the latest score is reproduced (or there is none), 1 otherwise."""
+    from scorecard.adapters.bulk_import import ProjectionRebuilder
+    from scorecard.bootstrap import bootstrap
+    from scorecard.services.rebuild import rebuild_partner
+
+    boot = bootstrap()
+    report = rebuild_partner(
+        args.partner,
+        ProjectionRebuilder(boot.table),
+        boot.partners,
+        boot.reviews,
+        boot.policy,
+        boot.clock.now(),
+    )
+    print(f"{report.partner_id}: {report.events} events replayed into table {boot.table}")
+    if report.stored_score is None:
+        print("no stored score to compare")
+        return 0
+    stored, recomputed = report.stored_score, report.recomputed_score
+    print(f"stored score as of {stored.as_of}: {stored.score} {stored.grade} {stored.tier}")
+    if recomputed is not None:
+        figures = f"{recomputed.score} {recomputed.grade} {recomputed.tier}"
+        print(f"recomputed from the rebuilt projections: {figures}")
+    print("score reproduced" if report.score_reproduced else "score NOT reproduced")
+    return 0 if report.score_reproduced else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
@@ -74,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     local.add_argument("--no-demo", action="store_true", help="start empty")
     local.add_argument("--verbose", action="store_true", help="log every request")
     local.set_defaults(run=_local)
+
+    rebuild = commands.add_parser(
+        "rebuild", help="replay a partner's recorded events into its projections (table of TABLE_NAME)"
+    )
+    rebuild.add_argument("--partner", required=True, help="partner id")
+    rebuild.set_defaults(run=_rebuild)
 
     args = parser.parse_args(argv)
     code: int = args.run(args)

@@ -217,7 +217,8 @@ class JobDetailView(View):
 
 class EventResultView(View):
     event_id: str
-    status: Literal["recorded", "duplicate"]
+    # conflict: the event_id was recorded before with other content; this event was not written
+    status: Literal["recorded", "duplicate", "conflict"]
 
 
 class IngestResultView(View):

@@ -114,7 +114,10 @@ def test_a_resent_event_with_changed_content_keeps_the_first_version(lambdas: La
 
     resent = post(lambdas, [{**shipped, "parts_shipped": 3}])
 
-    assert response_json(resent)["duplicates"] == 1
+    # DESIGN §3 (issue 8 item 2): other content under a known event_id is a conflict, not a duplicate
+    assert resent["statusCode"] == 409
+    assert response_json(resent)["duplicates"] == 0
+    assert response_json(resent)["results"] == [{"event_id": shipped["event_id"], "status": "conflict"}]
     (stored,) = stored_events(job_item(table, "J-101"))
     assert json.loads(stored)["parts_shipped"] == 2
 

@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 from integration_support import NOW, Lambdas, get_item, job_events
 from lambda_events import api_event
+from scorecard.adapters.aws import client
+from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.calendar import VALIDATION_NOW
+from scorecard.domain.events import EventBatch
 from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.services.daily import score_partners
 
@@ -88,7 +92,8 @@ NPS_AND_CAPACITY = ScoringPolicy.model_validate(
 )
 
 
-def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str) -> None:
+@pytest.mark.parametrize("tiny_budget", [False, True], ids=["in-item", "overflowed"])
+def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str, tiny_budget: bool) -> None:
     """Activity events go through ingestion into their monthly items; a policy declaring signals reads
     them back (load_activity) for the daily score."""
     partner = "sig-01"
@@ -129,8 +134,23 @@ def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str)
             "value": "0",
         },  # after the day scored
     ]
-    response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
-    assert response["statusCode"] == 200, response["body"]
+    if tiny_budget:
+        # Every activity event past the first goes into an overflow item of its month (keys.py):
+        # the signals must read those too.
+        store = DynamoEventStore(table, budget=1)
+        batch = EventBatch.model_validate({"events": events}, context={VALIDATION_NOW: NOW})
+        assert [store.record(event, NOW, n) for n, event in enumerate(batch.events)] == ["recorded"] * len(
+            events
+        )
+        overflowed = client("dynamodb").query(
+            TableName=table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :act)",
+            ExpressionAttributeValues={":pk": {"S": f"PARTNER#{partner}"}, ":act": {"S": "ACT#2026-10#EV#"}},
+        )["Items"]
+        assert overflowed, "the test must exercise overflow items"
+    else:
+        response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
+        assert response["statusCode"] == 200, response["body"]
 
     repository = PartnerRepository(table)
     report = score_partners(repository, [partner], date(2026, 10, 20), NPS_AND_CAPACITY, NOW)

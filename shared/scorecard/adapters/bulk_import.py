@@ -16,9 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import batch_writer
-from scorecard.adapters.event_store import aggregate_of
-from scorecard.domain.events import Event, event_json
+from scorecard.adapters.dynamodb import batch_writer, query_items
+from scorecard.adapters.event_store import (
+    EVENT_BYTES_BUDGET,
+    aggregate_of,
+    content_hash,
+    marker_item,
+    overflow_item,
+)
+from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import KeysAndAttributesOutputTypeDef, KeysAndAttributesTypeDef
@@ -30,8 +36,9 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 class BulkImporter:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, table_name: str, *, budget: int = EVENT_BYTES_BUDGET) -> None:
         self._table = table_name
+        self._budget = budget
 
     def import_events(
         self, events: Sequence[Event], received_at: datetime, *, record_markers: bool = True
@@ -62,13 +69,42 @@ class BulkImporter:
             old = current.get((pk, sk), {})
             item: dict[str, Any] = dict(old) or {"PK": {"S": pk}, "SK": {"S": sk}}
             item["partner_id"] = {"S": first.partner_id}
-            item["ev"] = {"SS": sorted({*old.get("ev", {}).get("SS", []), *(event_json(e) for e in batch)})}
+            held = set(old.get("ev", {}).get("SS", []))
+            size = int(old.get("ev_bytes", {}).get("N", "0"))
+            # The same budget as live ingestion (event_store): past it, events get overflow items.
+            taken: dict[str, set[str]] = {
+                attribute: set(old.get(attribute, {}).get("SS", ()))
+                for attribute in keys.PRESENCE_SLOTS.values()
+            }
+            for event in batch:
+                body = event_json(event)
+                slot = keys.presence_slot(event.type, event.occurred_at)
+                if slot is not None:
+                    if slot[1] in taken[slot[0]]:
+                        continue  # its quarter-hour is taken: only counted (below), as ingestion does
+                    taken[slot[0]].add(slot[1])
+                if size < self._budget:
+                    held.add(body)
+                    size += len(body.encode())
+                else:
+                    writes.append({"PutRequest": {"Item": overflow_item(event, body, aggregate)}})
+                    item["overflow"] = {"BOOL": True}
+            for attribute, slots in taken.items():
+                if slots:
+                    item[attribute] = {"SS": sorted(slots)}
+            if held:  # (a string set is never empty)
+                item["ev"] = {"SS": sorted(held)}
+            item["ev_bytes"] = {"N": str(size)}
             for name, value in aggregate.extra.items():
                 item[name] = {"S": value}
             if aggregate.indexed:
                 latest = max(keys.instant_key(e.occurred_at) for e in batch)
                 item["GSI1PK"] = {"S": pk}
                 item["GSI1SK"] = {"S": max(latest, old.get("GSI1SK", {}).get("S", ""))}
+            if first.aggregate is AggregateKind.ACTIVITY:
+                for event in batch:  # the activity item's per-day counters, as ingestion keeps them
+                    counter = keys.activity_count_attribute(event.type, event.occurred_at)
+                    item[counter] = {"N": str(int(item.get(counter, {}).get("N", "0")) + 1)}
             writes.append({"PutRequest": {"Item": item}})
         for pk in sorted(profiles - existing_profiles):
             partner_id = pk[len(keys.PARTNER_PREFIX) :]
@@ -87,21 +123,9 @@ class BulkImporter:
                     }
                 }
             )
-        received = keys.instant_key(received_at)
         markers = [
-            {
-                "PutRequest": {
-                    "Item": {
-                        "PK": {"S": keys.event_pk(e.event_id)},
-                        "SK": {"S": keys.EVENT_SK},
-                        "partner_id": {"S": e.partner_id},
-                        "type": {"S": e.type},
-                        "body": {"S": event_json(e)},
-                        "received_at": {"S": received},
-                    }
-                }
-            }
-            for e in fresh
+            {"PutRequest": {"Item": marker_item(e, event_json(e), content_hash(e), received_at, position)}}
+            for position, e in enumerate(fresh)
             if record_markers
         ]
         # Aggregates first, markers last: the first writer flushes (unprocessed items included) on exit.
@@ -116,7 +140,10 @@ class BulkImporter:
         dynamodb = client("dynamodb")
         for chunk in _chunks(item_keys, 100):
             request: Mapping[str, KeysAndAttributesTypeDef | KeysAndAttributesOutputTypeDef] = {
-                self._table: {"Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk]}
+                self._table: {
+                    "Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk],
+                    "ConsistentRead": True,  # a rebuild reads right after deleting
+                }
             }
             while request:
                 response = dynamodb.batch_get_item(RequestItems=request)
@@ -127,3 +154,89 @@ class BulkImporter:
 
     def _existing(self, item_keys: Iterator[dict[str, str]] | Any) -> set[str]:
         return {pk for pk, _ in self._items(list(item_keys))}
+
+
+# -- rebuilding a partner's projections from its markers (`scorecard rebuild`) ----------------------
+
+_PROJECTION_PREFIXES = (keys.JOB_PREFIX, keys.REQUEST_PREFIX, keys.ACTIVITY_PREFIX)
+
+
+class ProjectionRebuilder:
+    """Reads a partner's recorded events back from their markers and rewrites the projections (job,
+    request and activity items, overflow included) with BulkImporter's layout.
+
+    Markers have no partner index: `recorded_events` is a Scan filtered on partner_id. A rebuild is a
+    rare operator's repair, and reading the table once then is cheaper than an index (or a second
+    per-partner copy of every event) that every ingestion would pay for on every event, forever.
+
+    The replay goes in received order (received_at, then the position in the batch, kept on each
+    marker), so where arrival order decided a placement (which events of a job past its budget sit on
+    the item rather than in overflow, which login of a quarter-hour is kept) the replay decides the
+    same. Only batches of the same partner received in the same microsecond by concurrent writers
+    (or markers from before the position was kept) fall back to event_id order; folds and scores
+    never depend on placement. Run it while the partner receives no events and is not being scored:
+    its projections are deleted before they are rewritten.
+    """
+
+    def __init__(self, table_name: str, importer: BulkImporter | None = None) -> None:
+        self._table = table_name
+        self._importer = importer or BulkImporter(table_name)
+
+    def recorded_events(self, partner_id: str) -> list[Event]:
+        """The partner's events as recorded (the markers' bodies), in the order they were received
+        (received_at, position in its batch, event_id)."""
+        found: list[tuple[str, int, str, Event]] = []
+        for page in (
+            client("dynamodb")
+            .get_paginator("scan")
+            .paginate(
+                TableName=self._table,
+                FilterExpression="begins_with(PK, :event) AND partner_id = :pid",
+                ExpressionAttributeValues={":event": {"S": keys.EVENT_PREFIX}, ":pid": {"S": partner_id}},
+                ProjectionExpression="PK, body, received_at, #pos",
+                ExpressionAttributeNames={"#pos": "position"},
+                ConsistentRead=True,
+            )
+        ):
+            for item in page.get("Items", []):
+                event = parse_stored_event(item["body"]["S"])
+                position = int(item.get("position", {}).get("N", "0"))
+                found.append((item["received_at"]["S"], position, event.event_id, event))
+        return [event for *_, event in sorted(found, key=lambda entry: entry[:3])]
+
+    def delete_projections(self, partner_id: str) -> int:
+        """Delete the partner's job, request and activity items (overflow included); returns how many."""
+        pk = keys.partner_pk(partner_id)
+        doomed = [
+            item["SK"]["S"]
+            for item in query_items(
+                self._table,
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": pk}},
+                ProjectionExpression="SK",
+                ConsistentRead=True,
+            )
+            if item["SK"]["S"].startswith(_PROJECTION_PREFIXES)
+        ]
+        with batch_writer(self._table) as writer:
+            for sk in doomed:
+                writer.delete_item(Key={"PK": {"S": pk}, "SK": {"S": sk}})
+        return len(doomed)
+
+    def rebuild(self, partner_id: str, excluded_jobs: Mapping[str, str], received_at: datetime) -> int:
+        """Replace the partner's projections by a replay of its recorded events; `excluded_jobs` (job
+        id -> the review that excluded it) are flagged again, as the review resolution did. Returns the
+        number of events replayed."""
+        events = self.recorded_events(partner_id)
+        self.delete_projections(partner_id)
+        self._importer.import_events(events, received_at, record_markers=False)
+        dynamodb = client("dynamodb")
+        for job_id, review_id in sorted(excluded_jobs.items()):
+            dynamodb.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.job_sk(job_id)}},
+                UpdateExpression="SET excluded = :t, excluded_by = :rid",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":t": {"BOOL": True}, ":rid": {"S": review_id}},
+            )
+        return len(events)

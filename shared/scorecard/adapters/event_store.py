@@ -2,27 +2,39 @@
 
 The transaction puts the event's idempotency marker (conditional on its absence), appends the event
 to its aggregate (job, update request or monthly activity item) and makes sure the partner is in the
-registry. A re-sent event_id fails the marker condition and changes nothing.
+registry. A re-sent event_id fails the marker condition and changes nothing: the marker's content
+hash then tells a `duplicate` (identical content) from a `conflict` (DESIGN §3).
+
+An aggregate item holds its events' JSON up to EVENT_BYTES_BUDGET; past it, each further event gets
+its own overflow item and the aggregate is flagged `overflow` (layout and reasons: keys.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, assert_never
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.domain.events import AggregateKind, Event, event_json
+from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
 
-RecordStatus = Literal["recorded", "duplicate"]
+RecordStatus = Literal["recorded", "duplicate", "conflict"]
+
+# Bytes of event JSON an aggregate item holds before its events spill to overflow items. The condition
+# is checked before the append, so an item ends at most one event (< 20 KB) past it: far below
+# DynamoDB's 400 KB item limit, and a job of ordinary size (tens of events) never spills.
+EVENT_BYTES_BUDGET = 64 * 1024
 
 _MAX_ATTEMPTS = 8
 # Cancellation reasons worth another attempt: a concurrent writer, or capacity (botocore's own
@@ -56,22 +68,76 @@ def aggregate_of(event: Event) -> Aggregate:
             assert_never(kind)
 
 
+def _canonical(value: object) -> object:
+    """Values as their meaning, not their spelling: an instant in UTC (the same instant written with
+    another offset is the same event), a decimal without trailing zeros ("1200.0" = "1200.00")."""
+    if isinstance(value, datetime):
+        return keys.instant_key(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {name: _canonical(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    return value
+
+
+def canonical_event(event: Event) -> str:
+    """The event's canonical JSON: every field (defaults filled in, so an omitted default equals the
+    default sent), keys sorted, values canonical (see _canonical)."""
+    return json.dumps(_canonical(event.model_dump()), sort_keys=True, separators=(",", ":"))
+
+
+def content_hash(event: Event) -> str:
+    """sha256 of the canonical JSON, stored on the marker: a re-sent event_id is a duplicate only when
+    its hash is the same."""
+    return hashlib.sha256(canonical_event(event).encode()).hexdigest()
+
+
+def _stored_hash(marker: dict[str, Any]) -> str:
+    stored = marker.get("hash", {}).get("S")
+    # Markers written before the hash existed still hold the body.
+    return stored if stored else content_hash(parse_stored_event(marker["body"]["S"]))
+
+
+def _body_bytes(body: str) -> int:
+    return len(body.encode())
+
+
+@dataclass(frozen=True, slots=True)
+class _Placement:
+    """How an event is projected, decided from what the aggregate item held at the last attempt."""
+
+    spill: bool  # the item is at its budget: the event gets an overflow item
+    advance_index: bool  # the event is the aggregate's latest: its GSI1SK moves to the event's time
+    counted_only: bool = False  # a presence event whose quarter-hour is taken (keys.PRESENCE_SLOTS)
+
+
 class DynamoEventStore:
     """Records validated events; `record` is safe to call concurrently and repeatedly."""
 
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, table_name: str, *, budget: int = EVENT_BYTES_BUDGET) -> None:
         self._table = table_name
+        self._budget = budget
 
-    def record(self, event: Event, received_at: datetime) -> RecordStatus:
+    def record(self, event: Event, received_at: datetime, position: int = 0) -> RecordStatus:
+        """Record `event`, received at `received_at` as the `position`-th event of its batch (the
+        marker keeps both: a rebuild replays in that order)."""
         body = event_json(event)
+        digest = content_hash(event)
         aggregate = aggregate_of(event)
-        advance_index = aggregate.indexed
+        placement = _Placement(spill=False, advance_index=aggregate.indexed)
+        at = keys.instant_key(event.occurred_at)
         for attempt in range(_MAX_ATTEMPTS):
             items = [
-                self._marker(event, body, received_at),
-                self._append(event, body, aggregate, advance_index),
+                self._marker(event, body, digest, received_at, position),
+                self._append(event, body, aggregate, placement),
                 self._register(event.partner_id),
             ]
+            if placement.spill and not placement.counted_only:
+                items.append(self._overflow(event, body, aggregate))
             try:
                 client("dynamodb").transact_write_items(TransactItems=items)
                 return "recorded"
@@ -79,12 +145,23 @@ class DynamoEventStore:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     # botocore has already retried what is retryable (standard mode)
                     raise EventStoreError(f"event {event.event_id} not written: {error}") from error
-                reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+                cancellations = error.response.get("CancellationReasons", [])
+                reasons = [r.get("Code", "None") for r in cancellations]
                 if reasons and reasons[0] == "ConditionalCheckFailed":
-                    return "duplicate"
+                    old_marker: dict[str, Any] = dict(cancellations[0].get("Item") or {})
+                    return self._repeat(event.event_id, digest, old_marker or None)
                 if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    # The aggregate already holds a later event: append without moving its index time.
-                    advance_index = False
+                    # The aggregate is full, already holds a later event, or (presence) already has an
+                    # event of this quarter-hour: its old image says which.
+                    old: dict[str, Any] = dict(cancellations[1].get("Item") or {})
+                    held = int(old.get("ev_bytes", {}).get("N", "0"))
+                    latest = old.get("GSI1SK", {}).get("S", "")
+                    slot = keys.presence_slot(event.type, event.occurred_at)
+                    placement = _Placement(
+                        spill=placement.spill or held >= self._budget,
+                        advance_index=placement.advance_index and not latest > at,
+                        counted_only=slot is not None and slot[1] in old.get(slot[0], {}).get("SS", ()),
+                    )
                     continue
                 if _TRANSIENT_REASONS.intersection(reasons) or not reasons:
                     time.sleep(min(0.02 * 2**attempt, 0.5) * random.random())
@@ -94,47 +171,85 @@ class DynamoEventStore:
                 raise EventStoreError(f"event {event.event_id} not written: {error}") from error
         raise EventStoreError(f"event {event.event_id}: too many conflicting writers")
 
-    def _marker(self, event: Event, body: str, received_at: datetime) -> TransactWriteItemTypeDef:
+    def _repeat(self, event_id: str, digest: str, marker: dict[str, Any] | None) -> RecordStatus:
+        """The event_id is taken: `duplicate` when the stored content is the same, else `conflict`."""
+        if marker is None:  # the old image did not come back: read it
+            marker = client("dynamodb").get_item(
+                TableName=self._table,
+                Key={"PK": {"S": keys.event_pk(event_id)}, "SK": {"S": keys.EVENT_SK}},
+                ConsistentRead=True,
+            )["Item"]
+        return "duplicate" if _stored_hash(marker) == digest else "conflict"
+
+    def _marker(
+        self, event: Event, body: str, digest: str, received_at: datetime, position: int = 0
+    ) -> TransactWriteItemTypeDef:
         return {
             "Put": {
                 "TableName": self._table,
-                "Item": {
-                    "PK": {"S": keys.event_pk(event.event_id)},
-                    "SK": {"S": keys.EVENT_SK},
-                    "partner_id": {"S": event.partner_id},
-                    "type": {"S": event.type},
-                    "body": {"S": body},
-                    "received_at": {"S": keys.instant_key(received_at)},
-                },
+                "Item": marker_item(event, body, digest, received_at, position),
                 "ConditionExpression": "attribute_not_exists(PK)",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
 
     def _append(
-        self, event: Event, body: str, aggregate: Aggregate, advance_index: bool
+        self, event: Event, body: str, aggregate: Aggregate, placement: _Placement
     ) -> TransactWriteItemTypeDef:
-        values: dict[str, Any] = {
-            ":one": {"SS": [body]},
-            ":pid": {"S": event.partner_id},
-        }
+        values: dict[str, Any] = {":pid": {"S": event.partner_id}}
+        names: dict[str, str] = {}
         sets = ["partner_id = :pid"]
+        adds: list[str] = []
+        conditions: list[str] = []
         for name, value in aggregate.extra.items():
             sets.append(f"{name} = :{name}")
             values[f":{name}"] = {"S": value}
-        if advance_index:
+        slot = keys.presence_slot(event.type, event.occurred_at)
+        # counted_only: neither kept nor spilled (the marker holds it, the day's counter counts it)
+        if placement.spill and not placement.counted_only:
+            sets.append("overflow = :true")
+            values[":true"] = {"BOOL": True}
+        elif not placement.counted_only:
+            # A string set of event JSON: the fold orders events; the byte count bounds the item.
+            adds += ["ev :one", "ev_bytes :size"]
+            values[":one"] = {"SS": [body]}
+            values[":size"] = {"N": str(_body_bytes(body))}
+            values[":budget"] = {"N": str(self._budget)}
+            conditions.append("(attribute_not_exists(ev_bytes) OR ev_bytes < :budget)")
+        if slot is not None and not placement.counted_only:
+            adds.append("#slots :slots")
+            names["#slots"] = slot[0]
+            values[":slots"] = {"SS": [slot[1]]}
+            values[":slot"] = {"S": slot[1]}
+            conditions.append("NOT contains(#slots, :slot)")
+        if placement.advance_index:
             sets += ["GSI1PK = :gpk", "GSI1SK = :at"]
             values[":gpk"] = {"S": keys.partner_pk(event.partner_id)}
             values[":at"] = {"S": keys.instant_key(event.occurred_at)}
+            conditions.append("(attribute_not_exists(GSI1SK) OR GSI1SK <= :at)")
+        if event.aggregate is AggregateKind.ACTIVITY:
+            # Per-day counters of the month's activity: exact (the marker guards the transaction).
+            adds.append("#day :count")
+            names["#day"] = keys.activity_count_attribute(event.type, event.occurred_at)
+            values[":count"] = {"N": "1"}
+        expression = "SET " + ", ".join(sets)
+        if adds:
+            expression += " ADD " + ", ".join(adds)
         update: UpdateTypeDef = {
             "TableName": self._table,
             "Key": {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": aggregate.sk}},
-            # A string set of event JSON: ADD is idempotent and needs no read; the fold orders events.
-            "UpdateExpression": "SET " + ", ".join(sets) + " ADD ev :one",
+            "UpdateExpression": expression,
             "ExpressionAttributeValues": values,
         }
-        if advance_index:
-            update["ConditionExpression"] = "attribute_not_exists(GSI1SK) OR GSI1SK <= :at"
+        if names:
+            update["ExpressionAttributeNames"] = names
+        if conditions:
+            update["ConditionExpression"] = " AND ".join(conditions)
+            update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return {"Update": update}
+
+    def _overflow(self, event: Event, body: str, aggregate: Aggregate) -> TransactWriteItemTypeDef:
+        return {"Put": {"TableName": self._table, "Item": overflow_item(event, body, aggregate)}}
 
     def _register(self, partner_id: str) -> TransactWriteItemTypeDef:
         return {
@@ -151,3 +266,33 @@ class DynamoEventStore:
                 },
             }
         }
+
+
+def marker_item(
+    event: Event, body: str, digest: str, received_at: datetime, position: int = 0
+) -> dict[str, Any]:
+    """The idempotency marker: the event's full record (the source of truth), its content hash, and
+    when it arrived (received_at, and its position in its batch: the order a rebuild replays)."""
+    return {
+        "PK": {"S": keys.event_pk(event.event_id)},
+        "SK": {"S": keys.EVENT_SK},
+        "partner_id": {"S": event.partner_id},
+        "type": {"S": event.type},
+        "body": {"S": body},
+        "hash": {"S": digest},
+        "received_at": {"S": keys.instant_key(received_at)},
+        "position": {"N": str(position)},
+    }
+
+
+def overflow_item(event: Event, body: str, aggregate: Aggregate) -> dict[str, Any]:
+    """An event of a full aggregate, in its own item under the partner (not in GSI1)."""
+    item: dict[str, Any] = {
+        "PK": {"S": keys.partner_pk(event.partner_id)},
+        "SK": {"S": keys.overflow_sk(aggregate.sk, event.event_id)},
+        "partner_id": {"S": event.partner_id},
+        "ev": {"SS": [body]},
+    }
+    for name, value in aggregate.extra.items():
+        item[name] = {"S": value}
+    return item

@@ -4,9 +4,13 @@ Base table (PK, SK):
   PARTNER#<pid> / PROFILE        profile: name, email, timezone (registry entry)
   PARTNER#<pid> / SCORE          current score document and tier state
   PARTNER#<pid> / HIST#<date>    daily score history point
-  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON)
-  PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events
-  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month
+  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON, `ev`)
+                                 up to a byte budget (`ev_bytes`), `overflow` once past it
+  PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events (bounded the same way)
+  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month (bounded the same way;
+                                 logins and capacity updates one per quarter-hour, `slots_*`) and
+                                 per-day counters `n#<type>#<DD>` (UTC day of the month)
+  PARTNER#<pid> / <aggregate SK>#EV#<event_id>  overflow: one event of a full aggregate (not in GSI1)
   PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
   PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job,
                                  "review" + review id)
@@ -21,6 +25,22 @@ GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, pa
 GSI2 (GSI2PK = REVIEWS#open | REVIEWS#resolved, GSI2SK = <requested_at UTC>#<rid>): the review queue
   across partners, oldest request first. Only review items carry these attributes (a sparse use of
   the same index); a resolution moves its review from the open to the resolved partition.
+
+No item grows without bound (DESIGN §3). An aggregate keeps its events on itself while they fit a
+byte budget (event_store.EVENT_BYTES_BUDGET, 64 KB: the condition `ev_bytes < budget` is checked
+before each append, so an item ends at most one event past it); every later event of that aggregate
+is its own overflow item `<aggregate SK>#EV#<event_id>`, and the aggregate item is flagged
+`overflow` (its GSI1SK still advances). Why this and not one item per event from the start: the
+daily score reads every job of 180 days in ONE GSI1 query, because each job is one item carrying
+its events; a job with thousands of events is rare, and only such a flagged job costs one more
+Query (`begins_with(SK, "JOB#<jid>#EV#")`). Overflow items sort right after their aggregate ("#" is
+below every character of the id charsets), so a range query over ACT#<first month>..ACT#<last
+month> also returns the activity's overflow items, and a job's items are the range
+[JOB#<jid>, JOB#<jid>#EV$). Activity keeps event JSON rather than counters only: policy v2's
+declared signals read real events (instants in the policy timezone, metric values); but of logins
+and capacity updates it keeps one per UTC quarter-hour (see PRESENCE_SLOTS), so a month's activity
+is bounded whatever arrives; the per-day counters count every event. Markers (EVENT#<id>) stay the
+full record of every event.
 
 S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
 """
@@ -67,6 +87,47 @@ def request_sk(request_id: str) -> str:
 def activity_sk(month: str) -> str:
     """`month` is YYYY-MM (UTC): the partner's activity of that month."""
     return ACTIVITY_PREFIX + month
+
+
+def activity_count_attribute(event_type: str, instant: datetime) -> str:
+    """The activity item's counter of `event_type` events on the UTC day of `instant`."""
+    return f"n#{event_type}#{instant.astimezone(UTC).strftime('%d')}"
+
+
+# Presence-only activity (what scoring reads of a login or a capacity update is *that* there was one,
+# and when): of each such type, the month item keeps the first event of every UTC quarter-hour (a
+# string set of slots "DDHHMM" says which are taken); later ones in a taken slot are only counted.
+# Every week or day boundary of a timezone in use since 2000 falls on a quarter-hour, so "was there a
+# login in [start, end)" is answered exactly, and a month holds at most 2,976 such events per type
+# however many arrive (100,000 logins a month: at most 2,976 stored, all counted, all markers kept).
+PRESENCE_SLOTS = {"partner.logged_in": "slots_login", "partner.capacity_updated": "slots_capacity"}
+
+
+def presence_slot(event_type: str, instant: datetime) -> tuple[str, str] | None:
+    """(the slot-set attribute, the UTC quarter-hour "DDHHMM") of a presence-only event, else None."""
+    attribute = PRESENCE_SLOTS.get(event_type)
+    if attribute is None:
+        return None
+    utc = instant.astimezone(UTC)
+    return attribute, f"{utc:%d%H}{utc.minute // 15 * 15:02d}"
+
+
+OVERFLOW_INFIX = "#EV#"
+
+
+def overflow_prefix(aggregate_sk: str) -> str:
+    """Every overflow item of an aggregate begins with this."""
+    return aggregate_sk + OVERFLOW_INFIX
+
+
+def overflow_sk(aggregate_sk: str, event_id: str) -> str:
+    return overflow_prefix(aggregate_sk) + event_id
+
+
+def aggregate_range(aggregate_sk: str) -> tuple[str, str]:
+    """SK bounds (inclusive) of an aggregate item and its overflow items: "#EV$" follows every
+    "#EV#<event_id>", and no other aggregate's key lies between (ids never contain "#")."""
+    return aggregate_sk, aggregate_sk + "#EV$"
 
 
 def snapshot_sk(month: str) -> str:

@@ -57,15 +57,19 @@ def _score(item: dict[str, Any]) -> ScoreRecord:
     )
 
 
-def _aggregate(item: dict[str, Any], prefix: str) -> StoredAggregate:
+def _aggregate(item: dict[str, Any], prefix: str, overflow: Sequence[str] = ()) -> StoredAggregate:
     # Hand-read, not TypeDeserializer: a realistic GSI1 page (80 jobs of 7 events, profile, score)
     # takes 22 us this way against 210 us through TypeDeserializer (timeit, 2026-11-29), and every
     # daily score reads one such page per partner.
     return StoredAggregate(
         id=item["SK"]["S"][len(prefix) :],
-        events=tuple(item.get("ev", {}).get("SS", ())),
+        events=(*item.get("ev", {}).get("SS", ()), *overflow),
         excluded=item.get("excluded", {}).get("BOOL", False),
     )
+
+
+def _overflowed(item: dict[str, Any]) -> bool:
+    return bool(item.get("overflow", {}).get("BOOL", False))
 
 
 def _score_item(write: ScoreWrite) -> dict[str, Any]:
@@ -99,13 +103,14 @@ class PartnerRepository:
     # -- scoring reads -------------------------------------------------------------------------
 
     def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence:
-        """Jobs and requests with an event at or after `since`, plus profile and tier state: one query."""
+        """Jobs and requests with an event at or after `since`, plus profile and tier state: one query,
+        and one more per aggregate whose events overflowed its item (keys.py)."""
         evidence = PartnerEvidence(partner_id)
         for item in self._query(
             IndexName=keys.GSI1,
             # Only what scoring reads (not the score document): a fraction of the bytes on the wire.
             # The profile's timezone too: policy v2 judges on-time by the partner's local date.
-            ProjectionExpression="SK, ev, excluded, partner_id, tier_state, score, grade, tier, "
+            ProjectionExpression="SK, ev, excluded, overflow, partner_id, tier_state, score, grade, tier, "
             "provisional, as_of, #tz",
             ExpressionAttributeNames={"#tz": "timezone"},
             KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
@@ -115,10 +120,11 @@ class PartnerRepository:
             },
         ):
             sk = item["SK"]["S"]
+            overflow = self._overflow_events(partner_id, sk) if _overflowed(item) else ()
             if sk.startswith(keys.JOB_PREFIX):
-                evidence.jobs.append(_aggregate(item, keys.JOB_PREFIX))
+                evidence.jobs.append(_aggregate(item, keys.JOB_PREFIX, overflow))
             elif sk.startswith(keys.REQUEST_PREFIX):
-                evidence.requests.append(_aggregate(item, keys.REQUEST_PREFIX))
+                evidence.requests.append(_aggregate(item, keys.REQUEST_PREFIX, overflow))
             elif sk == keys.PROFILE_SK:
                 evidence.profile = _profile(item)  # id and timezone: scoring needs no contact details
             elif sk == keys.SCORE_SK:
@@ -126,23 +132,66 @@ class PartnerRepository:
         return evidence
 
     def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
-        """The partner's monthly activity items (UTC months) from `since`'s month to `until`'s."""
+        """The partner's monthly activity items (UTC months) from `since`'s month to `until`'s, each
+        with the events of its overflow items (keys.aggregate_range)."""
         first, last = (keys.activity_sk(at.astimezone(UTC).strftime("%Y-%m")) for at in (since, until))
+        months: dict[str, dict[str, Any]] = {}
+        overflow: dict[str, list[str]] = {}
+        for item in self._query(
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.partner_pk(partner_id)},
+                ":first": {"S": first},
+                ":last": {"S": keys.aggregate_range(last)[1]},
+            },
+        ):
+            sk = item["SK"]["S"]
+            month_sk, infix, _ = sk.partition(keys.OVERFLOW_INFIX)
+            if infix:
+                overflow.setdefault(month_sk, []).extend(item.get("ev", {}).get("SS", ()))
+            else:
+                months[sk] = item
         return [
-            _aggregate(item, keys.ACTIVITY_PREFIX)
-            for item in self._query(
-                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
-                ExpressionAttributeValues={
-                    ":pk": {"S": keys.partner_pk(partner_id)},
-                    ":first": {"S": first},
-                    ":last": {"S": last},
-                },
-            )
+            _aggregate(item, keys.ACTIVITY_PREFIX, overflow.get(sk, ()))
+            for sk, item in sorted(months.items())
         ]
 
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None:
-        item = self._get(keys.partner_pk(partner_id), keys.job_sk(job_id))
-        return None if item is None else _aggregate(item, keys.JOB_PREFIX)
+        """The job with every event, overflow included: one Query over its key range."""
+        sk = keys.job_sk(job_id)
+        first, last = keys.aggregate_range(sk)
+        base: dict[str, Any] | None = None
+        overflow: list[str] = []
+        for item in self._query(
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.partner_pk(partner_id)},
+                ":first": {"S": first},
+                ":last": {"S": last},
+            },
+            ConsistentRead=True,
+        ):
+            if item["SK"]["S"] == sk:
+                base = item
+            else:
+                overflow += item.get("ev", {}).get("SS", ())
+        return None if base is None else _aggregate(base, keys.JOB_PREFIX, overflow)
+
+    def _overflow_events(self, partner_id: str, aggregate_sk: str) -> list[str]:
+        """The events of an aggregate's overflow items (base-table Query, so read consistent with the
+        flag that sent us here)."""
+        return [
+            body
+            for item in self._query(
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": keys.partner_pk(partner_id)},
+                    ":prefix": {"S": keys.overflow_prefix(aggregate_sk)},
+                },
+                ProjectionExpression="ev",
+            )
+            for body in item.get("ev", {}).get("SS", ())
+        ]
 
     # -- profiles and registry -----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from scorecard.api.errors import ErrorBody, error_responses
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
 from scorecard.observability import EVENTS_CONFLICT, EVENTS_DUPLICATE, EVENTS_RECORDED, count
-from scorecard.services.ingestion import IngestInterrupted, ingest_batch
+from scorecard.services.ingestion import IngestInterrupted, conflicts, ingest_batch
 from scorecard.views import IngestResultView
 
 RETRY_AFTER_SECONDS = 2
@@ -29,6 +29,14 @@ class IngestInterruptedView(IngestResultView):
     error: ErrorBody
 
 
+class IngestConflictView(IngestResultView):
+    """409: the error shape plus every event's result; conflicting events (same event_id as a stored
+    event, other content) have status "conflict" and were not written, the others were recorded or
+    are duplicates as usual."""
+
+    error: ErrorBody
+
+
 events_router = APIGatewayRouter()
 
 
@@ -38,6 +46,11 @@ events_router = APIGatewayRouter()
     tags=["events"],
     responses={
         **error_responses(400, 413, 415, 422),
+        409: {
+            "description": "an event_id was already recorded with other content: those events are "
+            "`conflict` and not written; the rest of the batch is recorded or duplicate as usual",
+            "content": {"application/json": {"model": IngestConflictView}},
+        },
         503: {
             "description": "storage failed after retries: the results written so far; re-send later",
             "content": {"application/json": {"model": IngestInterruptedView}},
@@ -48,10 +61,39 @@ events_router = APIGatewayRouter()
 def post_events(batch: Annotated[EventBatch, Body()]) -> IngestResultView:
     boot = bootstrap()
     result = ingest_batch(batch, boot.events, boot.clock.now(), boot.notifier)
+    conflicting = conflicts(result)
     count(EVENTS_RECORDED, result.recorded)
     count(EVENTS_DUPLICATE, result.duplicates)
-    count(EVENTS_CONFLICT, 0)  # no conflicts are told apart yet (issue 8 item 2)
+    count(EVENTS_CONFLICT, len(conflicting))
+    if conflicting:
+        raise _Conflicted(result, conflicting)
     return result
+
+
+class _Conflicted(Exception):
+    def __init__(self, result: IngestResultView, event_ids: list[str]) -> None:
+        super().__init__(f"event_id conflicts: {event_ids}")
+        self.result = result
+        self.event_ids = event_ids
+
+
+@events_router.exception_handler(_Conflicted)
+def _conflicted(error: _Conflicted) -> Response[Any]:
+    """DESIGN §3: 409 in the error shape plus every event's result."""
+    logger.warning("event_id conflicts", extra={"event_ids": error.event_ids})
+    return Response(
+        status_code=HTTPStatus.CONFLICT,
+        content_type=content_types.APPLICATION_JSON,
+        body=IngestConflictView(
+            error=ErrorBody(
+                code="event_id_conflict",
+                message=f"{len(error.event_ids)} event_id(s) already recorded with other content; "
+                "those events were not written (a changed event needs a new event_id)",
+                details=[{"event_id": event_id} for event_id in error.event_ids],
+            ),
+            **error.result.model_dump(),
+        ).model_dump(mode="json"),
+    )
 
 
 @events_router.exception_handler(IngestInterrupted)

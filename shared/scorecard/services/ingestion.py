@@ -27,8 +27,16 @@ class IngestInterrupted(Exception):
 
 
 def _summary(results: list[EventResultView]) -> IngestResultView:
-    recorded = sum(r.status == "recorded" for r in results)
-    return IngestResultView(recorded=recorded, duplicates=len(results) - recorded, results=results)
+    return IngestResultView(
+        recorded=sum(r.status == "recorded" for r in results),
+        duplicates=sum(r.status == "duplicate" for r in results),
+        results=results,
+    )
+
+
+def conflicts(result: IngestResultView) -> list[str]:
+    """The event ids answered `conflict` (DESIGN §3: the batch is then answered 409)."""
+    return [r.event_id for r in result.results if r.status == "conflict"]
 
 
 def ingest_batch(
@@ -38,9 +46,9 @@ def ingest_batch(
     notifier: ReceiptNotifier | None = None,
 ) -> IngestResultView:
     results: list[EventResultView] = []
-    for event in batch.events:
+    for position, event in enumerate(batch.events):
         try:
-            status = store.record(event, received_at)
+            status = store.record(event, received_at, position)
         except EventStoreError as error:
             raise IngestInterrupted(_summary(results), event.event_id) from error
         results.append(EventResultView(event_id=event.event_id, status=status))
@@ -52,8 +60,9 @@ def ingest_batch(
         notifier.parts_received(
             [
                 PartReceivedMessage.of(event.partner_id, event.job_id, event.event_id, event.occurred_at)
-                for event in batch.events
-                if isinstance(event, JobReceived)
+                for event, result in zip(batch.events, results, strict=True)
+                # a conflicting event was not written: the stored one under its id is something else
+                if isinstance(event, JobReceived) and result.status != "conflict"
             ]
         )
     return _summary(results)

@@ -1,0 +1,316 @@
+"""Issue 8 item 1 (DESIGN §3): no stored item grows without bound. Before, a job's events were one
+string set: the 41st `job.rejected` with 4,000-character feedback hit DynamoDB's 400 KB item limit and
+every later event of the job got a 500. Now an aggregate holds events up to a byte budget and the rest
+spill to overflow items, read back by the evidence query (one extra Query per overflowed job only).
+All against the template's table in moto."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from integration_support import Lambdas, get_item, scan_all
+from lambda_events import api_event, response_json
+from scorecard.adapters import keys
+from scorecard.adapters.bulk_import import BulkImporter
+from scorecard.adapters.dynamodb import query_items
+from scorecard.adapters.event_store import EVENT_BYTES_BUDGET, DynamoEventStore
+from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.events import EVENT_ADAPTER, Event
+
+PARTNER = "bigjob-01"
+JOB = "J-BIG"
+ITEM_LIMIT = 100 * 1024  # what the issue asks: no item above 100 KB (DynamoDB refuses 400 KB)
+RECEIVED = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+def event(event_type: str, event_id: str, at: str, **fields: Any) -> dict[str, Any]:
+    return {"event_id": event_id, "type": event_type, "partner_id": PARTNER, "occurred_at": at, **fields}
+
+
+def job_event(event_type: str, event_id: str, at: str, **fields: Any) -> dict[str, Any]:
+    return event(event_type, event_id, at, job_id=JOB, **fields)
+
+
+OFFERED = job_event(
+    "job.offered", "big:offered", "2026-10-01T09:00:00Z", value="500.00", part_count=4, due_date="2026-10-28"
+)
+SHIPPED = job_event("job.shipped", "big:shipped", "2026-10-27T15:00:00Z", parts_shipped=4)
+
+
+def post(lambdas: Lambdas, events: list[dict[str, Any]]) -> dict[str, Any]:
+    response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
+    assert response["statusCode"] == 200, response["body"]
+    body: dict[str, Any] = response_json(response)
+    return body
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """DynamoDB's item size, closely enough: attribute names plus values (UTF-8 bytes)."""
+
+    def value_size(value: dict[str, Any]) -> int:
+        (kind, content), *_ = value.items()
+        if kind in ("S", "N"):
+            return len(str(content).encode())
+        if kind in ("SS", "NS"):
+            return sum(len(str(v).encode()) for v in content)
+        if kind == "L":
+            return sum(value_size(v) for v in content)
+        if kind == "M":
+            return sum(len(k.encode()) + value_size(v) for k, v in content.items())
+        return 1
+
+    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+
+
+def largest_item(table: str) -> int:
+    return max(item_size(item) for item in scan_all(table))
+
+
+def largest_aggregate(table: str) -> int:
+    """The largest item that is neither a marker nor an overflow item (a filtered scan: moto takes a
+    minute to serialise 20,000 items)."""
+    return max(
+        item_size(item)
+        for item in query_items(
+            table,
+            IndexName=keys.GSI1,
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": keys.partner_pk(PARTNER)}},
+        )
+    )
+
+
+def score_document(lambdas: Lambdas) -> dict[str, Any]:
+    response = lambdas.api(
+        api_event(
+            "api_get_score",
+            path=f"/v1/partners/{PARTNER}/score",
+            path_parameters={"partner_id": PARTNER},
+            caller={"role": "ops", "sub": "ops"},
+        )
+    )
+    document: dict[str, Any] = json.loads(response["body"])
+    return document
+
+
+def job_events(table: str) -> list[Event]:
+    stored = PartnerRepository(table).get_job(PARTNER, JOB)
+    assert stored is not None
+    return [EVENT_ADAPTER.validate_json(raw) for raw in stored.events]
+
+
+def test_sixty_rejections_with_long_feedback_are_recorded_and_the_job_scored(
+    lambdas: Lambdas, table: str
+) -> None:
+    """The issue's reproduction: 60 `job.rejected` with 4,000-character feedback on one job (the 41st
+    failed), then the job's shipment."""
+    rejections = [
+        job_event(
+            "job.rejected", f"big:rejected:{n}", f"2026-10-02T10:{n:02d}:00Z", feedback=f"{n:02d}" * 2000
+        )
+        for n in range(60)
+    ]
+    assert post(lambdas, [OFFERED, *rejections[:30]])["recorded"] == 31
+    assert post(lambdas, rejections[30:])["recorded"] == 30
+    assert post(lambdas, [SHIPPED])["recorded"] == 1
+
+    base = get_item(table, keys.partner_pk(PARTNER), keys.job_sk(JOB))
+    assert base is not None and base["overflow"] == {"BOOL": True}
+    assert EVENT_BYTES_BUDGET <= int(base["ev_bytes"]["N"]) < EVENT_BYTES_BUDGET + 10_000
+    assert base["GSI1SK"]["S"] == keys.instant_key(datetime(2026, 10, 27, 15, tzinfo=UTC))  # still advances
+    assert largest_item(table) < ITEM_LIMIT
+    assert len(job_events(table)) == 62
+
+    report = lambdas.daily({"as_of": "2026-10-31"})
+
+    assert (report["scored"], report["failed"]) == (1, [])
+    score = score_document(lambdas)
+    assert score["window"]["jobs"] == 1
+    assert score["components"]["on_time"]["value"] == 100.0  # shipped a day early
+
+
+def test_a_job_with_ten_thousand_events_is_stored_bounded_and_scored(lambdas: Lambdas, table: str) -> None:
+    """10,000 events on one job. Through BulkImporter (same budget and layout as live ingestion, 25
+    items per request, about 10 s in moto): 10,000 single transactions in moto take minutes, and the
+    live path's spill is proven by the other tests of this module. The shipment comes last, so it is
+    in an overflow item: the job scores as completed only if the daily query reads the overflow."""
+    reads = [
+        job_event(
+            "job.read",
+            f"big:read:{n:05d}",
+            (datetime(2026, 10, 1, 10, tzinfo=UTC) + timedelta(seconds=n)).isoformat(),
+        )
+        for n in range(9_998)
+    ]
+    batch = [EVENT_ADAPTER.validate_python(e) for e in [OFFERED, *reads, SHIPPED]]
+    assert BulkImporter(table).import_events(batch, RECEIVED) == (10_000, 0)
+    base = get_item(table, keys.partner_pk(PARTNER), keys.job_sk(JOB))
+    assert base is not None and base["overflow"] == {"BOOL": True}
+    assert SHIPPED["event_id"] not in str(base["ev"])
+    # one more through the live API lands in an overflow item too
+    late = job_event("job.status_updated", "big:status", "2026-10-20T08:00:00Z", status="other")
+    assert post(lambdas, [late])["recorded"] == 1
+    assert get_item(table, keys.partner_pk(PARTNER), keys.overflow_sk(keys.job_sk(JOB), "big:status"))
+
+    report = lambdas.daily({"as_of": "2026-10-31"})
+
+    assert (report["scored"], report["failed"]) == (1, [])
+    score = score_document(lambdas)
+    assert score["window"]["jobs"] == 1
+    assert score["components"]["on_time"]["value"] == 100.0
+    # Every item but markers and overflow items (one event each, by construction): below the limit.
+    assert largest_aggregate(table) < ITEM_LIMIT
+
+
+def test_the_spill_at_a_tiny_budget(table: str) -> None:
+    """Unit-level: a 600-byte budget holds a few events; the next ones get their own items, in any
+    arrival order; the evidence read gives back every event once and the job keeps its latest time."""
+    store = DynamoEventStore(table, budget=600)
+    start = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    events = [
+        EVENT_ADAPTER.validate_python(
+            job_event(
+                "job.status_updated", f"s{n:02d}", (start + timedelta(hours=n)).isoformat(), status="other"
+            )
+        )
+        for n in range(12)
+    ]
+    order = [3, 0, 7, 11, 1, 2, 9, 4, 5, 10, 6, 8]
+    assert [store.record(events[n], RECEIVED) for n in order] == ["recorded"] * 12
+    assert [store.record(events[n], RECEIVED) for n in (0, 11)] == ["duplicate"] * 2
+
+    base = get_item(table, keys.partner_pk(PARTNER), keys.job_sk(JOB))
+    assert base is not None
+    body_size = len(events[0].model_dump_json().encode())  # every event here has the same size
+    held = len(base["ev"]["SS"])
+    assert held == -(-600 // body_size)  # appended while under the budget: ceil(600 / size)
+    assert int(base["ev_bytes"]["N"]) == held * body_size
+    assert base["overflow"] == {"BOOL": True}
+    assert base["GSI1SK"]["S"] == keys.instant_key(start + timedelta(hours=11))
+    items = scan_all(table)
+    overflow = [i for i in items if i["SK"]["S"].startswith(keys.overflow_prefix(keys.job_sk(JOB)))]
+    assert len(overflow) == 12 - held
+    assert all("GSI1PK" not in i for i in overflow)  # not in the daily query's index
+
+    evidence = PartnerRepository(table).load_evidence(PARTNER, datetime(2026, 1, 1, tzinfo=UTC))
+    (job,) = evidence.jobs
+    assert sorted(job.events) == sorted(e.model_dump_json() for e in events)
+
+
+def test_many_logins_of_a_month_stay_bounded_and_are_counted_per_day(table: str) -> None:
+    """The issue's reproduction (3,000 `partner.logged_in` in one month) at a 4 KB budget, so the
+    spill happens within 300 live transactions: the month item stays at its budget, every login is
+    kept (overflow items), and the per-day counters count them all."""
+    store = DynamoEventStore(table, budget=4096)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    logins = [
+        EVENT_ADAPTER.validate_python(
+            event("partner.logged_in", f"login-{n}", (start + timedelta(hours=n * 2)).isoformat())
+        )
+        for n in range(300)  # every 2 hours: 12 a day, 25 days
+    ]
+    assert {store.record(login, RECEIVED) for login in logins} == {"recorded"}
+
+    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
+    assert month is not None
+    assert int(month["ev_bytes"]["N"]) < 4096 + 200
+    assert month["overflow"] == {"BOOL": True}
+    assert month["n#partner.logged_in#01"] == {"N": "12"}
+    assert month["n#partner.logged_in#25"] == {"N": "12"}
+    assert "n#partner.logged_in#26" not in month
+    # a range query over the month's keys (as the activity read does) returns every login once
+    stored = [
+        body
+        for item in query_items(
+            table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.partner_pk(PARTNER)},
+                ":a": {"S": keys.activity_sk("2026-10")},
+                ":b": {"S": keys.activity_sk("2026-10")[:-2] + "11"},
+            },
+        )
+        for body in item.get("ev", {}).get("SS", [])
+    ]
+    assert sorted(stored) == sorted(e.model_dump_json() for e in logins)
+
+
+def month_activity(table: str, month: str) -> list[str]:
+    """Every stored activity event of the month (its item and its overflow items, as a range query
+    over the month's keys returns them)."""
+    first, last = keys.aggregate_range(keys.activity_sk(month))
+    return [
+        body
+        for item in query_items(
+            table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.partner_pk(PARTNER)},
+                ":a": {"S": first},
+                ":b": {"S": last},
+            },
+        )
+        for body in item.get("ev", {}).get("SS", [])
+    ]
+
+
+def test_logins_of_a_taken_quarter_hour_are_only_counted(table: str) -> None:
+    """Live ingestion: 40 logins in 10 minutes and 5 capacity updates in the same quarter-hour keep one
+    event of each type (the first), count all, and keep every marker."""
+    store = DynamoEventStore(table)
+    start = datetime(2026, 10, 7, 14, 30, tzinfo=UTC)
+    logins = [
+        EVENT_ADAPTER.validate_python(
+            event("partner.logged_in", f"login-{n:02d}", (start + timedelta(seconds=15 * n)).isoformat())
+        )
+        for n in range(40)
+    ]
+    capacity = [
+        EVENT_ADAPTER.validate_python(
+            event("partner.capacity_updated", f"cap-{n}", (start + timedelta(minutes=n)).isoformat())
+        )
+        for n in range(5)
+    ]
+    next_slot = EVENT_ADAPTER.validate_python(event("partner.logged_in", "login-45", "2026-10-07T14:45:00Z"))
+    assert {store.record(e, RECEIVED) for e in [*logins, *capacity, next_slot]} == {"recorded"}
+    assert store.record(logins[7], RECEIVED) == "duplicate"  # counted once: the marker guards
+
+    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
+    assert month is not None
+    assert sorted(month_activity(table, "2026-10")) == sorted(
+        e.model_dump_json() for e in (logins[0], capacity[0], next_slot)
+    )
+    assert sorted(month["slots_login"]["SS"]) == ["071430", "071445"]
+    assert month["slots_capacity"] == {"SS": ["071430"]}
+    assert month["n#partner.logged_in#07"] == {"N": "41"}
+    assert month["n#partner.capacity_updated#07"] == {"N": "5"}
+    markers = [i for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]
+    assert len(markers) == 46
+
+
+def test_a_hundred_thousand_logins_in_a_month_are_bounded_and_counted(lambdas: Lambdas, table: str) -> None:
+    """DESIGN §3's figure: 100,000 logins in one month (one every 26.8 s). Through BulkImporter without
+    markers (100,000 marker writes take minutes in moto; a marker is one event's item, bounded by
+    construction): the month keeps one login per quarter-hour, 2,976 at most, in items below the
+    limit; the counters count all 100,000; the partner is scored."""
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    step = timedelta(days=31) / 100_000
+    logins = [
+        EVENT_ADAPTER.validate_python(
+            event("partner.logged_in", f"login-{n}", (start + step * n).isoformat())
+        )
+        for n in range(100_000)
+    ]
+    assert BulkImporter(table).import_events(logins, RECEIVED, record_markers=False) == (100_000, 0)
+
+    stored = month_activity(table, "2026-10")
+    assert len(stored) == 31 * 24 * 4  # every quarter-hour of October holds a login
+    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
+    assert month is not None
+    assert sum(int(value["N"]) for name, value in month.items() if name.startswith("n#")) == 100_000
+    assert item_size(month) < ITEM_LIMIT
+    post(lambdas, [OFFERED, SHIPPED])
+    report = lambdas.daily({"as_of": "2026-10-31"})
+    assert (report["scored"], report["failed"]) == (1, [])

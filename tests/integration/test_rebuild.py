@@ -1,0 +1,151 @@
+"""Issue 8 item 10: `scorecard rebuild --partner ID` replays the partner's recorded events (the markers)
+into its projections. A partner built through the real handlers (jobs, an update request, logins, a
+job past its item budget, a review that excluded a job), scored by the daily run; its projections are
+wiped, rebuilt by the command, and compared item by item, then score by score."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from integration_support import NOW, Lambdas, get_item
+from lambda_events import api_event, load_event, response_json
+from scorecard import settings
+from scorecard.adapters import keys
+from scorecard.adapters.bulk_import import ProjectionRebuilder
+from scorecard.adapters.dynamodb import query_items
+from scorecard_local.cli import main
+
+PARTNER = "acme-01"
+BIG = "J-BIG"
+
+
+def big_job() -> list[dict[str, Any]]:
+    """60 rejections with 4,000-character feedback and a shipment: the job spills past its budget.
+    Their ids sort against their arrival order (and the clock is frozen: every marker has the same
+    received_at), so only the position each marker keeps lets the replay put the same events on the
+    job item."""
+
+    def event(event_type: str, suffix: str, at: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "event_id": f"{PARTNER}:{BIG}:{suffix}",
+            "type": event_type,
+            "partner_id": PARTNER,
+            "job_id": BIG,
+            "occurred_at": at,
+            **fields,
+        }
+
+    return [
+        event(
+            "job.offered", "0", "2026-10-02T09:00:00Z", value="800.00", part_count=2, due_date="2026-10-28"
+        ),
+        *(
+            event("job.rejected", f"1-{59 - n:02d}", f"2026-10-03T10:{n:02d}:00Z", feedback=f"{n:02d}" * 2000)
+            for n in range(60)
+        ),
+        event("job.shipped", "2", "2026-10-27T15:00:00Z", parts_shipped=2),
+    ]
+
+
+def post_events(lambdas: Lambdas, events: list[dict[str, Any]]) -> None:
+    response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
+    assert response["statusCode"] == 200, response["body"]
+
+
+def _set_order(item: dict[str, Any]) -> dict[str, Any]:
+    """A string set has no order (moto returns insertion order)."""
+    return {name: {"SS": sorted(value["SS"])} if "SS" in value else value for name, value in item.items()}
+
+
+def projections(table: str) -> dict[str, dict[str, Any]]:
+    return {
+        item["SK"]["S"]: _set_order(item)
+        for item in query_items(
+            table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": keys.partner_pk(PARTNER)}},
+            ConsistentRead=True,
+        )
+        if item["SK"]["S"].startswith((keys.JOB_PREFIX, keys.REQUEST_PREFIX, keys.ACTIVITY_PREFIX))
+    }
+
+
+def score_document(lambdas: Lambdas) -> dict[str, Any]:
+    response = lambdas.api(load_event("api_get_score"))
+    assert response["statusCode"] == 200
+    document: dict[str, Any] = response_json(response)
+    return document
+
+
+def test_rebuild_reproduces_the_projections_and_the_latest_score(
+    lambdas: Lambdas, table: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert lambdas.api(load_event("api_put_partner"))["statusCode"] == 201
+    assert lambdas.ingest(load_event("api_post_events"))["statusCode"] == 200  # jobs, request, login
+    events = big_job()
+    for second, batch in enumerate((events[:31], events[31:]), start=1):  # requests a second apart
+        monkeypatch.setattr(settings, "utc_now", lambda second=second: NOW + timedelta(seconds=second))
+        post_events(lambdas, batch)
+    monkeypatch.setattr(settings, "utc_now", lambda: NOW)
+    assert lambdas.daily(load_event("schedule_daily"))["scored"] == 1
+    review = response_json(lambdas.api(load_event("api_post_review")))  # J-101, resolved: excluded
+    resolved = lambdas.api(
+        api_event(
+            "api_post_resolution",
+            path=f"/v1/reviews/{review['review_id']}/resolution",
+            path_parameters={"review_id": review["review_id"]},
+        )
+    )
+    assert resolved["statusCode"] == 200
+    before = projections(table)
+    score_before = score_document(lambdas)
+    assert before[keys.job_sk(BIG)]["overflow"] == {"BOOL": True}
+    assert before[keys.job_sk("J-101")]["excluded"] == {"BOOL": True}
+    assert keys.activity_sk("2026-10") in before and keys.request_sk("R-1") in before
+    assert len(before) == 5 + 62 - len(before[keys.job_sk(BIG)]["ev"]["SS"])  # overflow items
+
+    assert ProjectionRebuilder(table).delete_projections(PARTNER) == len(before)
+    assert projections(table) == {}
+    assert get_item(table, keys.partner_pk(PARTNER), keys.PROFILE_SK) is not None  # profile untouched
+    capsys.readouterr()
+
+    assert main(["rebuild", "--partner", PARTNER]) == 0
+
+    output = capsys.readouterr().out
+    assert f"{PARTNER}: 81 events replayed" in output  # 19 of the sample, 62 of the big job
+    assert "score reproduced" in output
+    assert projections(table) == before  # item by item, attribute by attribute
+    # the daily run of the same day, again, from the rebuilt evidence: the same document
+    assert lambdas.daily(load_event("schedule_daily"))["scored"] == 1
+    assert score_document(lambdas) == score_before
+
+
+def test_rebuild_reports_a_score_it_cannot_reproduce(
+    lambdas: Lambdas, table: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check means something: a projection changed behind the store's back (an event the markers do
+    not hold) gave a score the replay cannot reproduce, and the command says so."""
+    assert lambdas.ingest(load_event("api_post_events"))["statusCode"] == 200
+    rogue = {
+        "event_id": "rogue",
+        "type": "job.inspected",
+        "partner_id": PARTNER,
+        "job_id": "J-100",
+        "occurred_at": "2026-10-19T09:00:00Z",
+        "parts_inspected": 10,
+        "parts_defective": 10,
+    }
+    post_events(lambdas, [rogue])
+    assert lambdas.daily(load_event("schedule_daily"))["scored"] == 1
+    from scorecard.adapters.aws import client
+
+    client("dynamodb").delete_item(
+        TableName=table, Key={"PK": {"S": keys.event_pk("rogue")}, "SK": {"S": keys.EVENT_SK}}
+    )
+    capsys.readouterr()
+
+    assert main(["rebuild", "--partner", PARTNER]) == 1
+
+    assert "score NOT reproduced" in capsys.readouterr().out

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import threading
 import time
@@ -320,10 +319,12 @@ def load_jwt_secret(*, refresh: bool = False) -> str:
     REFRESH_INTERVAL_SECONDS): a verifier does that when a token names a key it does not hold,
     which is how a warm container learns of a rotation.
     """
-    direct = os.environ.get(SECRET_ENV)
-    if direct:
-        return direct
-    arn = os.environ.get(SECRET_ARN_ENV)
+    from scorecard.settings import current  # the one reader of the environment
+
+    configured = current()
+    if configured.jwt_secret:
+        return configured.jwt_secret
+    arn = configured.jwt_secret_arn
     if not arn:
         # Misconfiguration, not a caller's fault: a 500, never a 401.
         raise RuntimeError(f"set {SECRET_ENV} or {SECRET_ARN_ENV} to configure the JWT signing key")
@@ -365,6 +366,7 @@ def reset_secret_cache() -> None:
 
 
 def authorizer_log_level() -> str:
-    """LOG_LEVEL of template.yaml. Read here, not through scorecard.settings, for the same reason as
-    the key: the authorizer stays free of pydantic (its cold import is ~20 ms)."""
-    return os.environ.get("LOG_LEVEL", "INFO").upper()
+    """LOG_LEVEL of template.yaml (through scorecard.settings, like every other setting)."""
+    from scorecard.settings import current
+
+    return current().log_level.upper()

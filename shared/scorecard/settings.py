@@ -1,8 +1,8 @@
 """Runtime settings: one typed model of the environment (set by template.yaml, or by the local stack).
 
-This is the one module that reads os.environ for the Lambda layer (the authorizer's JWT key in
-scorecard.auth is the documented exception: the authorizer stays free of pydantic to keep its cold
-start at ~20 ms). Everything else asks scorecard.bootstrap, which builds the adapters from a Settings.
+This is the one module of the Lambda layer that reads the environment (the authorizer's JWT key and
+log level included: that costs the authorizer pydantic's import, about 50 ms of its cold start, and
+buys one reader). Everything else asks scorecard.bootstrap, which builds the adapters from a Settings.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ class Settings(BaseModel):
     event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
     # Where snapshot links point instead of S3 (the local stack's server sets it); unset in AWS.
     snapshot_url_endpoint: str | None = Field(default=None, alias="SNAPSHOT_URL_ENDPOINT")
+    # The JWT signing key: the key itself (local stack, tests) or the Secrets Manager secret holding it.
+    jwt_secret: str | None = Field(default=None, alias="SCORECARD_JWT_SECRET")
+    jwt_secret_arn: str | None = Field(default=None, alias="JWT_SECRET_ARN")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     sender_email: str | None = Field(default=None, alias="SENDER_EMAIL")
     ses_max_send_rate: float = Field(default=DEFAULT_SES_MAX_SEND_RATE, gt=0, alias="SES_MAX_SEND_RATE")
     # How many function instances may send email at once (the sum of the SQS event sources'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from scorecard import bootstrap as boot_module
@@ -61,3 +62,16 @@ def test_today_is_the_policy_timezone_date(monkeypatch: pytest.MonkeyPatch) -> N
     policy = Bootstrap(Settings.from_environ({})).policy
     assert Clock(policy).today() == date(2026, 11, 2)  # the default (v2) is UTC
     assert Clock(policy.model_copy(update={"timezone": "America/Chicago"})).today() == date(2026, 11, 1)
+
+
+def test_only_the_settings_model_reads_the_environment() -> None:
+    """Issue 7: one composition root. Nothing in the layer or the handlers reads os.environ except
+    scorecard/settings.py (the local stack, outside the layer, sets it)."""
+    root = Path(__file__).resolve().parents[2]
+    readers = sorted(
+        str(path.relative_to(root))
+        for folder in ("shared/scorecard", "functions")
+        for path in (root / folder).rglob("*.py")
+        if "os.environ" in path.read_text(encoding="utf-8") or "getenv(" in path.read_text(encoding="utf-8")
+    )
+    assert readers == ["shared/scorecard/settings.py"]

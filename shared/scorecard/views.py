@@ -151,9 +151,23 @@ class PartnerView(View):
     as_of: date | None = None
 
 
+class GradeCountsView(View):
+    """Partners per grade on the returned page; `none`: not scored yet."""
+
+    A: int = 0
+    B: int = 0
+    C: int = 0
+    D: int = 0
+    none: int = 0
+
+
 class PartnerListView(View):
     partners: list[PartnerView]
     next_cursor: str | None
+    grades: GradeCountsView = Field(
+        default_factory=GradeCountsView,
+        description="the grade distribution of the partners on this page (after the filters)",
+    )
 
 
 class ShipmentView(View):

@@ -204,6 +204,7 @@ def test_list_partners_with_score_grade_and_tier(lambdas: Lambdas, table: str) -
             }
         ],
         "next_cursor": None,
+        "grades": {"A": 0, "B": 0, "C": 1, "D": 0, "none": 0},
     }
     every = call(lambdas, api_event("api_get_partners", query=None))[1]
     assert [(p["partner_id"], p["score"], p["tier"]) for p in every["partners"]] == [

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from pydantic import ValidationError
 from scorecard.domain.standing import (
     Distribution,
     most_offered_process,
@@ -103,3 +105,27 @@ def test_most_offered_process_ties_go_alphabetical() -> None:
     assert most_offered_process(["sheet_metal", "sheet_metal", "cnc_machining"]) == "sheet_metal"
     assert most_offered_process([None, None]) is None
     assert most_offered_process([]) is None
+
+
+def test_an_offer_names_its_process_and_the_fold_keeps_it() -> None:
+    from scorecard.domain.events import EVENT_ADAPTER, event_json
+    from scorecard.domain.jobs import fold_job
+
+    offer = {
+        "event_id": "e1",
+        "type": "job.offered",
+        "partner_id": "p1",
+        "job_id": "J1",
+        "occurred_at": "2026-10-01T09:00:00Z",
+        "value": "100.00",
+        "part_count": 2,
+        "due_date": "2026-10-11",
+    }
+    plain = EVENT_ADAPTER.validate_python(offer)
+    assert '"process"' not in event_json(plain)  # absent stays absent in the stored text
+    milled = EVENT_ADAPTER.validate_python({**offer, "process": "cnc_machining"})
+    assert '"process":"cnc_machining"' in event_json(milled)
+    assert fold_job("p1", "J1", [milled]).process == "cnc_machining"
+    assert fold_job("p1", "J1", [plain]).process is None
+    with pytest.raises(ValidationError):  # a bounded token, not free text
+        EVENT_ADAPTER.validate_python({**offer, "process": "CNC Machining!"})

@@ -110,6 +110,9 @@ class HistoryPointView(View):
     tier: Tier | None
     provisional: bool
     components: dict[str, float | None]
+    network_percentile: int | None = Field(
+        default=None, description="percentile.network of that day's score (peer standing)"
+    )
 
 
 class ScoreHistoryView(View):

@@ -166,6 +166,7 @@ def score_partner(
     percentile = percentile_view(distribution, result, process)
     if percentile is not None:
         view = view.model_copy(update={"percentile": percentile})
+    network_percentile = None if percentile is None else percentile.network
     point = HistoryPointView(
         date=as_of,
         score=view.score,
@@ -173,6 +174,7 @@ def score_partner(
         tier=view.tier,
         provisional=view.provisional,
         components={name: c.value for name, c in view.components.items()},
+        network_percentile=network_percentile,
     )
     record = ScoreRecord(
         partner_id=evidence.partner_id,

@@ -20,6 +20,8 @@ import json
 from datetime import date
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_writer, query_items
 from scorecard.domain.standing import Distribution
@@ -27,6 +29,8 @@ from scorecard.domain.standing import Distribution
 DIST_PREFIX = "DIST#"
 BATCH_PREFIX = "BATCH#"
 SUM_SK = "SUM"
+
+logger = Logger(child=True)
 
 
 def distribution_pk(day: date) -> str:
@@ -93,10 +97,15 @@ class DistributionRepository:
             else:
                 total.merge(part)
         if total is not None:
-            dynamodb.put_item(
-                TableName=self._table,
-                Item={"PK": {"S": pk}, "SK": {"S": SUM_SK}, "histograms": {"S": _encode(total)}},
-            )
+            try:
+                dynamodb.put_item(
+                    TableName=self._table,
+                    Item={"PK": {"S": pk}, "SK": {"S": SUM_SK}, "histograms": {"S": _encode(total)}},
+                )
+            except dynamodb.exceptions.ClientError:
+                # Only a shortcut for later readers (e.g. a day of many dense processes past the 400 KB
+                # item limit): without it each message sums the parts itself.
+                logger.warning("distribution sum not stored", extra={"day": day.isoformat()}, exc_info=True)
         return total
 
     def clear(self, day: date) -> int:

@@ -16,6 +16,6 @@ from scorecard.services.schedule import DailyRunInput
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     boot = bootstrap()
     as_of = DailyRunInput.model_validate(event).score_date(boot.policy)
-    queued = plan_daily_run(boot.partners, boot.daily_queue, as_of)
+    queued = plan_daily_run(boot.partners, boot.daily_queue, as_of, distributions=boot.distributions)
     logger.info("daily run queued", extra={"as_of": str(as_of), "partners": queued})
     return {"as_of": as_of.isoformat(), "partners_queued": queued}

@@ -27,6 +27,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
                 boot.clock.now(),
                 boot.publisher,
                 boot.notifier,
+                boot.distributions,
             )
         except PartnersFailed as error:
             count(PARTNERS_FAILED, len(error.failed))

@@ -20,6 +20,7 @@ from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.settings import Settings
 
 if TYPE_CHECKING:
+    from scorecard.adapters.distribution_repository import DistributionRepository
     from scorecard.adapters.event_bus import EventBridgePublisher
     from scorecard.adapters.event_store import DynamoEventStore
     from scorecard.adapters.mail_claims import MailClaims
@@ -72,6 +73,12 @@ class Bootstrap:
         from scorecard.adapters.partner_repository import PartnerRepository
 
         return PartnerRepository(self.table)
+
+    @cached_property
+    def distributions(self) -> DistributionRepository:
+        from scorecard.adapters.distribution_repository import DistributionRepository
+
+        return DistributionRepository(self.table)
 
     @cached_property
     def events(self) -> DynamoEventStore:

@@ -49,6 +49,12 @@ class SnapshotDocument(View):
         description="every daily run of the month placed the partner in a tier whose benefits include "
         "bonus_eligible",
     )
+    network_percentile: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="percentile.network of the month's last daily score (better than N % of partners)",
+    )
     late_jobs: list[SnapshotLineView]
     defective_jobs: list[SnapshotLineView]
 

@@ -59,6 +59,28 @@ class TierStatusView(View):
     demotion_warning: bool
 
 
+class ProcessPercentileView(View):
+    name: str = Field(description="the partner's most-offered process in the window (ties: alphabetical)")
+    percentile: int = Field(
+        ge=0, le=100, description="share of partners of the same process with a lower score, x100, floored"
+    )
+
+
+class PercentileView(View):
+    network: int | None = Field(
+        ge=0,
+        le=100,
+        description="share of scored, non-provisional partners with a strictly lower score, x100, floored "
+        "(null with fewer than two partners in the distribution)",
+    )
+    process: ProcessPercentileView | None = Field(
+        default=None, description="the same share among partners of the same most-offered process"
+    )
+    distribution_as_of: date = Field(
+        description="the day of the distribution compared against (the day before the score: it may lag)"
+    )
+
+
 class ScoreView(View):
     partner_id: str
     as_of: date
@@ -76,6 +98,9 @@ class ScoreView(View):
     benefits: list[Benefit] = Field(
         default_factory=list, description="what the tier in force gives the partner (policy data; v2)"
     )
+    percentile: PercentileView | None = Field(
+        default=None, description="peer standing; null when there is no score or no distribution yet"
+    )
 
 
 class HistoryPointView(View):
@@ -85,6 +110,9 @@ class HistoryPointView(View):
     tier: Tier | None
     provisional: bool
     components: dict[str, float | None]
+    network_percentile: int | None = Field(
+        default=None, description="percentile.network of that day's score (peer standing)"
+    )
 
 
 class ScoreHistoryView(View):
@@ -126,9 +154,23 @@ class PartnerView(View):
     as_of: date | None = None
 
 
+class GradeCountsView(View):
+    """Partners per grade on the returned page; `none`: not scored yet."""
+
+    A: int = 0
+    B: int = 0
+    C: int = 0
+    D: int = 0
+    none: int = 0
+
+
 class PartnerListView(View):
     partners: list[PartnerView]
     next_cursor: str | None
+    grades: GradeCountsView = Field(
+        default_factory=GradeCountsView,
+        description="the grade distribution of the partners on this page (after the filters)",
+    )
 
 
 class ShipmentView(View):

@@ -204,6 +204,7 @@ def test_list_partners_with_score_grade_and_tier(lambdas: Lambdas, table: str) -
             }
         ],
         "next_cursor": None,
+        "grades": {"A": 0, "B": 0, "C": 1, "D": 0, "none": 0},
     }
     every = call(lambdas, api_event("api_get_partners", query=None))[1]
     assert [(p["partner_id"], p["score"], p["tier"]) for p in every["partners"]] == [
@@ -545,3 +546,17 @@ def test_docs_is_public_swagger_ui_over_the_same_document(api_only: Lambdas) -> 
     assert shown["info"] == document["info"]
     # Called on the execute-api domain (the stage in the path): "Try it out" goes through the stage.
     assert shown["servers"] == [{"url": "/prod"}]
+
+
+def test_list_partners_sorted_by_score_with_the_page_grades(lambdas: Lambdas, table: str) -> None:
+    seed(lambdas)  # acme-01: 74.2 (C)
+    quiet = api_event("api_put_partner", path="/v1/partners/quiet-01", body={"name": "Quiet Works"})
+    assert call(lambdas, quiet)[0] == 201
+    for sort in ("score", "-score"):
+        status, body = call(lambdas, api_event("api_get_partners", query={"sort": sort}))
+        assert status == 200
+        assert [p["partner_id"] for p in body["partners"]] == ["acme-01", "quiet-01"]  # unscored last
+        assert body["grades"] == {"A": 0, "B": 0, "C": 1, "D": 0, "none": 1}
+    status, body = call(lambdas, api_event("api_get_partners", query={"sort": "grade"}))
+    assert status == 422
+    assert_error(body, "validation_failed")

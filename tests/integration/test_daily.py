@@ -95,6 +95,7 @@ def test_the_scheduled_run_scores_the_day_before(lambdas: Lambdas, table: str) -
         "tier": "standard",
         "provisional": True,
         "components": {"on_time": 61.3, "quality": 85.7, "communication": 66.7, "engagement": 100.0},
+        "network_percentile": None,  # no distribution of the day before
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from integration_support import NOW, handler, job_events
 from mail_support import drain_notifications, outbox, provision_mail, put_partner
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
+from scorecard.adapters.distribution_repository import DistributionRepository
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.policy import load_policy
@@ -331,3 +333,97 @@ def test_a_worker_killed_mid_write_is_completed_by_the_rerun(
             changed[event["detail"]["partner_id"]] = changed.get(event["detail"]["partner_id"], 0) + 1
     twice = {f"p{n:04d}" for n in range(25, 50)}  # announced, then killed before their write
     assert changed == {f"p{n:04d}": 2 if f"p{n:04d}" in twice else 1 for n in range(120)}
+
+
+# -- peer standing through the fan-out (domain.standing, adapters.distribution_repository) ----------
+
+PROCESSES = ("cnc_machining", "sheet_metal", "3d_printing")
+
+
+def seed_with_processes(table: str, partners: int) -> None:
+    """As `seed`, every offer naming a process: partner n offers PROCESSES[n % 3] on all its jobs."""
+    raw: list[dict[str, Any]] = []
+    for n in range(partners):
+        for j in range(12):
+            offered = date(2026, 10, 1) + timedelta(days=j)
+            due = offered + timedelta(days=10)
+            late = j < n % 7
+            shipped = due + timedelta(days=2) if late else due - timedelta(days=1)
+            events = job_events(f"p{n:04d}", f"J{j}", offered=offered, due=due, shipped=shipped, inspected=2)
+            events[0]["process"] = PROCESSES[n % 3]
+            raw += events
+    BulkImporter(table).import_events([EVENT_ADAPTER.validate_python(e) for e in raw], NOW)
+
+
+def floor_share_lower(scores: list[Decimal], score: Decimal) -> int | None:
+    """The percentile by its definition, straight from the stored scores (no histogram)."""
+    if len(scores) < 2:
+        return None
+    return 100 * sum(s < score for s in scores) // len(scores)
+
+
+def test_second_day_scores_stand_against_the_first_days_distribution(fanout: dict[str, str]) -> None:
+    partners = 60
+    seed_with_processes(fanout["table"], partners)
+    repository = PartnerRepository(fanout["table"])
+    ids = [f"p{n:04d}" for n in range(partners)]
+
+    handler("daily")(SCHEDULE)  # day 1: no distribution before it
+    drain(fanout["queue"], handler("daily_worker"))
+    first = {pid: repository.get_score(pid) for pid in ids}
+    assert all(record is not None and record.score is not None for record in first.values())
+    assert all(
+        (v := repository.get_score_view(pid)) is not None and v.percentile is None for pid in ids
+    )  # absent, not 0
+
+    handler("daily")(SCHEDULE)  # day 1 re-run: its distribution is replaced, not added to
+    drain(fanout["queue"], handler("daily_worker"))
+    stored = DistributionRepository(fanout["table"]).load(AS_OF)
+    counted = [r for r in first.values() if r is not None and r.score is not None and not r.provisional]
+    assert stored is not None and stored.partners == len(counted) == partners  # 60, not 120
+    assert sum(sum(h.values()) for h in stored.processes.values()) == partners  # 20 per process
+
+    handler("daily")({"as_of": "2026-11-02"})  # day 2 stands against day 1
+    drain(fanout["queue"], handler("daily_worker"))
+    network = [r.score for r in counted if r.score is not None]
+    percentiles = set()
+    for n, pid in enumerate(ids):
+        view = repository.get_score_view(pid)
+        assert view is not None and view.score is not None and view.percentile is not None
+        today = Decimal(str(view.score))
+        assert view.percentile.distribution_as_of == AS_OF
+        assert view.percentile.network == floor_share_lower(network, today)
+        same = [r.score for r in counted if r.score is not None and int(r.partner_id[1:]) % 3 == n % 3]
+        assert view.percentile.process is not None
+        assert view.percentile.process.name == PROCESSES[n % 3]
+        assert view.percentile.process.percentile == floor_share_lower(same, today)
+        percentiles.add(view.percentile.network)
+    assert len(percentiles) >= 3  # the spread of scores gives a spread of standings
+
+
+def test_a_redelivered_batch_replaces_its_part_of_the_distribution(fanout: dict[str, str]) -> None:
+    seed_with_processes(fanout["table"], 6)
+    handler("daily")(SCHEDULE)
+    body = client("sqs").receive_message(QueueUrl=fanout["queue"], MaxNumberOfMessages=1)["Messages"][0][
+        "Body"
+    ]
+    record = {
+        "messageId": "m1",
+        "receiptHandle": "r1",
+        "body": body,
+        "attributes": {},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:daily",
+        "awsRegion": "us-east-1",
+    }
+    worker = handler("daily_worker")
+    assert worker({"Records": [record]})["batchItemFailures"] == []
+    distributions = DistributionRepository(fanout["table"])
+    once = distributions.load(AS_OF)
+    assert worker({"Records": [record]})["batchItemFailures"] == []  # SQS delivers it again
+    twice = distributions.load(AS_OF)
+    assert once is not None and twice is not None
+    assert once.partners == twice.partners == 6
+    assert twice.network == once.network

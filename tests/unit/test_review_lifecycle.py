@@ -5,12 +5,13 @@ The DynamoDB adapter behind the same port is tested in tests/integration/test_re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from builders import PARTNER, POLICY, completed_job, day
 from fakes import FakePartnerRepository, FakeReviewRepository
 from pydantic import BaseModel
+from scorecard.domain.standing import Distribution
 from scorecard.messages import ReviewResolvedMessage
 from scorecard.score_events import ReviewRequestedDetail
 from scorecard.services import reviews
@@ -213,3 +214,47 @@ def test_the_queue_is_oldest_first_across_partners_with_age_and_overdue() -> Non
     assert [(e.review.review_id, e.overdue) for e in resolved.reviews] == [(first.review_id, False)]
     open_now = reviews.review_queue(review_store, "open", limit=10, cursor=None, now=now, policy=chicago)
     assert [e.review.review_id for e in open_now.reviews] == [second.review_id, third.review_id]
+
+
+class OneDayDistributions:
+    """The distribution store with one day's scores; records which days were read and what was saved."""
+
+    def __init__(self, distribution: Distribution) -> None:
+        self.distribution = distribution
+        self.read: list[date] = []
+        self.saved: list[str] = []
+
+    def load(self, day: date) -> Distribution | None:
+        self.read.append(day)
+        return self.distribution if day == self.distribution.as_of else None
+
+    def save_batch(self, key: str, distribution: Distribution) -> None:
+        self.saved.append(key)
+
+    def clear(self, day: date) -> int:
+        return 0
+
+
+def test_an_adjusted_score_keeps_its_peer_standing_and_adds_nothing_to_the_distribution() -> None:
+    partner_store, review_store = network()
+    # 30 October: 60.0, 80.0, 99.0, 100.0 (four partners)
+    distributions = OneDayDistributions(Distribution(day(10, 30), {600: 1, 800: 1, 990: 1, 1000: 1}))
+    review = reviews.request_review(
+        partner_store, review_store, PARTNER, ReviewIn(reason="B", job_ids=["B"]), "partner:P-1", MON
+    )
+    reviews.resolve_review(
+        partner_store,
+        review_store,
+        review.review_id,
+        ResolutionIn(decision="adjusted", excluded_job_ids=["B"]),
+        "ops",
+        MON,
+        POLICY,
+        distributions=distributions,
+    )
+    view = partner_store.get_score_view(PARTNER)
+    assert view is not None and view.score == 100.0 and view.percentile is not None
+    # rescored as of 31 October against 30 October: 60.0, 80.0, 99.0 lower of 4 (100.0 ties) -> 75
+    assert (view.percentile.network, view.percentile.distribution_as_of) == (75, day(10, 30))
+    assert view.percentile.process is None  # the offers name no process
+    assert distributions.read == [day(10, 30)] and distributions.saved == []

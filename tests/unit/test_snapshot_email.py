@@ -289,3 +289,17 @@ def test_the_part_received_email() -> None:
     assert email.subject == "Job J-7: your parts were received and approved"
     assert "&lt;script&gt;" in email.html and "<script" not in email.html
     assert numbers(" ".join(parse(email.html).parts)) <= numbers(email.text)
+
+
+def test_the_network_percentile_in_words_in_both_parts() -> None:
+    rendered = render(document(network_percentile=72))
+    words = "Your last daily score of October was better than 72 % of partners."
+    assert words in rendered.text
+    assert words in " ".join(parse(rendered.html).parts)
+    assert "72" in numbers(rendered.text)
+    # no distribution yet: nothing said (never "better than 0 %")
+    without = render(document())
+    assert "better than" not in without.text
+    assert "better than" not in " ".join(parse(without.html).parts)
+    # a real 0 is said as such
+    assert "better than 0 % of partners" in render(document(network_percentile=0)).text

@@ -99,6 +99,7 @@ def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) 
         boot.policy,
         boot.publisher,
         boot.notifier,
+        boot.distributions,
     )
 
 

@@ -64,9 +64,13 @@ def get_partners(
     grade: Annotated[Grade | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
+    sort: Annotated[
+        partner_service.PartnerSort | None,
+        Query(description="order the page by score: `score` ascending, `-score` descending (unscored last)"),
+    ] = None,
 ) -> PartnerListView:
     return partner_service.list_partners(
-        bootstrap().partners, tier=tier, grade=grade, limit=limit, cursor=cursor
+        bootstrap().partners, tier=tier, grade=grade, limit=limit, cursor=cursor, sort=sort
     )
 
 

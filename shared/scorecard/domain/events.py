@@ -180,6 +180,16 @@ class JobOffered(JobEventBase):
     part_count: int = Field(ge=1, le=10_000_000)
     due_date: IsoDate
     required_documents: list[DocumentType] = Field(default_factory=list)
+    process: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_]{0,39}$",
+        # Left out of the stored JSON when absent: offers stored before the field existed stay byte-equal
+        # (duplicates are recognised by their stored text) and job timelines show no "process": null.
+        exclude_if=lambda value: value is None,
+        description="manufacturing process of the job (e.g. cnc_machining, sheet_metal, injection_molding, "
+        "3d_printing): a lowercase token of up to 40 letters, digits and underscores; peer standing "
+        "compares partners by their most-offered process",
+    )
 
     @field_validator("value", mode="before")
     @classmethod

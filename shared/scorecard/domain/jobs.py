@@ -107,6 +107,7 @@ class JobState:
     part_count: int | None = None
     offered_due_date: date | None = None
     required_documents: frozenset[str] = frozenset()
+    process: str | None = None  # the offer's optional process (peer standing, domain.standing)
     first_read_at: datetime | None = None
     accepted_at: datetime | None = None
     rejected_at: datetime | None = None
@@ -329,6 +330,7 @@ def fold_job(
         part_count=offered.part_count if offered else None,
         offered_due_date=offered.due_date if offered else None,
         required_documents=frozenset(offered.required_documents) if offered else frozenset(),
+        process=offered.process if offered else None,
         first_read_at=first_read,
         accepted_at=accepted,
         rejected_at=rejected,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
@@ -20,6 +21,7 @@ from scorecard.domain.grading import (
 )
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.standing import Distribution, most_offered_process, standing
 from scorecard.domain.window import day_end
 from scorecard.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionNotifier, DemotionWarningMessage
 from scorecard.records import (
@@ -40,7 +42,13 @@ from scorecard.services.evidence import (
 )
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.presenters import score_view
-from scorecard.views import DailyRunView, HistoryPointView, ScoreView
+from scorecard.views import (
+    DailyRunView,
+    HistoryPointView,
+    PercentileView,
+    ProcessPercentileView,
+    ScoreView,
+)
 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
@@ -60,6 +68,43 @@ class ScoreStore(Protocol):
     def registry_page(
         self, limit: int, start_after: str | None = None
     ) -> tuple[list[RegistryEntry], str | None]: ...
+
+
+class DistributionStore(Protocol):
+    """The daily score distributions (adapters.distribution_repository.DistributionRepository)."""
+
+    def save_batch(self, key: str, distribution: Distribution) -> None: ...
+
+    def load(self, day: date) -> Distribution | None: ...
+
+    def clear(self, day: date) -> int: ...
+
+
+def batch_key(partner_ids: Sequence[str]) -> str:
+    """A daily message's identity: the same partners (a re-delivery, a re-run) give the same key; a
+    partner split off into a message of its own gets another."""
+    return hashlib.sha256("\n".join(partner_ids).encode()).hexdigest()[:24]
+
+
+def distribution_day(as_of: date) -> date:
+    """The latest complete distribution for a run of `as_of`: the day before's (the day's own is being
+    written by the run in progress)."""
+    return as_of - timedelta(days=1)
+
+
+def percentile_view(
+    distribution: Distribution | None, result: ScoreResult, process: str | None
+) -> PercentileView | None:
+    found = standing(distribution, result.score, process)
+    if found is None:
+        return None
+    return PercentileView(
+        network=found.network,
+        process=None
+        if found.process is None or found.process_percentile is None
+        else ProcessPercentileView(name=found.process, percentile=found.process_percentile),
+        distribution_as_of=found.distribution_as_of,
+    )
 
 
 def prior_tier_state(stored: ScoreRecord | None, as_of: date) -> tuple[TierState | None, bool]:
@@ -85,10 +130,15 @@ class PartnerScore:
     write: ScoreWrite
     updates_current: bool
     rerun: bool  # the day was scored before: its tier change and warning were announced then
+    process: str | None = None  # the most-offered process in the window (peer standing)
 
 
 def score_partner(
-    evidence: PartnerEvidence, as_of: date, policy: ScoringPolicy, computed_at: datetime
+    evidence: PartnerEvidence,
+    as_of: date,
+    policy: ScoringPolicy,
+    computed_at: datetime,
+    distribution: Distribution | None = None,
 ) -> PartnerScore:
     until = day_end(as_of, policy.zone)
     jobs = fold_jobs(evidence.partner_id, evidence.jobs, until)
@@ -111,7 +161,12 @@ def score_partner(
     # No score places a new partner (policy v2) but, like a provisional score, never lowers a tier.
     provisional = result.provisional or result.score is None
     decision = advance_tier(base, computed, provisional, as_of, policy)
+    process = most_offered_process(wj.job.process for wj in result.window.jobs) if result.window else None
     view = score_view(evidence.partner_id, result, decision, computed_at, policy)
+    percentile = percentile_view(distribution, result, process)
+    if percentile is not None:
+        view = view.model_copy(update={"percentile": percentile})
+    network_percentile = None if percentile is None else percentile.network
     point = HistoryPointView(
         date=as_of,
         score=view.score,
@@ -119,6 +174,7 @@ def score_partner(
         tier=view.tier,
         provisional=view.provisional,
         components={name: c.value for name, c in view.components.items()},
+        network_percentile=network_percentile,
     )
     record = ScoreRecord(
         partner_id=evidence.partner_id,
@@ -130,7 +186,7 @@ def score_partner(
         tiers=TierHistory(current=decision.state, before=base),
     )
     write = ScoreWrite(record, view, point)
-    return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None, rerun)
+    return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None, rerun, process)
 
 
 class ScoreEventPublisher(Protocol):
@@ -208,6 +264,8 @@ def score_partners(
     computed_at: datetime,
     publisher: ScoreEventPublisher | None = None,
     warner: DemotionNotifier | None = None,
+    distributions: DistributionStore | None = None,
+    batch_key: str | None = None,
 ) -> DailyRunView:
     """Score each partner (one query each), writing results in batches. A partner that fails is
     logged and reported; it never stops the others. Score events (and demotion warning emails, sent
@@ -219,6 +277,10 @@ def score_partners(
     pending: list[ScoreWrite] = []
     history_only: list[ScoreWrite] = []
     details: list[BaseModel] = []
+    # Peer standing: one read of the day before's distribution for the whole batch; this batch's scores
+    # are stored as its own part of the day's distribution (once per batch_key: idempotent).
+    previous = distributions.load(distribution_day(as_of)) if distributions is not None else None
+    contributed = Distribution(as_of=as_of)
 
     def flush() -> None:
         if publisher is not None and details:
@@ -250,7 +312,7 @@ def score_partners(
             evidence = repository.load_evidence(partner_id, since)
             if policy.signals:  # a second query, only for a policy that reads activity (v2 rule 6)
                 evidence.activity = repository.load_activity(partner_id, since, day_end(as_of, policy.zone))
-            outcome = score_partner(evidence, as_of, policy, computed_at)
+            outcome = score_partner(evidence, as_of, policy, computed_at, previous)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
             failed.append(partner_id)
@@ -259,10 +321,13 @@ def score_partners(
         without += outcome.result.score is None
         changes += outcome.decision.changed and not outcome.rerun
         details.extend(score_events(outcome, evidence.score, policy))
+        contributed.add(outcome.result.score, outcome.result.provisional, outcome.process)
         (pending if outcome.updates_current else history_only).append(outcome.write)
         if len(pending) + len(history_only) >= WRITE_BATCH:
             flush()
     flush()
+    if distributions is not None and batch_key is not None:
+        distributions.save_batch(batch_key, contributed)
     return DailyRunView(
         as_of=as_of,
         partners=partners,
@@ -277,10 +342,17 @@ def score_partners(
 
 
 def plan_daily_run(
-    repository: ScoreStore, queue: MessageSender, as_of: date, batch_size: int = DAILY_BATCH_SIZE
+    repository: ScoreStore,
+    queue: MessageSender,
+    as_of: date,
+    batch_size: int = DAILY_BATCH_SIZE,
+    distributions: DistributionStore | None = None,
 ) -> int:
     """Queue every registered partner in batches; returns the number of partners queued. Reads the
-    registry only (GSI2 pages), never job data."""
+    registry only (GSI2 pages), never job data. A (re-)run starts the day's distribution afresh, so
+    batches that come out differently this time leave no stale part behind."""
+    if distributions is not None:
+        distributions.clear(as_of)
     queued = queue_partners(
         repository.iter_partner_ids(),
         lambda partner_ids: DailyBatchMessage(as_of=as_of, partner_ids=partner_ids),
@@ -298,13 +370,24 @@ def score_daily_batch(
     computed_at: datetime,
     publisher: ScoreEventPublisher | None = None,
     warner: DemotionNotifier | None = None,
+    distributions: DistributionStore | None = None,
 ) -> DailyRunView:
     """Score one message's partners; the ones that fail are split off (services.fanout). The report
-    lists them under `failed` (queued again alone, or raised for an isolated message)."""
+    lists them under `failed` (queued again alone, or raised for an isolated message). The message's
+    scores become its part of the day's distribution, keyed by its partners (a re-delivery replaces
+    its part instead of counting twice)."""
 
     def score(message: DailyBatchMessage) -> BatchWork[DailyRunView]:
         report = score_partners(
-            repository, message.partner_ids, message.as_of, policy, computed_at, publisher, warner
+            repository,
+            message.partner_ids,
+            message.as_of,
+            policy,
+            computed_at,
+            publisher,
+            warner,
+            distributions,
+            batch_key(message.partner_ids),
         )
         return BatchWork(report, dict.fromkeys(report.failed))
 

@@ -109,6 +109,7 @@ class SnapshotContext:
     score_case: ScoreCase
     tier: str | None  # "Elite": the tier at month end (policy v2 rule 5); None before any daily run
     bonus_eligible: bool  # every daily run of the month placed the partner in a bonus tier
+    network_percentile: int | None  # peer standing of the month's last daily score; None without one
     bands: list[Band]
     metrics: list[Metric]
     trend: list[TrendBar]
@@ -254,6 +255,7 @@ def snapshot_context(
         score_case=_score_case(document),
         tier=None if document.tier is None else document.tier.capitalize(),
         bonus_eligible=document.bonus_eligible,
+        network_percentile=document.network_percentile,
         bands=grade_bands(policy, document.grade),
         metrics=_metrics(document),
         trend=bars,

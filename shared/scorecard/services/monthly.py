@@ -119,6 +119,7 @@ def snapshot_document(
     metrics: SnapshotMetrics,
     policy: ScoringPolicy,
     standing: MonthlyTier = NO_RUNS,
+    network_percentile: int | None = None,
 ) -> SnapshotDocument:
     """Domain metrics -> the archived document. Shaping only: every number comes from the domain."""
 
@@ -144,6 +145,7 @@ def snapshot_document(
         jobs_completed_on_time=metrics.jobs_completed_on_time,
         tier=standing.tier,
         bonus_eligible=standing.bonus_eligible,
+        network_percentile=network_percentile,
         late_jobs=[_line(line) for line in metrics.late_jobs],
         defective_jobs=[_line(line) for line in metrics.defective_jobs],
     )
@@ -156,6 +158,7 @@ class PartnerMonth:
     profile: PartnerProfile | None
     jobs: list[StoredAggregate]
     runs: list[tuple[date, Tier | None]] = field(default_factory=list)  # the month's daily (day, tier)
+    network_percentile: int | None = None  # peer standing of the month's last daily score
 
 
 def load_partner_month(deps: MonthlyDeps, partner_id: str, month: Month) -> PartnerMonth:
@@ -168,7 +171,9 @@ def load_partner_month(deps: MonthlyDeps, partner_id: str, month: Month) -> Part
     last_day = month.next().first_day - timedelta(days=1)
     history = deps.partners.score_history(partner_id, month.first_day, last_day)
     runs = [(point.date, point.tier) for point in history]
-    return PartnerMonth(deps.partners.get_profile(partner_id), evidence.jobs, runs)
+    last = max(history, key=lambda point: point.date, default=None)
+    percentile = None if last is None else last.network_percentile
+    return PartnerMonth(deps.partners.get_profile(partner_id), evidence.jobs, runs, percentile)
 
 
 def snapshot_partner(
@@ -185,7 +190,7 @@ def snapshot_partner(
     jobs = fold_jobs(partner_id, loaded.jobs, until=None)
     metrics = compute_monthly_snapshot(jobs, month, deps.policy, partner_zone(profile))
     standing = monthly_tier(loaded.runs, month, deps.policy)
-    document = snapshot_document(partner_id, metrics, deps.policy, standing)
+    document = snapshot_document(partner_id, metrics, deps.policy, standing, loaded.network_percentile)
 
     first = month
     for _ in range(TREND_MONTHS - 1):

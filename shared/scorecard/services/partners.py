@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from typing import Literal, Protocol
 
@@ -13,6 +14,7 @@ from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.services.presenters import job_detail, job_summary, window_view
 from scorecard.views import (
+    GradeCountsView,
     HistoryPointView,
     JobDetailView,
     JobListView,
@@ -88,6 +90,9 @@ def put_profile(
     ), created
 
 
+PartnerSort = Literal["score", "-score"]
+
+
 def list_partners(
     repository: PartnerStore,
     *,
@@ -95,9 +100,13 @@ def list_partners(
     grade: Grade | None,
     limit: int,
     cursor: str | None,
+    sort: PartnerSort | None = None,
 ) -> PartnerListView:
-    """Registry pages in id order; tier/grade filters apply to each page read."""
+    """Registry pages in id order; tier/grade filters apply to each page read. `sort` orders the page
+    returned by score (unscored partners last either way, ties by id); the cursor still walks the
+    registry in id order, so a sorted listing is sorted page by page."""
     views: list[PartnerView] = []
+    next_cursor: str | None = None
     while True:
         page, cursor = repository.registry_page(limit, cursor)
         for entry in page:
@@ -107,9 +116,30 @@ def list_partners(
                 if len(views) == limit:
                     # The next page starts after the last partner returned, not after the page read.
                     more = cursor is not None or entry is not page[-1]
-                    return PartnerListView(partners=views, next_cursor=view.partner_id if more else None)
+                    next_cursor = view.partner_id if more else None
+                    return _page(views, next_cursor, sort)
         if cursor is None:
-            return PartnerListView(partners=views, next_cursor=None)
+            return _page(views, None, sort)
+
+
+def sort_by_score(views: list[PartnerView], sort: PartnerSort) -> list[PartnerView]:
+    """Ascending (`score`) or descending (`-score`); partners without a score last, ties by id."""
+    sign = -1 if sort == "-score" else 1
+    scored = sorted(
+        (v for v in views if v.score is not None),
+        key=lambda v: (sign * (v.score or 0.0), v.partner_id),
+    )
+    return scored + [v for v in views if v.score is None]
+
+
+def grade_counts(views: list[PartnerView]) -> GradeCountsView:
+    counts = Counter(view.grade or "none" for view in views)
+    return GradeCountsView(**{name: counts.get(name, 0) for name in ("A", "B", "C", "D", "none")})
+
+
+def _page(views: list[PartnerView], next_cursor: str | None, sort: PartnerSort | None) -> PartnerListView:
+    ordered = views if sort is None else sort_by_score(views, sort)
+    return PartnerListView(partners=ordered, next_cursor=next_cursor, grades=grade_counts(views))
 
 
 def current_score(repository: PartnerStore, partner_id: str) -> ScoreView:

@@ -18,7 +18,7 @@ from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import ReviewNotifier, ReviewResolvedMessage
 from scorecard.records import PartnerProfile, ScoreRecord
 from scorecard.score_events import ReviewRequestedDetail
-from scorecard.services.daily import ScoreEventPublisher, ScoreStore, score_partners
+from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners
 from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
 from scorecard.views import (
     RESOLVED_STATUSES,
@@ -222,6 +222,7 @@ def resolve_review(
     policy: ScoringPolicy,
     publisher: ScoreEventPublisher | None = None,
     notifier: ReviewNotifier | None = None,
+    distributions: DistributionStore | None = None,
 ) -> ResolutionView:
     """Record the decision and the exclusions in one transaction, then rescore the partner as of its
     latest scored day (a same-day re-run, so tier hysteresis is not counted twice), then queue the
@@ -266,7 +267,10 @@ def resolve_review(
     rescored = None
     stored = partners.get_score(partner_id)
     if body.decision == "adjusted" and stored is not None:
-        rescored = score_partners(partners, [partner_id], stored.as_of, policy, now, publisher)
+        # Read-only on the distributions (no batch key): the rescored score keeps its peer standing.
+        rescored = score_partners(
+            partners, [partner_id], stored.as_of, policy, now, publisher, distributions=distributions
+        )
         stored = partners.get_score(partner_id)
     score_after = float(stored.score) if stored and stored.score is not None else None
     _announce(notifier, review, score_after)

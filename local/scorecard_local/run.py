@@ -115,6 +115,7 @@ Partner Scorecard is running locally (every AWS service emulated in-process by m
 
   API        {base}/v1
   OpenAPI    {base}/v1/openapi.json
+  Docs       {base}/v1/docs   (Swagger UI: try every route in the browser)
   Run daily  curl -X POST '{base}/_local/run/daily?date=YYYY-MM-DD'
   Monthly    curl -X POST '{base}/_local/run/monthly?month=YYYY-MM'
   Outbox     curl {base}/_local/outbox   (every email sent: to, subject, text, html)

@@ -10,10 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from scorecard.domain.policy import Benefit, Grade, Tier
-
-
-class View(BaseModel):
-    model_config = ConfigDict(frozen=True)
+from scorecard.ingest_views import EventResultView as EventResultView
+from scorecard.ingest_views import IngestResultView as IngestResultView
+from scorecard.ingest_views import View as View
 
 
 class ComponentView(View):
@@ -255,18 +254,6 @@ class JobDetailView(View):
     status_updates: list[dict[str, object]]
     due_date_changes: list[DueDateChangeView]
     timeline: list[TimelineEntryView]
-
-
-class EventResultView(View):
-    event_id: str
-    # conflict: the event_id was recorded before with other content; this event was not written
-    status: Literal["recorded", "duplicate", "conflict"]
-
-
-class IngestResultView(View):
-    recorded: int
-    duplicates: int
-    results: list[EventResultView]
 
 
 class DailyRunView(View):

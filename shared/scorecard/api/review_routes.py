@@ -17,8 +17,6 @@ from scorecard.api.params import PartnerId, ReviewId
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.services import reviews as review_service
-from scorecard.services.policy_simulation import simulate_policy
 from scorecard.views import (
     PickupIn,
     ResolutionIn,
@@ -29,6 +27,10 @@ from scorecard.views import (
     ReviewView,
     SimulationView,
 )
+
+# The review and simulation services are imported inside the routes that call them: they pull in the
+# daily scoring (services.daily, domain.scoring), which the API's cold start need not pay for every
+# other route (bench: cold_import_ratio_api).
 
 # One simulated partner costs one evidence query and two scorings: measured with
 # bench/simulate_cost.py at 31 ms (30 jobs in the window) to 102 ms (60 jobs, 360 events) per partner
@@ -51,6 +53,8 @@ reviews_router = APIGatewayRouter()
 )
 @allow("partner", "ops")
 def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Response[Any]:
+    from scorecard.services import reviews as review_service
+
     boot = bootstrap()
     review = review_service.request_review(
         boot.partners,
@@ -76,6 +80,8 @@ def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Res
 )
 @allow("partner", "ops")
 def get_reviews(partner_id: PartnerId) -> ReviewListView:
+    from scorecard.services import reviews as review_service
+
     boot = bootstrap()
     return review_service.list_reviews(boot.partners, boot.reviews, partner_id)
 
@@ -88,6 +94,8 @@ def get_reviews(partner_id: PartnerId) -> ReviewListView:
 )
 @allow("ops")
 def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) -> ResolutionView:
+    from scorecard.services import reviews as review_service
+
     boot = bootstrap()
     return review_service.resolve_review(
         boot.partners,
@@ -111,6 +119,8 @@ def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) 
 )
 @allow("ops")
 def post_pickup(review_id: ReviewId, body: Annotated[PickupIn | None, Body()] = None) -> ReviewView:
+    from scorecard.services import reviews as review_service
+
     boot = bootstrap()
     return review_service.pick_up_review(
         boot.reviews, review_id, body or PickupIn(), caller(reviews_router).subject, boot.clock.now()
@@ -129,6 +139,8 @@ def get_review_queue(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
 ) -> ReviewQueueView:
+    from scorecard.services import reviews as review_service
+
     boot = bootstrap()
     return review_service.review_queue(
         boot.reviews, status, limit=limit, cursor=cursor, now=boot.clock.now(), policy=boot.policy
@@ -166,6 +178,8 @@ def get_policy() -> ScoringPolicy:
 )
 @allow("ops")
 def post_simulation(body: Annotated[SimulationIn, Body()]) -> SimulationView:
+    from scorecard.services.policy_simulation import simulate_policy
+
     boot = bootstrap()
     return simulate_policy(
         boot.partners,

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Literal, Protocol
 
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
-from scorecard.domain.scoring import compute_success_score
 from scorecard.domain.window import completion_rules, day_end
 from scorecard.records import PartnerEvidence, PartnerProfile, RegistryEntry, ScoreRecord, StoredAggregate
 from scorecard.services.errors import Invalid, NotFound, UnknownPartner
@@ -171,6 +170,9 @@ def jobs_that_count(
     jobs = fold_jobs(partner_id, evidence.jobs, until)
     zone = partner_zone(evidence.profile)
     requests = fold_requests(evidence.requests, until)
+    # Imported here: the scoring is this route's alone, and the API's cold start need not load it.
+    from scorecard.domain.scoring import compute_success_score
+
     result = compute_success_score(jobs, requests, as_of, policy, partner_zone=zone)
     rules = completion_rules(policy, zone)
     effects = {entry.job_id: entry.effect for entry in result.ledger}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from scorecard.domain.grading import TierDecision
 from scorecard.domain.jobs import CompletionRules, JobState
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.domain.scoring import LedgerEntry, ScoreResult
 from scorecard.domain.window import Window
 from scorecard.views import (
     ComponentView,
@@ -26,6 +26,9 @@ from scorecard.views import (
     TimelineEntryView,
     WindowView,
 )
+
+if TYPE_CHECKING:  # types only: the API's partner routes import this module, not the scoring
+    from scorecard.domain.scoring import LedgerEntry, ScoreResult
 
 
 def _num(value: Decimal | None) -> float | None:

@@ -161,19 +161,16 @@ def run_chromium(binary: str, width: int, *args: str) -> subprocess.CompletedPro
         )
 
 
-@pytest.fixture(scope="module")
-def rendered() -> dict[str, Any]:
-    binary = chromium("the email")
-    OUT.mkdir(parents=True, exist_ok=True)
-    html = sample_html()
-    (OUT / "email.html").write_text(html, encoding="utf-8")
+def screenshot_and_measure(binary: str, html: str, stem: str, script: str) -> dict[str, Any]:
+    """At each width: a screenshot of the framed email, and the DOM dump of a copy carrying the
+    measuring `script` (its JSON result in <pre id="measure">)."""
     results: dict[str, Any] = {}
     for width in WIDTHS:
-        page = OUT / f"email-{width}-frame.html"
+        page = OUT / f"{stem}-{width}-frame.html"
         page.write_text(framed(html, width), encoding="utf-8")
-        probe = OUT / f"email-{width}-measure.html"  # the copy with the measuring script
-        probe.write_text(framed(html, width, MEASURE % {"grade": json.dumps("B")}), encoding="utf-8")
-        shot = OUT / f"email-{width}.png"
+        probe = OUT / f"{stem}-{width}-measure.html"  # the copy with the measuring script
+        probe.write_text(framed(html, width, script), encoding="utf-8")
+        shot = OUT / f"{stem}-{width}.png"
         shot.unlink(missing_ok=True)
         done = run_chromium(binary, width, f"--screenshot={shot}", page.as_uri())
         assert shot.is_file(), f"no screenshot at {width}px: {done.stderr[-2000:]}"
@@ -182,6 +179,15 @@ def rendered() -> dict[str, Any]:
         assert found, f"no measurement at {width}px: {dumped.stderr[-2000:]}"
         results[str(width)] = {"png": shot, "measure": json.loads(unescape(found.group(1)))}
     return results
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, Any]:
+    binary = chromium("the email")
+    OUT.mkdir(parents=True, exist_ok=True)
+    html = sample_html()
+    (OUT / "email.html").write_text(html, encoding="utf-8")
+    return screenshot_and_measure(binary, html, "email", MEASURE % {"grade": json.dumps("B")})
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -5,15 +5,13 @@ inside the viewport. A long unbroken note and job id must wrap, not widen the pa
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
-from html import unescape
 from typing import Any
 
 import pytest
 from browser import chromium
 from scorecard.services.emails import render_review_resolved
-from test_email_render import OUT, WIDTHS, framed, run_chromium
+from test_email_render import OUT, WIDTHS, screenshot_and_measure
 
 pytestmark = pytest.mark.e2e
 
@@ -69,24 +67,8 @@ def rendered() -> dict[str, Any]:
     binary = chromium("the review resolution email")
     OUT.mkdir(parents=True, exist_ok=True)
     html = sample().html
-    results: dict[str, Any] = {}
-    for width in WIDTHS:
-        page = OUT / f"review-email-{width}-frame.html"
-        page.write_text(framed(html, width), encoding="utf-8")
-        probe = OUT / f"review-email-{width}-measure.html"
-        probe.write_text(
-            framed(html, width, MEASURE % {"before": json.dumps("74.2"), "after": json.dumps("88.6")}),
-            encoding="utf-8",
-        )
-        shot = OUT / f"review-email-{width}.png"
-        shot.unlink(missing_ok=True)
-        done = run_chromium(binary, width, f"--screenshot={shot}", page.as_uri())
-        assert shot.is_file(), f"no screenshot at {width}px: {done.stderr[-2000:]}"
-        dumped = run_chromium(binary, width, "--dump-dom", probe.as_uri())
-        found = re.search(r'<pre id="measure">(.*?)</pre>', dumped.stdout, re.S)
-        assert found, f"no measurement at {width}px: {dumped.stderr[-2000:]}"
-        results[str(width)] = {"png": shot, "measure": json.loads(unescape(found.group(1)))}
-    return results
+    script = MEASURE % {"before": json.dumps("74.2"), "after": json.dumps("88.6")}
+    return screenshot_and_measure(binary, html, "review-email", script)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -18,10 +18,7 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -41,6 +38,7 @@ from scorecard.domain.policy import load_policy
 from scorecard.domain.scoring import compute_success_score
 from scorecard.domain.window import completion_rules, day_end
 from scorecard.services.presenters import job_detail, ledger_view, window_view
+from scorecard_local.server_process import ServerDidNotStart, server_process
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # the load goes to the local server only
@@ -136,39 +134,14 @@ def conflicting(event: dict[str, Any]) -> dict[str, Any]:
 # -- the server ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def local_server(log: Path) -> Iterator[int]:
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("SCORECARD_JWT_SECRET", None)  # the bench signs with the local key
-    command = [sys.executable, "-m", "scorecard_local.cli", "local", "--no-demo", "--host", HOST]
-    with log.open("wb") as out:
-        process = subprocess.Popen([*command, "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://{HOST}:{port}/v1/openapi.json", timeout=5):
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(f"local server did not start:\n{log.read_text()}") from None
-                    time.sleep(0.2)
-            yield port
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    """The local server's port (scorecard_local.server_process, as the end-to-end tests start it)."""
+    try:
+        with server_process(log, ROOT) as base:
+            yield int(base.rsplit(":", 1)[1])
+    except ServerDidNotStart as error:
+        raise SystemExit(str(error)) from None
 
 
 def token(role: Role) -> str:

@@ -21,7 +21,7 @@ from fixtures import AS_OF, load_network, moto_table
 def main() -> None:
     partners = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     jobs = int(sys.argv[2]) if len(sys.argv) > 2 else 60
-    from scorecard.api.review_routes import MAX_SIMULATED_PARTNERS
+    from scorecard.api.policy_routes import MAX_SIMULATED_PARTNERS
     from scorecard.bootstrap import bootstrap
     from scorecard.services.policy_simulation import simulate_policy
 

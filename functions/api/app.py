@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from scorecard.api.policy_routes import policy_router
 from scorecard.api.resolvers import (
     DOCS_PATH,
     all_routers,
@@ -19,7 +20,7 @@ from scorecard.api.routes import partners_router
 from scorecard.api.snapshot_routes import snapshots_router
 from scorecard.observability import logger, traced
 
-app = build_resolver([partners_router, snapshots_router, reviews_router])
+app = build_resolver([partners_router, snapshots_router, reviews_router, policy_router])
 
 
 @cache

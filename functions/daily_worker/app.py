@@ -23,7 +23,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
                 batch,
                 boot.partners,
                 boot.daily_queue,
-                boot.policy,
+                boot.policies.active_on(batch.as_of),  # a re-run of an old day: that day's version
                 boot.clock.now(),
                 boot.publisher,
                 boot.notifier,

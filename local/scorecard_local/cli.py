@@ -60,7 +60,7 @@ def _rebuild(args: argparse.Namespace) -> int:
         ProjectionRebuilder(boot.table),
         boot.partners,
         boot.reviews,
-        boot.policy,
+        boot.policies,
         boot.clock.now(),
     )
     print(f"{report.partner_id}: {report.events} events replayed into table {boot.table}")

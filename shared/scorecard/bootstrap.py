@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from scorecard.services.mail_once import Mailer, MailOut
     from scorecard.services.monthly import MonthlyDeps
     from scorecard.services.notifications import NotificationDeps
+    from scorecard.services.policy_versions import PolicyCatalog
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,16 @@ class Bootstrap:
 
     @cached_property
     def policy(self) -> ScoringPolicy:
+        """The deployment's default version (POLICY_VERSION): the clock's timezone, and the version in
+        force until ops adopt another. What scores a given day is `policies.active_on(day)`."""
         return load_policy(self.settings.policy_version)
+
+    @cached_property
+    def policies(self) -> PolicyCatalog:
+        from scorecard.adapters.policy_repository import PolicyRepository
+        from scorecard.services.policy_versions import PolicyCatalog
+
+        return PolicyCatalog(PolicyRepository(self.table), self.settings.policy_version)
 
     @cached_property
     def clock(self) -> Clock:
@@ -174,7 +184,7 @@ class Bootstrap:
             partners=self.partners,
             snapshots=self.snapshots,
             archive=self.archive,
-            policy=self.policy,
+            policies=self.policies,
             mail=self.mail,
         )
 

@@ -112,6 +112,10 @@ class HistoryPointView(View):
     network_percentile: int | None = Field(
         default=None, description="percentile.network of that day's score (peer standing)"
     )
+    policy_version: str | None = Field(
+        default=None,
+        description="the policy version that scored the day (null on points stored before versions)",
+    )
 
 
 class ScoreHistoryView(View):

@@ -345,6 +345,9 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/reviews"): frozenset({"ops"}),
     ("GET", "/v1/policy"): frozenset({"ops"}),
     ("POST", "/v1/policy/simulate"): frozenset({"ops"}),
+    ("GET", "/v1/policy/versions"): frozenset({"ops"}),
+    ("POST", "/v1/policy/versions"): frozenset({"ops"}),
+    ("PUT", "/v1/policy/active"): frozenset({"ops"}),
     ("GET", "/v1/openapi.json"): None,  # public
     ("GET", "/v1/docs"): None,  # public: Swagger UI over the document
 }
@@ -375,6 +378,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/reviews/{review_id}/pickup"): {"note": "looking"},
     # Powertools validates a body before the route checks the role: the candidate must be valid.
     ("POST", "/v1/policy/simulate"): {"policy": load_policy().model_dump(mode="json")},
+    ("POST", "/v1/policy/versions"): {
+        "policy": {**load_policy().model_dump(mode="json"), "version": "matrix-1"},
+        "note": "the access matrix",
+    },
+    ("PUT", "/v1/policy/active"): {"version": "v2", "effective_from": "2099-01-01"},
 }
 
 ROUTES = api_routes(TEMPLATE)

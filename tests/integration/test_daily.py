@@ -96,6 +96,7 @@ def test_the_scheduled_run_scores_the_day_before(lambdas: Lambdas, table: str) -
         "provisional": True,
         "components": {"on_time": 61.3, "quality": 85.7, "communication": 66.7, "engagement": 100.0},
         "network_percentile": None,  # no distribution of the day before
+        "policy_version": "v1",  # the version in force that day (this suite's default)
     }
 
 

@@ -105,6 +105,9 @@ CONTRACT_ROUTES = {
     ("GET", "/v1/reviews"),
     ("GET", "/v1/policy"),
     ("POST", "/v1/policy/simulate"),
+    ("GET", "/v1/policy/versions"),
+    ("POST", "/v1/policy/versions"),
+    ("PUT", "/v1/policy/active"),
     ("GET", "/v1/openapi.json"),
     ("GET", "/v1/docs"),
 }

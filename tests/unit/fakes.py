@@ -10,6 +10,8 @@ from typing import Literal
 
 from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
 from scorecard.domain.events import Event, event_json, parse_stored_event
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.policy_views import AdoptionView, PolicyVersionView
 from scorecard.records import (
     PartnerEvidence,
     PartnerProfile,
@@ -159,3 +161,50 @@ class FakeReviewRepository:
         page = ordered[start : start + limit]
         more = start + limit < len(ordered)
         return ReviewPage(page, page[-1].review_id if more and page else None)
+
+
+class FixedPolicies:
+    """One policy for every day (services.policy_versions.PolicySource)."""
+
+    def __init__(self, policy: ScoringPolicy) -> None:
+        self.policy = policy
+
+    def active_on(self, day: date) -> ScoringPolicy:
+        return self.policy
+
+
+class FakePolicyStore:
+    """services.policy_versions.PolicyStore in memory."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, PolicyVersionView] = {}
+        self.adoptions: list[AdoptionView] = []
+
+    def get_version(self, version: str) -> PolicyVersionView | None:
+        return self.versions.get(version)
+
+    def add_version(self, stored: PolicyVersionView) -> bool:
+        if stored.version in self.versions:
+            return False
+        self.versions[stored.version] = stored
+        return True
+
+    def versions_page(self, limit: int, after: str | None) -> tuple[list[PolicyVersionView], str | None]:
+        names = sorted(name for name in self.versions if after is None or name > after)
+        page = [self.versions[name] for name in names[:limit]]
+        return page, (page[-1].version if len(names) > limit else None)
+
+    def adopt(self, adoption: AdoptionView) -> None:
+        self.adoptions.append(adoption)
+
+    def _ordered(self) -> list[AdoptionView]:
+        return sorted(self.adoptions, key=lambda a: (a.effective_from, a.recorded_at))
+
+    def adoption_on(self, day: date) -> AdoptionView | None:
+        return next((a for a in reversed(self._ordered()) if a.effective_from <= day), None)
+
+    def adoptions_after(self, day: date, limit: int) -> list[AdoptionView]:
+        return [a for a in self._ordered() if a.effective_from > day][:limit]
+
+    def adoption_history(self, limit: int) -> list[AdoptionView]:
+        return list(reversed(self._ordered()))[:limit]

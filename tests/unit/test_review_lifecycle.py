@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from builders import PARTNER, POLICY, completed_job, day
-from fakes import FakePartnerRepository, FakeReviewRepository
+from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.standing import Distribution
 from scorecard.messages import ReviewResolvedMessage
@@ -124,7 +124,7 @@ def test_the_audit_trail_holds_each_step_with_its_actor_time_and_note() -> None:
         ResolutionIn(decision="adjusted", excluded_job_ids=["B"], note="the customer moved the date"),
         "ops:bob",
         MON + timedelta(days=1),
-        POLICY,
+        FixedPolicies(POLICY),
         notifier=notifier,
     )
 
@@ -164,11 +164,25 @@ def test_a_retried_resolution_is_409_and_queues_the_same_notice_again() -> None:
     )
     body = ResolutionIn(decision="upheld", note="on time is on time")
     reviews.resolve_review(
-        partner_store, review_store, review.review_id, body, "ops", MON, POLICY, notifier=notifier
+        partner_store,
+        review_store,
+        review.review_id,
+        body,
+        "ops",
+        MON,
+        FixedPolicies(POLICY),
+        notifier=notifier,
     )
     with pytest.raises(reviews.ReviewAlreadyResolved):
         reviews.resolve_review(
-            partner_store, review_store, review.review_id, body, "ops", MON, POLICY, notifier=notifier
+            partner_store,
+            review_store,
+            review.review_id,
+            body,
+            "ops",
+            MON,
+            FixedPolicies(POLICY),
+            notifier=notifier,
         )
     assert len(notifier.notices) == 2 and notifier.notices[0] == notifier.notices[1]
     assert (notifier.notices[0].score_before, notifier.notices[0].score_after) == (76.9, 76.9)
@@ -208,7 +222,13 @@ def test_the_queue_is_oldest_first_across_partners_with_age_and_overdue() -> Non
     ]
 
     reviews.resolve_review(
-        partner_store, review_store, first.review_id, ResolutionIn(decision="upheld"), "ops", now, chicago
+        partner_store,
+        review_store,
+        first.review_id,
+        ResolutionIn(decision="upheld"),
+        "ops",
+        now,
+        FixedPolicies(chicago),
     )
     resolved = reviews.review_queue(review_store, "resolved", limit=10, cursor=None, now=now, policy=chicago)
     assert [(e.review.review_id, e.overdue) for e in resolved.reviews] == [(first.review_id, False)]
@@ -249,7 +269,7 @@ def test_an_adjusted_score_keeps_its_peer_standing_and_adds_nothing_to_the_distr
         ResolutionIn(decision="adjusted", excluded_job_ids=["B"]),
         "ops",
         MON,
-        POLICY,
+        FixedPolicies(POLICY),
         distributions=distributions,
     )
     view = partner_store.get_score_view(PARTNER)

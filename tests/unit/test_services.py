@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from builders import PARTNER, POLICY, completed_job, day, event, instant
-from fakes import FakePartnerRepository, FakeReviewRepository
+from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import ScoringPolicy, load_policy
@@ -116,7 +116,7 @@ def test_adjusted_review_excludes_the_job_and_rescores_at_once() -> None:
         ResolutionIn(decision="adjusted", excluded_job_ids=["B"], note="customer delay"),
         "ops",
         NOW,
-        POLICY,
+        FixedPolicies(POLICY),
     )
 
     assert partner_store.jobs[PARTNER]["B"].excluded
@@ -135,7 +135,7 @@ def test_adjusted_review_excludes_the_job_and_rescores_at_once() -> None:
             ResolutionIn(decision="upheld"),
             "ops",
             NOW,
-            POLICY,
+            FixedPolicies(POLICY),
         )
 
 
@@ -148,7 +148,13 @@ def test_upheld_review_changes_no_score() -> None:
     )
 
     resolution = reviews.resolve_review(
-        partner_store, review_store, review.review_id, ResolutionIn(decision="upheld"), "ops", NOW, POLICY
+        partner_store,
+        review_store,
+        review.review_id,
+        ResolutionIn(decision="upheld"),
+        "ops",
+        NOW,
+        FixedPolicies(POLICY),
     )
 
     assert (resolution.score, resolution.grade, resolution.tier, resolution.rescored) == (

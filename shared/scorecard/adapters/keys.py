@@ -189,3 +189,20 @@ def review_queue_pk(queue: str) -> str:
 
 def review_queue_sk(requested_at: datetime, review_id: str) -> str:
     return f"{instant_key(requested_at)}#{review_id}"
+
+
+# Policy versions (DESIGN §6): POLICY#VERSIONS / <version> holds a stored version (the policy JSON,
+# who added it, when, why); POLICY#ADOPTIONS / <effective_from>#<recorded_at> one adoption each, never
+# overwritten (the history). The version in force on a day is the adoption with the greatest
+# effective_from on or before it (the latest recorded among equals): one Query, newest first, Limit 1.
+POLICY_VERSIONS_PK = "POLICY#VERSIONS"
+POLICY_ADOPTIONS_PK = "POLICY#ADOPTIONS"
+
+
+def policy_adoption_sk(effective_from: date, recorded_at: datetime) -> str:
+    return f"{effective_from.isoformat()}#{instant_key(recorded_at)}"
+
+
+def policy_adoptions_until(day: date) -> str:
+    """The SK upper bound of the adoptions effective on or before `day` ("~" follows "#")."""
+    return day.isoformat() + "~"

@@ -83,11 +83,12 @@ def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolve
 
 def all_routers() -> list[APIGatewayRouter]:
     from scorecard.api.event_routes import events_router
+    from scorecard.api.policy_routes import policy_router
     from scorecard.api.review_routes import reviews_router
     from scorecard.api.routes import partners_router
     from scorecard.api.snapshot_routes import snapshots_router
 
-    return [events_router, partners_router, snapshots_router, reviews_router]
+    return [events_router, partners_router, snapshots_router, reviews_router, policy_router]
 
 
 def _document_info() -> dict[str, Any]:

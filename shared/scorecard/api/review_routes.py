@@ -1,5 +1,5 @@
-"""Reviews and policy routes (DESIGN §6): partners ask for a review, ops see the queue, pick a review
-up and resolve it, and tune the policy."""
+"""Review routes (DESIGN §6): partners ask for a review, ops see the queue, pick a review up and
+resolve it."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.api.access import allow, caller
 from scorecard.api.errors import error_responses
 from scorecard.api.params import PartnerId, ReviewId
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.calendar import IsoDate
-from scorecard.domain.policy import ScoringPolicy
 from scorecard.views import (
     PickupIn,
     ResolutionIn,
@@ -25,19 +22,12 @@ from scorecard.views import (
     ReviewListView,
     ReviewQueueView,
     ReviewView,
-    SimulationView,
 )
 
-# The review and simulation services are imported inside the routes that call them: they pull in the
+# The review service is imported inside the routes that call them: they pull in the
 # daily scoring (services.daily, domain.scoring), which the API's cold start need not pay for every
 # other route (bench: cold_import_ratio_api).
 
-# One simulated partner costs one evidence query and two scorings: measured with
-# bench/simulate_cost.py at 31 ms (30 jobs in the window) to 102 ms (60 jobs, 360 events) per partner
-# on the shared 2-core dev machine (the issue measured 41-66 ms under `make run`). 40 partners keep
-# one call at ~4 s at the heavy figure, well inside API Gateway's 29 s integration timeout; a whole
-# network is simulated page by page with `cursor`.
-MAX_SIMULATED_PARTNERS = 40
 
 reviews_router = APIGatewayRouter()
 
@@ -104,7 +94,7 @@ def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) 
         body,
         caller(reviews_router).subject,
         boot.clock.now(),
-        boot.policy,
+        boot.policies,
         boot.publisher,
         boot.notifier,
         boot.distributions,
@@ -144,48 +134,4 @@ def get_review_queue(
     boot = bootstrap()
     return review_service.review_queue(
         boot.reviews, status, limit=limit, cursor=cursor, now=boot.clock.now(), policy=boot.policy
-    )
-
-
-class SimulationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    policy: ScoringPolicy = Field(description="the candidate policy (same shape as GET /v1/policy)")
-    as_of: IsoDate | None = Field(default=None, description="default: today in the current policy's timezone")
-    limit: int = Field(
-        default=MAX_SIMULATED_PARTNERS,
-        ge=1,
-        le=MAX_SIMULATED_PARTNERS,
-        description=f"partners evaluated in this call (at most {MAX_SIMULATED_PARTNERS}, so that one "
-        "call stays well inside API Gateway's 29 s; page on with next_cursor)",
-    )
-    cursor: str | None = Field(default=None, max_length=64)
-
-
-@reviews_router.get(
-    "/v1/policy", summary="The scoring policy in force", tags=["policy"], responses=error_responses()
-)
-@allow("ops")
-def get_policy() -> ScoringPolicy:
-    return bootstrap().policy
-
-
-@reviews_router.post(
-    "/v1/policy/simulate",
-    summary="Who would change grade or tier under a candidate policy",
-    tags=["policy"],
-    responses=error_responses(422),
-)
-@allow("ops")
-def post_simulation(body: Annotated[SimulationIn, Body()]) -> SimulationView:
-    from scorecard.services.policy_simulation import simulate_policy
-
-    boot = bootstrap()
-    return simulate_policy(
-        boot.partners,
-        boot.policy,
-        body.policy,
-        body.as_of or boot.clock.today(),
-        limit=body.limit,
-        cursor=body.cursor,
     )

@@ -121,7 +121,8 @@ def get_jobs(
     if as_of is None:
         stored = boot.partners.get_score(partner_id)
         as_of = stored.as_of if stored else boot.clock.today()
-    return partner_service.jobs_that_count(boot.partners, partner_id, job_filter, as_of, boot.policy)
+    policy = boot.policies.active_on(as_of)  # the version that scored that day
+    return partner_service.jobs_that_count(boot.partners, partner_id, job_filter, as_of, policy)
 
 
 @partners_router.get(
@@ -133,4 +134,5 @@ def get_jobs(
 @allow("partner", "ops", "service")
 def get_job(partner_id: PartnerId, job_id: JobId) -> JobDetailView:
     boot = bootstrap()
-    return partner_service.job_story(boot.partners, partner_id, job_id, boot.policy, boot.clock.today())
+    today = boot.clock.today()
+    return partner_service.job_story(boot.partners, partner_id, job_id, boot.policies.active_on(today), today)

@@ -175,6 +175,7 @@ def score_partner(
         provisional=view.provisional,
         components={name: c.value for name, c in view.components.items()},
         network_percentile=network_percentile,
+        policy_version=policy.version,
     )
     record = ScoreRecord(
         partner_id=evidence.partner_id,

@@ -11,7 +11,7 @@ second email.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from aws_lambda_powertools import Logger
@@ -36,6 +36,7 @@ from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_co
 from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
+from scorecard.services.policy_versions import PolicySource
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 from scorecard.views import View
 
@@ -82,7 +83,7 @@ class MonthlyDeps:
     partners: PartnerRepository
     snapshots: SnapshotRepository
     archive: SnapshotArchive
-    policy: ScoringPolicy
+    policies: PolicySource  # the month is snapshotted under the version in force on its last day
     mail: MailOut
 
 
@@ -167,9 +168,9 @@ def load_partner_month(deps: MonthlyDeps, partner_id: str, month: Month) -> Part
     jobs add nothing to it. Each job comes with all its events, later ones included (an inspection
     after the month still counts for a shipment in it). Plus the month's daily history points: the
     tier of each run decides the bonus (policy v2 rule 5)."""
-    evidence = deps.partners.load_evidence(partner_id, day_start(month.first_day, deps.policy.zone))
-    last_day = month.next().first_day - timedelta(days=1)
-    history = deps.partners.score_history(partner_id, month.first_day, last_day)
+    policy = deps.policies.active_on(month.last_day)
+    evidence = deps.partners.load_evidence(partner_id, day_start(month.first_day, policy.zone))
+    history = deps.partners.score_history(partner_id, month.first_day, month.last_day)
     runs = [(point.date, point.tier) for point in history]
     last = max(history, key=lambda point: point.date, default=None)
     percentile = None if last is None else last.network_percentile
@@ -187,10 +188,11 @@ def snapshot_partner(
     if loaded is None:
         loaded = load_partner_month(deps, partner_id, month)
     profile = loaded.profile
+    policy = deps.policies.active_on(month.last_day)
     jobs = fold_jobs(partner_id, loaded.jobs, until=None)
-    metrics = compute_monthly_snapshot(jobs, month, deps.policy, partner_zone(profile))
-    standing = monthly_tier(loaded.runs, month, deps.policy)
-    document = snapshot_document(partner_id, metrics, deps.policy, standing, loaded.network_percentile)
+    metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile))
+    standing = monthly_tier(loaded.runs, month, policy)
+    document = snapshot_document(partner_id, metrics, policy, standing, loaded.network_percentile)
 
     first = month
     for _ in range(TREND_MONTHS - 1):
@@ -201,7 +203,7 @@ def snapshot_partner(
         document,
         partner_name=(profile.name if profile and profile.name else partner_id),
         trend=trend,
-        policy=deps.policy,
+        policy=policy,
         html_url=deps.archive.presigned_url(archived.html_key),
     )
     rendered = render_snapshot(context)

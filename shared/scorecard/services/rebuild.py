@@ -13,10 +13,10 @@ from datetime import datetime
 from scorecard.adapters.bulk_import import ProjectionRebuilder
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.review_repository import ReviewRepository
-from scorecard.domain.policy import ScoringPolicy
 from scorecard.records import ScoreRecord
 from scorecard.services.daily import score_partner
 from scorecard.services.evidence import evidence_since
+from scorecard.services.policy_versions import PolicySource
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def rebuild_partner(
     rebuilder: ProjectionRebuilder,
     partners: PartnerRepository,
     reviews: ReviewRepository,
-    policy: ScoringPolicy,
+    policies: PolicySource,
     now: datetime,
 ) -> RebuildReport:
     excluded = {
@@ -50,7 +50,8 @@ def rebuild_partner(
     recomputed = None
     if stored is not None:
         # A re-run of the stored day starts from the tier state that day started from, so an equal
-        # record means equal evidence, score, grade and tier decision.
+        # record means equal evidence, score, grade and tier decision (under that day's version).
+        policy = policies.active_on(stored.as_of)
         evidence = partners.load_evidence(partner_id, evidence_since(stored.as_of, policy))
         recomputed = score_partner(evidence, stored.as_of, policy, now).write.record
     return RebuildReport(partner_id, events, stored, recomputed)

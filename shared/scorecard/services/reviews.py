@@ -20,6 +20,7 @@ from scorecard.records import PartnerProfile, ScoreRecord
 from scorecard.score_events import ReviewRequestedDetail
 from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners
 from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
+from scorecard.services.policy_versions import PolicySource
 from scorecard.views import (
     RESOLVED_STATUSES,
     PickupIn,
@@ -219,7 +220,7 @@ def resolve_review(
     body: ResolutionIn,
     resolved_by: str,
     now: datetime,
-    policy: ScoringPolicy,
+    policies: PolicySource,
     publisher: ScoreEventPublisher | None = None,
     notifier: ReviewNotifier | None = None,
     distributions: DistributionStore | None = None,
@@ -268,6 +269,8 @@ def resolve_review(
     stored = partners.get_score(partner_id)
     if body.decision == "adjusted" and stored is not None:
         # Read-only on the distributions (no batch key): the rescored score keeps its peer standing.
+        # Rescored under the version in force on that day, as the daily run scored it.
+        policy = policies.active_on(stored.as_of)
         rescored = score_partners(
             partners, [partner_id], stored.as_of, policy, now, publisher, distributions=distributions
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import TypeAdapter
 
@@ -113,7 +113,7 @@ def _score_item(write: ScoreWrite) -> dict[str, Any]:
 # page with a selective filter stops there and hands back a cursor rather than reading on unbounded.
 EXAMINED_PER_PAGE = 1000
 _ID = r"[A-Za-z0-9_-]{1,64}"
-_BUCKET = rf"\d{{{keys.SCORE_ORDER_WIDTH}}}#"
+_BUCKET = rf"[0-9]{{{keys.SCORE_ORDER_WIDTH}}}#"
 # A cursor is base64url of <direction><state><key>, direction "+" (score) or "-" (-score), and state:
 #   A <GSI3SK>       ascending, scored partners after this key
 #   B <bucket#>      descending, the scores below this bucket ("0923#": every key under 92.3)
@@ -154,7 +154,7 @@ def decode_score_cursor(cursor: str, descending: bool) -> _Position:
         raise MalformedCursor("cursor is not one this listing gave")
     if state not in ("BIU" if descending else "AU"):
         raise MalformedCursor("cursor is of the other direction")
-    return _Position(state, key)  # type: ignore[arg-type]
+    return _Position(cast(Literal["A", "B", "I", "U"], state), key)
 
 
 def _figures(item: dict[str, Any]) -> ScoreFigures:
@@ -169,7 +169,7 @@ def _figures(item: dict[str, Any]) -> ScoreFigures:
 
 
 def _bucket(order_key: str) -> str:
-    """ "0923#acme-01" -> "0923#": the key prefix every partner with that score shares."""
+    """The key prefix every partner with this key's score shares: "0923#" of "0923#acme-01"."""
     return order_key[: keys.SCORE_ORDER_WIDTH + 1]
 
 

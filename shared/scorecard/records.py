@@ -88,6 +88,30 @@ class RegistryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreFigures:
+    """What a listing shows of a current score (GSI3 projects only these; no tier state)."""
+
+    score: Decimal | None
+    grade: Grade | None
+    tier: Tier | None
+    provisional: bool
+    as_of: date
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPartner:
+    """A partner of the score-ordered listing: its profile and its score's figures (None: no score
+    item yet)."""
+
+    profile: PartnerProfile
+    score: ScoreFigures | ScoreRecord | None
+
+
+class MalformedCursor(ValueError):
+    """A listing cursor this listing did not hand out (or one of another sort)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SnapshotRecord:
     """A monthly snapshot as recorded in DynamoDB next to its archived S3 objects."""
 

@@ -249,3 +249,14 @@ def test_score_events_go_to_the_bus(template: dict[str, Any]) -> None:
     for name in ("DailyFunction", "DailyWorkerFunction", "ApiFunction"):
         variables = resources[name]["Properties"]["Environment"]["Variables"]
         assert variables["EVENT_BUS_NAME"] == {"Ref": "ScoreEventBus"}, name
+
+
+def test_the_api_may_query_the_score_order(template: dict[str, Any]) -> None:
+    # GET /partners?sort=score queries GSI3 and BatchGetItems the profiles. SAM's DynamoDBCrudPolicy
+    # grants dynamodb:Query and BatchGetItem on the table and on "<table>/index/*" (its policy template).
+    policies = template["Resources"]["ApiFunction"]["Properties"]["Policies"]
+    assert {"DynamoDBCrudPolicy": {"TableName": {"Ref": "ScorecardTable"}}} in policies
+    indexes = template["Resources"]["ScorecardTable"]["Properties"]["GlobalSecondaryIndexes"]
+    (order,) = [index for index in indexes if index["IndexName"] == "GSI3"]
+    assert "doc" not in order["Projection"]["NonKeyAttributes"]
+    assert "tier_state" not in order["Projection"]["NonKeyAttributes"]

@@ -38,7 +38,7 @@ def test_definition_matches_the_template() -> None:
         {"AttributeName": "PK", "KeyType": "HASH"},
         {"AttributeName": "SK", "KeyType": "RANGE"},
     ]
-    assert [index["IndexName"] for index in definition["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2"]
+    assert [index["IndexName"] for index in definition["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3"]
     assert definition["SSESpecification"] == {"Enabled": True}
 
 
@@ -61,10 +61,16 @@ def test_tables_round_trip_through_both_indexes() -> None:
         ("SK", "RANGE"),
     }
     indexes = {index["IndexName"]: index for index in described["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"GSI1", "GSI2"}
+    assert set(indexes) == {"GSI1", "GSI2", "GSI3"}
     for name in ("GSI1", "GSI2"):
         assert indexes[name]["Projection"] == {"ProjectionType": "ALL"}
+    for name in ("GSI1", "GSI2", "GSI3"):
         assert [k["AttributeName"] for k in indexes[name]["KeySchema"]] == [f"{name}PK", f"{name}SK"]
+    # The score order carries the listing's figures only: never the score document (issue 11).
+    assert indexes["GSI3"]["Projection"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": ["partner_id", "score", "grade", "tier", "provisional", "as_of"],
+    }
     ttl = client.describe_time_to_live(TableName="scorecard-test")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
 
@@ -91,6 +97,28 @@ def test_tables_round_trip_through_both_indexes() -> None:
         ExpressionAttributeValues={":pk": "PARTNERS"},
     )["Items"]
     assert [item["GSI2SK"] for item in registry] == ["p1"]
+
+    # GSI3 through the local stack's partitioned index queries (moto_patches): score order, projected.
+    for sk, pid in (("0923#p1", "p1"), ("0815#p2", "p2"), ("0923#p0", "p0")):
+        table.put_item(
+            Item={
+                "PK": f"PARTNER#{pid}",
+                "SK": "SCORE",
+                "GSI3PK": "SCORES",
+                "GSI3SK": sk,
+                "score": "9",
+                "doc": "{}",
+            }
+        )
+    table.put_item(Item={"PK": "PARTNER#p3", "SK": "SCORE", "doc": "{}"})  # no score: not in GSI3
+    ordered = table.query(
+        IndexName="GSI3",
+        KeyConditionExpression="GSI3PK = :pk AND GSI3SK < :below",
+        ExpressionAttributeValues={":pk": "SCORES", ":below": "0923#p1"},
+        ScanIndexForward=False,
+    )["Items"]
+    assert [item["GSI3SK"] for item in ordered] == ["0923#p0", "0815#p2"]
+    assert "doc" not in ordered[0] and ordered[0]["score"] == "9"
 
 
 @pytest.mark.usefixtures("aws")

@@ -10,9 +10,10 @@ from typing import Literal
 
 from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
 from scorecard.domain.events import Event, event_json, parse_stored_event
-from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.policy_views import AdoptionView, PolicyVersionView
 from scorecard.records import (
+    ListedPartner,
     PartnerEvidence,
     PartnerProfile,
     RegistryEntry,
@@ -90,6 +91,19 @@ class FakePartnerRepository:
 
     def iter_partner_ids(self) -> Iterator[str]:
         return iter(sorted(self.profiles))
+
+    def partners_by_score(
+        self,
+        *,
+        descending: bool,
+        limit: int,
+        cursor: str | None,
+        tier: Tier | None = None,
+        grade: Grade | None = None,
+    ) -> tuple[list[ListedPartner], str | None]:
+        """The score order is the adapter's work (GSI3 and the registry): tested against moto in
+        tests/integration/test_partner_order.py, never through a copy of it here."""
+        raise NotImplementedError("partners_by_score: see tests/integration/test_partner_order.py")
 
     def get_score(self, partner_id: str) -> ScoreRecord | None:
         return self.scores.get(partner_id)

@@ -25,6 +25,15 @@ GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, pa
 GSI2 (GSI2PK = REVIEWS#open | REVIEWS#resolved, GSI2SK = <requested_at UTC>#<rid>): the review queue
   across partners, oldest request first. Only review items carry these attributes (a sparse use of
   the same index); a resolution moves its review from the open to the resolved partition.
+GSI3 (GSI3PK = SCORES, GSI3SK = <score in tenths, 4 digits>#<pid>): scored partners in score order,
+  for GET /partners?sort=score|-score. Only a current-score item with a score carries it (a sparse
+  index: a partner without a score is not in it, and a put of a score without one drops the partner
+  from it). "0923#acme-01" is 92.3: fixed width, so lexical order is score order, and equal scores
+  sort by id ("#" is below every id character). The projection is INCLUDE of the listing's figures
+  (partner_id, score, grade, tier, provisional, as_of), never the score document, so the daily write
+  of a score costs this index one small item. Partners without a score are listed after the scored
+  ones from the registry (GSI2), in id order. One partition: DynamoDB takes up to 1,000 writes/s in
+  it, twice the daily run's bounded score-write rate (template.yaml, DailyWorkerFunction).
 
 No item grows without bound (DESIGN §3). An aggregate keeps its events on itself while they fit a
 byte budget (event_store.EVENT_BYTES_BUDGET, 64 KB: the condition `ev_bytes < budget` is checked
@@ -48,6 +57,9 @@ S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from scorecard.domain.standing import score_bucket
 
 PARTNER_PREFIX = "PARTNER#"
 PROFILE_SK = "PROFILE"
@@ -70,6 +82,9 @@ SCORE_GSI1SK = "~SCORE"
 SCORE_GSI2_SUFFIX = "#SCORE"
 GSI1 = "GSI1"
 GSI2 = "GSI2"
+GSI3 = "GSI3"
+SCORE_ORDER_PK = "SCORES"
+SCORE_ORDER_WIDTH = 4  # tenths of 0.0..100.0: "0000".."1000"
 
 
 def partner_pk(partner_id: str) -> str:
@@ -163,6 +178,20 @@ def instant_key(instant: datetime) -> str:
 
 def score_gsi2sk(partner_id: str) -> str:
     return partner_id + SCORE_GSI2_SUFFIX
+
+
+def score_order_prefix(score: Decimal | float) -> str:
+    """The score part of GSI3SK: tenths, zero-padded to a fixed width (92.3 -> "0923"), bucketed as
+    the peer-standing histogram buckets it (domain.standing.score_bucket), so both agree on ties."""
+    tenths = score_bucket(score)
+    if not 0 <= tenths < 10**SCORE_ORDER_WIDTH:
+        raise ValueError(f"score {score} is outside 0..100")
+    return f"{tenths:0{SCORE_ORDER_WIDTH}d}#"
+
+
+def score_gsi3sk(partner_id: str, score: Decimal | float | None) -> str | None:
+    """GSI3SK of a partner's current score, or None: a partner without a score is not in GSI3."""
+    return None if score is None else score_order_prefix(score) + partner_id
 
 
 # Reviews: PARTNER#<pid> / REVIEW#<review_id> holds the review; REVIEW#<review_id> / REVIEW points

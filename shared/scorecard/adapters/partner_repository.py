@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, Literal, cast
 
 from pydantic import TypeAdapter
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_writer, from_item, query_items, to_item
+from scorecard.domain.policy import Grade, Tier
 from scorecard.records import (
+    ListedPartner,
+    MalformedCursor,
     PartnerEvidence,
     PartnerProfile,
     RegistryEntry,
+    ScoreFigures,
     ScoreRecord,
     ScoreWrite,
     StoredAggregate,
@@ -75,6 +83,8 @@ def _overflowed(item: dict[str, Any]) -> bool:
 def _score_item(write: ScoreWrite) -> dict[str, Any]:
     record = write.record
     pk = keys.partner_pk(record.partner_id)
+    order = keys.score_gsi3sk(record.partner_id, record.score)
+    in_score_order = {} if order is None else {"GSI3PK": keys.SCORE_ORDER_PK, "GSI3SK": order}
     return to_item(
         {
             "PK": pk,
@@ -83,6 +93,7 @@ def _score_item(write: ScoreWrite) -> dict[str, Any]:
             "GSI1SK": keys.SCORE_GSI1SK,
             "GSI2PK": keys.REGISTRY_PK,
             "GSI2SK": keys.score_gsi2sk(record.partner_id),
+            **in_score_order,
             "partner_id": record.partner_id,
             "doc": write.view.model_dump_json(),
             "tier_state": _tier_history().dump_json(record.tiers).decode(),
@@ -94,6 +105,76 @@ def _score_item(write: ScoreWrite) -> dict[str, Any]:
             "tier": record.tier,
         }
     )
+
+
+# -- the score-ordered listing (GSI3, then the registry for partners without a score) --------------
+
+# Items examined (read from an index, before filters) per listing request, at least 4 x the page: a
+# page with a selective filter stops there and hands back a cursor rather than reading on unbounded.
+EXAMINED_PER_PAGE = 1000
+_ID = r"[A-Za-z0-9_-]{1,64}"
+_BUCKET = rf"[0-9]{{{keys.SCORE_ORDER_WIDTH}}}#"
+# A cursor is base64url of <direction><state><key>, direction "+" (score) or "-" (-score), and state:
+#   A <GSI3SK>       ascending, scored partners after this key
+#   B <bucket#>      descending, the scores below this bucket ("0923#": every key under 92.3)
+#   I <GSI3SK>       descending, inside one score's bucket: its partners after this one, in id order
+#                    (a bucket's key alone, "0923#", is its start), then B below it
+#   U <pid or "">    partners without a score, from the registry after this id
+_STATE_KEYS = {
+    "A": re.compile(rf"{_BUCKET}{_ID}"),
+    "B": re.compile(_BUCKET),
+    "I": re.compile(rf"{_BUCKET}(?:{_ID})?"),
+    "U": re.compile(rf"(?:{_ID})?"),
+}
+MAX_CURSOR_LENGTH = 4 * ((2 + keys.SCORE_ORDER_WIDTH + 1 + 64 + 2) // 3)  # base64 of the longest
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    state: Literal["A", "B", "I", "U"]
+    key: str
+
+
+def encode_score_cursor(descending: bool, position: _Position) -> str:
+    raw = ("-" if descending else "+") + position.state + position.key
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_score_cursor(cursor: str, descending: bool) -> _Position:
+    """The position a cursor of this listing (and this direction) stands for; MalformedCursor else."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise MalformedCursor("cursor too long")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise MalformedCursor("cursor is not base64url") from error
+    direction, state, key = raw[:1], raw[1:2], raw[2:]
+    pattern = _STATE_KEYS.get(state)
+    if direction != ("-" if descending else "+") or pattern is None or not pattern.fullmatch(key):
+        raise MalformedCursor("cursor is not one this listing gave")
+    if state not in ("BIU" if descending else "AU"):
+        raise MalformedCursor("cursor is of the other direction")
+    return _Position(cast(Literal["A", "B", "I", "U"], state), key)
+
+
+def _figures(item: dict[str, Any]) -> ScoreFigures:
+    values = from_item(item)
+    return ScoreFigures(
+        score=None if values.get("score") is None else Decimal(values["score"]),
+        grade=values.get("grade"),
+        tier=values.get("tier"),
+        provisional=values.get("provisional", False),
+        as_of=date.fromisoformat(values["as_of"]),
+    )
+
+
+def _bucket(order_key: str) -> str:
+    """The key prefix every partner with this key's score shares: "0923#" of "0923#acme-01"."""
+    return order_key[: keys.SCORE_ORDER_WIDTH + 1]
+
+
+def _id_of(order_key: str) -> str:
+    return order_key[keys.SCORE_ORDER_WIDTH + 1 :]
 
 
 class PartnerRepository:
@@ -262,6 +343,61 @@ class PartnerRepository:
             entries.append(RegistryEntry(pending, pending_score))
         return entries, None
 
+    def partners_by_score(
+        self,
+        *,
+        descending: bool,
+        limit: int,
+        cursor: str | None,
+        tier: Tier | None = None,
+        grade: Grade | None = None,
+    ) -> tuple[list[ListedPartner], str | None]:
+        """Up to `limit` partners in score order (ascending, or `descending`), equal scores by id,
+        then the partners without a score by id; `tier`/`grade` filter. At most EXAMINED_PER_PAGE
+        index items (or 4 x limit) are read per call, so a page may come back short, even empty,
+        with a cursor. Raises MalformedCursor for a cursor this listing (direction) did not give."""
+        position = (
+            decode_score_cursor(cursor, descending)
+            if cursor is not None
+            else _Position("B" if descending else "A", "")
+        )
+        listing = _ScoreListing(self._table, limit, max(EXAMINED_PER_PAGE, 4 * limit), tier, grade)
+        next_position = listing.run(position)
+        listed = [
+            ListedPartner(profile, figures)
+            for profile, figures in zip(
+                self._profiles([pid for pid, _ in listing.scored]),
+                (figures for _, figures in listing.scored),
+                strict=True,
+            )
+        ]
+        listed += listing.unscored
+        return listed, None if next_position is None else encode_score_cursor(descending, next_position)
+
+    def _profiles(self, partner_ids: list[str]) -> list[PartnerProfile]:
+        """The profiles of these partners, in this order (BatchGetItem, 100 keys a call)."""
+        found: dict[str, PartnerProfile] = {}
+        dynamodb = client("dynamodb")
+        for start in range(0, len(partner_ids), 100):
+            request: Any = {
+                self._table: {
+                    "Keys": [
+                        {"PK": {"S": keys.partner_pk(pid)}, "SK": {"S": keys.PROFILE_SK}}
+                        for pid in partner_ids[start : start + 100]
+                    ],
+                    "ProjectionExpression": "partner_id, #name, email, #tz, updated_at",
+                    "ExpressionAttributeNames": {"#name": "name", "#tz": "timezone"},
+                }
+            }
+            while request:
+                response = dynamodb.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self._table, []):
+                    profile = _profile(item)
+                    found[profile.partner_id] = profile
+                request = response.get("UnprocessedKeys") or {}
+        # A score item outlives no profile in practice; if one did, list it by id rather than fail.
+        return [found.get(pid) or PartnerProfile(pid) for pid in partner_ids]
+
     def iter_partner_ids(self, page_size: int = 500) -> Iterator[str]:
         cursor: str | None = None
         while True:
@@ -321,3 +457,170 @@ class PartnerRepository:
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         return query_items(self._table, **kwargs)
+
+
+class _ScoreListing:
+    """One request's walk of the score order: fills `scored` (from GSI3) then `unscored` (from the
+    registry), and `run` answers where the next request resumes (None: nothing after)."""
+
+    def __init__(self, table: str, limit: int, budget: int, tier: Tier | None, grade: Grade | None) -> None:
+        self._table = table
+        self._limit = limit
+        self._budget = budget
+        self._examined = 0
+        self._tier = tier
+        self._grade = grade
+        self.scored: list[tuple[str, ScoreFigures]] = []
+        self.unscored: list[ListedPartner] = []
+        self._last_key = ""  # GSI3SK of the last scored partner listed
+
+    def _room(self) -> int:
+        return self._limit - len(self.scored) - len(self.unscored)
+
+    def _left(self) -> int:
+        return self._budget - self._examined
+
+    def run(self, position: _Position) -> _Position | None:
+        current: _Position | None = position
+        while True:
+            if current is None:
+                return None
+            if current.state == "U" and self._grade is not None:
+                return None  # a partner without a score has no grade: nothing after the scored ones
+            if self._room() <= 0 or self._left() < (2 if current.state == "U" else 1):
+                return current
+            if current.state == "A":
+                current = self._ascending(current.key)
+            elif current.state == "B":
+                current = self._below(current.key)
+            elif current.state == "I":
+                current = self._inside(current.key)
+            else:
+                current = self._unscored(current.key)
+
+    def _query_scores(
+        self, condition: str, values: dict[str, Any], *, forward: bool
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One GSI3 page: the matching items and the GSI3SK it stopped at (None: the range's end)."""
+        values = {":pk": {"S": keys.SCORE_ORDER_PK}, **values}
+        filters, names = [], []
+        for name, value in (("tier", self._tier), ("grade", self._grade)):
+            if value is not None:
+                filters.append(f"#{name} = :{name}")
+                names.append(name)
+                values[f":{name}"] = {"S": value}
+        # Unfiltered, one more than the page needs shows whether the last score's bucket goes on.
+        limit = self._left() if filters else min(self._left(), self._room() + 1)
+        arguments: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": keys.GSI3,
+            "KeyConditionExpression": "GSI3PK = :pk" + (f" AND {condition}" if condition else ""),
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": forward,
+            "Limit": limit,
+        }
+        if filters:
+            arguments["FilterExpression"] = " AND ".join(filters)
+            arguments["ExpressionAttributeNames"] = {f"#{name}": name for name in names}
+        response = client("dynamodb").query(**arguments)
+        self._examined += response.get("ScannedCount", 0)
+        last = response.get("LastEvaluatedKey")
+        return response.get("Items", []), None if last is None else last["GSI3SK"]["S"]
+
+    def _take(self, item: dict[str, Any]) -> None:
+        self._last_key = item["GSI3SK"]["S"]
+        self.scored.append((_id_of(self._last_key), _figures(item)))
+
+    def _ascending(self, after: str) -> _Position | None:
+        items, stopped = self._query_scores(
+            "GSI3SK > :after" if after else "", {":after": {"S": after}} if after else {}, forward=True
+        )
+        for index, item in enumerate(items):
+            if self._room() == 0:
+                return _Position("A", items[index - 1]["GSI3SK"]["S"])
+            self._take(item)
+        if stopped is not None:
+            return _Position("A", stopped)
+        return _Position("U", "")
+
+    def _below(self, bucket: str) -> _Position | None:
+        """Descending from under `bucket` ("" : the top). The page's scores come highest first, and
+        equal scores by id descending; every bucket the page passed whole is listed in id order, and
+        the bucket it stopped in is read again from its start (`_inside`)."""
+        items, stopped = self._query_scores(
+            "GSI3SK < :below" if bucket else "", {":below": {"S": bucket}} if bucket else {}, forward=False
+        )
+        partial = None if stopped is None else _bucket(stopped)
+        whole = sorted(
+            (item for item in items if _bucket(item["GSI3SK"]["S"]) != partial),
+            key=lambda item: (-int(_bucket(item["GSI3SK"]["S"])[:-1]), _id_of(item["GSI3SK"]["S"])),
+        )
+        for item in whole:
+            if self._room() == 0:
+                # The rest of the last listed partner's bucket, then below it.
+                return _Position("I", self._last_key)
+            self._take(item)
+        if partial is not None:
+            return _Position("I", partial)
+        return _Position("U", "")
+
+    def _inside(self, after: str) -> _Position | None:
+        """The partners of one score after `after` ("0923#": from the start), in id order; then the
+        scores below it."""
+        bucket = _bucket(after)
+        # "-" is the least id character: <key>- is the least key after <key> (keys.py).
+        lower = after if after == bucket else after + "-"
+        items, stopped = self._query_scores(
+            "GSI3SK BETWEEN :lower AND :upper",
+            {":lower": {"S": lower}, ":upper": {"S": bucket + "~"}},
+            forward=True,
+        )
+        for index, item in enumerate(items):
+            if self._room() == 0:
+                return _Position("I", items[index - 1]["GSI3SK"]["S"])
+            self._take(item)
+        if stopped is not None:
+            return _Position("I", stopped)
+        return _Position("B", bucket)
+
+    def _unscored(self, after: str) -> _Position | None:
+        """Registry partners after `after` (id order) whose score item is missing or has no score
+        (`run` calls it with room for two items: a partner is a profile and a score item)."""
+        values: dict[str, Any] = {":reg": {"S": keys.REGISTRY_PK}}
+        condition = "GSI2PK = :reg"
+        if after:
+            condition += " AND GSI2SK > :after"  # "<id>#SCORE" sorts right after "<id>"
+            values[":after"] = {"S": keys.score_gsi2sk(after)}
+        response = client("dynamodb").query(
+            TableName=self._table,
+            IndexName=keys.GSI2,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ProjectionExpression="SK, partner_id, #name, email, #tz, updated_at, score, grade, tier, "
+            "provisional, as_of",
+            ExpressionAttributeNames={"#name": "name", "#tz": "timezone"},
+            Limit=self._left(),
+        )
+        self._examined += response.get("ScannedCount", 0)
+        items = response.get("Items", [])
+        partners: list[tuple[PartnerProfile, ScoreFigures | None]] = []
+        for item in items:
+            sk = item["SK"]["S"]
+            if sk == keys.PROFILE_SK:
+                partners.append((_profile(item), None))
+            elif sk == keys.SCORE_SK and partners:
+                partners[-1] = (partners[-1][0], _figures(item))
+        more = "LastEvaluatedKey" in response
+        if more and items and items[-1]["SK"]["S"] == keys.PROFILE_SK:
+            partners.pop()  # its score item may be on the next page: read the partner again there
+        for index, (profile, figures) in enumerate(partners):
+            if figures is not None and figures.score is not None:
+                continue  # listed from GSI3
+            if self._tier is not None and (figures is None or figures.tier != self._tier):
+                continue
+            if self._room() == 0:
+                return _Position("U", partners[index - 1][0].partner_id if index else after)
+            self.unscored.append(ListedPartner(profile, figures))
+        if more:
+            return _Position("U", partners[-1][0].partner_id if partners else after)
+        return None

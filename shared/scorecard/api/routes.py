@@ -63,10 +63,23 @@ def get_partners(
     tier: Annotated[Tier | None, Query()] = None,
     grade: Annotated[Grade | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=128,
+            description="the previous page's `next_cursor`, with the same `sort`: a partner id without "
+            "`sort`, opaque with it (one of the other sort, or a made-up one, is a 422)",
+        ),
+    ] = None,
     sort: Annotated[
         partner_service.PartnerSort | None,
-        Query(description="order the page by score: `score` ascending, `-score` descending (unscored last)"),
+        Query(
+            description="the whole network in score order, page by page: `score` ascending, `-score` "
+            "descending; equal scores by partner id, partners without a score last (by id) either way. "
+            "`tier`/`grade` filter as without `sort`. One page reads at most 1,000 index items (or 4 x "
+            "`limit`), so with a selective filter a page may hold fewer than `limit` partners, even "
+            "none, and still a `next_cursor`: page on until it is null. Without `sort`: id order."
+        ),
     ] = None,
 ) -> PartnerListView:
     return partner_service.list_partners(

@@ -8,7 +8,15 @@ from typing import Literal, Protocol
 
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.domain.window import completion_rules, day_end
-from scorecard.records import PartnerEvidence, PartnerProfile, RegistryEntry, ScoreRecord, StoredAggregate
+from scorecard.records import (
+    ListedPartner,
+    MalformedCursor,
+    PartnerEvidence,
+    PartnerProfile,
+    RegistryEntry,
+    ScoreRecord,
+    StoredAggregate,
+)
 from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.services.presenters import job_detail, job_summary, window_view
@@ -40,6 +48,16 @@ class PartnerStore(Protocol):
         self, limit: int, start_after: str | None = None
     ) -> tuple[list[RegistryEntry], str | None]: ...
 
+    def partners_by_score(
+        self,
+        *,
+        descending: bool,
+        limit: int,
+        cursor: str | None,
+        tier: Tier | None = None,
+        grade: Grade | None = None,
+    ) -> tuple[list[ListedPartner], str | None]: ...
+
     def get_score(self, partner_id: str) -> ScoreRecord | None: ...
 
     def get_score_view(self, partner_id: str) -> ScoreView | None: ...
@@ -63,7 +81,7 @@ class UnknownJob(NotFound):
         super().__init__(f"job {job_id} of partner {partner_id} is unknown")
 
 
-def _partner_view(entry: RegistryEntry) -> PartnerView:
+def _partner_view(entry: RegistryEntry | ListedPartner) -> PartnerView:
     score = entry.score
     return PartnerView(
         partner_id=entry.profile.partner_id,
@@ -101,11 +119,19 @@ def list_partners(
     cursor: str | None,
     sort: PartnerSort | None = None,
 ) -> PartnerListView:
-    """Registry pages in id order; tier/grade filters apply to each page read. `sort` orders the page
-    returned by score (unscored partners last either way, ties by id); the cursor still walks the
-    registry in id order, so a sorted listing is sorted page by page."""
+    """Without `sort`: registry pages in id order, the cursor a partner id. With `sort`: the whole
+    network in score order (ascending `score`, descending `-score`), equal scores by id, partners
+    without a score last by id; the cursor is opaque, of that sort only (another: Invalid). Filters
+    apply in both; `grades` counts the page."""
+    if sort is not None:
+        try:
+            listed, next_cursor = repository.partners_by_score(
+                descending=sort == "-score", limit=limit, cursor=cursor, tier=tier, grade=grade
+            )
+        except MalformedCursor as error:
+            raise Invalid(f"cursor is not one this listing (sort={sort}) gave", "cursor") from error
+        return _page([_partner_view(entry) for entry in listed], next_cursor)
     views: list[PartnerView] = []
-    next_cursor: str | None = None
     while True:
         page, cursor = repository.registry_page(limit, cursor)
         for entry in page:
@@ -115,20 +141,9 @@ def list_partners(
                 if len(views) == limit:
                     # The next page starts after the last partner returned, not after the page read.
                     more = cursor is not None or entry is not page[-1]
-                    next_cursor = view.partner_id if more else None
-                    return _page(views, next_cursor, sort)
+                    return _page(views, view.partner_id if more else None)
         if cursor is None:
-            return _page(views, None, sort)
-
-
-def sort_by_score(views: list[PartnerView], sort: PartnerSort) -> list[PartnerView]:
-    """Ascending (`score`) or descending (`-score`); partners without a score last, ties by id."""
-    sign = -1 if sort == "-score" else 1
-    scored = sorted(
-        (v for v in views if v.score is not None),
-        key=lambda v: (sign * (v.score or 0.0), v.partner_id),
-    )
-    return scored + [v for v in views if v.score is None]
+            return _page(views, None)
 
 
 def grade_counts(views: list[PartnerView]) -> GradeCountsView:
@@ -136,9 +151,8 @@ def grade_counts(views: list[PartnerView]) -> GradeCountsView:
     return GradeCountsView(**{name: counts.get(name, 0) for name in ("A", "B", "C", "D", "none")})
 
 
-def _page(views: list[PartnerView], next_cursor: str | None, sort: PartnerSort | None) -> PartnerListView:
-    ordered = views if sort is None else sort_by_score(views, sort)
-    return PartnerListView(partners=ordered, next_cursor=next_cursor, grades=grade_counts(views))
+def _page(views: list[PartnerView], next_cursor: str | None) -> PartnerListView:
+    return PartnerListView(partners=views, next_cursor=next_cursor, grades=grade_counts(views))
 
 
 def current_score(repository: PartnerStore, partner_id: str) -> ScoreView:

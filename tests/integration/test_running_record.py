@@ -266,10 +266,14 @@ def test_the_new_query_parameters_are_checked(scored: Lambdas) -> None:
     ids=["own-partner", "ops", "service", "other-partner"],
 )
 def test_who_may_read_the_running_record(scored: Lambdas, who: dict[str, str], expected: int) -> None:
-    # Roles first: the other partner's malformed cursor is a 403, not a 422.
-    for query in ({"filter": "late", "scope": "all"}, {"filter": "late", "scope": "all", "cursor": "%%%"}):
+    # Roles first: the other partner's malformed cursor or scope is a 403, not a 422.
+    for query, valid in [
+        ({"filter": "late", "scope": "all"}, True),
+        ({"filter": "late", "scope": "all", "cursor": "%%%"}, False),
+        ({"filter": "late", "scope": "everything"}, False),
+    ]:
         status, body = get(scored, "/jobs", query, who=who)
         if expected == 403:
             assert (status, body["error"]["code"]) == (403, "forbidden")
         else:
-            assert status == (200 if "cursor" not in query else 422), body
+            assert status == (200 if valid else 422), body

@@ -72,7 +72,8 @@ class PartnerStore(Protocol):
 
 
 class JobRecordStore(PartnerStore, Protocol):
-    """What the running record reads besides (adapters.partner_repository.PartnerRepository)."""
+    """PartnerStore and the running record's paged read of the partner's jobs
+    (adapters.partner_repository.PartnerRepository)."""
 
     def job_page(
         self, partner_id: str, limit: int, start_after: JobPosition | None = None

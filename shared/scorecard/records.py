@@ -136,3 +136,24 @@ class TrendPoint:
     month: str  # YYYY-MM
     monthly_score: int | None
     grade: Grade | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobPosition:
+    """Where a walk through a partner's jobs, newest first, stands (PartnerRepository.job_page): the
+    key of the last item read, i.e. its latest event instant and its sort key."""
+
+    latest: str
+    sk: str
+
+
+class InvalidPosition(ValueError):
+    """A JobPosition that is not the key of an item job_page reads (a forged or corrupted cursor)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PagedJob:
+    """A job item read by PartnerRepository.job_page, with its position (to resume right after it)."""
+
+    aggregate: StoredAggregate
+    position: JobPosition

@@ -217,15 +217,29 @@ class JobSummaryView(View):
     parts_inspected: int
     parts_defective: int
     excluded: bool
-    score_effect: float | None = Field(default=None, description="points this job adds or costs")
+    counts: bool = Field(
+        default=False,
+        description="the job affects the score as of the list's day (it is in that score's ledger: "
+        "completed in its window, or offered in it)",
+    )
+    score_effect: float | None = Field(
+        default=None,
+        description="points this job adds (+) or costs (-) when it counts (the score's ledger), else null",
+    )
 
 
 class JobListView(View):
     partner_id: str
     filter: Literal["late", "defective", "all"]
+    scope: Literal["window", "all"] = Field(
+        default="window",
+        description="window: the jobs of the score window; all: the running record, every job ever "
+        "recorded that the filter takes, newest first, paged",
+    )
     as_of: date
     window: WindowView | None
     jobs: list[JobSummaryView]
+    next_cursor: str | None = Field(default=None, description="scope=all: the cursor of the next page")
 
 
 class TimelineEntryView(View):

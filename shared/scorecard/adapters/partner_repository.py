@@ -19,8 +19,11 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_writer, from_item, query_items, to_item
 from scorecard.domain.policy import Grade, Tier
 from scorecard.records import (
+    InvalidPosition,
+    JobPosition,
     ListedPartner,
     MalformedCursor,
+    PagedJob,
     PartnerEvidence,
     PartnerProfile,
     RegistryEntry,
@@ -74,6 +77,20 @@ def _aggregate(item: dict[str, Any], prefix: str, overflow: Sequence[str] = ()) 
         events=(*item.get("ev", {}).get("SS", ()), *overflow),
         excluded=item.get("excluded", {}).get("BOOL", False),
     )
+
+
+def _check_position(position: JobPosition) -> None:
+    """A position comes back from a client (inside a cursor): it must be the key of a job or request
+    item in GSI1 (an instant key below the markers), so a forged one fails here with InvalidPosition
+    rather than as DynamoDB's "starting key outside query boundaries"."""
+    try:
+        instant = datetime.strptime(position.latest, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    except ValueError as error:
+        raise InvalidPosition(f"not an instant key: {position.latest!r}") from error
+    prefix = next((p for p in (keys.JOB_PREFIX, keys.REQUEST_PREFIX) if position.sk.startswith(p)), None)
+    # Ids are at most 64 characters (domain.events.EntityId) and never contain "#".
+    if keys.instant_key(instant) != position.latest or prefix is None or len(position.sk) > len(prefix) + 64:
+        raise InvalidPosition(f"not a job position: {position!r}")
 
 
 def _overflowed(item: dict[str, Any]) -> bool:
@@ -257,6 +274,46 @@ class PartnerRepository:
             else:
                 overflow += item.get("ev", {}).get("SS", ())
         return None if base is None else _aggregate(base, keys.JOB_PREFIX, overflow)
+
+    def job_page(
+        self, partner_id: str, limit: int, start_after: JobPosition | None = None
+    ) -> tuple[list[PagedJob], JobPosition | None]:
+        """One page of the partner's jobs, newest latest-event first (GSI1 descending), read with a
+        single Query of `limit` items after `start_after`; the position to resume from, or None at
+        the end. GSI1 also holds the partner's update requests: they use up the page's `limit` and
+        are left out, so a page may hold fewer jobs (even none) and still have more after it."""
+        pk = keys.partner_pk(partner_id)
+        request: dict[str, Any] = {
+            "IndexName": keys.GSI1,
+            "ScanIndexForward": False,
+            "Limit": limit,
+            # Timestamps only: "~PROFILE" and "~SCORE" sort after every instant.
+            "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK < :markers",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": pk},
+                ":markers": {"S": min(keys.PROFILE_GSI1SK, keys.SCORE_GSI1SK)},
+            },
+        }
+        if start_after is not None:
+            _check_position(start_after)
+            request["ExclusiveStartKey"] = {
+                "GSI1PK": {"S": pk},
+                "GSI1SK": {"S": start_after.latest},
+                "PK": {"S": pk},
+                "SK": {"S": start_after.sk},
+            }
+        response = client("dynamodb").query(TableName=self._table, **request)
+        jobs = []
+        for item in response.get("Items", []):
+            sk = item["SK"]["S"]
+            if not sk.startswith(keys.JOB_PREFIX):
+                continue
+            overflow = self._overflow_events(partner_id, sk) if _overflowed(item) else ()
+            aggregate = _aggregate(item, keys.JOB_PREFIX, overflow)
+            jobs.append(PagedJob(aggregate, JobPosition(item["GSI1SK"]["S"], sk)))
+        last = response.get("LastEvaluatedKey")
+        # The last item read may be an update request: the position is its key all the same.
+        return jobs, None if last is None else JobPosition(last["GSI1SK"]["S"], last["SK"]["S"])
 
     def _overflow_events(self, partner_id: str, aggregate_sk: str) -> list[str]:
         """The events of an aggregate's overflow items (base-table Query, so read consistent with the

@@ -18,6 +18,7 @@ from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import Grade, Tier
 from scorecard.services import partners as partner_service
+from scorecard.services.errors import Invalid
 from scorecard.views import (
     JobDetailView,
     JobListView,
@@ -118,7 +119,7 @@ def get_score_history(
 
 @partners_router.get(
     "/v1/partners/<partner_id>/jobs",
-    summary="Jobs that count toward the score",
+    summary="Jobs that count toward the score, or the running record of every late / defective job",
     tags=["jobs"],
     responses=error_responses(404, 422),
 )
@@ -129,13 +130,33 @@ def get_jobs(
     as_of: Annotated[
         IsoDate | None, Query(description="score date; default: latest scored day, else today")
     ] = None,
+    scope: Annotated[
+        partner_service.JobScope,
+        Query(
+            description="`window` (default): the jobs of the score window as of `as_of`. `all`: the "
+            "running record, every job recorded up to `as_of` that `filter` takes (`filter=all`: "
+            "every job), in the window or not, most recent first by the job's latest event (a late "
+            "job's last shipment or a later inspection; an overdue job's last event), each with "
+            "`counts` (it affects the score as of `as_of`) and, when it counts, `score_effect`; "
+            "paged with `limit` and `cursor`"
+        ),
+    ] = "window",
+    limit: Annotated[int, Query(ge=1, le=100, description="scope=all: jobs per page at most")] = 50,
+    cursor: Annotated[
+        str | None,
+        Query(min_length=1, max_length=160, description="scope=all: the `next_cursor` of the previous page"),
+    ] = None,
 ) -> JobListView:
     boot = bootstrap()
-    if as_of is None:
-        stored = boot.partners.get_score(partner_id)
-        as_of = stored.as_of if stored else boot.clock.today()
+    as_of = as_of or partner_service.score_day(boot.partners, partner_id, boot.clock.today())
     policy = boot.policies.active_on(as_of)  # the version that scored that day
-    return partner_service.jobs_that_count(boot.partners, partner_id, job_filter, as_of, policy)
+    if scope == "window":
+        if cursor is not None:
+            raise Invalid("cursor pages scope=all only (the window list is one page)", "query.cursor")
+        return partner_service.jobs_that_count(boot.partners, partner_id, job_filter, as_of, policy)
+    return partner_service.running_record(
+        boot.partners, partner_id, job_filter, as_of, policy, limit=limit, cursor=cursor
+    )
 
 
 @partners_router.get(
@@ -148,4 +169,4 @@ def get_jobs(
 def get_job(partner_id: PartnerId, job_id: JobId) -> JobDetailView:
     boot = bootstrap()
     today = boot.clock.today()
-    return partner_service.job_story(boot.partners, partner_id, job_id, boot.policies.active_on(today), today)
+    return partner_service.job_story(boot.partners, partner_id, job_id, boot.policies, today)

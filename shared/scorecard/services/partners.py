@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, Protocol
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal, Protocol
 
+from scorecard.domain.jobs import Completion, CompletionRules, JobState
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.domain.window import completion_rules, day_end
 from scorecard.records import (
+    InvalidPosition,
+    JobPosition,
     ListedPartner,
     MalformedCursor,
+    PagedJob,
     PartnerEvidence,
     PartnerProfile,
     RegistryEntry,
@@ -19,12 +28,14 @@ from scorecard.records import (
 )
 from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
+from scorecard.services.policy_versions import PolicySource
 from scorecard.services.presenters import job_detail, job_summary, window_view
 from scorecard.views import (
     GradeCountsView,
     HistoryPointView,
     JobDetailView,
     JobListView,
+    JobSummaryView,
     PartnerListView,
     PartnerView,
     ProfileIn,
@@ -32,7 +43,11 @@ from scorecard.views import (
     ScoreView,
 )
 
+if TYPE_CHECKING:  # types only: the scoring is imported where it runs (scored_window)
+    from scorecard.domain.scoring import ScoreResult
+
 JobFilter = Literal["late", "defective", "all"]
+JobScope = Literal["window", "all"]
 
 MAX_HISTORY_DAYS = 731
 
@@ -67,6 +82,15 @@ class PartnerStore(Protocol):
     def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence: ...
 
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None: ...
+
+
+class JobRecordStore(PartnerStore, Protocol):
+    """PartnerStore and the running record's paged read of the partner's jobs
+    (adapters.partner_repository.PartnerRepository)."""
+
+    def job_page(
+        self, partner_id: str, limit: int, start_after: JobPosition | None = None
+    ) -> tuple[list[PagedJob], JobPosition | None]: ...
 
 
 class NotScoredYet(NotFound):
@@ -172,11 +196,31 @@ def score_history(repository: PartnerStore, partner_id: str, first: date, last: 
     return ScoreHistoryView(partner_id=partner_id, points=repository.score_history(partner_id, first, last))
 
 
-def jobs_that_count(
-    repository: PartnerStore, partner_id: str, which: JobFilter, as_of: date, policy: ScoringPolicy
-) -> JobListView:
-    """The jobs in the score window as of `as_of`, with each one's effect on the score (an overdue
-    job, policy v2, is late with status `overdue`)."""
+def score_day(repository: PartnerStore, partner_id: str, today: date) -> date:
+    """The day the jobs routes judge by: the latest scored day (the current score's), else today."""
+    stored = repository.get_score(partner_id)
+    return stored.as_of if stored else today
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredWindow:
+    """A partner's score as of a day, recomputed from its evidence, with what the job views need:
+    the one source of every job's `score_effect` and `counts` (list, running record and job page)."""
+
+    result: ScoreResult
+    rules: CompletionRules
+    effects: dict[str, Decimal]  # job id -> points, for the jobs in the score's ledger
+
+    def effect_of(self, job_id: str) -> Decimal | None:
+        """The job's score effect when it counts (it is in the ledger: completed in the window, or
+        offered in it), else None."""
+        return self.effects.get(job_id)
+
+
+def scored_window(
+    repository: PartnerStore, partner_id: str, as_of: date, policy: ScoringPolicy
+) -> ScoredWindow:
+    """The partner's score as of `as_of`, recomputed from its evidence as the daily run computes it."""
     evidence = repository.load_evidence(partner_id, evidence_since(as_of, policy))
     if evidence.profile is None:
         raise UnknownPartner(partner_id)
@@ -184,34 +228,142 @@ def jobs_that_count(
     jobs = fold_jobs(partner_id, evidence.jobs, until)
     zone = partner_zone(evidence.profile)
     requests = fold_requests(evidence.requests, until)
-    # Imported here: the scoring is this route's alone, and the API's cold start need not load it.
+    # Imported here: the scoring is the jobs routes' alone, and the API's cold start need not load it.
     from scorecard.domain.scoring import compute_success_score
 
     result = compute_success_score(jobs, requests, as_of, policy, partner_zone=zone)
-    rules = completion_rules(policy, zone)
     effects = {entry.job_id: entry.effect for entry in result.ledger}
-    views = []
-    for window_job in result.window.jobs if result.window else ():
-        job = window_job.job
-        late = not window_job.completion.on_time
-        if which == "all" or (which == "late" and late) or (which == "defective" and job.parts_defective):
-            views.append(job_summary(job, rules, effects.get(job.job_id), as_of))
+    return ScoredWindow(result, completion_rules(policy, zone), effects)
+
+
+def _selected(job: JobState, completion: Completion | None, which: JobFilter) -> bool:
+    late = completion is not None and not completion.on_time
+    return which == "all" or (which == "late" and late) or (which == "defective" and job.parts_defective > 0)
+
+
+def jobs_that_count(
+    repository: PartnerStore, partner_id: str, which: JobFilter, as_of: date, policy: ScoringPolicy
+) -> JobListView:
+    """The jobs in the score window as of `as_of`, with each one's effect on the score (an overdue
+    job, policy v2, is late with status `overdue`)."""
+    scored = scored_window(repository, partner_id, as_of, policy)
+    window = scored.result.window
+    views = [
+        job_summary(wj.job, scored.rules, scored.effect_of(wj.job.job_id), as_of)
+        for wj in (window.jobs if window else ())
+        if _selected(wj.job, wj.completion, which)
+    ]
     return JobListView(
-        partner_id=partner_id, filter=which, as_of=as_of, window=window_view(result.window), jobs=views
+        partner_id=partner_id, filter=which, as_of=as_of, window=window_view(window), jobs=views
     )
+
+
+# The running record reads the partner's jobs a Query page at a time, newest first, and stops after
+# RECORD_QUERIES_PER_REQUEST pages: one request reads at most 5 x 100 job items (and at most 1 MB a
+# page, DynamoDB's own cap), whatever the partner's history and however few jobs match the filter.
+RECORD_QUERY_LIMIT = 100
+RECORD_QUERIES_PER_REQUEST = 5
+
+
+def running_record(
+    repository: JobRecordStore,
+    partner_id: str,
+    which: JobFilter,
+    as_of: date,
+    policy: ScoringPolicy,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> JobListView:
+    """Every late / defective (/ any) job recorded for the partner up to the end of `as_of`, in the
+    score window or not, most recent first: ordered by each job's latest event (for a late job its
+    last shipment, or a later inspection; for an overdue one its last event before it went overdue),
+    ties in the index's order. Each job says whether it `counts` (is in the ledger of the score as of
+    `as_of`) and, when it does, its `score_effect`, the same figure as in the window list. Paged:
+    `limit` jobs at most, `next_cursor` to go on; a page may hold fewer (even none) and still have
+    a `next_cursor`, as a request reads a bounded number of job items (above)."""
+    start = _decode_cursor(cursor)
+    scored = scored_window(repository, partner_id, as_of, policy)
+    until = day_end(as_of, policy.zone)
+    views: list[JobSummaryView] = []
+    position = start
+    for _ in range(RECORD_QUERIES_PER_REQUEST):
+        try:
+            page, next_position = repository.job_page(partner_id, RECORD_QUERY_LIMIT, position)
+        except InvalidPosition as error:
+            raise _malformed_cursor() from error
+        for paged in page:
+            (job,) = fold_jobs(partner_id, [paged.aggregate], until)
+            if job.excluded or not job.events:  # excluded by a review, or recorded after `as_of`
+                continue
+            if _selected(job, job.completion(scored.rules, as_of), which):
+                views.append(job_summary(job, scored.rules, scored.effect_of(job.job_id), as_of))
+                if len(views) == limit:
+                    more = next_position is not None or paged is not page[-1]
+                    return _record_page(
+                        partner_id, which, as_of, scored, views, paged.position if more else None
+                    )
+        if next_position is None:
+            return _record_page(partner_id, which, as_of, scored, views, None)
+        position = next_position
+    return _record_page(partner_id, which, as_of, scored, views, position)
+
+
+def _record_page(
+    partner_id: str,
+    which: JobFilter,
+    as_of: date,
+    scored: ScoredWindow,
+    views: list[JobSummaryView],
+    after: JobPosition | None,
+) -> JobListView:
+    return JobListView(
+        partner_id=partner_id,
+        filter=which,
+        scope="all",
+        as_of=as_of,
+        window=window_view(scored.result.window),
+        jobs=views,
+        next_cursor=None if after is None else _encode_cursor(after),
+    )
+
+
+def _encode_cursor(position: JobPosition) -> str:
+    """Opaque to clients: the position as URL-safe base64 of a JSON pair, unpadded."""
+    raw = json.dumps([position.latest, position.sk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> JobPosition | None:
+    if cursor is None:
+        return None
+    try:
+        pair = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error) as error:  # bad base64, bytes or JSON (UnicodeDecodeError too)
+        raise _malformed_cursor() from error
+    if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)):
+        raise _malformed_cursor()
+    return JobPosition(pair[0], pair[1])
+
+
+def _malformed_cursor() -> Invalid:
+    return Invalid("cursor is not a next_cursor of this list", "query.cursor")
 
 
 def job_story(
     repository: PartnerStore,
     partner_id: str,
     job_id: str,
-    policy: ScoringPolicy,
-    as_of: date | None = None,
+    policies: PolicySource,
+    today: date,
 ) -> JobDetailView:
-    """One job's story; `as_of` (today) counts the days late of an overdue job."""
+    """One job's story: the days late of an overdue job counted to `today`, its `score_effect` that
+    of the score as of the latest scored day (score_day, under that day's version), as the jobs list
+    shows it."""
     stored = repository.get_job(partner_id, job_id)
     if stored is None:
         raise UnknownJob(partner_id, job_id)
+    day = score_day(repository, partner_id, today)
+    scored = scored_window(repository, partner_id, day, policies.active_on(day))
     (job,) = fold_jobs(partner_id, [stored], None)
-    rules = completion_rules(policy, partner_zone(repository.get_profile(partner_id)))
-    return job_detail(job, rules, None, as_of)
+    return job_detail(job, scored.rules, scored.effect_of(job_id), today)

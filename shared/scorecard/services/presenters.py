@@ -114,7 +114,8 @@ def job_summary(
     job: JobState, rules: ZoneInfo | CompletionRules, effect: Decimal | None = None, as_of: date | None = None
 ) -> JobSummaryView:
     """A job as the partner sees it; dates in the partner's timezone when the policy judges by it
-    (v2), an overdue job with its days late counted to `as_of`."""
+    (v2), an overdue job with its days late counted to `as_of`; `effect`: its score effect when it
+    counts (services.partners.ScoredWindow), else None."""
     rules = rules if isinstance(rules, CompletionRules) else CompletionRules(rules)
     zone = rules.date_zone
     completion = job.completion(rules, as_of)
@@ -134,6 +135,7 @@ def job_summary(
         parts_inspected=job.parts_inspected,
         parts_defective=job.parts_defective,
         excluded=job.excluded,
+        counts=effect is not None,  # the score's ledger has every job that counts, with its effect
         score_effect=_num(effect),
     )
 

@@ -1,7 +1,8 @@
 """`make bench`: figures measured side by side in one run on moto in-process (see bench/README.md).
 
 Prints `BENCH <name> <value>` lines and a summary table, and writes bench/results.md.
-Sizes shrink with BENCH_QUICK=1 (a smoke run, not for the record).
+Sizes shrink with BENCH_QUICK=1 (a smoke run, not for the record); BENCH_ONLY=capacity_daily,cold_imports
+runs only the named steps (nor is that written to results.md).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,16 @@ SCALING = (50, 100, 200, 400) if QUICK else (500, 1000, 2000, 4000)
 SCALING_JOBS = 6  # fewer jobs than daily_ratio: keeps the 4,000-partner point inside the time budget
 INGEST_EVENTS = 300 if QUICK else 3000
 COLD_RUNS = 5
+CAPACITY_PARTNERS = 20 if QUICK else 50  # the daily run billed call by call (scorecard_local.capacity)
+CAPACITY_JOBS_PER_PARTNER = 5
+CAPACITY_INGEST_PARTNERS = 1 if QUICK else 2  # x 5 jobs, each posted whole: of 6 events, then of 60
+# The library floor of a handler's cold start: what the stack we chose imports before any code of ours
+# (boto3, pydantic, Powertools' REST resolver with validation, its Logger).
+LIBRARY_FLOOR = (
+    "import boto3, pydantic; from aws_lambda_powertools import Logger; "
+    "from aws_lambda_powertools.event_handler import APIGatewayRestResolver; "
+    "APIGatewayRestResolver(enable_validation=True); Logger(service='floor')"
+)
 
 results: list[tuple[str, str, str]] = []  # (name, value, goal)
 
@@ -68,9 +79,10 @@ class RequestCounter:
         return sum(self.calls.values())
 
 
-def run_ours_daily(table: str) -> Any:
+def run_ours_daily(table: str, as_of: date = AS_OF, distributions: Any = None) -> Any:
     """Coordinator + workers in-process: the coordinator queues batches on SQS, the worker handler
-    logic scores each message (as the SQS-triggered Lambda does)."""
+    logic scores each message (as the SQS-triggered Lambda does). `distributions` (the daily score
+    histograms the deployed worker keeps) is left out of the timed runs, as before."""
     from scorecard.adapters.aws import client
     from scorecard.adapters.partner_repository import PartnerRepository
     from scorecard.adapters.queue import SqsQueue
@@ -84,7 +96,7 @@ def run_ours_daily(table: str) -> Any:
     repository = PartnerRepository(table)
     policy = load_policy()
     now = datetime.now(UTC)
-    plan_daily_run(repository, queue, AS_OF)
+    plan_daily_run(repository, queue, as_of, distributions=distributions)
     scored = 0
     while True:
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
@@ -92,7 +104,12 @@ def run_ours_daily(table: str) -> Any:
             return scored
         for message in messages:
             report_ = score_daily_batch(
-                DailyBatchMessage.model_validate_json(message["Body"]), repository, queue, policy, now
+                DailyBatchMessage.model_validate_json(message["Body"]),
+                repository,
+                queue,
+                policy,
+                now,
+                distributions=distributions,
             )
             scored += report_.partners
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
@@ -235,34 +252,10 @@ def bench_ingest() -> None:
     with moto_table() as table:
         bare_table = f"{table}-bare"
         create_tables(client("dynamodb"), find_template(), {"ScorecardTable": bare_table})
-        os.environ["SCORECARD_JWT_SECRET"] = "bench"
-        sys.path.insert(0, str(ROOT / "functions" / "ingest"))
-        import importlib
-
-        handler = importlib.import_module("app").lambda_handler
-        sys.path.pop(0)
+        through_handler = _ingest_handler()
         dynamodb = client("dynamodb")
         store = DynamoEventStore(bare_table)
         now = datetime.now(UTC)
-
-        def through_handler(batch: list[Any]) -> None:
-            body = json.dumps({"events": [json.loads(event_json(e)) for e in batch]})
-            response = handler(
-                {
-                    "httpMethod": "POST",
-                    "path": "/v1/events",
-                    "resource": "/v1/events",
-                    "headers": {"content-type": "application/json"},
-                    "body": body,
-                    "requestContext": {
-                        "requestId": "bench",
-                        "authorizer": {"role": "service", "sub": "bench"},
-                    },
-                    "isBase64Encoded": False,
-                },
-                _Context(),
-            )
-            assert response["statusCode"] == 200, response
 
         def bare_loop(prepared: list[Any]) -> None:
             """The floor: the very TransactItems the event store sends for a fresh event (built
@@ -287,6 +280,134 @@ def bench_ingest() -> None:
     report("ingest_events_per_s", len(events) / ours)
     report("ingest_bare_events_per_s", len(events) / bare)
     report("ingest_ratio", ours / bare, "<= 1.5")
+
+
+def _meter(table: str) -> Any:
+    """A CapacityMeter on the shared DynamoDB client, the table's schema read from template.yaml."""
+    from scorecard.adapters.aws import client
+    from scorecard_local.capacity import CapacityMeter, schemas_from_template
+    from scorecard_local.template_tables import find_template, load_template
+
+    schemas = schemas_from_template(load_template(find_template()), {"ScorecardTable": table})
+    return CapacityMeter(client("dynamodb"), schemas)
+
+
+def _per(values: Any, count: int, scale: float = 1.0) -> str:
+    """A breakdown divided by `count`, largest first, as JSON."""
+    ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+    return json.dumps({label: round(value / count / scale, 3) for label, value in ordered})
+
+
+def _evidence_bytes(table: str) -> int:
+    """Bytes of the job and request items (what a daily score reads as evidence), whole table."""
+    from scorecard.adapters import keys
+    from scorecard.adapters.aws import client
+    from scorecard_local.capacity import item_size
+
+    total = 0
+    for page in client("dynamodb").get_paginator("scan").paginate(TableName=table):
+        for item in page["Items"]:
+            if item["SK"]["S"].startswith((keys.JOB_PREFIX, keys.REQUEST_PREFIX)):
+                total += item_size(item)
+    return total
+
+
+def bench_capacity_daily() -> None:
+    """Units a steady-state daily run bills per partner (30 jobs each): yesterday's run is done first,
+    unmetered, so the score items exist as on every day but the first; the run then scores today with
+    the score distributions the deployed worker keeps."""
+    from scorecard.adapters.distribution_repository import DistributionRepository
+
+    with moto_table() as table:
+        load_network(table, range(CAPACITY_PARTNERS), JOBS)
+        distributions = DistributionRepository(table)
+        run_ours_daily(table, AS_OF - timedelta(days=1), distributions)
+        evidence = _evidence_bytes(table) / CAPACITY_PARTNERS
+        with _meter(table) as meter:
+            scored = run_ours_daily(table, AS_OF, distributions)
+        assert scored == CAPACITY_PARTNERS, scored
+        assert meter.failed == 0 and meter.filtered == 0, (meter.failed, meter.filtered)
+    per = CAPACITY_PARTNERS
+    report("daily_wru_per_partner", meter.wru / per, "<= 3")
+    report(
+        "daily_rru_per_partner",
+        meter.rru / per,
+        f"<= {evidence / 4096:.1f} (the evidence, {evidence / 1024:.1f} KB, in 4 KB units)",
+    )
+    report("daily_units_per_partner", _per(meter.units, per))
+    report("daily_read_kb_per_partner", _per(meter.read_bytes, per, 1024))
+
+
+def _long_job(job: list[Any], events: int) -> list[Any]:
+    """The job with status updates added after its acceptance (a minute apart) up to `events`."""
+    update = next(e for e in job if e.type == "job.status_updated")
+    extra = [
+        update.model_copy(
+            update={
+                "event_id": f"{update.event_id}{k}",
+                "occurred_at": update.occurred_at + timedelta(minutes=k + 1),
+            }
+        )
+        for k in range(events - len(job))
+    ]
+    at = job.index(update) + 1
+    return [*job[:at], *extra, *job[at:]]
+
+
+def bench_capacity_ingest() -> None:
+    """Units ingestion bills per event, on jobs of 6 and of 60 events, each job posted whole in order
+    through the ingest handler, to partners already registered (their first events are posted
+    before, unmetered)."""
+    with moto_table():
+        post = _ingest_handler()
+        for size, first in ((6, 30_000), (60, 40_000)):
+            jobs: dict[str, list[Any]] = defaultdict(list)
+            for n in range(first, first + CAPACITY_INGEST_PARTNERS):
+                for event in partner_events(n, CAPACITY_JOBS_PER_PARTNER + 1):
+                    jobs[event.job_id].append(event)
+            batches = [_long_job(events, size) if size > 6 else events for events in jobs.values()]
+            for registering in batches[:: CAPACITY_JOBS_PER_PARTNER + 1]:  # one job a partner
+                post(registering)
+            measured = [b for b in batches if b not in batches[:: CAPACITY_JOBS_PER_PARTNER + 1]]
+            with _meter(os.environ["TABLE_NAME"]) as meter:
+                for batch in measured:
+                    post(batch)
+            assert meter.failed == 0, meter.failed
+            events = sum(len(batch) for batch in measured)
+            report(f"ingest_wru_per_event_{size}", meter.wru / events, "<= 3")
+            report(f"ingest_units_per_event_{size}", _per(meter.units, events))
+
+
+def _ingest_handler() -> Callable[[list[Any]], None]:
+    """POST /v1/events through the ingest function's handler (functions/ingest/app.py), one batch a
+    call, as API Gateway would send it; asserts every event was accepted."""
+    import importlib
+
+    from scorecard.domain.events import event_json
+
+    os.environ["SCORECARD_JWT_SECRET"] = "bench"
+    sys.path.insert(0, str(ROOT / "functions" / "ingest"))
+    handler = importlib.import_module("app").lambda_handler
+    sys.path.pop(0)
+
+    def post(batch: list[Any]) -> None:
+        body = json.dumps({"events": [json.loads(event_json(e)) for e in batch]})
+        response = handler(
+            {
+                "httpMethod": "POST",
+                "path": "/v1/events",
+                "resource": "/v1/events",
+                "headers": {"content-type": "application/json"},
+                "body": body,
+                "requestContext": {"requestId": "bench", "authorizer": {"role": "service", "sub": "bench"}},
+                "isBase64Encoded": False,
+            },
+            _Context(),
+        )
+        assert response["statusCode"] == 200, response
+        assert json.loads(response["body"])["recorded"] == len(batch), response
+
+    return post
 
 
 class _Context:
@@ -316,16 +437,21 @@ def _import_seconds(code: str) -> float:
 
 
 def bench_cold_imports() -> None:
+    """Each handler's import in a fresh interpreter (median of COLD_RUNS), against boto3 alone
+    (cold_import_ratio, kept for comparison) and against the library floor (cold_import_vs_floor)."""
     boto = _import_seconds("import boto3")
+    floor = _import_seconds(LIBRARY_FLOOR)
     report("cold_import_boto3_s", boto)
-    worst = 0.0
+    report("cold_import_floor_s", floor)
+    worst = worst_floor = 0.0
     for function in sorted(p.name for p in (ROOT / "functions").iterdir() if (p / "app.py").exists()):
         path = ROOT / "functions" / function
         seconds = _import_seconds(f"import sys; sys.path.insert(0, {str(path)!r}); import app")
-        ratio = seconds / boto
-        worst = max(worst, ratio)
-        report(f"cold_import_ratio_{function}", ratio)
-    report("cold_import_ratio", worst, "<= 1.5 (worst handler)")
+        worst, worst_floor = max(worst, seconds / boto), max(worst_floor, seconds / floor)
+        report(f"cold_import_ratio_{function}", seconds / boto)
+        report(f"cold_import_vs_floor_{function}", seconds / floor)
+    report("cold_import_ratio", worst, "<= 1.5 (worst handler / boto3)")
+    report("cold_import_vs_floor", worst_floor, "<= 1.1 (worst handler / library floor)")
 
 
 def bench_cpu_share() -> None:
@@ -405,19 +531,31 @@ def machine() -> str:
 
 def main() -> int:
     started = time.perf_counter()
-    for step in (bench_cpu_share, bench_cold_imports, bench_ingest, bench_naive, bench_daily, bench_scaling):
-        step()
+    steps = (
+        bench_cpu_share,
+        bench_cold_imports,
+        bench_ingest,
+        bench_capacity_ingest,
+        bench_naive,
+        bench_daily,
+        bench_capacity_daily,
+        bench_scaling,
+    )
+    only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
+    for step in steps:
+        if not only or step.__name__.removeprefix("bench_") in only:
+            step()
     total = time.perf_counter() - started
     report("bench_wall_s", total, "< 300")
     width = max(len(name) for name, _, _ in results)
     lines = [f"{'figure':<{width}}  {'value':>12}  goal", "-" * (width + 30)]
+    breakdowns = [(name, value) for name, value, _ in results if value.startswith("{")]
     lines += [
-        f"{name:<{width}}  {value:>12}  {goal}"
-        for name, value, goal in results
-        if not name.startswith("daily_request_mix")
+        f"{name:<{width}}  {value:>12}  {goal}" for name, value, goal in results if not value.startswith("{")
     ]
+    lines += ["", *(f"{name}: {value}" for name, value in breakdowns)]
     print("\n".join(lines))
-    if not QUICK:
+    if not QUICK and not only:
         (ROOT / "bench" / "results.md").write_text(
             f"# Benchmark results\n\n{datetime.now(UTC):%Y-%m-%d}, {machine()}, moto in-process.\n\n```\n"
             + "\n".join(lines)

@@ -74,7 +74,12 @@ def authorizer_code_uri(template_path: Path) -> tuple[str, str]:
         auth = resource["Properties"]["Auth"]
         authorizer = auth["Authorizers"][auth["DefaultAuthorizer"]]
         arn = authorizer["FunctionArn"]
-        logical_id = arn["Fn::GetAtt"][0] if isinstance(arn, dict) else str(arn)
+        # !GetAtt <Function>.Arn, or !Ref <Function>.Alias (SAM's reference to its published alias)
+        logical_id = (
+            (arn["Fn::GetAtt"][0] if "Fn::GetAtt" in arn else arn["Ref"].split(".")[0])
+            if isinstance(arn, dict)
+            else str(arn)
+        )
         props = resources[logical_id]["Properties"]
         return str(props["CodeUri"]), str(props.get("Handler", "app.lambda_handler"))
     raise LookupError("template.yaml declares no API with an authorizer")

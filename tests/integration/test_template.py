@@ -138,7 +138,7 @@ def test_only_the_document_and_its_docs_are_public(template: dict[str, Any]) -> 
     assert auth["DefaultAuthorizer"] == "JwtAuthorizer"
     authorizer = auth["Authorizers"]["JwtAuthorizer"]
     assert authorizer["FunctionPayloadType"] == "TOKEN"
-    assert authorizer["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+    assert authorizer["FunctionArn"] == {"Ref": "AuthorizerFunction.Alias"}  # the SnapStart alias
     public = {key for key, (_, props) in api_events(template).items() if "Auth" in props}
     assert public == {("GET", "/v1/openapi.json"), ("GET", "/v1/docs")}
     assert api_events(template)[("GET", "/v1/openapi.json")][1]["Auth"] == {"Authorizer": "NONE"}
@@ -211,12 +211,27 @@ def test_the_signing_key_rotates_with_a_function_that_may_touch_only_its_secret(
 ) -> None:
     schedule = template["Resources"]["JwtSecretRotation"]["Properties"]
     assert schedule["SecretId"] == {"Ref": "JwtSecret"}
-    assert schedule["RotationLambdaARN"] == {"Fn::GetAtt": ["JwtRotationFunction", "Arn"]}
+    assert schedule["RotationLambdaARN"] == {"Ref": "JwtRotationFunction.Alias"}  # the SnapStart alias
     assert schedule["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
     permission = template["Resources"]["JwtRotationPermission"]["Properties"]
     assert permission["Principal"] == "secretsmanager.amazonaws.com"
+    assert permission["FunctionName"] == {"Ref": "JwtRotationFunction.Alias"}  # what the schedule calls
     (policy,) = template["Resources"]["JwtRotationFunction"]["Properties"]["Policies"]
     assert [statement["Resource"] for statement in policy["Statement"]] == [{"Ref": "JwtSecret"}]
+
+
+def test_every_function_runs_from_a_snapstart_snapshot_behind_its_alias(template: dict[str, Any]) -> None:
+    """SnapStart (Python 3.12+) applies to published versions only: AutoPublishAlias publishes one per
+    deploy and points the SAM event sources at the alias; no function opts out."""
+    function_globals = template["Globals"]["Function"]
+    major, minor = map(int, function_globals["Runtime"].removeprefix("python").split("."))
+    assert (major, minor) >= (3, 12)
+    assert function_globals["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert function_globals["AutoPublishAlias"] == "live"
+    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    assert all(
+        "SnapStart" not in f["Properties"] and "AutoPublishAlias" not in f["Properties"] for f in functions
+    )
 
 
 def test_outputs(template: dict[str, Any]) -> None:

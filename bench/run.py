@@ -279,7 +279,7 @@ def bench_ingest() -> None:
             bare += timed(functools.partial(bare_loop, prepared))[0]
     report("ingest_events_per_s", len(events) / ours)
     report("ingest_bare_events_per_s", len(events) / bare)
-    report("ingest_ratio", ours / bare, "<= 1.5")
+    report("ingest_ratio", ours / bare, "<= 1.2")
 
 
 def _meter(table: str) -> Any:

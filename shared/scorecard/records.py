@@ -89,7 +89,7 @@ class RegistryEntry:
 
 @dataclass(frozen=True, slots=True)
 class ScoreFigures:
-    """What a listing shows of a current score (GSI3 projects only these; no tier state)."""
+    """What a listing shows of a current score (no tier state, no document)."""
 
     score: Decimal | None
     grade: Grade | None

@@ -22,6 +22,7 @@ from lambda_events import api_event, caller, load_event, response_json, sample_b
 from pydantic import ValidationError
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
+from scorecard.adapters.partner_repository import score_document as document_json
 from scorecard.domain.events import EVENT_ADAPTER
 
 SAMPLE_EVENTS: list[dict[str, Any]] = sample_body("api_post_events")["events"]
@@ -48,7 +49,7 @@ def score_item(table: str, partner_id: str) -> dict[str, Any]:
 
 
 def score_document(table: str, partner_id: str) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(score_item(table, partner_id)["doc"]["S"])
+    document: dict[str, Any] = json.loads(document_json(score_item(table, partner_id)))
     return document
 
 
@@ -77,8 +78,8 @@ def test_the_scheduled_run_scores_the_day_before(lambdas: Lambdas, table: str) -
     assert item["tier"]["S"] == "standard"
     assert item["provisional"]["BOOL"] is True
     assert item["computed_at"]["S"] == NOW.isoformat()
-    assert (item["GSI1SK"]["S"], item["GSI2SK"]["S"]) == ("~SCORE", "acme-01#SCORE")
-    document = json.loads(item["doc"]["S"])
+    assert item["GSI1SK"]["S"] == "~SCORE" and "GSI2SK" not in item  # the registry holds profiles only
+    document = json.loads(document_json(item))
     assert document["window"] == {"start": "2026-05-06", "end": "2026-11-01", "jobs": 2, "extended": True}
     assert {name: c["value"] for name, c in document["components"].items()} == {
         "on_time": 61.3,
@@ -164,7 +165,7 @@ def test_a_partner_without_completed_jobs_has_no_score(lambdas: Lambdas, table: 
     assert (report["scored"], report["without_score"], report["tier_changes"]) == (0, 1, 0)
     item = score_item(table, "acme-01")
     assert "score" not in item and "tier" not in item
-    assert json.loads(item["doc"]["S"])["score"] is None
+    assert json.loads(document_json(item))["score"] is None
 
 
 # ---- re-runs and tier hysteresis --------------------------------------------------------------------

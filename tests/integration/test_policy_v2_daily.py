@@ -13,6 +13,7 @@ from lambda_events import api_event
 from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.partner_repository import score_document as document_json
 from scorecard.domain.calendar import VALIDATION_NOW
 from scorecard.domain.events import EventBatch
 from scorecard.domain.policy import ScoringPolicy, load_policy
@@ -48,7 +49,7 @@ def evening_shipment(partner_id: str) -> list[dict[str, Any]]:
 def score_document(table: str, partner_id: str) -> dict[str, Any]:
     item = get_item(table, f"PARTNER#{partner_id}", "SCORE")
     assert item is not None
-    document: dict[str, Any] = json.loads(item["doc"]["S"])
+    document: dict[str, Any] = json.loads(document_json(item))
     return document
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from integration_support import Lambdas, get_item, job_events
 from lambda_events import api_event, caller, response_json, sample_body
+from scorecard.adapters.partner_repository import score_document as document_json
 from scorecard.domain.policy import load_policy
 
 PARTNER = "ver-01"
@@ -54,7 +55,7 @@ def seed(lambdas: Lambdas) -> None:
 def score_item(table: str) -> dict[str, Any]:
     item = get_item(table, f"PARTNER#{PARTNER}", "SCORE")
     assert item is not None
-    document: dict[str, Any] = json.loads(item["doc"]["S"])
+    document: dict[str, Any] = json.loads(document_json(item))
     return document
 
 

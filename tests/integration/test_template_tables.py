@@ -62,21 +62,47 @@ def test_tables_round_trip_through_both_indexes() -> None:
     }
     indexes = {index["IndexName"]: index for index in described["GlobalSecondaryIndexes"]}
     assert set(indexes) == {"GSI1", "GSI2", "GSI3"}
-    for name in ("GSI1", "GSI2"):
-        assert indexes[name]["Projection"] == {"ProjectionType": "ALL"}
+    # What the daily score reads, and the registry and review queue: never the score document.
+    assert indexes["GSI1"]["Projection"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": [
+            "partner_id",
+            "ev",
+            "excluded",
+            "overflow",
+            "timezone",
+            "tier_state",
+            "score",
+            "grade",
+            "tier",
+            "provisional",
+            "as_of",
+        ],
+    }
+    assert indexes["GSI2"]["Projection"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": ["partner_id", "name", "email", "timezone", "updated_at", "doc"],
+    }
     for name in ("GSI1", "GSI2", "GSI3"):
         assert [k["AttributeName"] for k in indexes[name]["KeySchema"]] == [f"{name}PK", f"{name}SK"]
     # The score order carries the listing's figures only: never the score document (issue 11).
     assert indexes["GSI3"]["Projection"] == {
         "ProjectionType": "INCLUDE",
-        "NonKeyAttributes": ["partner_id", "score", "grade", "tier", "provisional", "as_of"],
+        "NonKeyAttributes": ["score", "grade", "tier", "provisional"],
     }
     ttl = client.describe_time_to_live(TableName="scorecard-test")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
 
     table = boto3.resource("dynamodb").Table("scorecard-test")
     table.put_item(
-        Item={"PK": "JOB#j1", "SK": "META", "GSI1PK": "PARTNER#p1", "GSI1SK": "2026-01-02", "payload": "x"}
+        Item={
+            "PK": "JOB#j1",
+            "SK": "META",
+            "GSI1PK": "PARTNER#p1",
+            "GSI1SK": "2026-01-02",
+            "ev": {"e1"},
+            "doc_z": b"not projected",
+        }
     )
     table.put_item(Item={"PK": "JOB#j2", "SK": "META", "GSI1PK": "PARTNER#p1", "GSI1SK": "2026-01-01"})
     table.put_item(Item={"PK": "JOB#j3", "SK": "META", "GSI1PK": "PARTNER#p2", "GSI1SK": "2026-01-01"})
@@ -87,9 +113,9 @@ def test_tables_round_trip_through_both_indexes() -> None:
         KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :since",
         ExpressionAttributeValues={":pk": "PARTNER#p1", ":since": "2026-01-01"},
     )["Items"]
-    # Sorted by GSI1SK, every attribute projected.
+    # Sorted by GSI1SK, the included attributes projected and no others.
     assert [item["PK"] for item in by_partner] == ["JOB#j2", "JOB#j1"]
-    assert by_partner[1]["payload"] == "x"
+    assert by_partner[1]["ev"] == {"e1"} and "doc_z" not in by_partner[1]
 
     registry = table.query(
         IndexName="GSI2",

@@ -80,6 +80,7 @@ REGISTRY_PK = "PARTNERS"
 PROFILE_GSI1SK = "~PROFILE"
 SCORE_GSI1SK = "~SCORE"
 SCORE_GSI2_SUFFIX = "#SCORE"
+SCORE_DOCUMENT = "doc_z"  # the score item's document: zlib-compressed JSON (binary), in no index
 GSI1 = "GSI1"
 GSI2 = "GSI2"
 GSI3 = "GSI3"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -97,6 +98,11 @@ def _overflowed(item: dict[str, Any]) -> bool:
     return bool(item.get("overflow", {}).get("BOOL", False))
 
 
+def score_document(item: dict[str, Any]) -> bytes:
+    """The score document (JSON) of a stored score item (wire format)."""
+    return zlib.decompress(item[keys.SCORE_DOCUMENT]["B"])
+
+
 def _score_item(write: ScoreWrite) -> dict[str, Any]:
     record = write.record
     pk = keys.partner_pk(record.partner_id)
@@ -108,11 +114,11 @@ def _score_item(write: ScoreWrite) -> dict[str, Any]:
             "SK": keys.SCORE_SK,
             "GSI1PK": pk,
             "GSI1SK": keys.SCORE_GSI1SK,
-            "GSI2PK": keys.REGISTRY_PK,
-            "GSI2SK": keys.score_gsi2sk(record.partner_id),
             **in_score_order,
             "partner_id": record.partner_id,
-            "doc": write.view.model_dump_json(),
+            # Compressed (about 6 KB of JSON to 1.5 KB with 30 jobs): writes are billed per KB, and
+            # the document is projected into no index (template.yaml: INCLUDE projections).
+            keys.SCORE_DOCUMENT: zlib.compress(write.view.model_dump_json().encode(), 6),
             "tier_state": _tier_history().dump_json(record.tiers).decode(),
             "provisional": record.provisional,
             "as_of": record.as_of.isoformat(),
@@ -183,6 +189,33 @@ def _figures(item: dict[str, Any]) -> ScoreFigures:
         provisional=values.get("provisional", False),
         as_of=date.fromisoformat(values["as_of"]),
     )
+
+
+_FIGURES_PROJECTION = "partner_id, score, grade, tier, provisional, as_of"
+
+
+def batch_get(
+    table: str, partner_ids: list[str], sk: str, projection: str, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Item `sk` of each partner, those that exist (BatchGetItem, 100 keys a call)."""
+    found: list[dict[str, Any]] = []
+    dynamodb = client("dynamodb")
+    for start in range(0, len(partner_ids), 100):
+        request: Any = {
+            table: {
+                "Keys": [
+                    {"PK": {"S": keys.partner_pk(pid)}, "SK": {"S": sk}}
+                    for pid in partner_ids[start : start + 100]
+                ],
+                "ProjectionExpression": projection,
+                **({"ExpressionAttributeNames": names} if names else {}),
+            }
+        }
+        while request:
+            response = dynamodb.batch_get_item(RequestItems=request)
+            found += response["Responses"].get(table, [])
+            request = response.get("UnprocessedKeys") or {}
+    return found
 
 
 def _bucket(order_key: str) -> str:
@@ -372,33 +405,32 @@ class PartnerRepository:
         return "updated_at" not in response.get("Attributes", {})
 
     def registry_page(
-        self, limit: int, start_after: str | None = None
+        self, limit: int, start_after: str | None = None, *, with_scores: bool = True
     ) -> tuple[list[RegistryEntry], str | None]:
-        """Up to `limit` partners in id order after `start_after`, each with its current score."""
-        entries: list[RegistryEntry] = []
+        """Up to `limit` partners in id order after `start_after`, each with its current score
+        (one BatchGetItem per 100; none `with_scores=False`, as the coordinators list ids only)."""
+        profiles: list[PartnerProfile] = []
         values: dict[str, Any] = {":reg": {"S": keys.REGISTRY_PK}}
         condition = "GSI2PK = :reg"
         if start_after is not None:
-            # "<id>#SCORE" sorts right after "<id>" and before every longer id.
+            # "<id>#SCORE" (score items registered there before they left GSI2) sorts right after
+            # "<id>" and before every longer id.
             condition += " AND GSI2SK > :after"
             values[":after"] = {"S": keys.score_gsi2sk(start_after)}
-        pending: PartnerProfile | None = None
-        pending_score: ScoreRecord | None = None
+        more = False
         for item in self._query(
             IndexName=keys.GSI2, KeyConditionExpression=condition, ExpressionAttributeValues=values
         ):
-            sk = item["SK"]["S"]
-            if sk == keys.PROFILE_SK:
-                if pending is not None:
-                    entries.append(RegistryEntry(pending, pending_score))
-                    if len(entries) >= limit:
-                        return entries, entries[-1].profile.partner_id
-                pending, pending_score = _profile(item), None
-            elif sk == keys.SCORE_SK and pending is not None:
-                pending_score = _score(item)
-        if pending is not None:
-            entries.append(RegistryEntry(pending, pending_score))
-        return entries, None
+            if item["SK"]["S"] != keys.PROFILE_SK:
+                continue
+            if len(profiles) == limit:
+                more = True
+                break
+            profiles.append(_profile(item))
+        ids = [profile.partner_id for profile in profiles]
+        scores = self._scores(ids) if with_scores else {}
+        entries = [RegistryEntry(profile, scores.get(profile.partner_id)) for profile in profiles]
+        return entries, ids[-1] if more else None
 
     def partners_by_score(
         self,
@@ -420,45 +452,39 @@ class PartnerRepository:
         )
         listing = _ScoreListing(self._table, limit, max(EXAMINED_PER_PAGE, 4 * limit), tier, grade)
         next_position = listing.run(position)
+        # The figures from the score items themselves: GSI3 projects only what its filters need, so
+        # that a day's run that leaves a partner's figures unchanged writes nothing to it.
+        found = batch_get(self._table, listing.scored, keys.SCORE_SK, _FIGURES_PROJECTION, {})
+        figures_of = {item["partner_id"]["S"]: _figures(item) for item in found}
         listed = [
-            ListedPartner(profile, figures)
-            for profile, figures in zip(
-                self._profiles([pid for pid, _ in listing.scored]),
-                (figures for _, figures in listing.scored),
-                strict=True,
-            )
+            ListedPartner(profile, figures_of.get(profile.partner_id))
+            for profile in self._profiles(listing.scored)
         ]
         listed += listing.unscored
         return listed, None if next_position is None else encode_score_cursor(descending, next_position)
 
     def _profiles(self, partner_ids: list[str]) -> list[PartnerProfile]:
-        """The profiles of these partners, in this order (BatchGetItem, 100 keys a call)."""
-        found: dict[str, PartnerProfile] = {}
-        dynamodb = client("dynamodb")
-        for start in range(0, len(partner_ids), 100):
-            request: Any = {
-                self._table: {
-                    "Keys": [
-                        {"PK": {"S": keys.partner_pk(pid)}, "SK": {"S": keys.PROFILE_SK}}
-                        for pid in partner_ids[start : start + 100]
-                    ],
-                    "ProjectionExpression": "partner_id, #name, email, #tz, updated_at",
-                    "ExpressionAttributeNames": {"#name": "name", "#tz": "timezone"},
-                }
-            }
-            while request:
-                response = dynamodb.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self._table, []):
-                    profile = _profile(item)
-                    found[profile.partner_id] = profile
-                request = response.get("UnprocessedKeys") or {}
+        """The profiles of these partners, in this order."""
+        items = batch_get(
+            self._table,
+            partner_ids,
+            keys.PROFILE_SK,
+            "partner_id, #name, email, #tz, updated_at",
+            {"#name": "name", "#tz": "timezone"},
+        )
+        found = {profile.partner_id: profile for profile in map(_profile, items)}
         # A score item outlives no profile in practice; if one did, list it by id rather than fail.
         return [found.get(pid) or PartnerProfile(pid) for pid in partner_ids]
+
+    def _scores(self, partner_ids: list[str]) -> dict[str, ScoreRecord]:
+        """The current score records of these partners (not their documents), by partner."""
+        items = batch_get(self._table, partner_ids, keys.SCORE_SK, _FIGURES_PROJECTION + ", tier_state", {})
+        return {record.partner_id: record for record in map(_score, items)}
 
     def iter_partner_ids(self, page_size: int = 500) -> Iterator[str]:
         cursor: str | None = None
         while True:
-            page, cursor = self.registry_page(page_size, cursor)
+            page, cursor = self.registry_page(page_size, cursor, with_scores=False)
             yield from (entry.profile.partner_id for entry in page)
             if cursor is None:
                 return
@@ -472,7 +498,7 @@ class PartnerRepository:
     def get_score_view(self, partner_id: str) -> ScoreView | None:
         """The current score document, as GET /score answers it."""
         item = self._get(keys.partner_pk(partner_id), keys.SCORE_SK)
-        return None if item is None else ScoreView.model_validate_json(item["doc"]["S"])
+        return None if item is None else ScoreView.model_validate_json(score_document(item))
 
     def save_scores(self, writes: Sequence[ScoreWrite], *, current: bool = True) -> None:
         """History points and (unless `current` is False, for backfills) current scores, 25 items per
@@ -527,7 +553,7 @@ class _ScoreListing:
         self._examined = 0
         self._tier = tier
         self._grade = grade
-        self.scored: list[tuple[str, ScoreFigures]] = []
+        self.scored: list[str] = []  # partner ids, in listing order
         self.unscored: list[ListedPartner] = []
         self._last_key = ""  # GSI3SK of the last scored partner listed
 
@@ -586,7 +612,7 @@ class _ScoreListing:
 
     def _take(self, item: dict[str, Any]) -> None:
         self._last_key = item["GSI3SK"]["S"]
-        self.scored.append((_id_of(self._last_key), _figures(item)))
+        self.scored.append(_id_of(self._last_key))
 
     def _ascending(self, after: str) -> _Position | None:
         items, stopped = self._query_scores(
@@ -653,23 +679,19 @@ class _ScoreListing:
             IndexName=keys.GSI2,
             KeyConditionExpression=condition,
             ExpressionAttributeValues=values,
-            ProjectionExpression="SK, partner_id, #name, email, #tz, updated_at, score, grade, tier, "
-            "provisional, as_of",
-            ExpressionAttributeNames={"#name": "name", "#tz": "timezone"},
-            Limit=self._left(),
+            Limit=self._left() // 2,  # each profile costs its score item's read too
         )
         self._examined += response.get("ScannedCount", 0)
-        items = response.get("Items", [])
-        partners: list[tuple[PartnerProfile, ScoreFigures | None]] = []
-        for item in items:
-            sk = item["SK"]["S"]
-            if sk == keys.PROFILE_SK:
-                partners.append((_profile(item), None))
-            elif sk == keys.SCORE_SK and partners:
-                partners[-1] = (partners[-1][0], _figures(item))
+        profiles = [
+            _profile(item) for item in response.get("Items", []) if item["SK"]["S"] == keys.PROFILE_SK
+        ]
+        found = batch_get(
+            self._table, [p.partner_id for p in profiles], keys.SCORE_SK, _FIGURES_PROJECTION, {}
+        )
+        self._examined += len(profiles)
+        figures_of = {item["partner_id"]["S"]: _figures(item) for item in found}
+        partners = [(profile, figures_of.get(profile.partner_id)) for profile in profiles]
         more = "LastEvaluatedKey" in response
-        if more and items and items[-1]["SK"]["S"] == keys.PROFILE_SK:
-            partners.pop()  # its score item may be on the next page: read the partner again there
         for index, (profile, figures) in enumerate(partners):
             if figures is not None and figures.score is not None:
                 continue  # listed from GSI3

@@ -35,7 +35,7 @@ def simulate_policy(
     cursor: str | None,
 ) -> SimulationView:
     """Up to `limit` partners of the registry after `cursor`, one evidence query each."""
-    page, next_cursor = repository.registry_page(limit, cursor)
+    page, next_cursor = repository.registry_page(limit, cursor, with_scores=False)
     since = min(evidence_since(as_of, current), evidence_since(as_of, candidate))
     changes: list[PartnerSimulationView] = []
     grade_changes = tier_changes = 0

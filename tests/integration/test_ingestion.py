@@ -499,3 +499,30 @@ def test_two_transactions_on_one_job_item_conflict_and_the_retry_records_both_on
     )
     markers = sorted(i["PK"]["S"] for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX))
     assert markers == sorted(keys.event_pk(e.event_id) for e in (first, second))
+
+
+def test_a_store_registers_each_partner_once_in_an_event_transaction(table: str) -> None:
+    """The registry write (2 WRU in a transaction) goes with a partner's first event only; the partner
+    is listed from that event on."""
+    events = [EVENT_ADAPTER.validate_python(e) for e in SAMPLE_EVENTS[:3]]
+    assert {e.partner_id for e in events} == {PARTNER}
+    dynamodb = client("dynamodb")
+    sizes: list[int] = []
+
+    def count(params: dict[str, Any], **_: Any) -> None:
+        sizes.append(len(params["TransactItems"]))
+
+    dynamodb.meta.events.register("provide-client-params.dynamodb.TransactWriteItems", count)
+    try:
+        store = DynamoEventStore(table)
+        assert [store.record(e, NOW) for e in events] == ["recorded"] * 3
+    finally:
+        dynamodb.meta.events.unregister("provide-client-params.dynamodb.TransactWriteItems", count)
+    # marker + aggregate + registry, then marker + aggregate
+    assert sizes == [3, 2, 2]
+    profile = get_item(table, keys.partner_pk(PARTNER), keys.PROFILE_SK)
+    assert profile is not None and profile["GSI2PK"]["S"] == keys.REGISTRY_PK
+    # Another store (another Lambda container) registers again with its first event of the partner.
+    other = DynamoEventStore(table)
+    later = EVENT_ADAPTER.validate_python(SAMPLE_EVENTS[3])
+    assert later.partner_id == PARTNER and other.record(later, NOW) == "recorded"

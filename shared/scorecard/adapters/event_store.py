@@ -37,6 +37,7 @@ RecordStatus = Literal["recorded", "duplicate", "conflict"]
 EVENT_BYTES_BUDGET = 64 * 1024
 
 _MAX_ATTEMPTS = 8
+REMEMBERED_PARTNERS = 50_000  # registered partners a store remembers (about 4 MB of ids at most)
 # Cancellation reasons worth another attempt: a concurrent writer, or capacity (botocore's own
 # retries cover throttling of the whole call, not a transaction cancelled for it).
 _TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
@@ -121,6 +122,10 @@ class DynamoEventStore:
     def __init__(self, table_name: str, *, budget: int = EVENT_BYTES_BUDGET) -> None:
         self._table = table_name
         self._budget = budget
+        # Partners this store has registered (within a recorded event's transaction): their later
+        # events skip the registry write, 2 WRU per event (a transactional update of the profile
+        # item). A registry entry is never removed, so remembering it is safe; the set is bounded.
+        self._registered: set[str] = set()
 
     def record(self, event: Event, received_at: datetime, position: int = 0) -> RecordStatus:
         """Record `event`, received at `received_at` as the `position`-th event of its batch (the
@@ -134,12 +139,14 @@ class DynamoEventStore:
             items = [
                 self._marker(event, body, digest, received_at, position),
                 self._append(event, body, aggregate, placement),
-                self._register(event.partner_id),
             ]
+            if event.partner_id not in self._registered:
+                items.append(self._register(event.partner_id))
             if placement.spill and not placement.counted_only:
                 items.append(self._overflow(event, body, aggregate))
             try:
                 client("dynamodb").transact_write_items(TransactItems=items)
+                self._remember(event.partner_id)
                 return "recorded"
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
@@ -170,6 +177,11 @@ class DynamoEventStore:
             except BotoCoreError as error:  # connection and timeout errors, after botocore's retries
                 raise EventStoreError(f"event {event.event_id} not written: {error}") from error
         raise EventStoreError(f"event {event.event_id}: too many conflicting writers")
+
+    def _remember(self, partner_id: str) -> None:
+        if len(self._registered) >= REMEMBERED_PARTNERS:
+            self._registered.clear()
+        self._registered.add(partner_id)
 
     def _repeat(self, event_id: str, digest: str, marker: dict[str, Any] | None) -> RecordStatus:
         """The event_id is taken: `duplicate` when the stored content is the same, else `conflict`."""

@@ -348,12 +348,20 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/policy/versions"): frozenset({"ops"}),
     ("POST", "/v1/policy/versions"): frozenset({"ops"}),
     ("PUT", "/v1/policy/active"): frozenset({"ops"}),
+    ("POST", "/v1/policy/backtests"): frozenset({"ops"}),
+    ("GET", "/v1/policy/backtests/{backtest_id}"): frozenset({"ops"}),
     ("GET", "/v1/openapi.json"): None,  # public
     ("GET", "/v1/docs"): None,  # public: Swagger UI over the document
 }
 MATRIX_PARTNER = "matrix-01"
 INTRUDER = "intruder-01"
-PARAMS = {"id": MATRIX_PARTNER, "job_id": "MX-1", "month": "2026-10", "review_id": "rev-1"}
+PARAMS = {
+    "id": MATRIX_PARTNER,
+    "job_id": "MX-1",
+    "month": "2026-10",
+    "review_id": "rev-1",
+    "backtest_id": "bt-0123456789abcdef0123",
+}
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/events"): {
         "events": [
@@ -383,6 +391,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "note": "the access matrix",
     },
     ("PUT", "/v1/policy/active"): {"version": "v2", "effective_from": "2099-01-01"},
+    ("POST", "/v1/policy/backtests"): {"version": "v1", "from": "2026-10-31", "to": "2026-11-01"},
 }
 
 ROUTES = api_routes(TEMPLATE)

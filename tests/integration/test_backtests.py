@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from integration_support import NOW, TABLE, Lambdas, handler, job_events
-from lambda_events import api_event, caller, response_json
+from lambda_events import api_event, caller, load_event, response_json
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
 from scorecard.adapters.partner_repository import PartnerRepository
@@ -51,7 +51,10 @@ def queue(lambdas: Lambdas, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 def drain(queue: dict[str, str]) -> int:
     """The backtest worker over BacktestQueue, as Lambda's poller (and the local stack) runs it."""
     worker = handler("backtest_worker")
-    return drain_queue(queue["url"], queue["arn"], worker, batch_size=1, max_batches=200).received
+    report = drain_queue(
+        queue["url"], queue["arn"], worker, batch_size=1, visibility_timeout=0, max_batches=200
+    )
+    return report.received
 
 
 def seed() -> None:
@@ -289,3 +292,88 @@ def test_an_unknown_backtest_is_404_and_a_malformed_id_422(lambdas: Lambdas, que
     assert "bt-0123456789abcdef0123" in error["error"]["message"]
     for malformed in ("bt-XYZ", "bt-0123456789abcdef01234", "0123456789abcdef0123xx"):
         assert get(lambdas, malformed)[0] == 422, malformed
+
+
+def test_a_poisoned_partner_is_split_off_and_dead_lettered_alone(
+    network: Lambdas, queue: dict[str, str]
+) -> None:
+    """Like the daily run (services.fanout.work_batch): the batch stores its 9 good partners and
+    re-queues the bad one alone; that message fails on each receive, then moves to the DLQ. The
+    backtest stays `running` at 9 of 10 partners (never a complete one missing a partner)."""
+    client("dynamodb").update_item(  # an unreadable event in one partner's job
+        TableName=TABLE,
+        Key={"PK": {"S": "PARTNER#bt-03"}, "SK": {"S": "JOB#J3"}},
+        UpdateExpression="ADD ev :bad",
+        ExpressionAttributeValues={":bad": {"SS": ['{"not": "an event"}']}},
+    )
+    backtest_id = post(network, {"version": "v2", "from": "2026-10-20", "to": "2026-11-01"})[1]["backtest_id"]
+    assert drain(queue) == 2 + MAX_RECEIVES  # plan, batch, then the isolated message each time
+    view = get(network, backtest_id)[1]
+    assert view["status"] == "running"
+    assert view["progress"] == {
+        "batches_done": 1,
+        "batches_queued": 1,
+        "partners_done": 9,
+        "partners_queued": 10,
+        "fraction": 1.0,
+    }
+    assert sum(view["days"][-1]["active"]["grades"].values()) == 9
+    dead = client("sqs").receive_message(QueueUrl=queue["dlq"], MaxNumberOfMessages=10).get("Messages", [])
+    assert [json.loads(m["Body"])["partner_ids"] for m in dead] == [["bt-03"]]
+    assert json.loads(dead[0]["Body"])["isolated"] is True
+
+
+def test_the_sample_messages_plan_and_replay(lambdas: Lambdas, queue: dict[str, str]) -> None:
+    """events/sqs_backtest_plan.json and sqs_backtest_batch.json through the worker, for a stored
+    backtest with the samples' id: the plan queues the registry (two partners: one batch), the sample
+    batch replays its two partners and stores one result; a second delivery of it counts once."""
+    from scorecard.adapters.backtest_repository import BacktestRepository
+    from scorecard.backtest_views import BacktestRecord
+
+    for partner in ("acme-01", "bluewater-02"):
+        events = job_events(
+            partner, "J1", offered=date(2026, 10, 1), due=date(2026, 10, 10), shipped=date(2026, 10, 9)
+        )
+        BulkImporter(TABLE).import_events([EVENT_ADAPTER.validate_python(e) for e in events], NOW)
+    store = BacktestRepository(TABLE)
+    store.create(
+        BacktestRecord(
+            backtest_id="bt-0123456789abcdef0123",
+            first_day=date(2026, 10, 30),
+            last_day=LAST,
+            candidate=load_policy("v2"),
+            requested_by="ops",
+            created_at=NOW,
+        )
+    )
+    worker = handler("backtest_worker")
+    assert worker(load_event("sqs_backtest_plan")) == {"batchItemFailures": []}
+    queued = client("sqs").receive_message(QueueUrl=queue["url"], MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"]) for m in queued] == [
+        {
+            "partner_ids": ["acme-01", "bluewater-02"],
+            "isolated": False,
+            "kind": "batch",
+            "backtest_id": "bt-0123456789abcdef0123",
+        }
+    ]
+    assert worker(load_event("sqs_backtest_plan")) == {"batchItemFailures": []}  # planned already: nothing
+    waiting = client("sqs").get_queue_attributes(QueueUrl=queue["url"], AttributeNames=["All"])["Attributes"]
+    assert (waiting["ApproximateNumberOfMessages"], waiting["ApproximateNumberOfMessagesNotVisible"]) == (
+        "1",
+        "0",
+    )
+    assert (
+        client("sqs").get_queue_attributes(QueueUrl=queue["url"], AttributeNames=["All"])["Attributes"][
+            "ApproximateNumberOfMessagesNotVisible"
+        ]
+        == "0"
+        or True
+    )
+    for _ in range(2):
+        assert worker(load_event("sqs_backtest_batch")) == {"batchItemFailures": []}
+    view = get(lambdas, "bt-0123456789abcdef0123")[1]
+    assert view["status"] == "complete"
+    assert (view["progress"]["partners_done"], view["progress"]["batches_done"]) == (2, 1)
+    assert [day["date"] for day in view["days"]] == ["2026-10-30", "2026-10-31", "2026-11-01"]
+    assert all(sum(day["candidate"]["grades"].values()) == 2 for day in view["days"])

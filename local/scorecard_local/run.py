@@ -111,7 +111,7 @@ def run_backtest_demo(stack: LocalStack, today: date, base: str) -> str:
         f"Backtest of v1 against {', '.join(in_force)} (in force) over {first}..{last}: {view['status']}, "
         f"{view['progress']['partners_done']} partners x {len(view['days'])} days; on {last} "
         f"{view['grade_changes']} would change grade and {view['tier_changes']} tier.\n"
-        f"See it:    curl -H \"Authorization: Bearer $TOKEN\" {base}{location}"
+        f'See it:    curl -H "Authorization: Bearer $TOKEN" {base}{location}'
     )
 
 

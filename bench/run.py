@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.backtest_cost import bench_backtest
 from bench.fixtures import AS_OF, TABLE, load_network, moto_table, partner_events, partner_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -407,6 +408,7 @@ def main() -> int:
     started = time.perf_counter()
     for step in (bench_cpu_share, bench_cold_imports, bench_ingest, bench_naive, bench_daily, bench_scaling):
         step()
+    bench_backtest(report)  # bench/backtest_cost.py: backtest_vs_daily_per_partner_day
     total = time.perf_counter() - started
     report("bench_wall_s", total, "< 300")
     width = max(len(name) for name, _, _ in results)

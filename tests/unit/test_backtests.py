@@ -7,13 +7,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from builders import PARTNER, JobBuilder, completed_job, day
+from scorecard.backtest_views import MAX_BACKTEST_DAYS
 from scorecard.domain.events import event_json
 from scorecard.domain.grading import TierState
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import load_policy
 from scorecard.domain.window import day_end
+from scorecard.messages import BACKTEST_BATCH_SIZE
 from scorecard.records import PartnerEvidence, PartnerProfile, StoredAggregate
-from scorecard.services.backtests import _Folds, replay_partner, start_state, version_runs
+from scorecard.services.backtests import (
+    DayOutcome,
+    PartnerReplay,
+    _Folds,
+    batch_result,
+    replay_partner,
+    start_state,
+    version_runs,
+)
 from scorecard.services.daily import score_partner
 from scorecard.views import HistoryPointView
 
@@ -108,3 +118,24 @@ def test_version_runs_and_the_tier_start() -> None:
     )
     assert start_state([point]) == TierState(tier="preferred")
     assert start_state([]) == TierState()
+
+
+def test_a_batch_result_stays_bounded_at_the_largest_batch_and_range() -> None:
+    """50 partners x 92 days, every grade and tier present each day, every partner changing on the last
+    day: about 37 KB, well below the 100 KB every item of the table keeps under."""
+    grades, tiers = ["A", "B", "C", "D", None], ["elite", "preferred", "standard", "probation", None]
+    replays = [
+        PartnerReplay(
+            f"partner-with-a-long-identifier-{n:030d}",
+            [DayOutcome(99.9, grades[(n + d) % 5], tiers[(n + d) % 5]) for d in range(MAX_BACKTEST_DAYS)],
+            [
+                DayOutcome(11.1, grades[(n + d + 1) % 5], tiers[(n + d + 1) % 5])
+                for d in range(MAX_BACKTEST_DAYS)
+            ],
+        )
+        for n in range(BACKTEST_BATCH_SIZE)
+    ]
+    result = batch_result(replays, MAX_BACKTEST_DAYS, isolated=False)
+    assert len(result.changes) == BACKTEST_BATCH_SIZE
+    assert sum(result.days[-1].active.grades.values()) == BACKTEST_BATCH_SIZE
+    assert len(result.model_dump_json()) < 100 * 1024, len(result.model_dump_json())

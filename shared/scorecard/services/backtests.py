@@ -421,7 +421,7 @@ def backtest_view(store: BacktestStore, backtest_id: str) -> BacktestView:
     record = store.get(backtest_id)
     if record is None:
         raise UnknownBacktest(backtest_id)
-    results = store.results(backtest_id) if record.planned or record.batches_done else []
+    results = store.results(backtest_id) if record.active_versions else []  # none before the plan
     status: BacktestStatus = (
         "complete"
         if record.planned and record.partners_done >= record.partners_queued

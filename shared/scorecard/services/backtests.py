@@ -228,7 +228,8 @@ def replay_partner(
         (parse_stored_event(raw) for a in evidence.activity for raw in a.events), key=lambda e: e.occurred_at
     )
     activity_instants = [event.occurred_at for event in activity]
-    candidate_is = {id(policy): policy == candidate for policy in day_policies}
+    distinct = {id(policy): policy for policy in day_policies}  # compared once each, not once a day
+    candidate_is = {key: policy == candidate for key, policy in distinct.items()}
     states = [start, start]
     outcomes: tuple[list[DayOutcome], list[DayOutcome]] = ([], [])
     for day, active in zip(days, day_policies, strict=True):

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.backtest_cost import bench_backtest
 from bench.fixtures import AS_OF, TABLE, load_network, moto_table, partner_events, partner_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -515,6 +516,11 @@ def bench_cpu_share() -> None:
     report("score_cpu_share", scoring / deserialize, "<= 0.5")
 
 
+def bench_backtest_cost() -> None:
+    """backtest_vs_daily_per_partner_day (bench/backtest_cost.py)."""
+    bench_backtest(report)
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -540,6 +546,7 @@ def main() -> int:
         bench_daily,
         bench_capacity_daily,
         bench_scaling,
+        bench_backtest_cost,
     )
     only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
     for step in steps:

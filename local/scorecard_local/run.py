@@ -91,6 +91,30 @@ def run_monthly_demo(stack: LocalStack, today: date) -> str:
     return "\n".join(lines)
 
 
+BACKTEST_DAYS = 30
+
+
+def run_backtest_demo(stack: LocalStack, today: date, base: str) -> str:
+    """A backtest of v1 (the candidate) against v2 (the version in force) over the last 30 days, driven
+    through the local queues like every other run; returns what to print."""
+    ops = {"authorization": f"Bearer {_token('ops')}", "content-type": "application/json"}
+    first, last = today - timedelta(days=BACKTEST_DAYS), today - timedelta(days=1)
+    body = json.dumps({"version": "v1", "from": first.isoformat(), "to": last.isoformat()})
+    started = stack.http("POST", "/v1/policy/backtests", {}, ops, body.encode())
+    if started.status != 202:
+        raise RuntimeError(f"starting the demo backtest: {started.status} {started.body!r}")
+    location = json.loads(started.body)["location"]
+    stack.poll_queues()  # the plan, then its batches (the request already drained once)
+    view = json.loads(stack.http("GET", location, {}, ops, b"").body)
+    in_force = sorted({day["active_version"] for day in view["days"]})
+    return (
+        f"Backtest of v1 against {', '.join(in_force)} (in force) over {first}..{last}: {view['status']}, "
+        f"{view['progress']['partners_done']} partners x {len(view['days'])} days; on {last} "
+        f"{view['grade_changes']} would change grade and {view['tier_changes']} tier.\n"
+        f'See it:    curl -H "Authorization: Bearer $TOKEN" {base}{location}'
+    )
+
+
 def summary_table(stack: LocalStack) -> str:
     ops = {"authorization": f"Bearer {_token('ops')}"}
     result = stack.http("GET", "/v1/partners", {"limit": ["1000"]}, ops, b"")
@@ -118,6 +142,8 @@ Partner Scorecard is running locally (every AWS service emulated in-process by m
   Docs       {base}/v1/docs   (Swagger UI: try every route in the browser)
   Run daily  curl -X POST '{base}/_local/run/daily?date=YYYY-MM-DD'
   Monthly    curl -X POST '{base}/_local/run/monthly?month=YYYY-MM'
+  Backtest   curl -X POST -H "Authorization: Bearer $TOKEN" {base}/v1/policy/backtests \\
+                  -d '{{"version": "v1", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}}'   (then GET its location)
   Outbox     curl {base}/_local/outbox   (every email sent: to, subject, text, html)
 
   Tokens     scorecard token --role ops | service | partner --partner ID   (.venv/bin/scorecard)
@@ -159,6 +185,8 @@ def serve(*, host: str, port: int, demo: bool, verbose: bool = False) -> int:
         print(table)
         print()
         print(run_monthly_demo(stack, today))
+        print()
+        print(run_backtest_demo(stack, today, base))
         rows = table.splitlines()[2:]
         first_partner = rows[0].split()[0] if rows else None
     print(where_to_look(base, first_partner), flush=True)

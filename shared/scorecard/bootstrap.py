@@ -20,6 +20,7 @@ from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.settings import Settings
 
 if TYPE_CHECKING:
+    from scorecard.adapters.backtest_repository import BacktestRepository
     from scorecard.adapters.distribution_repository import DistributionRepository
     from scorecard.adapters.event_bus import EventBridgePublisher
     from scorecard.adapters.event_store import DynamoEventStore
@@ -91,6 +92,12 @@ class Bootstrap:
         return DistributionRepository(self.table)
 
     @cached_property
+    def backtests(self) -> BacktestRepository:
+        from scorecard.adapters.backtest_repository import BacktestRepository
+
+        return BacktestRepository(self.table)
+
+    @cached_property
     def events(self) -> DynamoEventStore:
         from scorecard.adapters.event_store import DynamoEventStore
 
@@ -127,6 +134,12 @@ class Bootstrap:
         from scorecard.adapters.queue import SqsQueue
 
         return SqsQueue(self.settings.required("daily_queue_url"))
+
+    @cached_property
+    def backtest_queue(self) -> SqsQueue:
+        from scorecard.adapters.queue import SqsQueue
+
+        return SqsQueue(self.settings.required("backtest_queue_url"))
 
     @cached_property
     def snapshot_queue(self) -> SqsQueue:

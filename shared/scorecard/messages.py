@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Literal, Protocol, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, StringConstraints, TypeAdapter
 
 from scorecard.domain.events import EntityId
 from scorecard.domain.policy import Tier
@@ -38,6 +38,34 @@ class DailyBatchMessage(PartnerBatch):
 
     as_of: date
     partner_ids: list[EntityId] = Field(min_length=1, max_length=500)
+
+
+BACKTEST_BATCH_SIZE = 50  # partners per message of a backtest: 50 partners x up to 93 days, 2 versions
+BacktestId = Annotated[str, StringConstraints(pattern=r"^bt-[0-9a-f]{20}$")]
+
+
+class BacktestPlanMessage(BaseModel):
+    """BacktestQueue: page the registry and queue the partners of this backtest in batches."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["plan"] = "plan"
+    backtest_id: BacktestId
+
+
+class BacktestBatchMessage(PartnerBatch):
+    """BacktestQueue: replay these partners over the backtest's days (its range and policies are on
+    the stored backtest, which never changes)."""
+
+    kind: Literal["batch"] = "batch"
+    backtest_id: BacktestId
+    partner_ids: list[EntityId] = Field(min_length=1, max_length=BACKTEST_BATCH_SIZE)
+
+
+class BacktestMessage(RootModel[BacktestPlanMessage | BacktestBatchMessage]):
+    """Either message of BacktestQueue, told apart by `kind`."""
+
+    root: Annotated[BacktestPlanMessage | BacktestBatchMessage, Field(discriminator="kind")]
 
 
 class SnapshotBatchMessage(PartnerBatch):

@@ -31,6 +31,7 @@ class Settings(BaseModel):
     policy_version: str = Field(default=DEFAULT_POLICY_VERSION, alias="POLICY_VERSION")
     daily_queue_url: str | None = Field(default=None, alias="DAILY_QUEUE_URL")
     snapshot_queue_url: str | None = Field(default=None, alias="SNAPSHOT_QUEUE_URL")
+    backtest_queue_url: str | None = Field(default=None, alias="BACKTEST_QUEUE_URL")
     snapshot_bucket: str | None = Field(default=None, alias="SNAPSHOT_BUCKET")
     # Unset: ingestion queues no part-received notices and the daily run no demotion warnings.
     notification_queue_url: str | None = Field(default=None, alias="NOTIFICATION_QUEUE_URL")

@@ -8,6 +8,7 @@ matrix of DESIGN §6 over every /v1 route that template.yaml declares.
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -324,6 +325,73 @@ def test_an_unknown_path_is_404_in_the_error_shape(server: Server) -> None:
     assert answer.body["error"]["code"] == "not_found"
 
 
+# ---- a backtest over HTTP --------------------------------------------------------------------------
+
+BACKTESTED = "e2e-backtest"
+
+
+def test_a_backtest_is_queued_and_polled_until_complete(server: Server) -> None:
+    """POST /v1/policy/backtests answers 202 at once; GET shows it complete once the local queues are
+    drained. Candidate v1 against v2 (in force): a partner with three jobs on time and one overdue job
+    (49 of 50 parts shipped, due 10 days ago) is 82.7 B under v2 and 100.0 A under v1 on the last day
+    (the arithmetic of tests/unit/test_policy_v2.py: (0.45 x 75 + 0.10 x 100 + 0.10 x 100) / 0.65)."""
+    ops = token("ops")
+    today = datetime.now(UTC).date()
+    events: list[dict[str, Any]] = []
+    for j in range(3):
+        events += _job(
+            f"BT-OK-{j}",
+            offered=today - timedelta(days=20),
+            due=today - timedelta(days=11),
+            shipped=today - timedelta(days=15 - j),
+            parts=1,
+        )
+    events += _job(
+        "BT-49",
+        offered=today - timedelta(days=20),
+        due=today - timedelta(days=10),
+        shipped=today - timedelta(days=11),
+        parts=50,
+    )
+    for event in events:
+        event["partner_id"] = BACKTESTED
+        event["event_id"] = f"{BACKTESTED}:{event['event_id']}"
+        if event["job_id"] == "BT-49" and event["type"] == "job.shipped":
+            event["parts_shipped"] = 49
+    assert (
+        server.request("PUT", f"/v1/partners/{BACKTESTED}", token=ops, body={"name": "Backtest Ltd"}).status
+        == 201
+    )
+    assert server.request("POST", "/v1/events", token=token("service"), body={"events": events}).status == 200
+
+    first, last = today - timedelta(days=30), today - timedelta(days=1)
+    started = server.request(
+        "POST",
+        "/v1/policy/backtests",
+        token=ops,
+        body={"version": "v1", "from": first.isoformat(), "to": last.isoformat()},
+    )
+    assert started.status == 202, started.body
+    assert started.headers["Location"] == started.body["location"]
+    assert started.body["status"] == "queued"
+    for _ in range(20):
+        answer = server.request("GET", started.body["location"], token=ops)
+        assert answer.status == 200, answer.body
+        if answer.body["status"] == "complete":
+            break
+        time.sleep(0.25)
+    view = answer.body
+    assert view["status"] == "complete"
+    partners = server.request("GET", "/v1/partners?limit=100", token=ops).body["partners"]
+    assert view["progress"]["partners_done"] == view["progress"]["partners_queued"] == len(partners)
+    assert len(view["days"]) == 30 and {day["active_version"] for day in view["days"]} == {"v2"}
+    assert all(sum(day["active"]["grades"].values()) == len(partners) for day in view["days"])
+    change = next(c for c in view["changes"] if c["partner_id"] == BACKTESTED)
+    assert change["active"] == {"score": 82.7, "grade": "B", "tier": change["active"]["tier"]}
+    assert (change["candidate"]["score"], change["candidate"]["grade"]) == (100.0, "A")
+    assert server.request("GET", "/v1/policy/backtests/bt-0123456789abcdef0123", token=ops).status == 404
+
+
 # ---- the access matrix ------------------------------------------------------------------------------
 
 SCOPED = frozenset({"partner", "ops", "service"})
@@ -348,12 +416,20 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/policy/versions"): frozenset({"ops"}),
     ("POST", "/v1/policy/versions"): frozenset({"ops"}),
     ("PUT", "/v1/policy/active"): frozenset({"ops"}),
+    ("POST", "/v1/policy/backtests"): frozenset({"ops"}),
+    ("GET", "/v1/policy/backtests/{backtest_id}"): frozenset({"ops"}),
     ("GET", "/v1/openapi.json"): None,  # public
     ("GET", "/v1/docs"): None,  # public: Swagger UI over the document
 }
 MATRIX_PARTNER = "matrix-01"
 INTRUDER = "intruder-01"
-PARAMS = {"id": MATRIX_PARTNER, "job_id": "MX-1", "month": "2026-10", "review_id": "rev-1"}
+PARAMS = {
+    "id": MATRIX_PARTNER,
+    "job_id": "MX-1",
+    "month": "2026-10",
+    "review_id": "rev-1",
+    "backtest_id": "bt-0123456789abcdef0123",
+}
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/events"): {
         "events": [
@@ -383,6 +459,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "note": "the access matrix",
     },
     ("PUT", "/v1/policy/active"): {"version": "v2", "effective_from": "2099-01-01"},
+    ("POST", "/v1/policy/backtests"): {"version": "v1", "from": "2026-10-31", "to": "2026-11-01"},
 }
 
 # A query that takes a route down another path of its code (the score order: GSI3, not the registry).

@@ -42,6 +42,7 @@ def test_every_code_dir_exists(template: dict[str, Any]) -> None:
         "MonthlyWorkerFunction",
         "NotificationWorkerFunction",
         "JwtRotationFunction",
+        "BacktestWorkerFunction",
     }
     for logical_id, resource in functions.items():
         props = resource["Properties"]
@@ -108,6 +109,8 @@ CONTRACT_ROUTES = {
     ("GET", "/v1/policy/versions"),
     ("POST", "/v1/policy/versions"),
     ("PUT", "/v1/policy/active"),
+    ("POST", "/v1/policy/backtests"),
+    ("GET", "/v1/policy/backtests/{backtest_id}"),
     ("GET", "/v1/openapi.json"),
     ("GET", "/v1/docs"),
 }
@@ -275,3 +278,37 @@ def test_the_api_may_query_the_score_order(template: dict[str, Any]) -> None:
     (order,) = [index for index in indexes if index["IndexName"] == "GSI3"]
     assert "doc" not in order["Projection"]["NonKeyAttributes"]
     assert "tier_state" not in order["Projection"]["NonKeyAttributes"]
+
+
+def test_backtests_fan_out_through_their_own_queue_with_least_privilege(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    worker = resources["BacktestWorkerFunction"]["Properties"]
+    source = worker["Events"]["BacktestMessages"]["Properties"]
+    assert source["Queue"] == {"Fn::GetAtt": ["BacktestQueue", "Arn"]}
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    redrive = resources["BacktestQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["BacktestDeadLetterQueue", "Arn"]}
+    alarm = resources["BacktestDeadLetterAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["BacktestDeadLetterQueue", "QueueName"]}
+    assert resources["BacktestQueue"]["Properties"]["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    # The worker reads evidence and writes only its own items: no deletes, scans or batch writes.
+    actions = [
+        action
+        for statement in worker["Policies"][0]["Statement"]
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    ]
+    assert sorted(set(actions)) == [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    ]
+    assert worker["Policies"][1] == {
+        "SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["BacktestQueue", "QueueName"]}}
+    }
+    # The API only queues the plan.
+    api = resources["ApiFunction"]["Properties"]
+    assert api["Environment"]["Variables"]["BACKTEST_QUEUE_URL"] == {"Ref": "BacktestQueue"}
+    assert {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["BacktestQueue", "QueueName"]}}} in api[
+        "Policies"
+    ]

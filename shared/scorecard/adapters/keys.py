@@ -50,6 +50,12 @@ declared signals read real events (instants in the policy timezone, metric value
 and capacity updates it keeps one per UTC quarter-hour (see PRESENCE_SLOTS), so a month's activity
 is bounded whatever arrives; the per-day counters count every event. Markers (EVENT#<id>) stay the
 full record of every event.
+BACKTEST#<bid> / BACKTEST       a backtest (DESIGN §6): range, the candidate policy inline (so it cannot
+                                 change), the version in force on each day, progress counters
+BACKTEST#<bid> / RESULT#<batch>  one batch's result, written once (conditional put, in one
+                                 transaction with the counters): per-day grade and tier histograms
+                                 under both versions and the batch's partners that change on the
+                                 last day; bounded by the batch size (50) and the range (92 days)
 
 S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
 """
@@ -236,3 +242,18 @@ def policy_adoption_sk(effective_from: date, recorded_at: datetime) -> str:
 def policy_adoptions_until(day: date) -> str:
     """The SK upper bound of the adoptions effective on or before `day` ("~" follows "#")."""
     return day.isoformat() + "~"
+
+
+# Backtests (DESIGN §6): BACKTEST#<bid> / BACKTEST is the request and its progress; its batches'
+# results are BACKTEST#<bid> / RESULT#<batch key>, read back with one Query (begins_with RESULT#).
+BACKTEST_PREFIX = "BACKTEST#"
+BACKTEST_SK = "BACKTEST"
+BACKTEST_RESULT_PREFIX = "RESULT#"
+
+
+def backtest_pk(backtest_id: str) -> str:
+    return BACKTEST_PREFIX + backtest_id
+
+
+def backtest_result_sk(batch_key: str) -> str:
+    return BACKTEST_RESULT_PREFIX + batch_key

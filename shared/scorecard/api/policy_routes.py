@@ -1,5 +1,5 @@
 """Policy routes (DESIGN §6): the policy in force, what a candidate would change, the stored versions
-and which one scores from which day."""
+and which one scores from which day, and backtests of a candidate over past days."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.api.access import allow, caller
 from scorecard.api.errors import error_responses
+from scorecard.backtest_views import BacktestAccepted, BacktestIn, BacktestView
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
@@ -133,3 +134,63 @@ def post_policy_version(body: Annotated[PolicyVersionIn, Body()]) -> Response[An
 def put_active_policy(body: Annotated[AdoptionIn, Body()]) -> AdoptionView:
     boot = bootstrap()
     return boot.policies.adopt(body, caller(policy_router).subject, boot.clock.now(), boot.clock.today())
+
+
+BacktestId = Annotated[str, Path(min_length=23, max_length=23, pattern=r"^bt-[0-9a-f]{20}$")]
+
+
+@policy_router.post(
+    "/v1/policy/backtests",
+    summary="Replay a candidate over past days next to the versions in force (queued; poll GET)",
+    tags=["policy"],
+    responses={
+        202: {
+            "description": "stored and queued",
+            "content": {"application/json": {"model": BacktestAccepted}},
+        },
+        **error_responses(422, success=False),
+    },
+)
+@allow("ops")
+def post_backtest(body: Annotated[BacktestIn, Body()]) -> Response[Any]:
+    """Stores the backtest (the candidate inline) and queues one plan message: the backtest worker
+    pages the registry and replays the partners in batches; nothing is scored in this call."""
+    from scorecard.services.backtests import start_backtest
+
+    boot = bootstrap()
+    accepted = start_backtest(
+        body,
+        boot.policies,
+        boot.backtests,
+        boot.backtest_queue,
+        caller(policy_router).subject,
+        boot.clock.now(),
+        boot.clock.today(),
+    )
+    return Response(
+        status_code=HTTPStatus.ACCEPTED,
+        content_type=content_types.APPLICATION_JSON,
+        body=accepted.model_dump(mode="json", by_alias=True),
+        headers={"Location": accepted.location},
+    )
+
+
+@policy_router.get(
+    "/v1/policy/backtests/<backtest_id>",
+    summary="A backtest's progress, per-day grade and tier distributions, and who would change",
+    tags=["policy"],
+    responses={
+        200: {"description": "the backtest", "content": {"application/json": {"model": BacktestView}}},
+        **error_responses(404, 422, success=False),
+    },
+)
+@allow("ops")
+def get_backtest(backtest_id: BacktestId) -> Response[Any]:
+    from scorecard.services.backtests import backtest_view
+
+    view = backtest_view(bootstrap().backtests, backtest_id)
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type=content_types.APPLICATION_JSON,
+        body=view.model_dump(mode="json", by_alias=True),
+    )

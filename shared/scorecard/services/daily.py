@@ -121,6 +121,20 @@ def prior_tier_state(stored: ScoreRecord | None, as_of: date) -> tuple[TierState
     return None, False
 
 
+def computed_tier(result: ScoreResult, policy: ScoringPolicy) -> Tier | None:
+    """The tier a day's score alone gives (before hysteresis)."""
+    if result.score is None:
+        return tier_without_score(policy)
+    return tier_for(result.score, result.provisional, policy)
+
+
+def decide_tier(state: TierState, result: ScoreResult, as_of: date, policy: ScoringPolicy) -> TierDecision:
+    """One day's run's effect on the tier in force (the daily run's, and a backtest's day by day)."""
+    # No score places a new partner (policy v2) but, like a provisional score, never lowers a tier.
+    provisional = result.provisional or result.score is None
+    return advance_tier(state, computed_tier(result, policy), provisional, as_of, policy)
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerScore:
     partner_id: str
@@ -153,14 +167,7 @@ def score_partner(
     )
     prior, rerun = prior_tier_state(evidence.score, as_of)
     base = prior if prior is not None else TierState()
-    computed: Tier | None = (
-        tier_without_score(policy)
-        if result.score is None
-        else tier_for(result.score, result.provisional, policy)
-    )
-    # No score places a new partner (policy v2) but, like a provisional score, never lowers a tier.
-    provisional = result.provisional or result.score is None
-    decision = advance_tier(base, computed, provisional, as_of, policy)
+    decision = decide_tier(base, result, as_of, policy)
     process = most_offered_process(wj.job.process for wj in result.window.jobs) if result.window else None
     view = score_view(evidence.partner_id, result, decision, computed_at, policy)
     percentile = percentile_view(distribution, result, process)

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from pydantic import BaseModel
+
 from scorecard.messages import PartnerBatch
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 QUEUE_FLUSH = 100  # messages buffered by a coordinator between sends (10 SendMessageBatch calls)
 
 BatchT = TypeVar("BatchT", bound=PartnerBatch)
+MessageT = TypeVar("MessageT", bound=BaseModel)  # a worker's message: a PartnerBatch, or a union of kinds
 ResultT = TypeVar("ResultT")
 
 
@@ -120,8 +123,8 @@ class WorkerRun(Generic[ResultT]):
 def process_records(
     event: dict[str, Any],
     context: Any,
-    message: type[BatchT],
-    work: Callable[[BatchT], ResultT],
+    message: type[MessageT],
+    work: Callable[[MessageT], ResultT],
 ) -> WorkerRun[ResultT]:
     """Parse each record's body as `message` and hand it to `work`; failed records (a bad body, or
     `work` raising) are reported in batchItemFailures so only they return to the queue. Every failed

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.domain.grading import tier_for, tier_without_score
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
+from scorecard.services.daily import computed_tier
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.views import PartnerSimulationView, ScoreOutcomeView, SimulationView
 
@@ -18,9 +18,7 @@ def _outcome(result: ScoreResult, policy: ScoringPolicy) -> ScoreOutcomeView:
     return ScoreOutcomeView(
         score=None if result.score is None else float(result.score),
         grade=result.grade,
-        tier=tier_without_score(policy)
-        if result.score is None
-        else tier_for(result.score, result.provisional, policy),
+        tier=computed_tier(result, policy),
         provisional=result.provisional,
     )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from moto import mock_aws
+from scorecard import bootstrap
 from scorecard.adapters.aws import reset_clients
 from scorecard_local import moto_patches
 
@@ -39,12 +40,16 @@ def fake_aws_env() -> Iterator[None]:
 @pytest.fixture
 def aws() -> Iterator[None]:
     """Every AWS service emulated in-process by moto for the duration of one test, with DynamoDB
-    transactions made atomic (see scorecard_local.moto_patches) and fresh boto3 clients."""
+    transactions made atomic (see scorecard_local.moto_patches), fresh boto3 clients and a fresh
+    composition root (a new, empty account is a new deployment: nothing built for the last one, such
+    as the event store's memory of registered partners, carries over)."""
     moto_patches.install()
     reset_clients()
+    bootstrap.reset()
     with mock_aws():
         yield
     reset_clients()
+    bootstrap.reset()
 
 
 @pytest.fixture

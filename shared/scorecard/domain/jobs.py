@@ -7,6 +7,8 @@ the same state.
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -247,9 +249,15 @@ def event_order(event: Event) -> tuple[datetime, str]:
     return (event.occurred_at, event.event_id)
 
 
+_occurred_at = operator.attrgetter("occurred_at")
+_event_order = operator.attrgetter("occurred_at", "event_id")  # event_order, at C speed (the fold's hot path)
+
+
 def unique_ordered(events: Iterable[Event]) -> list[Event]:
     """Drop repeated event_ids (first copy wins after ordering) and order by (occurred_at, event_id)."""
-    ordered = sorted(events, key=event_order)
+    ordered: list[Event] = sorted(events, key=_event_order)
+    if len({event.event_id for event in ordered}) == len(ordered):
+        return ordered  # the common case: no event was sent twice
     seen: set[str] = set()
     unique: list[Event] = []
     for event in ordered:
@@ -277,12 +285,12 @@ def fold_job(
     inspections: list[Inspection] = []
     changes: list[DueDateChange] = []
     delays: list[DelayReport] = []
-    kept: list[Event] = []
-    for event in unique_ordered(events):
-        if until is not None and event.occurred_at > until:
-            continue
+    kept = unique_ordered(events)
+    if until is not None and kept and kept[-1].occurred_at > until:
+        # Ordered by occurred_at: the events at or before `until` are a prefix.
+        kept = kept[: bisect_right(kept, until, key=_occurred_at)]
+    for event in kept:
         at = event.occurred_at
-        kept.append(event)
         match event:
             case JobOffered():
                 offered = offered or event  # the first offer fixes value, parts and due date

@@ -49,7 +49,8 @@ class Tally:
     offers_answered: int = 0
 
     def values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _TALLY_FIELDS)
+        values: tuple[Any, ...] = _tally_values(self)
+        return values
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(*map(operator.add, self.values(), other.values()))
@@ -67,7 +68,7 @@ class Tally:
         return Tally(*(sum(column) for column in columns))  # no tallies: all zero
 
 
-_TALLY_FIELDS = tuple(f.name for f in fields(Tally))
+_tally_values = operator.attrgetter(*(f.name for f in fields(Tally)))  # the fields in order, read at C speed
 
 
 def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:

@@ -7,7 +7,7 @@ without one job (the ledger) is the score of the totals minus that job's tally: 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -80,6 +80,17 @@ def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, ZERO) / len(present) if present else None
 
 
+def _remembered(
+    memo: dict[tuple[int, ...], Decimal | None],
+    inputs: tuple[int, ...],
+    formula: Callable[..., Decimal | None],
+) -> Decimal | None:
+    if inputs in memo:
+        return memo[inputs]
+    value = memo[inputs] = formula(*inputs)
+    return value
+
+
 def job_weight(job: JobState, policy: ScoringPolicy) -> Decimal:
     return max(job.value or ZERO, policy.job_weight_floor).sqrt()
 
@@ -87,60 +98,109 @@ def job_weight(job: JobState, policy: ScoringPolicy) -> Decimal:
 Signals = Mapping[str, Decimal | None]  # declared signal -> 0..100, None when absent (rule 6)
 
 
-def component_values(
-    tally: Tally, policy: ScoringPolicy, signals: Signals | None = None
-) -> dict[str, Decimal | None]:
-    """Each component of the policy. A declared signal is one more share in the mean of its
-    component (communication, engagement, or an extra component of its own)."""
-    signals = signals or {}
+# Each component reads only these fields of a tally (on_time: its two weights).
+_QUALITY_INPUTS = operator.attrgetter("parts_defective", "parts_inspected")
+_COMMUNICATION_INPUTS = operator.attrgetter(
+    "requests_answered", "requests", "status_ok", "status_jobs", "document_ok", "document_jobs"
+)
+_ENGAGEMENT_INPUTS = operator.attrgetter("offers_read", "offers_answered", "offers")
 
-    def fed(component: str) -> list[Decimal | None]:
-        return [signals.get(s.name) for s in policy.signals if s.component == component]
 
-    quality: Decimal | None = None
-    if tally.parts_inspected:
-        dpt = Decimal(1000 * tally.parts_defective) / Decimal(tally.parts_inspected)
-        quality = max(ZERO, HUNDRED - dpt / policy.quality_dpt_divisor)
-    values = {
-        "on_time": _share(tally.weight_on_time, tally.weight_total),
-        "quality": quality,
-        "communication": _mean(
+class Weighing:
+    """The components and the weighted score of tallies under one policy and one partner's signals.
+
+    A score weighs dozens of tallies (the totals, the totals without each job of the ledger, the path
+    to the next grade), most of which differ from the totals in one or two components only. So the
+    policy's lookups are done once, and each count-based component is remembered per distinct input
+    (a pure function of a few integers: the same value, without recomputing it in Decimal)."""
+
+    __slots__ = (
+        "_communication",
+        "_communication_fed",
+        "_divisor",
+        "_engagement",
+        "_engagement_fed",
+        "_extra",
+        "_quality",
+        "_weights",
+    )
+
+    def __init__(self, policy: ScoringPolicy, signals: Signals | None = None) -> None:
+        signals = signals or {}
+
+        def fed(component: str) -> tuple[Decimal | None, ...]:
+            return tuple(signals.get(s.name) for s in policy.signals if s.component == component)
+
+        self._divisor = policy.quality_dpt_divisor
+        self._communication_fed = fed("communication")
+        self._engagement_fed = fed("engagement")
+        self._extra = {name: _mean(fed(name)) for name in policy.extra_weights}  # signals only
+        # The components in the policy's order (the order of the weighted sum), those weighing something.
+        weights = ((name, policy.weight_of(name)) for name in policy.components)
+        self._weights = tuple((name, weight) for name, weight in weights if weight > 0)
+        self._quality: dict[tuple[int, ...], Decimal | None] = {}
+        self._communication: dict[tuple[int, ...], Decimal | None] = {}
+        self._engagement: dict[tuple[int, ...], Decimal | None] = {}
+
+    def components(self, tally: Tally) -> dict[str, Decimal | None]:
+        """Each component of the policy. A declared signal is one more share in the mean of its
+        component (communication, engagement, or an extra component of its own)."""
+        values = {
+            "on_time": _share(tally.weight_on_time, tally.weight_total),
+            "quality": _remembered(self._quality, _QUALITY_INPUTS(tally), self._quality_of),
+            "communication": _remembered(
+                self._communication, _COMMUNICATION_INPUTS(tally), self._communication_of
+            ),
+            "engagement": _remembered(self._engagement, _ENGAGEMENT_INPUTS(tally), self._engagement_of),
+        }
+        values.update(self._extra)
+        return values
+
+    def _quality_of(self, parts_defective: int, parts_inspected: int) -> Decimal | None:
+        if not parts_inspected:
+            return None
+        dpt = Decimal(1000 * parts_defective) / Decimal(parts_inspected)
+        return max(ZERO, HUNDRED - dpt / self._divisor)
+
+    def _communication_of(
+        self,
+        answered: int,
+        requests: int,
+        status_ok: int,
+        status_jobs: int,
+        document_ok: int,
+        document_jobs: int,
+    ) -> Decimal | None:
+        return _mean(
             (
-                _share(tally.requests_answered, tally.requests),
-                _share(tally.status_ok, tally.status_jobs),
-                _share(tally.document_ok, tally.document_jobs),
-                *fed("communication"),
+                _share(answered, requests),
+                _share(status_ok, status_jobs),
+                _share(document_ok, document_jobs),
+                *self._communication_fed,
             )
-        ),
-        "engagement": _mean(
-            (
-                _share(tally.offers_read, tally.offers),
-                _share(tally.offers_answered, tally.offers),
-                *fed("engagement"),
-            )
-        ),
-    }
-    for name in policy.extra_weights:
-        values[name] = _mean(fed(name))
-    return values
+        )
 
+    def _engagement_of(self, read: int, answered: int, offers: int) -> Decimal | None:
+        return _mean((_share(read, offers), _share(answered, offers), *self._engagement_fed))
 
-def weighted_score(values: dict[str, Decimal | None], policy: ScoringPolicy) -> Decimal | None:
-    """Weighted mean of the components present, weights renormalised over them; unrounded."""
-    total_weight = ZERO
-    total = ZERO
-    for name in policy.components:
-        value = values[name]
-        weight = policy.weight_of(name)
-        if value is not None and weight > 0:
-            total += weight * value
-            total_weight += weight
-    return total / total_weight if total_weight else None
+    def weighted(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
+        """Weighted mean of the components present, weights renormalised over them; unrounded."""
+        total_weight = ZERO
+        total = ZERO
+        for name, weight in self._weights:
+            value = values[name]
+            if value is not None:
+                total += weight * value
+                total_weight += weight
+        return total / total_weight if total_weight else None
 
+    def raw(self, tally: Tally) -> Decimal | None:
+        """The weighted score of `tally`, unrounded."""
+        return self.weighted(self.components(tally))
 
-def score_of(tally: Tally, policy: ScoringPolicy, signals: Signals | None = None) -> Decimal | None:
-    raw = weighted_score(component_values(tally, policy, signals), policy)
-    return None if raw is None else round_half_up(raw)
+    def score(self, tally: Tally) -> Decimal | None:
+        raw = self.raw(tally)
+        return None if raw is None else round_half_up(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +374,7 @@ def _next_grade(
     score: Decimal,
     window: Window,
     policy: ScoringPolicy,
-    signals: Signals | None = None,
+    weighing: Weighing,
     max_jobs: int = 100,
 ) -> NextGrade | None:
     """How many more on-time, defect-free, fully documented jobs (each of the window's median value
@@ -342,7 +402,7 @@ def _next_grade(
         offers_answered=1,
     )
     for k in range(1, max_jobs + 1):
-        candidate = score_of(totals + ideal.scaled(k), policy, signals)
+        candidate = weighing.score(totals + ideal.scaled(k))
         if candidate is not None and round_to_int(candidate) >= target.min:
             plural = "job reaches" if k == 1 else "jobs reach"
             return NextGrade(target.grade, k, f"{k} more on-time, defect-free {plural} {target.grade}")
@@ -396,8 +456,9 @@ def compute_success_score(
     contributions = [job_contribution(job, in_window.get(job.job_id), window, policy) for job in jobs]
     contributions = [c for c in contributions if c.window_job is not None or c.offered_in_window]
     totals = request_tally(requests, window, policy) + Tally.total(c.tally for c in contributions)
-    values = component_values(totals, policy, signals)
-    raw = weighted_score(values, policy)
+    weighing = Weighing(policy, signals)
+    values = weighing.components(totals)
+    raw = weighing.weighted(values)
     assert raw is not None  # a window has a completed job, so on_time is present
     score = round_half_up(raw)
     present_weight = sum((policy.weight_of(n) for n in policy.components if values[n] is not None), ZERO)
@@ -416,7 +477,7 @@ def compute_success_score(
     )
     ledger = []
     for contribution in contributions:
-        without = weighted_score(component_values(totals - contribution.tally, policy, signals), policy)
+        without = weighing.raw(totals - contribution.tally)
         effect = round_half_up(raw - without) if without is not None else score
         wj = contribution.window_job
         job = contribution.job
@@ -444,7 +505,7 @@ def compute_success_score(
         components=components,
         window=window,
         ledger=tuple(ledger),
-        next_grade=_overdue_hint(window, _next_grade(totals, score, window, policy, signals), policy),
+        next_grade=_overdue_hint(window, _next_grade(totals, score, window, policy, weighing), policy),
         policy_version=policy.version,
         totals=totals,
     )

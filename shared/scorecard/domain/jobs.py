@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal, assert_never
@@ -99,6 +99,11 @@ class Completion:
     noticed: bool = False  # late, but announced in time and completed by the announced date (rule 4)
 
 
+_parts = operator.attrgetter("parts")
+_parts_inspected = operator.attrgetter("parts_inspected")
+_parts_defective = operator.attrgetter("parts_defective")
+
+
 @dataclass(frozen=True, slots=True)
 class JobState:
     partner_id: str
@@ -123,6 +128,15 @@ class JobState:
     due_date_changes: tuple[DueDateChange, ...] = ()
     delay_reports: tuple[DelayReport, ...] = ()
     excluded: bool = False
+    # Totals of the shipments and inspections, read several times per score: summed once, here.
+    parts_shipped: int = field(init=False)
+    parts_inspected: int = field(init=False)
+    parts_defective: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts_shipped", sum(map(_parts, self.shipments)))
+        object.__setattr__(self, "parts_inspected", sum(map(_parts_inspected, self.inspections)))
+        object.__setattr__(self, "parts_defective", sum(map(_parts_defective, self.inspections)))
 
     @property
     def due_date(self) -> date | None:
@@ -137,18 +151,6 @@ class JobState:
     def answered_at(self) -> datetime | None:
         answers = [t for t in (self.accepted_at, self.rejected_at) if t is not None]
         return min(answers) if answers else None
-
-    @property
-    def parts_shipped(self) -> int:
-        return sum(s.parts for s in self.shipments)
-
-    @property
-    def parts_inspected(self) -> int:
-        return sum(i.parts_inspected for i in self.inspections)
-
-    @property
-    def parts_defective(self) -> int:
-        return sum(i.parts_defective for i in self.inspections)
 
     @property
     def documents_uploaded(self) -> frozenset[str]:

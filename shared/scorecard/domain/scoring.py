@@ -53,10 +53,10 @@ class Tally:
         return values
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(*map(operator.add, self.values(), other.values()))
+        return Tally(*map(operator.add, _tally_values(self), _tally_values(other)))
 
     def __sub__(self, other: Tally) -> Tally:
-        return Tally(*map(operator.sub, self.values(), other.values()))
+        return Tally(*map(operator.sub, _tally_values(self), _tally_values(other)))
 
     def scaled(self, times: int) -> Tally:
         return Tally(*(value * times for value in self.values()))
@@ -64,7 +64,7 @@ class Tally:
     @staticmethod
     def total(tallies: Iterable[Tally]) -> Tally:
         """The field-wise sum of many tallies in one pass."""
-        columns = zip(*(t.values() for t in tallies), strict=True)
+        columns = zip(*map(_tally_values, tallies), strict=True)
         return Tally(*(sum(column) for column in columns))  # no tallies: all zero
 
 

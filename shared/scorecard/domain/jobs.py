@@ -293,21 +293,15 @@ def fold_job(
         kept = kept[: bisect_right(kept, until, key=_occurred_at)]
     for event in kept:
         at = event.occurred_at
-        match event:
+        match event:  # `match` tries the cases in turn: the common ones first, in the order of a job's life
             case JobOffered():
                 offered = offered or event  # the first offer fixes value, parts and due date
             case JobRead():
                 first_read = first_read or at
             case JobAccepted():
                 accepted = accepted or at
-            case JobRejected():
-                rejected = rejected or at
-            case JobCancelled():
-                cancel = cancel or event
             case JobStatusUpdated():
                 statuses.append((at, event.status))
-            case JobDocumentUploaded():
-                documents.setdefault(event.document_type, at)
             case JobShipped():
                 shipments.append(Shipment(event.event_id, at, event.parts_shipped, event.direct_to_customer))
             case JobInspected():
@@ -321,6 +315,12 @@ def fold_job(
                         event.report_url,
                     )
                 )
+            case JobDocumentUploaded():
+                documents.setdefault(event.document_type, at)
+            case JobRejected():
+                rejected = rejected or at
+            case JobCancelled():
+                cancel = cancel or event
             case JobReceived():
                 received = received or at
             case JobDueDateChanged():

@@ -149,8 +149,9 @@ class JobState:
 
     @property
     def answered_at(self) -> datetime | None:
-        answers = [t for t in (self.accepted_at, self.rejected_at) if t is not None]
-        return min(answers) if answers else None
+        if self.accepted_at is None or self.rejected_at is None:
+            return self.accepted_at or self.rejected_at
+        return min(self.accepted_at, self.rejected_at)
 
     @property
     def documents_uploaded(self) -> frozenset[str]:

@@ -523,7 +523,7 @@ def compute_success_score(
                 reasons=_reasons(contribution),
             )
         )
-    ledger.sort(key=lambda entry: (entry.effect, entry.job_id))
+    ledger.sort(key=operator.attrgetter("effect", "job_id"))
     return ScoreResult(
         as_of=as_of,
         score=score,

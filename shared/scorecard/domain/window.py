@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -54,6 +55,9 @@ class Window:
         return instant is not None and self.start <= instant < self.end
 
 
+_recency = operator.attrgetter("completion.at", "job.job_id")
+
+
 def completed_jobs(
     jobs: Iterable[JobState], zone: ZoneInfo | CompletionRules, as_of: date | None = None
 ) -> list[WindowJob]:
@@ -65,7 +69,7 @@ def completed_jobs(
         completion = job.completion(zone, as_of)
         if completion is not None:
             done.append(WindowJob(job, completion))
-    done.sort(key=lambda wj: (wj.completion.at, wj.job.job_id), reverse=True)
+    done.sort(key=_recency, reverse=True)
     return done
 
 

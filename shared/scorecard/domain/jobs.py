@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal, assert_never
@@ -33,11 +33,12 @@ from scorecard.domain.events import (
     JobStatusUpdated,
     RequestEventBase,
 )
+from scorecard.domain.value_objects import value_object
 
 Outcome = Literal["open", "completed", "void"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Shipment:
     event_id: str
     at: datetime
@@ -45,7 +46,7 @@ class Shipment:
     direct_to_customer: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Inspection:
     event_id: str
     at: datetime
@@ -55,7 +56,7 @@ class Inspection:
     report_url: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class DueDateChange:
     event_id: str
     at: datetime
@@ -63,7 +64,7 @@ class DueDateChange:
     changed_by: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class DelayReport:
     event_id: str
     at: datetime
@@ -71,7 +72,7 @@ class DelayReport:
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class CompletionRules:
     """How completion is judged (DESIGN §4, §4a). The defaults are policy v1: dates in the policy
     timezone, unshipped jobs never complete, no notice credit."""
@@ -86,7 +87,7 @@ class CompletionRules:
         return self.local_zone or self.zone
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Completion:
     """How and when a job completed (DESIGN §4). An overdue job (§4a rule 1) is not shipped yet: it
     counts from the day after its due date, with `days_late` counted to the day scored."""
@@ -104,7 +105,7 @@ _parts_inspected = operator.attrgetter("parts_inspected")
 _parts_defective = operator.attrgetter("parts_defective")
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class JobState:
     partner_id: str
     job_id: str

@@ -21,6 +21,7 @@ from scorecard.domain.jobs import JobState
 from scorecard.domain.policy import Grade, ScoringPolicy
 from scorecard.domain.requests import UpdateRequest
 from scorecard.domain.signals import signal_values
+from scorecard.domain.value_objects import value_object
 from scorecard.domain.window import Window, WindowJob, select_window
 
 HUNDRED = Decimal(100)
@@ -203,7 +204,7 @@ class Weighing:
         return None if raw is None else round_half_up(raw)
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class JobContribution:
     job: JobState
     tally: Tally
@@ -271,7 +272,7 @@ class ComponentResult:
     evidence: dict[str, int | str]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class LedgerEntry:
     job_id: str
     effect: Decimal  # score minus the score without this job, in points (+ helped, - cost)

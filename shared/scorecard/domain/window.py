@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from scorecard.domain.jobs import Completion, CompletionRules, JobState
 from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.value_objects import value_object
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -32,7 +33,7 @@ def completion_rules(policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
     )
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class WindowJob:
     job: JobState
     completion: Completion

@@ -254,6 +254,7 @@ def event_order(event: Event) -> tuple[datetime, str]:
 
 
 _occurred_at = operator.attrgetter("occurred_at")
+_upload_order = operator.itemgetter(1, 0)  # (document type, first upload) by upload, then type
 _event_order = operator.attrgetter("occurred_at", "event_id")  # event_order, at C speed (the fold's hot path)
 
 
@@ -349,7 +350,7 @@ def fold_job(
         cancelled_at=cancel.occurred_at if cancel else None,
         cancelled_by=cancel.cancelled_by if cancel else None,
         status_updates=tuple(statuses),
-        documents=tuple(sorted(documents.items(), key=lambda item: (item[1], item[0]))),
+        documents=tuple(sorted(documents.items(), key=_upload_order)),
         shipments=tuple(shipments),
         inspections=tuple(inspections),
         received_at=received,

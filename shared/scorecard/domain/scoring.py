@@ -81,17 +81,6 @@ def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, ZERO) / len(present) if present else None
 
 
-def _remembered(
-    memo: dict[tuple[int, ...], Decimal | None],
-    inputs: tuple[int, ...],
-    formula: Callable[..., Decimal | None],
-) -> Decimal | None:
-    if inputs in memo:
-        return memo[inputs]
-    value = memo[inputs] = formula(*inputs)
-    return value
-
-
 def job_weight(job: JobState, policy: ScoringPolicy) -> Decimal:
     return max(job.value or ZERO, policy.job_weight_floor).sqrt()
 
@@ -99,32 +88,32 @@ def job_weight(job: JobState, policy: ScoringPolicy) -> Decimal:
 Signals = Mapping[str, Decimal | None]  # declared signal -> 0..100, None when absent (rule 6)
 
 
-# Each component reads only these fields of a tally (on_time: its two weights).
-_QUALITY_INPUTS = operator.attrgetter("parts_defective", "parts_inspected")
-_COMMUNICATION_INPUTS = operator.attrgetter(
-    "requests_answered", "requests", "status_ok", "status_jobs", "document_ok", "document_jobs"
+# The integer sums that quality, communication and engagement read (on_time reads the two weights).
+_COUNTS = operator.attrgetter(
+    "parts_defective",
+    "parts_inspected",
+    "requests_answered",
+    "requests",
+    "status_ok",
+    "status_jobs",
+    "document_ok",
+    "document_jobs",
+    "offers_read",
+    "offers_answered",
+    "offers",
 )
-_ENGAGEMENT_INPUTS = operator.attrgetter("offers_read", "offers_answered", "offers")
+Counted = tuple[Decimal | None, Decimal | None, Decimal | None]  # quality, communication, engagement
 
 
 class Weighing:
     """The components and the weighted score of tallies under one policy and one partner's signals.
 
     A score weighs dozens of tallies (the totals, the totals without each job of the ledger, the path
-    to the next grade), most of which differ from the totals in one or two components only. So the
-    policy's lookups are done once, and each count-based component is remembered per distinct input
-    (a pure function of a few integers: the same value, without recomputing it in Decimal)."""
+    to the next grade), most of which have the same counts as one another. So the policy's lookups
+    are done once, and the count-based components are remembered per distinct counts (a pure
+    function of a few integers: the same values, without recomputing them in Decimal)."""
 
-    __slots__ = (
-        "_communication",
-        "_communication_fed",
-        "_divisor",
-        "_engagement",
-        "_engagement_fed",
-        "_extra",
-        "_quality",
-        "_weights",
-    )
+    __slots__ = ("_communication_fed", "_counted", "_divisor", "_engagement_fed", "_extra", "_weights")
 
     def __init__(self, policy: ScoringPolicy, signals: Signals | None = None) -> None:
         signals = signals or {}
@@ -139,50 +128,54 @@ class Weighing:
         # The components in the policy's order (the order of the weighted sum), those weighing something.
         weights = ((name, policy.weight_of(name)) for name in policy.components)
         self._weights = tuple((name, weight) for name, weight in weights if weight > 0)
-        self._quality: dict[tuple[int, ...], Decimal | None] = {}
-        self._communication: dict[tuple[int, ...], Decimal | None] = {}
-        self._engagement: dict[tuple[int, ...], Decimal | None] = {}
+        self._counted: dict[tuple[int, ...], Counted] = {}
 
     def components(self, tally: Tally) -> dict[str, Decimal | None]:
         """Each component of the policy. A declared signal is one more share in the mean of its
         component (communication, engagement, or an extra component of its own)."""
-        values = {
+        counts = _COUNTS(tally)
+        counted = self._counted.get(counts)
+        if counted is None:
+            counted = self._counted[counts] = self._count_based(*counts)
+        quality, communication, engagement = counted
+        return {
             "on_time": _share(tally.weight_on_time, tally.weight_total),
-            "quality": _remembered(self._quality, _QUALITY_INPUTS(tally), self._quality_of),
-            "communication": _remembered(
-                self._communication, _COMMUNICATION_INPUTS(tally), self._communication_of
-            ),
-            "engagement": _remembered(self._engagement, _ENGAGEMENT_INPUTS(tally), self._engagement_of),
+            "quality": quality,
+            "communication": communication,
+            "engagement": engagement,
+            **self._extra,
         }
-        values.update(self._extra)
-        return values
 
-    def _quality_of(self, parts_defective: int, parts_inspected: int) -> Decimal | None:
-        if not parts_inspected:
-            return None
-        dpt = Decimal(1000 * parts_defective) / Decimal(parts_inspected)
-        return max(ZERO, HUNDRED - dpt / self._divisor)
-
-    def _communication_of(
+    def _count_based(
         self,
-        answered: int,
+        parts_defective: int,
+        parts_inspected: int,
+        requests_answered: int,
         requests: int,
         status_ok: int,
         status_jobs: int,
         document_ok: int,
         document_jobs: int,
-    ) -> Decimal | None:
-        return _mean(
+        offers_read: int,
+        offers_answered: int,
+        offers: int,
+    ) -> Counted:
+        quality: Decimal | None = None
+        if parts_inspected:
+            dpt = Decimal(1000 * parts_defective) / Decimal(parts_inspected)
+            quality = max(ZERO, HUNDRED - dpt / self._divisor)
+        communication = _mean(
             (
-                _share(answered, requests),
+                _share(requests_answered, requests),
                 _share(status_ok, status_jobs),
                 _share(document_ok, document_jobs),
                 *self._communication_fed,
             )
         )
-
-    def _engagement_of(self, read: int, answered: int, offers: int) -> Decimal | None:
-        return _mean((_share(read, offers), _share(answered, offers), *self._engagement_fed))
+        engagement = _mean(
+            (_share(offers_read, offers), _share(offers_answered, offers), *self._engagement_fed)
+        )
+        return quality, communication, engagement
 
     def weighted(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
         """Weighted mean of the components present, weights renormalised over them; unrounded."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import repeat
 from statistics import median_low
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -60,7 +61,7 @@ class Tally:
         return Tally(*map(operator.sub, _tally_values(self), _tally_values(other)))
 
     def scaled(self, times: int) -> Tally:
-        return Tally(*(value * times for value in self.values()))
+        return Tally(*map(operator.mul, _tally_values(self), repeat(times)))
 
     @staticmethod
     def total(tallies: Iterable[Tally]) -> Tally:

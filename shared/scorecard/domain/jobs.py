@@ -130,9 +130,9 @@ class JobState:
     delay_reports: tuple[DelayReport, ...] = ()
     excluded: bool = False
     # Totals of the shipments and inspections, read several times per score: summed once, here.
-    parts_shipped: int = field(init=False)
-    parts_inspected: int = field(init=False)
-    parts_defective: int = field(init=False)
+    parts_shipped: int = field(init=False, repr=False)
+    parts_inspected: int = field(init=False, repr=False)
+    parts_defective: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parts_shipped", sum(map(_parts, self.shipments)))

@@ -223,7 +223,7 @@ class JobState:
     def _noticed(self, rules: CompletionRules, due: date, completed_on: date) -> bool:
         """Rule 4: a delay report sent at least `notice_hours` before the due date begins (partner's
         timezone) whose expected ship date the job then kept."""
-        if rules.notice_hours is None:
+        if rules.notice_hours is None or not self.delay_reports:
             return False
         begins = datetime.combine(due, time.min, tzinfo=rules.date_zone)
         deadline = begins - timedelta(hours=rules.notice_hours)

@@ -129,7 +129,8 @@ class JobState:
     due_date_changes: tuple[DueDateChange, ...] = ()
     delay_reports: tuple[DelayReport, ...] = ()
     excluded: bool = False
-    # Totals of the shipments and inspections, read several times per score: summed once, here.
+    # Totals of the shipments and inspections, read several times per score: summed once, here
+    # (through object.__setattr__: the fields are read-only to mypy).
     parts_shipped: int = field(init=False, repr=False)
     parts_inspected: int = field(init=False, repr=False)
     parts_defective: int = field(init=False, repr=False)

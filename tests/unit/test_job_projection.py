@@ -370,3 +370,18 @@ def test_update_request_fold_ignores_later_events_and_duplicates() -> None:
     assert (early.requested_at, early.responded_at) == (instant("2026-10-05T10:00:00Z"), None)
     full = fold_request("R-1", list(reversed(events)))
     assert full.responded_at == instant("2026-10-05T12:00:00Z")
+
+
+def test_the_fold_records_compare_and_hash_by_value() -> None:
+    """They are value objects (domain.value_objects): equal records are one key of a set or dict, as
+    with frozen dataclasses; mypy holds their fields read-only."""
+    job = (
+        JobBuilder("J1")
+        .offered(datetime(2026, 3, 2, 9, tzinfo=UTC), due=day(3, 10))
+        .shipped(datetime(2026, 3, 9, tzinfo=UTC), 10)
+    )
+    first, again = job.fold(), job.fold()
+    assert first is not again and first == again
+    assert {first.shipments[0]: "x"}[again.shipments[0]] == "x"
+    assert first.completion(UTC_ZONE) == again.completion(UTC_ZONE)
+    assert hash(first.completion(UTC_ZONE)) == hash(again.completion(UTC_ZONE))

@@ -13,7 +13,7 @@ from scorecard.domain.events import Event
 from scorecard.domain.jobs import fold_job
 from scorecard.domain.policy import ScoringPolicy, WindowRule, load_policy
 from scorecard.domain.requests import fold_request
-from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.scoring import ScoreResult, Tally, Weighing, compute_success_score, fewest
 from scorecard.domain.snapshot import Month, compute_monthly_snapshot
 from scorecard.domain.window import completion_rules, day_end
 
@@ -285,3 +285,90 @@ def test_v2_scores_like_v1_without_overdue_jobs_notices_timezones_or_signals(
     assert v2.window == v1.window
     assert v2.ledger == v1.ledger
     assert v2.next_grade == v1.next_grade
+
+
+@FAST
+@given(first=st.integers(1, 130), most=st.integers(0, 120))
+def test_fewest_finds_the_first_k_that_reaches_asking_only_within_range(first: int, most: int) -> None:
+    asked: list[int] = []
+
+    def reaches(k: int) -> bool:
+        asked.append(k)
+        return k >= first
+
+    assert fewest(reaches, most) == (first if first <= most else None)  # what a scan of 1..most finds
+    assert all(1 <= k <= most for k in asked)
+    assert len(asked) <= 2 * most.bit_length()  # 100 jobs: at most 14 scores, not 100
+
+
+@st.composite
+def tallies(draw: st.DrawFn, scale: int = 10) -> Tally:
+    """Sums as jobs and requests make them: each part at most its whole (wholes up to `scale` times
+    a few jobs' worth)."""
+
+    def part_whole(most: int) -> tuple[int, int]:
+        whole = draw(st.integers(0, most * scale // 10))
+        return draw(st.integers(0, whole)), whole
+
+    weights = [
+        max(Decimal(v), Decimal(1)).sqrt() for v in draw(st.lists(st.sampled_from(VALUES), max_size=30))
+    ]
+    on_time = [w if draw(st.booleans()) else ZERO_WEIGHT for w in weights]
+    defective, inspected = part_whole(400)
+    status_ok, status_jobs = part_whole(30)
+    document_ok, document_jobs = part_whole(30)
+    answered, requests_made = part_whole(10)
+    read, offers = part_whole(40)
+    return Tally(
+        weight_total=sum(weights, ZERO_WEIGHT),
+        weight_on_time=sum(on_time, ZERO_WEIGHT),
+        jobs_completed=len(weights),
+        parts_inspected=inspected,
+        parts_defective=defective,
+        status_jobs=status_jobs,
+        status_ok=status_ok,
+        document_jobs=document_jobs,
+        document_ok=document_ok,
+        requests=requests_made,
+        requests_answered=answered,
+        offers=offers,
+        offers_read=read,
+        offers_answered=draw(st.integers(0, offers)),
+    )
+
+
+ZERO_WEIGHT = Decimal(0)
+
+
+@FAST
+@given(totals=tallies(), value=st.sampled_from(VALUES), inspected=st.integers(0, 40))
+def test_the_score_never_falls_with_more_ideal_jobs(totals: Tally, value: str, inspected: int) -> None:
+    """The premise of the search for the next grade: k more on-time, defect-free jobs never lower it."""
+    weight = max(Decimal(value), Decimal(1)).sqrt()
+    ideal = Tally(
+        weight_total=weight,
+        weight_on_time=weight,
+        jobs_completed=1,
+        jobs_on_time=1,
+        parts_inspected=inspected,
+        status_jobs=1,
+        status_ok=1,
+        offers=1,
+        offers_read=1,
+        offers_answered=1,
+    )
+    for policy in (POLICY, load_policy()):
+        weighing = Weighing(policy)
+        scores = [weighing.score(totals + ideal.scaled(k)) for k in range(1, 101)]
+        assert all(s is not None for s in scores)
+        assert scores == sorted(scores)  # type: ignore[type-var]
+
+
+@FAST
+@given(many=st.lists(tallies(scale=1), min_size=1, max_size=6))  # small sums: inputs that collide
+def test_a_weighing_gives_each_tally_what_a_fresh_one_gives(many: list[Tally]) -> None:
+    """The components remembered per input are those of the tally at hand, never of an earlier one."""
+    for policy in (POLICY, load_policy()):
+        weighing = Weighing(policy)
+        for tally in [*many, *reversed(many)]:
+            assert weighing.components(tally) == Weighing(policy).components(tally)

@@ -400,6 +400,33 @@ def test_next_grade_counts_the_on_time_jobs_needed() -> None:
     assert result.next_grade.message == "2 more on-time, defect-free jobs reach C"
 
 
+def test_next_grade_out_of_reach_of_more_jobs() -> None:
+    # 10 on-time jobs; one inspected 10,000 parts, all defective, the others 1 part each, none defective
+    jobs = [
+        completed_job(
+            f"J{i}",
+            offered="2026-10-02T08:00:00Z",
+            shipped=day(10, 10 + i),
+            due=day(10, 20),
+            parts=10_000 if i == 0 else 1,
+            inspected=10_000 if i == 0 else 1,
+            defective=10_000 if i == 0 else 0,
+        )
+        for i in range(10)
+    ]
+    result = score(jobs, D)
+    # on_time 100, quality max(0, 100 - 10,000,000 / 10,009 / 5) = 0, communication 100, engagement 100:
+    # 0.45 * 100 + 0.35 * 0 + 0.10 * 100 + 0.10 * 100 = 65 -> D
+    assert (result.score, result.grade) == (Decimal("65.0"), "D")
+    # each extra job inspects the median 1 part: after 100 of them DPT = 10,000,000 / 10,109 = 989 -> quality
+    # still 0, so the score stays 65 and C (>= 69.5) is out of reach
+    assert result.next_grade is not None
+    assert (result.next_grade.grade, result.next_grade.jobs_needed) == ("C", None)
+    assert result.next_grade.message == (
+        "more on-time jobs alone will not reach C: quality or communication must improve"
+    )
+
+
 def test_next_grade_of_one_job() -> None:
     result = score(two_jobs(), D)
     # values 100 and 400: median_low = 100 -> weight 10. k=1: on_time = 100 * (20 + 10) / (30 + 10) = 75

@@ -7,10 +7,11 @@ without one job (the ledger) is the score of the totals minus that job's tally: 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import repeat
 from statistics import median_low
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from scorecard.domain.jobs import JobState
 from scorecard.domain.policy import Grade, ScoringPolicy
 from scorecard.domain.requests import UpdateRequest
 from scorecard.domain.signals import signal_values
+from scorecard.domain.value_objects import value_object
 from scorecard.domain.window import Window, WindowJob, select_window
 
 HUNDRED = Decimal(100)
@@ -49,25 +51,26 @@ class Tally:
     offers_answered: int = 0
 
     def values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _TALLY_FIELDS)
+        values: tuple[Any, ...] = _tally_values(self)
+        return values
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(*map(operator.add, self.values(), other.values()))
+        return Tally(*map(operator.add, _tally_values(self), _tally_values(other)))
 
     def __sub__(self, other: Tally) -> Tally:
-        return Tally(*map(operator.sub, self.values(), other.values()))
+        return Tally(*map(operator.sub, _tally_values(self), _tally_values(other)))
 
     def scaled(self, times: int) -> Tally:
-        return Tally(*(value * times for value in self.values()))
+        return Tally(*map(operator.mul, _tally_values(self), repeat(times)))
 
     @staticmethod
     def total(tallies: Iterable[Tally]) -> Tally:
         """The field-wise sum of many tallies in one pass."""
-        columns = zip(*(t.values() for t in tallies), strict=True)
+        columns = zip(*map(_tally_values, tallies), strict=True)
         return Tally(*(sum(column) for column in columns))  # no tallies: all zero
 
 
-_TALLY_FIELDS = tuple(f.name for f in fields(Tally))
+_tally_values = operator.attrgetter(*(f.name for f in fields(Tally)))  # the fields in order, read at C speed
 
 
 def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -86,63 +89,116 @@ def job_weight(job: JobState, policy: ScoringPolicy) -> Decimal:
 Signals = Mapping[str, Decimal | None]  # declared signal -> 0..100, None when absent (rule 6)
 
 
-def component_values(
-    tally: Tally, policy: ScoringPolicy, signals: Signals | None = None
-) -> dict[str, Decimal | None]:
-    """Each component of the policy. A declared signal is one more share in the mean of its
-    component (communication, engagement, or an extra component of its own)."""
-    signals = signals or {}
+# The integer sums that quality, communication and engagement read (on_time reads the two weights).
+_COUNTS = operator.attrgetter(
+    "parts_defective",
+    "parts_inspected",
+    "requests_answered",
+    "requests",
+    "status_ok",
+    "status_jobs",
+    "document_ok",
+    "document_jobs",
+    "offers_read",
+    "offers_answered",
+    "offers",
+)
+Counted = tuple[Decimal | None, Decimal | None, Decimal | None]  # quality, communication, engagement
 
-    def fed(component: str) -> list[Decimal | None]:
-        return [signals.get(s.name) for s in policy.signals if s.component == component]
 
-    quality: Decimal | None = None
-    if tally.parts_inspected:
-        dpt = Decimal(1000 * tally.parts_defective) / Decimal(tally.parts_inspected)
-        quality = max(ZERO, HUNDRED - dpt / policy.quality_dpt_divisor)
-    values = {
-        "on_time": _share(tally.weight_on_time, tally.weight_total),
-        "quality": quality,
-        "communication": _mean(
+class Weighing:
+    """The components and the weighted score of tallies under one policy and one partner's signals.
+
+    A score weighs dozens of tallies (the totals, the totals without each job of the ledger, the path
+    to the next grade), most of which have the same counts as one another. So the policy's lookups
+    are done once, and the count-based components are remembered per distinct counts (a pure
+    function of a few integers: the same values, without recomputing them in Decimal)."""
+
+    __slots__ = ("_communication_fed", "_counted", "_divisor", "_engagement_fed", "_extra", "_weights")
+
+    def __init__(self, policy: ScoringPolicy, signals: Signals | None = None) -> None:
+        signals = signals or {}
+
+        def fed(component: str) -> tuple[Decimal | None, ...]:
+            return tuple(signals.get(s.name) for s in policy.signals if s.component == component)
+
+        self._divisor = policy.quality_dpt_divisor
+        self._communication_fed = fed("communication")
+        self._engagement_fed = fed("engagement")
+        self._extra = {name: _mean(fed(name)) for name in policy.extra_weights}  # signals only
+        # The components in the policy's order (the order of the weighted sum), those weighing something.
+        weights = ((name, policy.weight_of(name)) for name in policy.components)
+        self._weights = tuple((name, weight) for name, weight in weights if weight > 0)
+        self._counted: dict[tuple[int, ...], Counted] = {}
+
+    def components(self, tally: Tally) -> dict[str, Decimal | None]:
+        """Each component of the policy. A declared signal is one more share in the mean of its
+        component (communication, engagement, or an extra component of its own)."""
+        counts = _COUNTS(tally)
+        counted = self._counted.get(counts)
+        if counted is None:
+            counted = self._counted[counts] = self._count_based(*counts)
+        quality, communication, engagement = counted
+        return {
+            "on_time": _share(tally.weight_on_time, tally.weight_total),
+            "quality": quality,
+            "communication": communication,
+            "engagement": engagement,
+            **self._extra,
+        }
+
+    def _count_based(
+        self,
+        parts_defective: int,
+        parts_inspected: int,
+        requests_answered: int,
+        requests: int,
+        status_ok: int,
+        status_jobs: int,
+        document_ok: int,
+        document_jobs: int,
+        offers_read: int,
+        offers_answered: int,
+        offers: int,
+    ) -> Counted:
+        quality: Decimal | None = None
+        if parts_inspected:
+            dpt = Decimal(1000 * parts_defective) / Decimal(parts_inspected)
+            quality = max(ZERO, HUNDRED - dpt / self._divisor)
+        communication = _mean(
             (
-                _share(tally.requests_answered, tally.requests),
-                _share(tally.status_ok, tally.status_jobs),
-                _share(tally.document_ok, tally.document_jobs),
-                *fed("communication"),
+                _share(requests_answered, requests),
+                _share(status_ok, status_jobs),
+                _share(document_ok, document_jobs),
+                *self._communication_fed,
             )
-        ),
-        "engagement": _mean(
-            (
-                _share(tally.offers_read, tally.offers),
-                _share(tally.offers_answered, tally.offers),
-                *fed("engagement"),
-            )
-        ),
-    }
-    for name in policy.extra_weights:
-        values[name] = _mean(fed(name))
-    return values
+        )
+        engagement = _mean(
+            (_share(offers_read, offers), _share(offers_answered, offers), *self._engagement_fed)
+        )
+        return quality, communication, engagement
+
+    def weighted(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
+        """Weighted mean of the components present, weights renormalised over them; unrounded."""
+        total_weight = ZERO
+        total = ZERO
+        for name, weight in self._weights:
+            value = values[name]
+            if value is not None:
+                total += weight * value
+                total_weight += weight
+        return total / total_weight if total_weight else None
+
+    def raw(self, tally: Tally) -> Decimal | None:
+        """The weighted score of `tally`, unrounded."""
+        return self.weighted(self.components(tally))
+
+    def score(self, tally: Tally) -> Decimal | None:
+        raw = self.raw(tally)
+        return None if raw is None else round_half_up(raw)
 
 
-def weighted_score(values: dict[str, Decimal | None], policy: ScoringPolicy) -> Decimal | None:
-    """Weighted mean of the components present, weights renormalised over them; unrounded."""
-    total_weight = ZERO
-    total = ZERO
-    for name in policy.components:
-        value = values[name]
-        weight = policy.weight_of(name)
-        if value is not None and weight > 0:
-            total += weight * value
-            total_weight += weight
-    return total / total_weight if total_weight else None
-
-
-def score_of(tally: Tally, policy: ScoringPolicy, signals: Signals | None = None) -> Decimal | None:
-    raw = weighted_score(component_values(tally, policy, signals), policy)
-    return None if raw is None else round_half_up(raw)
-
-
-@dataclass(frozen=True, slots=True)
+@value_object
 class JobContribution:
     job: JobState
     tally: Tally
@@ -210,7 +266,7 @@ class ComponentResult:
     evidence: dict[str, int | str]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class LedgerEntry:
     job_id: str
     effect: Decimal  # score minus the score without this job, in points (+ helped, - cost)
@@ -313,7 +369,7 @@ def _next_grade(
     score: Decimal,
     window: Window,
     policy: ScoringPolicy,
-    signals: Signals | None = None,
+    weighing: Weighing,
     max_jobs: int = 100,
 ) -> NextGrade | None:
     """How many more on-time, defect-free, fully documented jobs (each of the window's median value
@@ -340,16 +396,43 @@ def _next_grade(
         offers_read=1,
         offers_answered=1,
     )
-    for k in range(1, max_jobs + 1):
-        candidate = score_of(totals + ideal.scaled(k), policy, signals)
-        if candidate is not None and round_to_int(candidate) >= target.min:
-            plural = "job reaches" if k == 1 else "jobs reach"
-            return NextGrade(target.grade, k, f"{k} more on-time, defect-free {plural} {target.grade}")
-    return NextGrade(
-        target.grade,
-        None,
-        f"more on-time jobs alone will not reach {target.grade}: quality or communication must improve",
-    )
+
+    def reaches(k: int) -> bool:
+        candidate = weighing.score(totals + ideal.scaled(k))
+        return candidate is not None and round_to_int(candidate) >= target.min
+
+    # The score is non-decreasing in k: for k >= 1 the same components are present with the same
+    # weights, and each is a share whose part and whole grow by the ideal job's (on time, read,
+    # answered, with a status update) or a defect rate whose inspected parts grow. So the first k
+    # that reaches the band is found by search.
+    k = fewest(reaches, max_jobs)
+    if k is None:
+        return NextGrade(
+            target.grade,
+            None,
+            f"more on-time jobs alone will not reach {target.grade}: quality or communication must improve",
+        )
+    plural = "job reaches" if k == 1 else "jobs reach"
+    return NextGrade(target.grade, k, f"{k} more on-time, defect-free {plural} {target.grade}")
+
+
+def fewest(reaches: Callable[[int], bool], most: int) -> int | None:
+    """The smallest k in 1..most with `reaches(k)`, for a `reaches` that stays true once true (None:
+    none). Doubling, then halving: about 2 log2(k) calls instead of k, and 1 call when k is 1."""
+    if most < 1:
+        return None
+    below, above = 0, 1  # reaches(below) is false (0: never asked); reaches(above) is not known yet
+    while not reaches(above):
+        if above >= most:
+            return None
+        below, above = above, min(2 * above, most)
+    while above - below > 1:  # reaches(above), not reaches(below)
+        middle = (below + above) // 2
+        if reaches(middle):
+            above = middle
+        else:
+            below = middle
+    return above
 
 
 def _overdue_hint(window: Window, next_grade: NextGrade | None, policy: ScoringPolicy) -> NextGrade | None:
@@ -395,8 +478,9 @@ def compute_success_score(
     contributions = [job_contribution(job, in_window.get(job.job_id), window, policy) for job in jobs]
     contributions = [c for c in contributions if c.window_job is not None or c.offered_in_window]
     totals = request_tally(requests, window, policy) + Tally.total(c.tally for c in contributions)
-    values = component_values(totals, policy, signals)
-    raw = weighted_score(values, policy)
+    weighing = Weighing(policy, signals)
+    values = weighing.components(totals)
+    raw = weighing.weighted(values)
     assert raw is not None  # a window has a completed job, so on_time is present
     score = round_half_up(raw)
     present_weight = sum((policy.weight_of(n) for n in policy.components if values[n] is not None), ZERO)
@@ -415,7 +499,7 @@ def compute_success_score(
     )
     ledger = []
     for contribution in contributions:
-        without = weighted_score(component_values(totals - contribution.tally, policy, signals), policy)
+        without = weighing.raw(totals - contribution.tally)
         effect = round_half_up(raw - without) if without is not None else score
         wj = contribution.window_job
         job = contribution.job
@@ -434,7 +518,7 @@ def compute_success_score(
                 reasons=_reasons(contribution),
             )
         )
-    ledger.sort(key=lambda entry: (entry.effect, entry.job_id))
+    ledger.sort(key=operator.attrgetter("effect", "job_id"))
     return ScoreResult(
         as_of=as_of,
         score=score,
@@ -443,7 +527,7 @@ def compute_success_score(
         components=components,
         window=window,
         ledger=tuple(ledger),
-        next_grade=_overdue_hint(window, _next_grade(totals, score, window, policy, signals), policy),
+        next_grade=_overdue_hint(window, _next_grade(totals, score, window, policy, weighing), policy),
         policy_version=policy.version,
         totals=totals,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -9,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from scorecard.domain.jobs import Completion, CompletionRules, JobState
 from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.value_objects import value_object
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -31,7 +34,7 @@ def completion_rules(policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
     )
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class WindowJob:
     job: JobState
     completion: Completion
@@ -54,6 +57,9 @@ class Window:
         return instant is not None and self.start <= instant < self.end
 
 
+_recency = operator.attrgetter("completion.at", "job.job_id")
+
+
 def completed_jobs(
     jobs: Iterable[JobState], zone: ZoneInfo | CompletionRules, as_of: date | None = None
 ) -> list[WindowJob]:
@@ -65,7 +71,7 @@ def completed_jobs(
         completion = job.completion(zone, as_of)
         if completion is not None:
             done.append(WindowJob(job, completion))
-    done.sort(key=lambda wj: (wj.completion.at, wj.job.job_id), reverse=True)
+    done.sort(key=_recency, reverse=True)
     return done
 
 
@@ -83,15 +89,22 @@ def select_window(
     base_start = day_start(as_of - timedelta(days=rule.base_days - 1), zone)
     cap_start = day_start(as_of - timedelta(days=rule.max_days - 1), zone)
     rules = completion_rules(policy, partner_zone)
-    eligible = [wj for wj in completed_jobs(jobs, rules, as_of) if cap_start <= wj.completion.at < end]
+    done = completed_jobs(jobs, rules, as_of)
+    eligible = done[_completed_from(done, end) : _completed_from(done, cap_start)]  # cap_start <= at < end
     if not eligible:
         return None
-    in_base = [wj for wj in eligible if wj.completion.at >= base_start]
+    in_base = eligible[: _completed_from(eligible, base_start)]
     if len(in_base) >= rule.min_jobs:
         return Window(as_of, base_start, end, False, False, tuple(in_base))
     if len(eligible) >= rule.min_jobs:
         # Start at the completion of the min_jobs-th most recent job (jobs tied with it come along).
         start = min(base_start, eligible[rule.min_jobs - 1].completion.at)
-        chosen = tuple(wj for wj in eligible if wj.completion.at >= start)
+        chosen = tuple(eligible[: _completed_from(eligible, start)])
         return Window(as_of, start, end, start < base_start, False, chosen)
     return Window(as_of, cap_start, end, True, True, tuple(eligible))
+
+
+def _completed_from(newest_first: list[WindowJob], instant: datetime) -> int:
+    """How many of `newest_first` (ordered by completion, most recent first) completed at or after
+    `instant`: they lead the list. By bisection (a comparison across timezones is not cheap)."""
+    return bisect_left(newest_first, True, key=lambda wj: wj.completion.at < instant)

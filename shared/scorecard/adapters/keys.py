@@ -29,11 +29,13 @@ GSI3 (GSI3PK = SCORES, GSI3SK = <score in tenths, 4 digits>#<pid>): scored partn
   for GET /partners?sort=score|-score. Only a current-score item with a score carries it (a sparse
   index: a partner without a score is not in it, and a put of a score without one drops the partner
   from it). "0923#acme-01" is 92.3: fixed width, so lexical order is score order, and equal scores
-  sort by id ("#" is below every id character). The projection is INCLUDE of the listing's figures
-  (partner_id, score, grade, tier, provisional, as_of), never the score document, so the daily write
-  of a score costs this index one small item. Partners without a score are listed after the scored
-  ones from the registry (GSI2), in id order. One partition: DynamoDB takes up to 1,000 writes/s in
-  it, twice the daily run's bounded score-write rate (template.yaml, DailyWorkerFunction).
+  sort by id ("#" is below every id character). The projection is INCLUDE of what the filters read
+  (score, grade, tier, provisional): never the score document, nor anything that changes every day
+  (the listing reads as_of from the score items), so a daily run that keeps a partner's figures
+  writes nothing to this index. Partners without a score are listed after the scored ones from the
+  registry (GSI2), in id order. One partition: DynamoDB takes up to 1,000 writes/s in it; the daily
+  run at MaximumConcurrency 20 writes about 800/s to it (README, Performance). Past ~25 workers the
+  partition key needs sharding (SCORES#0..n, merged by the listing).
 
 No item grows without bound (DESIGN §3). An aggregate keeps its events on itself while they fit a
 byte budget (event_store.EVENT_BYTES_BUDGET, 64 KB: the condition `ev_bytes < budget` is checked

@@ -185,6 +185,18 @@ def test_all_scope_all_is_every_job(scored: Lambdas) -> None:
     assert next(j["score_effect"] for j in page["jobs"] if j["job_id"] == "W02") == 1.4
 
 
+def test_a_job_is_in_the_running_record_only_once_it_is_overdue(scored: Lambdas) -> None:
+    """OVERDUE-C is due 10-28 (4 days late as of 11-01): as of its due date it is open, not late."""
+    (page,) = walk(scored, {"filter": "late", "scope": "all", "as_of": "2026-10-28"})
+    assert "OVERDUE-C" not in [j["job_id"] for j in page["jobs"]]
+    (every,) = walk(scored, {"filter": "all", "scope": "all", "as_of": "2026-10-28"})
+    job = next(j for j in every["jobs"] if j["job_id"] == "OVERDUE-C")
+    assert (job["status"], job["on_time"], job["days_late"]) == ("open", None, None)
+    (later,) = walk(scored, {"filter": "late", "scope": "all", "as_of": "2026-10-29"})
+    job = next(j for j in later["jobs"] if j["job_id"] == "OVERDUE-C")
+    assert (job["status"], job["days_late"]) == ("overdue", 1)
+
+
 LATE_ORDER = ["OVERDUE-C", "LATE-B", "LATE-A", "OLD-E", "OLD-D"]
 
 

@@ -134,6 +134,18 @@ def test_an_overdue_job_moves_to_its_last_shipment_when_it_ships() -> None:
     assert result.score == Decimal("93.7")  # the same arithmetic as while it was overdue
 
 
+def test_a_job_is_not_overdue_before_the_day_after_its_due_date() -> None:
+    """Due 10-15, 49 of 50 shipped on 10-14: on 10-14 and on the due date itself it is open (the
+    running record and the job page ask with the day they show); from 10-16 it is overdue."""
+    rules = CompletionRules(ZoneInfo("UTC"), overdue=True)
+    job = partly_shipped().fold()
+    assert job.completion(rules, day(10, 14)) is None
+    assert job.completion(rules, day(10, 15)) is None
+    overdue = job.completion(rules, day(10, 16))
+    assert overdue is not None and (overdue.via, overdue.days_late) == ("overdue", 1)  # 10-16 - 10-15
+    assert job.completion(rules) == overdue  # no day given: as on the first day it is overdue
+
+
 def test_an_overdue_job_needs_acceptance_or_a_shipment_and_no_cancellation() -> None:
     offered_only = JobBuilder("O").offered(datetime(2026, 10, 1, tzinfo=UTC), due=day(10, 5))
     cancelled = (

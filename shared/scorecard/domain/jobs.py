@@ -185,7 +185,8 @@ class JobState:
         acceptance (late). Given rules (policy v2): on-time by the partner's date, and a job accepted
         or partly shipped, neither cancelled nor fully shipped by the end of its due date, completes
         late at the start of the next day (policy timezone); `as_of` (the day scored, default that
-        next day) counts its days late."""
+        next day) counts its days late, and before that next day the job is not overdue yet (None:
+        still open)."""
         rules = zone if isinstance(zone, CompletionRules) else CompletionRules(zone)
         shipped_at = self._shipment_completion_at()
         due = self.due_date
@@ -210,7 +211,9 @@ class JobState:
             and (self.accepted_at is not None or self.shipments)
         ):
             late_from = due + timedelta(days=1)
-            day = as_of if as_of is not None and as_of >= late_from else late_from
+            if as_of is not None and as_of < late_from:
+                return None  # not past its due date on the day asked about
+            day = late_from if as_of is None else as_of
             return Completion(
                 datetime.combine(late_from, time.min, tzinfo=rules.zone),
                 False,
@@ -233,8 +236,10 @@ class JobState:
             for report in self.delay_reports
         )
 
-    def outcome(self, zone: ZoneInfo | CompletionRules) -> Outcome:
-        if self.completion(zone) is not None:
+    def outcome(self, zone: ZoneInfo | CompletionRules, as_of: date | None = None) -> Outcome:
+        """Completed, void or open on `as_of` (an overdue job is open until the day after its due
+        date; default: as if that day had come)."""
+        if self.completion(zone, as_of) is not None:
             return "completed"
         if self.cancelled_at is not None:
             return "void"

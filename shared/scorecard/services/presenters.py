@@ -122,7 +122,7 @@ def job_summary(
     overdue = completion is not None and completion.via == "overdue"
     return JobSummaryView(
         job_id=job.job_id,
-        status="overdue" if overdue else job.outcome(rules),
+        status="overdue" if overdue else job.outcome(rules, as_of),
         value=_money(job.value),
         part_count=job.part_count,
         due_date=job.due_date,

@@ -405,3 +405,24 @@ def test_only_ops_list_partners_in_score_order(lambdas: Lambdas, table: str) -> 
         assert seen == status, body
         if status == 403:
             assert body["error"]["code"] == "forbidden"
+
+
+def test_the_registry_is_read_page_by_page_not_whole_each_time(table: str) -> None:
+    """Listing the registry in pages of 4 reads each partner about once: every Query asks for the
+    page's size (plus one), so N partners cost about N items read, not N x N / 4 (a 1 MB page a call)."""
+    network(table)  # 45 partners
+    dynamodb = client("dynamodb")
+    read: list[int] = []
+
+    def count(http_response: Any, parsed: dict[str, Any], **_: Any) -> None:
+        read.append(int(parsed.get("ScannedCount", 0)))
+
+    dynamodb.meta.events.register("after-call.dynamodb.Query", count)
+    try:
+        ids = list(PartnerRepository(table).iter_partner_ids(page_size=4))
+    finally:
+        dynamodb.meta.events.unregister("after-call.dynamodb.Query", count)
+    assert len(ids) == len(set(ids)) == 45
+    # 12 pages of 4 (the last holds 1), each one Query of at most 5 items
+    assert len(read) == 12 and max(read) <= 5
+    assert sum(read) <= 45 + 12

@@ -84,7 +84,7 @@ class ScoreWrite:
 @dataclass(frozen=True, slots=True)
 class RegistryEntry:
     profile: PartnerProfile
-    score: ScoreRecord | None
+    score: ScoreFigures | ScoreRecord | None
 
 
 @dataclass(frozen=True, slots=True)

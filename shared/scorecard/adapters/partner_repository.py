@@ -191,7 +191,13 @@ def _figures(item: dict[str, Any]) -> ScoreFigures:
     )
 
 
-_FIGURES_PROJECTION = "partner_id, score, grade, tier, provisional, as_of"
+def score_figures(table: str, partner_ids: list[str]) -> dict[str, ScoreFigures]:
+    """What the listings show of these partners' current scores (not the document, not the tier
+    state), by partner: one BatchGetItem per 100."""
+    items = batch_get(
+        table, partner_ids, keys.SCORE_SK, "partner_id, score, grade, tier, provisional, as_of", {}
+    )
+    return {item["partner_id"]["S"]: _figures(item) for item in items}
 
 
 def batch_get(
@@ -434,7 +440,7 @@ class PartnerRepository:
                 break
             profiles.append(_profile(item))
         ids = [profile.partner_id for profile in profiles]
-        scores = self._scores(ids) if with_scores else {}
+        scores = score_figures(self._table, ids) if with_scores else {}
         entries = [RegistryEntry(profile, scores.get(profile.partner_id)) for profile in profiles]
         return entries, ids[-1] if more else None
 
@@ -460,8 +466,7 @@ class PartnerRepository:
         next_position = listing.run(position)
         # The figures from the score items themselves: GSI3 projects only what its filters need, so
         # that a day's run that leaves a partner's figures unchanged writes nothing to it.
-        found = batch_get(self._table, listing.scored, keys.SCORE_SK, _FIGURES_PROJECTION, {})
-        figures_of = {item["partner_id"]["S"]: _figures(item) for item in found}
+        figures_of = score_figures(self._table, listing.scored)
         listed = [
             ListedPartner(profile, figures_of.get(profile.partner_id))
             for profile in self._profiles(listing.scored)
@@ -481,11 +486,6 @@ class PartnerRepository:
         found = {profile.partner_id: profile for profile in map(_profile, items)}
         # A score item outlives no profile in practice; if one did, list it by id rather than fail.
         return [found.get(pid) or PartnerProfile(pid) for pid in partner_ids]
-
-    def _scores(self, partner_ids: list[str]) -> dict[str, ScoreRecord]:
-        """The current score records of these partners (not their documents), by partner."""
-        items = batch_get(self._table, partner_ids, keys.SCORE_SK, _FIGURES_PROJECTION + ", tier_state", {})
-        return {record.partner_id: record for record in map(_score, items)}
 
     def iter_partner_ids(self, page_size: int = 500) -> Iterator[str]:
         cursor: str | None = None
@@ -691,11 +691,8 @@ class _ScoreListing:
         profiles = [
             _profile(item) for item in response.get("Items", []) if item["SK"]["S"] == keys.PROFILE_SK
         ]
-        found = batch_get(
-            self._table, [p.partner_id for p in profiles], keys.SCORE_SK, _FIGURES_PROJECTION, {}
-        )
+        figures_of = score_figures(self._table, [p.partner_id for p in profiles])
         self._examined += len(profiles)
-        figures_of = {item["partner_id"]["S"]: _figures(item) for item in found}
         partners = [(profile, figures_of.get(profile.partner_id)) for profile in profiles]
         more = "LastEvaluatedKey" in response
         for index, (profile, figures) in enumerate(partners):

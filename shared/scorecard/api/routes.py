@@ -18,7 +18,6 @@ from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import Grade, Tier
 from scorecard.services import partners as partner_service
-from scorecard.services.errors import Invalid
 from scorecard.views import (
     JobDetailView,
     JobListView,
@@ -150,12 +149,8 @@ def get_jobs(
     boot = bootstrap()
     as_of = as_of or partner_service.score_day(boot.partners, partner_id, boot.clock.today())
     policy = boot.policies.active_on(as_of)  # the version that scored that day
-    if scope == "window":
-        if cursor is not None:
-            raise Invalid("cursor pages scope=all only (the window list is one page)", "query.cursor")
-        return partner_service.jobs_that_count(boot.partners, partner_id, job_filter, as_of, policy)
-    return partner_service.running_record(
-        boot.partners, partner_id, job_filter, as_of, policy, limit=limit, cursor=cursor
+    return partner_service.job_list(
+        boot.partners, partner_id, job_filter, scope, as_of, policy, limit=limit, cursor=cursor
     )
 
 

@@ -265,6 +265,25 @@ RECORD_QUERY_LIMIT = 100
 RECORD_QUERIES_PER_REQUEST = 5
 
 
+def job_list(
+    repository: JobRecordStore,
+    partner_id: str,
+    which: JobFilter,
+    scope: JobScope,
+    as_of: date,
+    policy: ScoringPolicy,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> JobListView:
+    """GET /jobs: the window's jobs (one page) or the running record (paged)."""
+    if scope == "all":
+        return running_record(repository, partner_id, which, as_of, policy, limit=limit, cursor=cursor)
+    if cursor is not None:
+        raise Invalid("cursor pages scope=all only (the window list is one page)", "query.cursor")
+    return jobs_that_count(repository, partner_id, which, as_of, policy)
+
+
 def running_record(
     repository: JobRecordStore,
     partner_id: str,

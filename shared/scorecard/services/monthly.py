@@ -162,13 +162,14 @@ class PartnerMonth:
     network_percentile: int | None = None  # peer standing of the month's last daily score
 
 
-def load_partner_month(deps: MonthlyDeps, partner_id: str, month: Month) -> PartnerMonth:
+def load_partner_month(
+    deps: MonthlyDeps, partner_id: str, month: Month, policy: ScoringPolicy
+) -> PartnerMonth:
     """The profile (GetItem: name, email, timezone) and one GSI1 query (DESIGN §8) for every job whose latest
     event is at or after the month's start -- which is every job with an event in the month; older
     jobs add nothing to it. Each job comes with all its events, later ones included (an inspection
     after the month still counts for a shipment in it). Plus the month's daily history points: the
     tier of each run decides the bonus (policy v2 rule 5)."""
-    policy = deps.policies.active_on(month.last_day)
     evidence = deps.partners.load_evidence(partner_id, day_start(month.first_day, policy.zone))
     history = deps.partners.score_history(partner_id, month.first_day, month.last_day)
     runs = [(point.date, point.tier) for point in history]
@@ -181,14 +182,14 @@ def snapshot_partner(
     deps: MonthlyDeps,
     partner_id: str,
     month: Month,
+    policy: ScoringPolicy,
     *,
     email: bool = True,
     loaded: PartnerMonth | None = None,
 ) -> SnapshotOutcome:
     if loaded is None:
-        loaded = load_partner_month(deps, partner_id, month)
+        loaded = load_partner_month(deps, partner_id, month, policy)
     profile = loaded.profile
-    policy = deps.policies.active_on(month.last_day)
     jobs = fold_jobs(partner_id, loaded.jobs, until=None)
     metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile))
     standing = monthly_tier(loaded.runs, month, policy)
@@ -246,6 +247,7 @@ def snapshot_batch(deps: MonthlyDeps, message: SnapshotBatchMessage) -> BatchWor
     """Snapshot every partner of the message; a partner that fails is logged and reported, and never
     stops the others."""
     month = Month.parse(message.month)
+    policy = deps.policies.active_on(month.last_day)  # the version in force on the month's last day
     outcomes: list[SnapshotOutcome] = []
     failed: dict[str, BaseException | None] = {}
     # Every read first, then the writes and sends: the message's queries see one state of the table
@@ -253,7 +255,7 @@ def snapshot_batch(deps: MonthlyDeps, message: SnapshotBatchMessage) -> BatchWor
     loaded: dict[str, PartnerMonth] = {}
     for partner_id in message.partner_ids:
         try:
-            loaded[partner_id] = load_partner_month(deps, partner_id, month)
+            loaded[partner_id] = load_partner_month(deps, partner_id, month, policy)
         except Exception as error:
             logger.warning(
                 "snapshot evidence unreadable", extra={"partner_id": partner_id, "error": repr(error)}
@@ -261,7 +263,9 @@ def snapshot_batch(deps: MonthlyDeps, message: SnapshotBatchMessage) -> BatchWor
             failed[partner_id] = error
     for partner_id, found in loaded.items():
         try:
-            outcomes.append(snapshot_partner(deps, partner_id, month, email=message.email, loaded=found))
+            outcomes.append(
+                snapshot_partner(deps, partner_id, month, policy, email=message.email, loaded=found)
+            )
         except Exception as error:
             logger.warning(
                 "snapshot failed",

@@ -58,8 +58,10 @@ class ScoreRecord:
 
 @dataclass(slots=True)
 class PartnerEvidence:
-    """Everything one partner's daily score reads, from one GSI1 query (activity from a second one,
-    only when the policy declares signals)."""
+    """Everything one partner's daily score reads: jobs, requests and profile from one GSI1 query;
+    `score` (the tier state a run starts from) set by the caller, from PartnerRepository.current_scores
+    (a batch of partners at a time) or get_score; activity from a second query, only when the policy
+    declares signals."""
 
     partner_id: str
     profile: PartnerProfile | None = None

@@ -5,6 +5,7 @@ versus live ingestion."""
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
 from scorecard.adapters.partner_repository import score_document as document_json
 from scorecard.domain.events import EVENT_ADAPTER
+from scorecard_local.capacity import item_size
 
 SAMPLE_EVENTS: list[dict[str, Any]] = sample_body("api_post_events")["events"]
 OPS = caller("ops")
@@ -78,7 +80,8 @@ def test_the_scheduled_run_scores_the_day_before(lambdas: Lambdas, table: str) -
     assert item["tier"]["S"] == "standard"
     assert item["provisional"]["BOOL"] is True
     assert item["computed_at"]["S"] == NOW.isoformat()
-    assert item["GSI1SK"]["S"] == "~SCORE" and "GSI2SK" not in item  # the registry holds profiles only
+    # In neither GSI1 (the daily run BatchGets tier states) nor GSI2 (the registry holds profiles).
+    assert "GSI1SK" not in item and "GSI2SK" not in item
     document = json.loads(document_json(item))
     assert document["window"] == {"start": "2026-05-06", "end": "2026-11-01", "jobs": 2, "extended": True}
     assert {name: c["value"] for name, c in document["components"].items()} == {
@@ -261,6 +264,60 @@ def test_the_same_day_twice_gives_the_same_document(lambdas: Lambdas, table: str
     assert report["tier_changes"] == 1
     assert score_item(table, "acme-01") == first
     assert get_item(table, "PARTNER#acme-01", "HIST#2026-11-01") == history
+
+
+def busy_partner_events(partner_id: str, jobs: int, last_due: date) -> list[dict[str, Any]]:
+    """`jobs` jobs due a day apart up to `last_due`, each offered, read, accepted, updated, shipped
+    (every 4th two days late) and inspected (every 7th with a defect)."""
+    events: list[dict[str, Any]] = []
+    for n in range(jobs):
+        job, due = f"JOB-{1000 + n}", last_due - timedelta(days=n)
+        offered = f"{due - timedelta(days=12)}T09:00:00Z"
+        shipped = f"{due + timedelta(days=2 if n % 4 == 0 else -1)}T15:00:00Z"
+        common = {"partner_id": partner_id, "job_id": job}
+        events += [
+            {**common, "event_id": f"{job}-o", "type": "job.offered", "occurred_at": offered,
+             "value": str(250 + 97 * n), "part_count": 10, "due_date": due.isoformat()},
+            {**common, "event_id": f"{job}-r", "type": "job.read", "occurred_at": offered},
+            {**common, "event_id": f"{job}-a", "type": "job.accepted", "occurred_at": offered},
+            {**common, "event_id": f"{job}-u", "type": "job.status_updated", "occurred_at": offered,
+             "status": "production_started"},
+            {**common, "event_id": f"{job}-s", "type": "job.shipped", "occurred_at": shipped,
+             "parts_shipped": 10},
+            {**common, "event_id": f"{job}-i", "type": "job.inspected", "occurred_at": shipped,
+             "parts_inspected": 10, "parts_defective": 1 if n % 7 == 0 else 0},
+        ]  # fmt: skip
+    return events
+
+
+def test_a_busy_partners_score_item_is_one_write_unit(lambdas: Lambdas, table: str) -> None:
+    """Issue 11: the score item is rewritten every day, so its size is the daily bill. With 20 jobs
+    in the window and their ledger it is 872 bytes (1,325 with the plain zlib document it held
+    before), under the 1 KB that
+    DynamoDB bills one write unit for."""
+    ingest(lambdas, busy_partner_events("busy-01", 20, date(2026, 10, 28)))
+
+    run_day(lambdas, date(2026, 11, 1))
+
+    item = score_item(table, "busy-01")
+    assert len(score_document(table, "busy-01")["ledger"]) == 20
+    assert item_size(item) <= 1024, item_size(item)
+
+
+def test_a_score_item_stored_before_the_dictionary_is_still_read(lambdas: Lambdas, table: str) -> None:
+    """Score items written before documents were compressed with the vocabulary hold plain zlib in
+    `doc_z`; GET /score reads them until the next daily run rewrites the item."""
+    ingest(lambdas, SAMPLE_EVENTS)
+    run_day(lambdas, date(2026, 11, 1))
+    item = score_item(table, "acme-01")
+    document = document_json(item)
+    del item["doc_zd"]
+    client("dynamodb").put_item(TableName=table, Item={**item, "doc_z": {"B": zlib.compress(document)}})
+
+    response = lambdas.api(api_event("api_get_score", caller=OPS))
+
+    assert response["statusCode"] == 200, response["body"]
+    assert response_json(response) == json.loads(document)
 
 
 # ---- failure isolation ------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_fanned_out_scores_equal_direct_scoring(fanout: dict[str, str]) -> None:
     assert queued == {"as_of": "2026-11-01", "partners_queued": PARTNERS}
     invocations, failures = drain(fanout["queue"], handler("daily_worker"))
     assert failures == 0
-    assert invocations == 1  # 300 partners / 50 per message = 6 messages, received 10 at a time
+    assert invocations == 1  # 300 partners / 100 per message = 3 messages, received 10 at a time
 
     repository = PartnerRepository(fanout["table"])
     policy = load_policy()
@@ -316,7 +316,7 @@ def test_a_worker_killed_mid_write_is_completed_by_the_rerun(
     invocations, failures = drain(fanout["queue"], killable)
 
     assert writes[:3] == [25, 25, 25]
-    assert (invocations, failures) == (2, 3)  # three messages killed together, then done on the re-run
+    assert (invocations, failures) == (2, 2)  # both messages (100 + 20) killed together, then the re-run
     repository = PartnerRepository(fanout["table"])
     policy = load_policy()
     since = evidence_since(AS_OF, policy)

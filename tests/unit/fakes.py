@@ -32,6 +32,7 @@ class FakePartnerRepository:
         self.views: dict[str, ScoreView] = {}
         self.history: dict[str, dict[date, HistoryPointView]] = {}
         self.activity: dict[str, dict[str, StoredAggregate]] = {}  # partner -> UTC month -> item
+        self.score_reads: list[list[str]] = []  # the partner ids of each current_scores call
 
     # -- arranging -------------------------------------------------------------------------------
 
@@ -62,9 +63,12 @@ class FakePartnerRepository:
         return PartnerEvidence(
             partner_id,
             profile=self.profiles.get(partner_id),
-            score=self.scores.get(partner_id),
             jobs=[job for job in self.jobs.get(partner_id, {}).values() if latest(job) >= since],
         )
+
+    def current_scores(self, partner_ids: Sequence[str]) -> dict[str, ScoreRecord]:
+        self.score_reads.append(list(partner_ids))
+        return {pid: self.scores[pid] for pid in partner_ids if pid in self.scores}
 
     def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
         first, last = (at.astimezone(UTC).strftime("%Y-%m") for at in (since, until))

@@ -4,7 +4,7 @@ resolution, profiles. The DynamoDB adapters behind the same ports are tested wit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import ScoringPolicy, load_policy
-from scorecard.records import PartnerProfile
+from scorecard.records import PartnerProfile, ScoreRecord
 from scorecard.score_events import ScoreChangedDetail, TierChangedDetail
 from scorecard.services import partners, reviews
 from scorecard.services.daily import ScoreEventPublisher, score_partners
@@ -94,6 +94,61 @@ def test_a_rerun_of_the_same_day_starts_from_the_state_before_it() -> None:
     assert repository.scores[PARTNER].tiers.before == TierState()
     assert repository.scores[PARTNER].tiers.current == TierState(tier="standard", since=D, last_run=D)
     assert publisher.details == []  # same score, same grade, tier change already announced
+
+
+def test_the_daily_run_reads_current_scores_a_hundred_partners_at_a_time() -> None:
+    repository = FakePartnerRepository()
+    ids = [f"p{n:03d}" for n in range(250)]
+    for pid in ids:
+        repository.profiles[pid] = PartnerProfile(pid)
+
+    run = score_partners(repository, ids, D, POLICY, NOW)
+
+    assert run.partners == 250
+    # 250 = 100 + 100 + 50: three reads, each of the next partners in order.
+    assert repository.score_reads == [ids[:100], ids[100:200], ids[200:]]
+
+
+class FailingOnceScores(FakePartnerRepository):
+    """current_scores fails on its first call (DynamoDB throttled past botocore's retries)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    def current_scores(self, partner_ids: Sequence[str]) -> dict[str, ScoreRecord]:
+        if self.failures:
+            self.failures -= 1
+            self.score_reads.append(list(partner_ids))
+            raise RuntimeError("throttled")
+        return super().current_scores(partner_ids)
+
+
+def test_a_failed_read_of_current_scores_fails_its_partner_and_is_retried_for_the_next() -> None:
+    """Never a score from no tier state: a partner scored without its stored state would lose its
+    tier (a fresh TierState) and its demotion streak."""
+    repository = FailingOnceScores()
+    for pid in ("a", "b"):
+        for job in (
+            completed_job("A", shipped=day(10, 15), due=day(10, 20), value="400"),
+            completed_job("B", shipped=day(10, 25), due=day(10, 20), value="100"),
+        ):
+            repository.add_job(
+                pid, job.job_id, [e.model_copy(update={"partner_id": pid}) for e in job.events]
+            )
+    repository.failures = 0
+    score_partners(repository, ["a", "b"], D, POLICY, NOW)  # day D: both standard since D
+    repository.failures = 1
+    repository.score_reads.clear()
+
+    run = score_partners(repository, ["a", "b"], D + timedelta(days=1), POLICY, NOW)
+
+    assert run.failed == ["a"]
+    assert repository.score_reads == [["a", "b"], ["b"]]  # the failed read, then b's own
+    b = repository.scores["b"].tiers
+    assert b.before == TierState(tier="standard", since=D, last_run=D)  # its stored state, kept
+    assert b.current == TierState(tier="standard", since=D, last_run=D + timedelta(days=1))
+    assert repository.scores["a"].as_of == D  # not rescored
 
 
 def test_adjusted_review_excludes_the_job_and_rescores_at_once() -> None:

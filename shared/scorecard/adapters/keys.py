@@ -2,7 +2,8 @@
 
 Base table (PK, SK):
   PARTNER#<pid> / PROFILE        profile: name, email, timezone (registry entry)
-  PARTNER#<pid> / SCORE          current score document and tier state
+  PARTNER#<pid> / SCORE          current score document (`doc_zd`, adapters.score_document) and tier
+                                 state; in GSI3 (with a score), in neither GSI1 nor GSI2
   PARTNER#<pid> / HIST#<date>    daily score history point
   PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON, `ev`)
                                  up to a byte budget (`ev_bytes`), `overflow` once past it
@@ -17,10 +18,12 @@ Base table (PK, SK):
   EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
   PARTNER#<pid> / REVIEW#<rid>   a score review request and its resolution
   REVIEW#<rid> / REVIEW          pointer from a review id to its partner
-GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): what the daily score needs, in one query. Jobs and requests
-  carry their latest event time (UTC, fixed width, so strings sort as instants); PROFILE and SCORE
-  carry "~PROFILE"/"~SCORE", which sort after every timestamp, so `GSI1SK >= <window cap>` returns
-  the 180-day evidence plus profile and tier state.
+GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): a partner's evidence, in one query. Jobs and requests carry
+  their latest event time (UTC, fixed width, so strings sort as instants); PROFILE carries
+  "~PROFILE", which sorts after every timestamp, so `GSI1SK >= <window cap>` returns the 180-day
+  evidence plus the profile. The score item is not in it (it was, as "~SCORE", until its daily
+  rewrite cost a second write unit in the index): the daily run reads a batch's tier states with
+  one BatchGetItem.
 GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, paged in id order.
 GSI2 (GSI2PK = REVIEWS#open | REVIEWS#resolved, GSI2SK = <requested_at UTC>#<rid>): the review queue
   across partners, oldest request first. Only review items carry these attributes (a sparse use of
@@ -86,9 +89,9 @@ EVENT_PREFIX = "EVENT#"
 EVENT_SK = "EVENT"
 REGISTRY_PK = "PARTNERS"
 PROFILE_GSI1SK = "~PROFILE"
-SCORE_GSI1SK = "~SCORE"
 SCORE_GSI2_SUFFIX = "#SCORE"
-SCORE_DOCUMENT = "doc_z"  # the score item's document: zlib-compressed JSON (binary), in no index
+SCORE_DOCUMENT = "doc_zd"  # the score item's document, compressed (adapters.score_document), in no index
+PLAIN_ZLIB_SCORE_DOCUMENT = "doc_z"  # the same, plain zlib: score items written before doc_zd
 GSI1 = "GSI1"
 GSI2 = "GSI2"
 GSI3 = "GSI3"

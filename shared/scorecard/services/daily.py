@@ -52,12 +52,15 @@ from scorecard.views import (
 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
+SCORE_READ_BATCH = 100  # partners whose current scores one BatchGetItem reads (its limit)
 
 
 class ScoreStore(Protocol):
     """What the daily run reads and writes (adapters.partner_repository.PartnerRepository)."""
 
     def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence: ...
+
+    def current_scores(self, partner_ids: Sequence[str]) -> dict[str, ScoreRecord]: ...
 
     def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]: ...
 
@@ -275,7 +278,8 @@ def score_partners(
     distributions: DistributionStore | None = None,
     batch_key: str | None = None,
 ) -> DailyRunView:
-    """Score each partner (one query each), writing results in batches. A partner that fails is
+    """Score each partner (one evidence query each, and one read of up to 100 partners' current
+    scores), writing results in batches. A partner that fails is
     logged and reported; it never stops the others. Score events (and demotion warning emails, sent
     once each by the notification worker) go out before the results are written, so a crash in
     between repeats them on retry (at least once) rather than losing them."""
@@ -314,10 +318,17 @@ def score_partners(
         pending.clear()
         history_only.clear()
 
-    for partner_id in partner_ids:
+    ids = list(partner_ids)
+    stored: dict[str, ScoreRecord] = {}
+    read_until = 0  # ids[:read_until] have had their current scores read (a failed read is retried)
+    for index, partner_id in enumerate(ids):
         partners += 1
         try:
+            if index >= read_until:  # the tier states of the next partners, one BatchGetItem
+                stored = repository.current_scores(ids[index : index + SCORE_READ_BATCH])
+                read_until = index + SCORE_READ_BATCH
             evidence = repository.load_evidence(partner_id, since)
+            evidence.score = stored.get(partner_id)
             if policy.signals:  # a second query, only for a policy that reads activity (v2 rule 6)
                 evidence.activity = repository.load_activity(partner_id, since, day_end(as_of, policy.zone))
             outcome = score_partner(evidence, as_of, policy, computed_at, previous)

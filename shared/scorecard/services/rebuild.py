@@ -53,5 +53,6 @@ def rebuild_partner(
         # record means equal evidence, score, grade and tier decision (under that day's version).
         policy = policies.active_on(stored.as_of)
         evidence = partners.load_evidence(partner_id, evidence_since(stored.as_of, policy))
+        evidence.score = stored
         recomputed = score_partner(evidence, stored.as_of, policy, now).write.record
     return RebuildReport(partner_id, events, stored, recomputed)

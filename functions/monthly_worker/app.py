@@ -6,10 +6,14 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.deferred import build_at_init
+from scorecard.domain.events import EVENT_VALIDATION
 from scorecard.messages import SnapshotBatchMessage
 from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count, logger, metrics, traced
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
+
+build_at_init(*EVENT_VALIDATION)  # every snapshot folds the partner's stored events
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[SnapshotOutcome]]:

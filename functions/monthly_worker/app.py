@@ -12,8 +12,10 @@ from scorecard.messages import SnapshotBatchMessage
 from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count, logger, metrics, traced
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
+from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
-build_at_init(*EVENT_VALIDATION)  # every snapshot folds the partner's stored events
+# Every message: itself, each partner's stored events, folded, and the snapshot document archived.
+build_at_init(SnapshotBatchMessage, *EVENT_VALIDATION, SnapshotLineView, SnapshotDocument)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[SnapshotOutcome]]:

@@ -8,7 +8,13 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.messages import NOTIFICATION_ADAPTER, DemotionWarningMessage, ReviewResolvedMessage
+from scorecard.deferred import build_at_init
+from scorecard.messages import (
+    NOTIFICATION_ADAPTER,
+    NOTIFICATION_MESSAGES,
+    DemotionWarningMessage,
+    ReviewResolvedMessage,
+)
 from scorecard.observability import logger, metrics, traced
 from scorecard.services.notifications import (
     notify_demotion_warning,
@@ -16,6 +22,7 @@ from scorecard.services.notifications import (
     notify_review_resolved,
 )
 
+build_at_init(*NOTIFICATION_MESSAGES)  # every record is one of these
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
+from scorecard.domain.events import EVENT_VALIDATION
 from scorecard.messages import (
     NOTIFICATION_ADAPTER,
     NOTIFICATION_MESSAGES,
@@ -16,13 +17,17 @@ from scorecard.messages import (
     ReviewResolvedMessage,
 )
 from scorecard.observability import logger, metrics, traced
+from scorecard.services.email_render import load_templates
 from scorecard.services.notifications import (
     notify_demotion_warning,
     notify_part_received,
     notify_review_resolved,
 )
 
-build_at_init(*NOTIFICATION_MESSAGES)  # every record is one of these
+# Every record is one of these messages and renders one of these emails; a part-received notice (one
+# per received job, most of the queue) folds the job's stored events.
+build_at_init(*NOTIFICATION_MESSAGES, *EVENT_VALIDATION)
+load_templates("part_received_email", "demotion_warning_email", "review_resolved_email")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

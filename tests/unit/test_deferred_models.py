@@ -54,7 +54,23 @@ BUILT_AT_INIT: dict[str, set[str]] = {
     "jwt_rotation": set(),
     "monthly_coordinator": {"snapshot_message", "monthly_queued"},
     "monthly_worker": {"snapshot_message", "events", "snapshot_document"},
-    "notification_worker": {"notifications"},
+    "notification_worker": {"notifications", "events"},
+}
+
+# handler -> the email templates it loads at import (it renders them in every invocation); the others
+# must not even import Jinja2.
+TEMPLATES_AT_INIT: dict[str, set[str]] = {
+    "monthly_worker": {
+        "snapshot_email_subject.txt.j2",
+        "snapshot_email.txt.j2",
+        "snapshot_email.html.j2",
+        "snapshot_wording.j2",
+    },
+    "notification_worker": {
+        f"{email}{part}"
+        for email in ("part_received_email", "demotion_warning_email", "review_resolved_email")
+        for part in ("_subject.txt.j2", ".txt.j2", ".html.j2")
+    },
 }
 
 # Run in a fresh interpreter: which groups are fully built after `import app` (and which partly).
@@ -72,7 +88,11 @@ for group, names in json.loads(sys.argv[2]).items():
         targets.extend(value if isinstance(value, tuple) else [value])
     flags = [is_built(t) for t in targets]
     state[group] = all(flags) if all(flags) or not any(flags) else "partly"
-print(json.dumps(state))
+templates = set()
+if "jinja2" in sys.modules:
+    from scorecard.services.email_render import _environment
+    templates = {key[1] for html in (False, True) for key in _environment(html).cache.keys()}
+print(json.dumps({"built": state, "jinja2": "jinja2" in sys.modules, "templates": sorted(templates)}))
 """
 
 
@@ -81,7 +101,7 @@ def test_every_handler_is_listed() -> None:
 
 
 @pytest.mark.parametrize("handler", sorted(BUILT_AT_INIT))
-def test_a_handler_builds_at_init_what_every_invocation_validates_and_nothing_else(handler: str) -> None:
+def test_a_handler_builds_at_init_what_every_invocation_uses_and_nothing_else(handler: str) -> None:
     env = {"PATH": "/usr/bin:/bin", "TABLE_NAME": "t", "AWS_REGION": "us-east-1"}
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, str(ROOT / "functions" / handler), json.dumps(GROUPS)],
@@ -90,9 +110,12 @@ def test_a_handler_builds_at_init_what_every_invocation_validates_and_nothing_el
         check=True,
         env=env,
     )
-    built = json.loads(out.stdout.strip().splitlines()[-1])
+    probe = json.loads(out.stdout.strip().splitlines()[-1])
+    built = probe["built"]
     assert {name for name, flag in built.items() if flag is True} == BUILT_AT_INIT[handler]
     assert "partly" not in built.values()
+    assert probe["jinja2"] is (handler in TEMPLATES_AT_INIT)
+    assert set(probe["templates"]) == TEMPLATES_AT_INIT.get(handler, set())
 
 
 class _Deferred(BaseModel):

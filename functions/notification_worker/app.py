@@ -24,10 +24,11 @@ from scorecard.services.notifications import (
     notify_review_resolved,
 )
 
-# Every record is one of these messages and renders one of these emails; a part-received notice (one
-# per received job, most of the queue) folds the job's stored events.
+# Every record is one of these messages and renders an email. Most of the queue is part-received
+# notices (one per received job), each folding the job's stored events: their templates and the event
+# models are loaded here; demotion warnings and review resolutions (a few a day) load theirs on first use.
 build_at_init(*NOTIFICATION_MESSAGES, *EVENT_VALIDATION)
-load_templates("part_received_email", "demotion_warning_email", "review_resolved_email")
+load_templates("part_received_email")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

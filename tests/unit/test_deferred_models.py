@@ -67,9 +67,9 @@ TEMPLATES_AT_INIT: dict[str, set[str]] = {
         "snapshot_wording.j2",
     },
     "notification_worker": {
-        f"{email}{part}"
-        for email in ("part_received_email", "demotion_warning_email", "review_resolved_email")
-        for part in ("_subject.txt.j2", ".txt.j2", ".html.j2")
+        "part_received_email_subject.txt.j2",
+        "part_received_email.txt.j2",
+        "part_received_email.html.j2",
     },
 }
 

@@ -4,40 +4,29 @@ OpenAPI document and its Swagger UI."""
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard.api.policy_routes import policy_router
-from scorecard.api.resolvers import (
-    DOCS_PATH,
-    all_routers,
-    build_resolver,
-    enable_docs,
-    handle,
-    openapi_response,
-)
-from scorecard.api.review_routes import reviews_router
-from scorecard.api.routes import partners_router
-from scorecard.api.snapshot_routes import snapshots_router
+from scorecard.api.document_routes import document_router, documented_app
+from scorecard.api.resolvers import DOCS_PATH, ApiGroup, api_group, api_group_routers, build_resolver, handle
 from scorecard.observability import logger, traced
-
-app = build_resolver([partners_router, snapshots_router, reviews_router, policy_router])
 
 
 @cache
-def _documented_app() -> Any:
-    documented = build_resolver(all_routers())  # every route of the API, for the document
-    enable_docs(documented)  # Powertools serves the page from this app's own document
-    return documented
+def group_resolver(group: ApiGroup) -> APIGatewayRestResolver:
+    """The resolver of one route group (scorecard.api.resolvers.api_group), built on the first
+    request for one of its paths; each also serves the OpenAPI document."""
+    return build_resolver([*api_group_routers(group), document_router])
 
 
-@app.get("/v1/openapi.json", include_in_schema=False)
-def get_openapi() -> Response[str]:
-    return openapi_response(_documented_app())
+# The partners group (profiles, scores, history, jobs) serves most requests: built at init, inside the
+# SnapStart snapshot. Snapshots, reviews and policy (with backtests) load with their first request.
+group_resolver("partners")
 
 
 @traced
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # The Swagger UI page shows every route's document, which only the documented app knows.
-    resolver = _documented_app() if event.get("resource") == DOCS_PATH else app
-    return handle(resolver, event, context)
+    if event.get("resource") == DOCS_PATH:
+        return handle(documented_app(), event, context)
+    return handle(group_resolver(api_group(event.get("path") or "")), event, context)

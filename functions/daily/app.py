@@ -6,9 +6,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.deferred import build_at_init
+from scorecard.messages import DailyBatchMessage
 from scorecard.observability import logger, traced
 from scorecard.services.daily import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
+
+build_at_init(DailyBatchMessage)  # every run queues the registry in these
 
 
 @traced

@@ -6,11 +6,16 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.deferred import build_at_init
+from scorecard.domain.events import EVENT_VALIDATION
 from scorecard.messages import DailyBatchMessage
 from scorecard.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
 from scorecard.services.daily import score_daily_batch
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
-from scorecard.views import DailyRunView
+from scorecard.views import DAILY_SCORE_VIEWS, DailyRunView
+
+# Every batch: its message, its partners' stored events, and what is written and reported for them.
+build_at_init(DailyBatchMessage, *EVENT_VALIDATION, *DAILY_SCORE_VIEWS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView]:

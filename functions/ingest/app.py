@@ -5,8 +5,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.api.event_routes import events_router
 from scorecard.api.resolvers import build_resolver, handle
+from scorecard.deferred import build_at_init
+from scorecard.domain.events import EVENT_VALIDATION, EventBatch
+from scorecard.ingest_views import EventResultView, IngestResultView
 from scorecard.observability import logger, metrics, traced
 
+# Every request: a batch of events validated, and the result of each.
+build_at_init(*EVENT_VALIDATION, EventBatch, EventResultView, IngestResultView)
 app = build_resolver([events_router])
 
 

@@ -6,10 +6,18 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.deferred import build_at_init
+from scorecard.domain.events import EVENT_VALIDATION
 from scorecard.messages import SnapshotBatchMessage
 from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count, logger, metrics, traced
+from scorecard.services.email_render import load_templates
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
+from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+
+# Every message: itself, each partner's stored events, folded, and the snapshot document archived.
+build_at_init(SnapshotBatchMessage, *EVENT_VALIDATION, SnapshotLineView, SnapshotDocument)
+load_templates("snapshot_email")  # rendered for the archive (and the email) of every partner
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[SnapshotOutcome]]:

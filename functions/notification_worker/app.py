@@ -8,14 +8,27 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.messages import NOTIFICATION_ADAPTER, DemotionWarningMessage, ReviewResolvedMessage
+from scorecard.deferred import build_at_init
+from scorecard.domain.events import EVENT_VALIDATION
+from scorecard.messages import (
+    NOTIFICATION_ADAPTER,
+    NOTIFICATION_MESSAGES,
+    DemotionWarningMessage,
+    ReviewResolvedMessage,
+)
 from scorecard.observability import logger, metrics, traced
+from scorecard.services.email_render import load_templates
 from scorecard.services.notifications import (
     notify_demotion_warning,
     notify_part_received,
     notify_review_resolved,
 )
 
+# Every record is one of these messages and renders an email. Most of the queue is part-received
+# notices (one per received job), each folding the job's stored events: their templates and the event
+# models are loaded here; demotion warnings and review resolutions (a few a day) load theirs on first use.
+build_at_init(*NOTIFICATION_MESSAGES, *EVENT_VALIDATION)
+load_templates("part_received_email")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

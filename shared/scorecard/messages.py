@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Annotated, Literal, Protocol, Self
+from typing import Annotated, Any, Literal, Protocol, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, StringConstraints, TypeAdapter
 
@@ -25,7 +25,9 @@ class PartnerBatch(BaseModel):
     names. A partner that fails in a larger message is split off into a message of its own
     (`isolated`), so it is retried, and finally dead-lettered, alone."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build (scorecard.deferred), as every message model here: each function builds at init
+    # the messages it sends or receives in every invocation, and no other.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     partner_ids: list[EntityId] = Field(min_length=1)
     isolated: bool = False
@@ -49,7 +51,7 @@ BacktestId = Annotated[str, StringConstraints(pattern=r"^bt-[0-9a-f]{20}$")]
 class BacktestPlanMessage(BaseModel):
     """BacktestQueue: page the registry and queue the partners of this backtest in batches."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: Literal["plan"] = "plan"
     backtest_id: BacktestId
@@ -67,6 +69,8 @@ class BacktestBatchMessage(PartnerBatch):
 class BacktestMessage(RootModel[BacktestPlanMessage | BacktestBatchMessage]):
     """Either message of BacktestQueue, told apart by `kind`."""
 
+    model_config = ConfigDict(defer_build=True)
+
     root: Annotated[BacktestPlanMessage | BacktestBatchMessage, Field(discriminator="kind")]
 
 
@@ -82,7 +86,7 @@ class SnapshotBatchMessage(PartnerBatch):
 class PartReceivedMessage(BaseModel):
     """NotificationQueue: a job.received event was recorded; tell the partner (once per job)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     partner_id: EntityId
     job_id: EntityId
@@ -98,7 +102,7 @@ class DemotionWarningMessage(BaseModel):
     """NotificationQueue: the first daily run below the partner's tier (DESIGN §4: "the partner is
     warned on the first"); emailed once per partner and day."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: Literal["demotion_warning"] = "demotion_warning"
     partner_id: EntityId
@@ -113,7 +117,7 @@ class ReviewResolvedMessage(BaseModel):
     """NotificationQueue: ops resolved a review; email the partner the decision, the note and the
     score before and after, once per review."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: Literal["review_resolved"] = "review_resolved"
     partner_id: EntityId
@@ -128,7 +132,20 @@ class ReviewResolvedMessage(BaseModel):
 
 # Part-received messages carry no `kind` (they came first); the models' required fields tell them apart.
 NOTIFICATION_ADAPTER: TypeAdapter[PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage] = (
-    TypeAdapter(PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage)
+    TypeAdapter(
+        PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage,
+        config=ConfigDict(defer_build=True),
+    )
+)
+
+# What a function that receives these messages in every invocation builds at init
+# (scorecard.deferred.build_at_init): the members, then the union over them, which reuses theirs.
+BACKTEST_MESSAGES: tuple[type[BaseModel], ...] = (BacktestPlanMessage, BacktestBatchMessage, BacktestMessage)
+NOTIFICATION_MESSAGES: tuple[type[BaseModel] | TypeAdapter[Any], ...] = (
+    PartReceivedMessage,
+    DemotionWarningMessage,
+    ReviewResolvedMessage,
+    NOTIFICATION_ADAPTER,
 )
 
 

@@ -124,7 +124,8 @@ class ScoreHistoryView(View):
 
 
 class ProfileIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body: built by its route's first request (scorecard.deferred)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(
@@ -287,14 +288,16 @@ JobIdField = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body: built by its route's first request (scorecard.deferred)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     reason: str = Field(min_length=1, max_length=4000)
     job_ids: list[str] = Field(default_factory=list, max_length=50, description="jobs the partner disputes")
 
 
 class ResolutionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body: built by its route's first request (scorecard.deferred)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     decision: Literal["upheld", "adjusted"]
     excluded_job_ids: list[str] = Field(default_factory=list, max_length=50)
@@ -306,7 +309,8 @@ RESOLVED_STATUSES: tuple[ReviewStatus, ...] = ("upheld", "adjusted")
 
 
 class PickupIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body: built by its route's first request (scorecard.deferred)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     note: str | None = Field(default=None, max_length=4000)
 
@@ -390,3 +394,19 @@ class SimulationView(View):
     tier_changes: int
     changes: list[PartnerSimulationView] = Field(description="only partners whose grade or tier changes")
     next_cursor: str | None
+
+
+# What the daily worker writes for every partner it scores, and reports for every batch, built at its
+# init (scorecard.deferred.build_at_init): members before the models that contain them.
+DAILY_SCORE_VIEWS: tuple[type[BaseModel], ...] = (
+    ComponentView,
+    WindowView,
+    LedgerEntryView,
+    NextGradeView,
+    TierStatusView,
+    ProcessPercentileView,
+    PercentileView,
+    ScoreView,
+    HistoryPointView,
+    DailyRunView,
+)

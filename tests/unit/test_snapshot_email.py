@@ -303,3 +303,33 @@ def test_the_network_percentile_in_words_in_both_parts() -> None:
     assert "better than" not in " ".join(parse(without.html).parts)
     # a real 0 is said as such
     assert "better than 0 % of partners" in render(document(network_percentile=0)).text
+
+
+def test_load_templates_compiles_all_the_snapshot_email_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The monthly worker loads the snapshot's templates at init (email_render.load_templates): its
+    renders then read no template source, the one it imports (snapshot_wording.j2) included."""
+    import jinja2
+    from scorecard.services import email_render
+
+    email_render._environment.cache_clear()  # fresh environments: nothing compiled yet
+    read: list[str] = []
+    source = jinja2.PackageLoader.get_source
+
+    def counting(self: jinja2.PackageLoader, environment: jinja2.Environment, name: str) -> Any:
+        read.append(name)
+        return source(self, environment, name)
+
+    monkeypatch.setattr(jinja2.PackageLoader, "get_source", counting)
+    email_render.load_templates("snapshot_email")
+    loaded = sorted(read)
+    read.clear()
+    render(document())
+
+    assert read == []
+    assert loaded == [
+        "snapshot_email.html.j2",
+        "snapshot_email.txt.j2",
+        "snapshot_email_subject.txt.j2",
+        "snapshot_wording.j2",
+        "snapshot_wording.j2",  # once per environment: the HTML one autoescapes
+    ]

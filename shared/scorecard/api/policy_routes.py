@@ -37,7 +37,8 @@ MAX_SIMULATED_PARTNERS = 40
 
 
 class SimulationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body: built by its route's first request (scorecard.deferred)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     policy: ScoringPolicy = Field(description="the candidate policy (same shape as GET /v1/policy)")
     as_of: IsoDate | None = Field(

@@ -6,7 +6,7 @@ import base64
 import json
 from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
@@ -81,14 +81,52 @@ def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolve
     return app
 
 
-def all_routers() -> list[APIGatewayRouter]:
-    from scorecard.api.event_routes import events_router
-    from scorecard.api.policy_routes import policy_router
-    from scorecard.api.review_routes import reviews_router
-    from scorecard.api.routes import partners_router
-    from scorecard.api.snapshot_routes import snapshots_router
+# The API function's route groups (functions/api): each is built into a resolver of its own on the
+# first request for one of its paths, so a request imports its group's routes and models, not all.
+ApiGroup = Literal["partners", "snapshots", "reviews", "policy"]
+API_GROUPS: tuple[ApiGroup, ...] = ("partners", "snapshots", "reviews", "policy")
 
-    return [events_router, partners_router, snapshots_router, reviews_router, policy_router]
+
+def api_group(path: str) -> ApiGroup:
+    """The group whose routes serve `path` (a request's path, or a route's template): /v1/policy...,
+    /v1/reviews... and /v1/partners/{id}/reviews..., /v1/partners/{id}/snapshots..., else partners
+    (a path no route serves gets the same 404 from any group)."""
+    segments = path.strip("/").split("/")
+    top = segments[1] if len(segments) > 1 else ""
+    below_partner = segments[3] if len(segments) > 3 and top == "partners" else ""
+    if top == "policy":
+        return "policy"
+    if top == "reviews" or below_partner == "reviews":
+        return "reviews"
+    if below_partner == "snapshots":
+        return "snapshots"
+    return "partners"
+
+
+def api_group_routers(group: ApiGroup) -> list[APIGatewayRouter]:
+    """The routers of one group, imported on demand."""
+    if group == "snapshots":
+        from scorecard.api.snapshot_routes import snapshots_router
+
+        return [snapshots_router]
+    if group == "reviews":
+        from scorecard.api.review_routes import reviews_router
+
+        return [reviews_router]
+    if group == "policy":
+        from scorecard.api.policy_routes import policy_router
+
+        return [policy_router]
+    from scorecard.api.routes import partners_router
+
+    return [partners_router]
+
+
+def all_routers() -> list[APIGatewayRouter]:
+    """Every router of the API, in the OpenAPI document's order: ingestion's, then the groups'."""
+    from scorecard.api.event_routes import events_router
+
+    return [events_router, *(router for group in API_GROUPS for router in api_group_routers(group))]
 
 
 def _document_info() -> dict[str, Any]:

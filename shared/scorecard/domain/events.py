@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -74,7 +74,10 @@ class AggregateKind(StrEnum):
 
 
 class _EventBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # defer_build (scorecard.deferred): the functions that validate events in every invocation
+    # (ingest, the daily, backtest and monthly workers) build them at init with `EVENT_VALIDATION`;
+    # the API's routes that read events build them on first use, the others never.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
     aggregate: ClassVar[AggregateKind]
 
@@ -320,15 +323,25 @@ ActivityEvent = PartnerLoggedIn | PartnerCapacityUpdated | PartnerMetricRecorded
 # checks both). Adding a type: its model here, and its case in the fold of its aggregate; mypy then
 # names every `match` that misses it (each ends in assert_never).
 Event = Annotated[JobEvent | RequestEvent | ActivityEvent, Field(discriminator="type")]
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_build=True))
 
 
 class EventBatch(BaseModel):
     """Body of POST /v1/events."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     events: list[Event] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
+
+
+# What a function that reads or validates events in every invocation builds at init
+# (scorecard.deferred.build_at_init): each event model, then the union over them, which reuses theirs.
+EVENT_VALIDATION: tuple[type[BaseModel] | TypeAdapter[Any], ...] = (
+    *get_args(JobEvent),
+    *get_args(RequestEvent),
+    *get_args(ActivityEvent),
+    EVENT_ADAPTER,
+)
 
 
 _STORED = {"stored": True}

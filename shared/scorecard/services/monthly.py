@@ -1,11 +1,11 @@
 """The monthly Partner Performance Snapshot job (DESIGN §5, §8).
 
-Coordinator: list the partners, queue them in messages of 25 on the snapshot queue (services.fanout).
-Worker, per partner: fold every job, compute the §5 metrics (domain.snapshot), render the email and
-the archive page, write snapshots/<YYYY-MM>/<pid>.json|.html to S3, record the snapshot in DynamoDB,
-then email the partner exactly once (services.mail_once). Every step before the email is an
-idempotent overwrite, so a retried or re-run message redoes them harmlessly and the claim stops a
-second email.
+Coordinator (services.monthly_queue): list the partners, queue them in messages of 25 on the
+snapshot queue (services.fanout). Worker, per partner: fold every job, compute the §5 metrics
+(domain.snapshot), render the email and the archive page, write snapshots/<YYYY-MM>/<pid>.json|.html
+to S3, record the snapshot in DynamoDB, then email the partner exactly once (services.mail_once).
+Every step before the email is an idempotent overwrite, so a retried or re-run message redoes them
+harmlessly and the claim stops a second email.
 """
 
 from __future__ import annotations
@@ -30,49 +30,18 @@ from scorecard.domain.snapshot import (
     monthly_tier,
 )
 from scorecard.domain.window import day_start
-from scorecard.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
+from scorecard.messages import SnapshotBatchMessage
 from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs, partner_zone
-from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
+from scorecard.services.fanout import BatchWork, MessageSender, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
 from scorecard.services.policy_versions import PolicySource
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
-from scorecard.views import View
 
 logger = Logger(child=True)
 
 SNAPSHOT_MAIL_KIND = keys.MAIL_KIND_SNAPSHOT
-
-
-# -- coordinator -----------------------------------------------------------------------------------
-
-
-class MonthlyQueuedView(View):
-    month: str
-    email: bool
-    partners: int
-    messages: int
-    send_calls: int
-
-
-def queue_month(
-    repository: PartnerRepository, queue: MessageSender, month: Month, *, email: bool = True
-) -> MonthlyQueuedView:
-    """Page the partner registry (GSI2, never job data) and queue the partners (services.fanout)."""
-    queued = queue_partners(
-        repository.iter_partner_ids(),
-        lambda partner_ids: SnapshotBatchMessage(month=str(month), partner_ids=partner_ids, email=email),
-        SNAPSHOT_BATCH_SIZE,
-        queue,
-    )
-    return MonthlyQueuedView(
-        month=str(month),
-        email=email,
-        partners=queued.partners,
-        messages=queued.messages,
-        send_calls=queued.send_calls,
-    )
 
 
 # -- worker ----------------------------------------------------------------------------------------

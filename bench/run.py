@@ -27,7 +27,7 @@ from bench.fixtures import AS_OF, TABLE, load_network, moto_table, partner_event
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-DAILY_PARTNERS = 200 if QUICK else 2000
+DAILY_PARTNERS = 100 if QUICK else 1000  # x 2 runs a side (bench_daily)
 JOBS = 30
 NAIVE_PARTNERS = 100 if QUICK else 300
 SCALING = (50, 100, 200, 400) if QUICK else (500, 1000, 2000, 4000)
@@ -194,11 +194,17 @@ def bench_daily() -> None:
         _register(table, DAILY_PARTNERS)
         counter = RequestCounter()
         counter.reset()
-        ours, scored = timed(lambda: run_ours_daily(table))
+        ours_first, scored = timed(lambda: run_ours_daily(table))
         requests = counter.total
         mix = dict(sorted(counter.calls.items()))  # ours only, before the baseline runs
-        baseline, _ = timed(lambda: run_baseline_daily(table, DAILY_PARTNERS))
-        assert scored == DAILY_PARTNERS, scored
+        # In the order ours, baseline, baseline, ours (a re-run of the day: the same reads, the same
+        # writes), each side's total then carries the same share of a machine that speeds up or
+        # slows down during the bench; one run each in a row gave 1.12 to 1.30 for the same code.
+        baseline = timed(lambda: run_baseline_daily(table, DAILY_PARTNERS))[0]
+        baseline += timed(lambda: run_baseline_daily(table, DAILY_PARTNERS))[0]
+        ours_again, rescored = timed(lambda: run_ours_daily(table))
+        ours = ours_first + ours_again
+        assert scored == rescored == DAILY_PARTNERS, (scored, rescored)
         report("daily_ours_s", ours)
         report("daily_baseline_s", baseline)
         report("daily_ratio", ours / baseline, "<= 1.3")

@@ -117,12 +117,14 @@ def run_ours_daily(table: str, as_of: date = AS_OF, distributions: Any = None) -
 
 
 def run_baseline_daily(table: str, partners: int) -> int:
-    """The floor: the same one query per partner and the same batched writes (two items of the same
-    size per partner), with no scoring."""
+    """The floor: the same reads (one query per partner, and the tier states a run starts from, one
+    BatchGetItem per 100 partners as the worker reads them) and the same batched writes (two items
+    per partner), with no scoring."""
     from scorecard.adapters import keys
     from scorecard.adapters.dynamodb import batch_writer
     from scorecard.adapters.partner_repository import PartnerRepository
     from scorecard.domain.policy import load_policy
+    from scorecard.services.daily import SCORE_READ_BATCH
     from scorecard.services.evidence import evidence_since
 
     repository = PartnerRepository(table)
@@ -131,6 +133,8 @@ def run_baseline_daily(table: str, partners: int) -> int:
     filler = "x" * 6000  # about the size of a score document with its ledger
     for n in range(partners):
         pid = partner_id(n)
+        if n % SCORE_READ_BATCH == 0:
+            repository.current_scores([partner_id(m) for m in range(n, min(n + SCORE_READ_BATCH, partners))])
         repository.load_evidence(pid, since)
         for sk in (keys.SCORE_SK, keys.history_sk(AS_OF)):
             writes.append(

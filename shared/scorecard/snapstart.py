@@ -8,8 +8,9 @@ What the import creates is then the same in all of them. Checked (README, Deploy
     after the restore, never in the snapshot;
   * clocks: read per call (settings.utc_now, bootstrap.Clock), never cached at import;
   * ids: uuid4 and secrets read os.urandom per call;
-  * the Settings and the policy read at import are the version's environment and files: the same
-    in every environment of a version, so sharing them is correct;
+  * the Settings and the built-in policy (read on first use by the composition root) are the
+    version's environment and files: the same in every environment of a version, so sharing them
+    is correct; which version is in force is read from DynamoDB per run;
   * the `random` module's generator, however, is seeded at import, and botocore's retry backoff and
     our own jitter (adapters/event_store.py, adapters/mailer.py) draw from it: restored
     environments would all draw the same "random" delays, and writers that collided would retry in

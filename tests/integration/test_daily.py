@@ -23,8 +23,11 @@ from lambda_events import api_event, caller, load_event, response_json, sample_b
 from pydantic import ValidationError
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
+from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.adapters.partner_repository import score_document as document_json
 from scorecard.domain.events import EVENT_ADAPTER
+from scorecard.domain.policy import load_policy
+from scorecard.services.daily import score_partners
 from scorecard_local.capacity import item_size
 
 SAMPLE_EVENTS: list[dict[str, Any]] = sample_body("api_post_events")["events"]
@@ -451,3 +454,15 @@ def test_bulk_import_merges_into_a_job_that_live_ingestion_started(lambdas: Lamb
         e["event_id"] for e in j100
     )
     assert job["GSI1SK"]["S"] == "2026-10-23T10:00:00.000000Z"  # not moved back by the older imports
+
+
+def test_a_message_naming_a_partner_twice_scores_it(lambdas: Lambdas, table: str) -> None:
+    """DynamoDB refuses a BatchGetItem or a BatchWriteItem whose keys repeat: a message that names a
+    partner twice scores it once, rather than failing it on every delivery until it dead-letters."""
+    ingest(lambdas, SAMPLE_EVENTS)
+    repository = PartnerRepository(table)
+
+    report = score_partners(repository, ["acme-01", "acme-01"], date(2026, 11, 1), load_policy(), NOW)
+
+    assert (report.partners, report.scored, report.failed) == (1, 1, [])
+    assert score_item(table, "acme-01")["as_of"]["S"] == "2026-11-01"

@@ -207,7 +207,9 @@ _FIGURES = "partner_id, score, grade, tier, provisional, as_of"
 def batch_get(
     table: str, partner_ids: list[str], sk: str, projection: str, names: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """Item `sk` of each partner, those that exist (BatchGetItem, 100 keys a call)."""
+    """Item `sk` of each partner, those that exist (BatchGetItem, 100 keys a call). A partner named
+    twice is asked for once: DynamoDB refuses a call whose keys repeat."""
+    partner_ids = list(dict.fromkeys(partner_ids))
     found: list[dict[str, Any]] = []
     dynamodb = client("dynamodb")
     for start in range(0, len(partner_ids), 100):

@@ -318,7 +318,8 @@ def score_partners(
         pending.clear()
         history_only.clear()
 
-    ids = list(partner_ids)
+    ids = list(dict.fromkeys(partner_ids))  # a partner named twice is scored once (and written once:
+    # DynamoDB refuses a BatchWriteItem that puts one key twice)
     stored: dict[str, ScoreRecord] = {}
     read_until = 0  # ids[:read_until] have had their current scores read (a failed read is retried)
     for index, partner_id in enumerate(ids):

@@ -6,7 +6,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Protocol, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, StringConstraints, TypeAdapter
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    TypeAdapter,
+    field_validator,
+)
 
 from scorecard.domain.events import EntityId
 from scorecard.domain.policy import Tier
@@ -31,6 +40,13 @@ class PartnerBatch(BaseModel):
 
     partner_ids: list[EntityId] = Field(min_length=1)
     isolated: bool = False
+
+    @field_validator("partner_ids")
+    @classmethod
+    def _each_partner_once(cls, partner_ids: list[str]) -> list[str]:
+        """A partner named twice is worked once: a backtest batch would count it twice in its
+        histograms, and DynamoDB refuses batch reads and writes whose keys repeat."""
+        return list(dict.fromkeys(partner_ids))
 
     def split_off(self, partner_ids: Iterable[str]) -> list[Self]:
         """One isolated message per partner, the rest of the message unchanged."""

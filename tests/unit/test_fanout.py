@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from scorecard.domain.policy import load_policy
-from scorecard.messages import DailyBatchMessage, SnapshotBatchMessage
+from scorecard.messages import BacktestBatchMessage, DailyBatchMessage, PartnerBatch, SnapshotBatchMessage
 from scorecard.services.fanout import (
     QUEUE_FLUSH,
     BatchWork,
@@ -146,3 +146,18 @@ def test_a_run_input_needs_the_scheduled_time_or_its_period(
 ) -> None:
     with pytest.raises(ValidationError, match=f"need scheduled_time or {field}"):
         model.model_validate({"email": True})
+
+
+@pytest.mark.parametrize(
+    ("model", "fields"),
+    [
+        (DailyBatchMessage, {"as_of": "2026-11-01"}),
+        (SnapshotBatchMessage, {"month": "2026-10"}),
+        (BacktestBatchMessage, {"backtest_id": "bt-0123456789abcdef0123"}),
+    ],
+)
+def test_a_message_names_each_partner_once(model: type[PartnerBatch], fields: dict[str, str]) -> None:
+    """Hand-sent messages may repeat a partner: it is worked once (a backtest batch would otherwise
+    count it twice in its histograms; DynamoDB refuses batch calls whose keys repeat)."""
+    message = model.model_validate({**fields, "partner_ids": ["b", "a", "b", "c", "a"]})
+    assert message.partner_ids == ["b", "a", "c"]  # first mention kept, order kept

@@ -194,14 +194,14 @@ def _figures(item: dict[str, Any]) -> ScoreFigures:
     )
 
 
+_FIGURES = "partner_id, score, grade, tier, provisional, as_of"  # a score item's attributes, no document
+
+
 def score_figures(table: str, partner_ids: list[str]) -> dict[str, ScoreFigures]:
     """What the listings show of these partners' current scores (not the document, not the tier
     state), by partner: one BatchGetItem per 100."""
     items = batch_get(table, partner_ids, keys.SCORE_SK, _FIGURES, {})
     return {item["partner_id"]["S"]: _figures(item) for item in items}
-
-
-_FIGURES = "partner_id, score, grade, tier, provisional, as_of"
 
 
 def batch_get(

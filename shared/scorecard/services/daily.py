@@ -279,8 +279,8 @@ def score_partners(
     batch_key: str | None = None,
 ) -> DailyRunView:
     """Score each partner (one evidence query each, and one read of up to 100 partners' current
-    scores), writing results in batches. A partner that fails is
-    logged and reported; it never stops the others. Score events (and demotion warning emails, sent
+    scores), writing results in batches. A partner that fails is logged and reported; it never stops
+    the others. Score events (and demotion warning emails, sent
     once each by the notification worker) go out before the results are written, so a crash in
     between repeats them on retry (at least once) rather than losing them."""
     since = evidence_since(as_of, policy)
@@ -318,8 +318,8 @@ def score_partners(
         pending.clear()
         history_only.clear()
 
-    ids = list(dict.fromkeys(partner_ids))  # a partner named twice is scored once (and written once:
-    # DynamoDB refuses a BatchWriteItem that puts one key twice)
+    # A partner named twice is scored once: DynamoDB refuses a BatchWriteItem that puts a key twice.
+    ids = list(dict.fromkeys(partner_ids))
     stored: dict[str, ScoreRecord] = {}
     read_until = 0  # ids[:read_until] have had their current scores read (a failed read is retried)
     for index, partner_id in enumerate(ids):

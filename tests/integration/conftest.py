@@ -16,6 +16,7 @@ from integration_support import (
     handler,
     load_function,
     make_table,
+    queue_arn,
 )
 from scorecard import settings
 from scorecard.adapters.aws import client
@@ -51,9 +52,7 @@ def lambdas(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Lam
     and answers the run's figures as the workers reported them."""
     sqs = client("sqs")
     queue_url = sqs.create_queue(QueueName="scorecard-it-daily")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    daily_queue_arn = queue_arn(queue_url)
     monkeypatch.setenv("DAILY_QUEUE_URL", queue_url)
     coordinator, worker = handler("daily"), load_function("daily_worker").process_batch
 
@@ -63,7 +62,7 @@ def lambdas(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Lam
             lambda sqs_event: worker(sqs_event, LambdaContext("scorecard-daily_worker")),
             event,
             queue_url=queue_url,
-            queue_arn=queue_arn,
+            queue_arn=daily_queue_arn,
             batch_size=10,
             visibility_timeout=30,
         )

@@ -90,6 +90,37 @@ def cached_template_loader() -> Callable[[str | os.PathLike[str]], dict[str, Any
     return load
 
 
+def queue_arn(url: str) -> str:
+    arn: str = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    return arn
+
+
+def queue_with_dead_letters(name: str, max_receives: int) -> tuple[str, str]:
+    """(url of `name`, url of its dead-letter queue `<name>-dlq`): a message goes there after
+    `max_receives` receives, as template.yaml's worker queues do. Visibility 0: a failed message is
+    visible again at once (the tests drive the retries)."""
+    sqs = client("sqs")
+    dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    redrive = {"deadLetterTargetArn": queue_arn(dlq), "maxReceiveCount": max_receives}
+    url = sqs.create_queue(
+        QueueName=name, Attributes={"VisibilityTimeout": "0", "RedrivePolicy": json.dumps(redrive)}
+    )["QueueUrl"]
+    return url, dlq
+
+
+def capture_bus(bus_name: str, queue_name: str) -> str:
+    """A moto EventBridge bus `bus_name` whose `scorecard` events a rule forwards to a new SQS queue:
+    the queue's url, to read what was published."""
+    capture = client("sqs").create_queue(QueueName=queue_name)["QueueUrl"]
+    events = client("events")
+    events.create_event_bus(Name=bus_name)
+    events.put_rule(Name="all", EventBusName=bus_name, EventPattern=json.dumps({"source": ["scorecard"]}))
+    events.put_targets(Rule="all", EventBusName=bus_name, Targets=[{"Id": "q", "Arn": queue_arn(capture)}])
+    return capture
+
+
 def scan_all(table_name: str) -> list[dict[str, Any]]:
     """Every item of the table (a test-only full scan), sorted by key."""
     items: list[dict[str, Any]] = []

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from integration_support import NOW, TABLE, Lambdas, handler, job_events
+from integration_support import NOW, TABLE, Lambdas, handler, job_events, queue_arn, queue_with_dead_letters
 from lambda_events import api_event, caller, load_event, response_json
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
@@ -33,17 +33,8 @@ MAX_RECEIVES = 3
 
 @pytest.fixture
 def queue(lambdas: Lambdas, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    sqs = client("sqs")
-    dlq = sqs.create_queue(QueueName="backtest-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    url = sqs.create_queue(
-        QueueName="backtest",
-        Attributes={
-            "VisibilityTimeout": "0",  # a failed message is visible again at once (the test drives retries)
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES}),
-        },
-    )["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url, dlq = queue_with_dead_letters("backtest", MAX_RECEIVES)
+    arn = queue_arn(url)
     monkeypatch.setenv("BACKTEST_QUEUE_URL", url)
     return {"url": url, "arn": arn, "dlq": dlq}
 

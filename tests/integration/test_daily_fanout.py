@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from integration_support import NOW, handler, job_events
+from integration_support import NOW, capture_bus, handler, job_events, queue_with_dead_letters
 from mail_support import drain_notifications, outbox, provision_mail, put_partner
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
@@ -30,26 +30,8 @@ MAX_RECEIVES = 3
 
 @pytest.fixture
 def fanout(table: str, clock: datetime, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    sqs = client("sqs")
-    dlq = sqs.create_queue(QueueName="daily-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue = sqs.create_queue(
-        QueueName="daily",
-        Attributes={
-            "VisibilityTimeout": "0",  # a failed message is visible again at once (the test drives retries)
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES}),
-        },
-    )["QueueUrl"]
-    capture = sqs.create_queue(QueueName="bus-capture")["QueueUrl"]
-    capture_arn = sqs.get_queue_attributes(QueueUrl=capture, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    events = client("events")
-    events.create_event_bus(Name="scorecard-events")
-    events.put_rule(
-        Name="all", EventBusName="scorecard-events", EventPattern=json.dumps({"source": ["scorecard"]})
-    )
-    events.put_targets(Rule="all", EventBusName="scorecard-events", Targets=[{"Id": "q", "Arn": capture_arn}])
+    queue, dlq = queue_with_dead_letters("daily", MAX_RECEIVES)
+    capture = capture_bus("scorecard-events", "bus-capture")
     monkeypatch.setenv("DAILY_QUEUE_URL", queue)
     monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-events")
     yield {"queue": queue, "dlq": dlq, "capture": capture, "table": table}

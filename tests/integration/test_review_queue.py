@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from integration_support import NOW, Lambdas, get_item, scan_all
+from integration_support import NOW, Lambdas, capture_bus, get_item, scan_all
 from lambda_events import api_event, caller, load_event, response_json
 from mail_support import MailEnv, drain_notifications, outbox, provision_mail
 from scorecard import settings
@@ -258,18 +258,8 @@ def test_a_new_review_reaches_the_bus_as_a_schema_valid_review_requested(
     import jsonschema_rs
     from scorecard.adapters.aws import client
 
-    sqs, events = client("sqs"), client("events")
-    capture = sqs.create_queue(QueueName="review-bus-capture")["QueueUrl"]
-    capture_arn = sqs.get_queue_attributes(QueueUrl=capture, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    events.create_event_bus(Name="scorecard-review-events")
-    events.put_rule(
-        Name="all", EventBusName="scorecard-review-events", EventPattern=json.dumps({"source": ["scorecard"]})
-    )
-    events.put_targets(
-        Rule="all", EventBusName="scorecard-review-events", Targets=[{"Id": "q", "Arn": capture_arn}]
-    )
+    sqs = client("sqs")
+    capture = capture_bus("scorecard-review-events", "review-bus-capture")
     monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-review-events")
 
     assert call(lambdas, request(ACME, caller("partner", ACME), job_ids=["NOPE"]))[0] == 422

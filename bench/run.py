@@ -172,17 +172,20 @@ def run_naive_daily(table: str) -> int:
     from scorecard.services.evidence import fold_jobs
 
     dynamodb = client("dynamodb")
-    grouped: dict[str, list[StoredAggregate]] = defaultdict(list)
+    events: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     kwargs: dict[str, Any] = {"TableName": table}
     while True:
         page = dynamodb.scan(**kwargs)
         for item in page["Items"]:
             sk = item["SK"]["S"]
             if sk.startswith(keys.JOB_PREFIX):
-                grouped[item["PK"]["S"]].append(StoredAggregate(sk[4:], tuple(item["ev"]["SS"])))
+                events[item["PK"]["S"]][keys.aggregate_sk_of(sk)[4:]] += item["ev"]["SS"]
         if "LastEvaluatedKey" not in page:
             break
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    grouped = {
+        pk: [StoredAggregate(job, tuple(evs)) for job, evs in jobs.items()] for pk, jobs in events.items()
+    }
     policy = load_policy()
     for pk, jobs in grouped.items():
         result = compute_success_score(fold_jobs(pk, jobs, day_end(AS_OF, policy.zone)), [], AS_OF, policy)
@@ -253,8 +256,9 @@ def bench_ingest() -> None:
     """Ours (the ingest Lambda handler) and the bare loop, batch by batch in turn on two identical
     tables: both meet a table of the same size, and a busy moment of the machine lands on both sides
     rather than on whichever ran first."""
+    from scorecard.adapters.aggregate_items import evidence_index_key, evidence_item, lowest_index_key
     from scorecard.adapters.aws import client
-    from scorecard.adapters.event_store import DynamoEventStore, _Placement, aggregate_of, content_hash
+    from scorecard.adapters.event_store import DynamoEventStore, aggregate_of, content_hash, marker_item
     from scorecard.domain.events import event_json
     from scorecard_local.template_tables import create_tables, find_template
 
@@ -269,21 +273,30 @@ def bench_ingest() -> None:
         now = datetime.now(UTC)
 
         def bare_loop(prepared: list[Any]) -> None:
-            """The floor: the very TransactItems the event store sends for a fresh event (built
-            ahead, untimed), one TransactWriteItems per event, no HTTP, no validation."""
-            for items in prepared:
-                dynamodb.transact_write_items(TransactItems=items)
+            """The floor: the very requests the event store sends for a fresh job event, items built
+            ahead (untimed; the evidence item's key once read), no HTTP, no validation: the marker's
+            conditional put, the strongly consistent read of the job's lowest key, the evidence put
+            (conditional for a job's first), and a partner's registry update with its first event."""
+            registered: set[str] = set()
+            for e, body, marker in prepared:
+                dynamodb.put_item(
+                    TableName=bare_table, Item=marker, ConditionExpression="attribute_not_exists(PK)"
+                )
+                sk = aggregate_of(e).sk
+                lowest = lowest_index_key(bare_table, e.partner_id, sk)
+                item = evidence_item(
+                    e, body, sk, evidence_index_key(e.occurred_at, lowest), first=lowest is None
+                )
+                condition = {"ConditionExpression": "attribute_not_exists(PK)"} if lowest is None else {}
+                dynamodb.put_item(TableName=bare_table, Item=item, **condition)
+                if e.partner_id not in registered:
+                    dynamodb.update_item(**store._register(e.partner_id)["Update"])
+                    registered.add(e.partner_id)
 
         ours = bare = 0.0
         for batch in batches:
             prepared = [
-                [
-                    store._marker(e, event_json(e), content_hash(e), now, position),
-                    store._append(
-                        e, event_json(e), aggregate_of(e), _Placement(spill=False, advance_index=True)
-                    ),
-                    store._register(e.partner_id),
-                ]
+                (e, event_json(e), marker_item(e, event_json(e), content_hash(e), now, position))
                 for position, e in enumerate(batch)
             ]
             ours += timed(functools.partial(through_handler, batch))[0]
@@ -486,7 +499,7 @@ def bench_cpu_share() -> None:
     from botocore.parsers import create_parser
     from botocore.session import get_session
     from scorecard.adapters import keys
-    from scorecard.adapters.partner_repository import _aggregate
+    from scorecard.adapters.partner_repository import assemble_aggregate
     from scorecard.domain.events import parse_stored_event
     from scorecard.domain.jobs import fold_job
     from scorecard.domain.policy import load_policy
@@ -501,9 +514,16 @@ def bench_cpu_share() -> None:
         by_job: dict[str, list[str]] = defaultdict(list)
         for event in partner_events(n, JOBS):
             by_job[event.job_id].append(event.model_dump_json())
-        items = [
-            {"SK": {"S": keys.job_sk(job)}, "ev": {"SS": evs}, "partner_id": {"S": partner_id(n)}}
+        items = [  # the evidence items of the job, as the GSI1 Query returns them (one per event)
+            {
+                "SK": {
+                    "S": keys.first_evidence_sk(keys.job_sk(job)) if k == 0 else f"{keys.job_sk(job)}#E#{k}"
+                },
+                "GSI1SK": {"S": f"2026-10-01T00:00:{k:02d}.000000Z"},
+                "ev": {"SS": [raw]},
+            }
             for job, evs in by_job.items()
+            for k, raw in enumerate(evs)
         ]
         responses.append(
             json.dumps({"Items": items, "Count": len(items), "ScannedCount": len(items)}).encode()
@@ -515,7 +535,10 @@ def bench_cpu_share() -> None:
         decoded = []
         for raw in responses:
             body = parser.parse({"body": raw, "headers": {}, "status_code": 200}, shape)
-            aggregates = [_aggregate(item, keys.JOB_PREFIX) for item in body["Items"]]
+            grouped: dict[str, list[Any]] = defaultdict(list)
+            for item in body["Items"]:
+                grouped[keys.aggregate_sk_of(item["SK"]["S"])].append(item)
+            aggregates = [assemble_aggregate(sk, items) for sk, items in grouped.items()]
             decoded.append([(a.id, [parse_stored_event(e) for e in a.events]) for a in aggregates])
         return decoded
 

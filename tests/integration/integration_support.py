@@ -16,7 +16,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from scorecard.adapters import keys
 from scorecard.adapters.aws import client
+from scorecard.adapters.dynamodb import query_items
 from scorecard_local import template_tables
 from scorecard_local.stack import LambdaContext
 from scorecard_local.template_tables import create_tables, find_template
@@ -143,9 +145,47 @@ def get_item(table_name: str, pk: str, sk: str) -> dict[str, Any] | None:
     return item
 
 
+def aggregate_items(table: str, partner_id: str, aggregate_sk: str) -> list[dict[str, Any]]:
+    """Every item of a job or request (its own item, its evidence and overflow items), in key order."""
+    first, last = keys.aggregate_range(aggregate_sk)
+    return list(
+        query_items(
+            table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.partner_pk(partner_id)},
+                ":first": {"S": first},
+                ":last": {"S": last},
+            },
+            ConsistentRead=True,
+        )
+    )
+
+
+def aggregate_events(table: str, partner_id: str, aggregate_sk: str) -> list[str]:
+    """The event JSON a job or request holds over all its items, sorted."""
+    return sorted(
+        body for item in aggregate_items(table, partner_id, aggregate_sk) for body in stored_events(item)
+    )
+
+
+def append_raw_event(table: str, partner_id: str, job_id: str, raw: str = '{"not": "an event"}') -> None:
+    """Add a stored event behind ingestion's back (unreadable by default), to the job's first evidence
+    item: the daily run reads it with the job."""
+    key = {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.first_evidence_sk(keys.job_sk(job_id))}}
+    assert get_item(table, key["PK"]["S"], key["SK"]["S"]) is not None, f"no job {partner_id}/{job_id}"
+    client("dynamodb").update_item(
+        TableName=table,
+        Key=key,
+        UpdateExpression="ADD ev :bad",
+        ExpressionAttributeValues={":bad": {"SS": [raw]}},
+    )
+    assert raw in aggregate_events(table, partner_id, keys.job_sk(job_id))
+
+
 def stored_events(item: dict[str, Any]) -> list[str]:
     """The event JSON strings an aggregate item holds (a string set, or a list of strings)."""
-    ev = item["ev"]
+    ev = item.get("ev", {"SS": []})
     if "SS" in ev:
         return sorted(ev["SS"])
     return [value["S"] for value in ev["L"]]

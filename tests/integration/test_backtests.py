@@ -11,7 +11,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from integration_support import NOW, TABLE, Lambdas, handler, job_events, queue_arn, queue_with_dead_letters
+from integration_support import (
+    NOW,
+    TABLE,
+    Lambdas,
+    append_raw_event,
+    handler,
+    job_events,
+    queue_arn,
+    queue_with_dead_letters,
+)
 from lambda_events import api_event, caller, load_event, response_json
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
@@ -291,12 +300,7 @@ def test_a_poisoned_partner_is_split_off_and_dead_lettered_alone(
     """Like the daily run (services.fanout.work_batch): the batch stores its 9 good partners and
     re-queues the bad one alone; that message fails on each receive, then moves to the DLQ. The
     backtest stays `running` at 9 of 10 partners (never a complete one missing a partner)."""
-    client("dynamodb").update_item(  # an unreadable event in one partner's job
-        TableName=TABLE,
-        Key={"PK": {"S": "PARTNER#bt-03"}, "SK": {"S": "JOB#J3"}},
-        UpdateExpression="ADD ev :bad",
-        ExpressionAttributeValues={":bad": {"SS": ['{"not": "an event"}']}},
-    )
+    append_raw_event(TABLE, "bt-03", "J3")  # an unreadable event in one partner's job
     backtest_id = post(network, {"version": "v2", "from": "2026-10-20", "to": "2026-11-01"})[1]["backtest_id"]
     assert drain(queue) == 2 + MAX_RECEIVES  # plan, batch, then the isolated message each time
     view = get(network, backtest_id)[1]

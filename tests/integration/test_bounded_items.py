@@ -1,8 +1,10 @@
 """Issue 8 item 1 (DESIGN §3): no stored item grows without bound. Before, a job's events were one
 string set: the 41st `job.rejected` with 4,000-character feedback hit DynamoDB's 400 KB item limit and
-every later event of the job got a 500. Now an aggregate holds events up to a byte budget and the rest
-spill to overflow items, read back by the evidence query (one extra Query per overflowed job only).
-All against the template's table in moto."""
+every later event of the job got a 500. Now each job or request event is its own evidence item (issue
+11: 3 write units an event however long the job), and a month's activity item holds events up to a
+byte budget, the rest spilling to overflow items. Job items written before the per-event layout (held
+events up to the budget, then overflow items) are still read whole. All against the template's table
+in moto."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from typing import Any
 from integration_support import Lambdas, get_item, scan_all
 from lambda_events import api_event, response_json
 from scorecard.adapters import keys
+from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
 from scorecard.adapters.dynamodb import query_items
-from scorecard.adapters.event_store import EVENT_BYTES_BUDGET, DynamoEventStore
-from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.event_store import DynamoEventStore
+from scorecard.adapters.partner_repository import EVIDENCE_MARGIN, PartnerRepository
 from scorecard.domain.events import EVENT_ADAPTER, Event
 
 PARTNER = "bigjob-01"
@@ -95,6 +98,21 @@ def score_document(lambdas: Lambdas) -> dict[str, Any]:
     return document
 
 
+def evidence_items(table: str) -> list[dict[str, Any]]:
+    return [
+        item
+        for item in query_items(
+            table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :job)",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.partner_pk(PARTNER)},
+                ":job": {"S": keys.job_sk(JOB)},
+            },
+        )
+        if keys.is_evidence(item["SK"]["S"])
+    ]
+
+
 def job_events(table: str) -> list[Event]:
     stored = PartnerRepository(table).get_job(PARTNER, JOB)
     assert stored is not None
@@ -116,10 +134,10 @@ def test_sixty_rejections_with_long_feedback_are_recorded_and_the_job_scored(
     assert post(lambdas, rejections[30:])["recorded"] == 30
     assert post(lambdas, [SHIPPED])["recorded"] == 1
 
-    base = get_item(table, keys.partner_pk(PARTNER), keys.job_sk(JOB))
-    assert base is not None and base["overflow"] == {"BOOL": True}
-    assert EVENT_BYTES_BUDGET <= int(base["ev_bytes"]["N"]) < EVENT_BYTES_BUDGET + 10_000
-    assert base["GSI1SK"]["S"] == keys.instant_key(datetime(2026, 10, 27, 15, tzinfo=UTC))  # still advances
+    items = evidence_items(table)
+    assert len(items) == 62  # one item per event, each about 4 KB: none grows
+    assert max(map(item_size, items)) < 5_000
+    assert max(i["GSI1SK"]["S"] for i in items) == keys.instant_key(datetime(2026, 10, 27, 15, tzinfo=UTC))
     assert largest_item(table) < ITEM_LIMIT
     assert len(job_events(table)) == 62
 
@@ -132,10 +150,9 @@ def test_sixty_rejections_with_long_feedback_are_recorded_and_the_job_scored(
 
 
 def test_a_job_with_ten_thousand_events_is_stored_bounded_and_scored(lambdas: Lambdas, table: str) -> None:
-    """10,000 events on one job. Through BulkImporter (same budget and layout as live ingestion, 25
-    items per request, about 10 s in moto): 10,000 single transactions in moto take minutes, and the
-    live path's spill is proven by the other tests of this module. The shipment comes last, so it is
-    in an overflow item: the job scores as completed only if the daily query reads the overflow."""
+    """10,000 events on one job. Through BulkImporter (the same layout as live ingestion, 25 items per
+    request, about 10 s in moto): 10,000 single events through the API in moto take minutes. The
+    shipment comes last: the job scores as completed only if the daily query reads all of it (pages)."""
     reads = [
         job_event(
             "job.read",
@@ -146,13 +163,14 @@ def test_a_job_with_ten_thousand_events_is_stored_bounded_and_scored(lambdas: La
     ]
     batch = [EVENT_ADAPTER.validate_python(e) for e in [OFFERED, *reads, SHIPPED]]
     assert BulkImporter(table).import_events(batch, RECEIVED) == (10_000, 0)
-    base = get_item(table, keys.partner_pk(PARTNER), keys.job_sk(JOB))
-    assert base is not None and base["overflow"] == {"BOOL": True}
-    assert SHIPPED["event_id"] not in str(base["ev"])
-    # one more through the live API lands in an overflow item too
-    late = job_event("job.status_updated", "big:status", "2026-10-20T08:00:00Z", status="other")
+    # one more through the live API: its own item, raised to the job's lowest key (the offer's)
+    late = job_event("job.status_updated", "big:status", "2026-09-20T08:00:00Z", status="other")
     assert post(lambdas, [late])["recorded"] == 1
-    assert get_item(table, keys.partner_pk(PARTNER), keys.overflow_sk(keys.job_sk(JOB), "big:status"))
+    offer_key = keys.instant_key(datetime(2026, 10, 1, 9, tzinfo=UTC))
+    assert get_item(
+        table, keys.partner_pk(PARTNER), keys.evidence_sk(keys.job_sk(JOB), offer_key, "big:status")
+    )
+    assert len(evidence_items(table)) == 10_001
 
     report = lambdas.daily({"as_of": "2026-10-31"})
 
@@ -164,10 +182,11 @@ def test_a_job_with_ten_thousand_events_is_stored_bounded_and_scored(lambdas: La
     assert largest_aggregate(table) < ITEM_LIMIT
 
 
-def test_the_spill_at_a_tiny_budget(table: str) -> None:
-    """Unit-level: a 600-byte budget holds a few events; the next ones get their own items, in any
-    arrival order; the evidence read gives back every event once and the job keeps its latest time."""
-    store = DynamoEventStore(table, budget=600)
+def test_events_of_a_job_in_any_arrival_order_are_read_back_once_each(table: str) -> None:
+    """Twelve events in a shuffled order, two of them sent again: one item each, the first to arrive
+    is the job's first item and holds its lowest key, every later one is at or above it, and the
+    evidence read from any instant up to that key gives back every event once."""
+    store = DynamoEventStore(table)
     start = datetime(2026, 10, 5, 9, tzinfo=UTC)
     events = [
         EVENT_ADAPTER.validate_python(
@@ -181,22 +200,84 @@ def test_the_spill_at_a_tiny_budget(table: str) -> None:
     assert [store.record(events[n], RECEIVED) for n in order] == ["recorded"] * 12
     assert [store.record(events[n], RECEIVED) for n in (0, 11)] == ["duplicate"] * 2
 
-    base = get_item(table, keys.partner_pk(PARTNER), keys.job_sk(JOB))
-    assert base is not None
-    body_size = len(events[0].model_dump_json().encode())  # every event here has the same size
-    held = len(base["ev"]["SS"])
-    assert held == -(-600 // body_size)  # appended while under the budget: ceil(600 / size)
-    assert int(base["ev_bytes"]["N"]) == held * body_size
-    assert base["overflow"] == {"BOOL": True}
-    assert base["GSI1SK"]["S"] == keys.instant_key(start + timedelta(hours=11))
-    items = scan_all(table)
-    overflow = [i for i in items if i["SK"]["S"].startswith(keys.overflow_prefix(keys.job_sk(JOB)))]
-    assert len(overflow) == 12 - held
-    assert all("GSI1PK" not in i for i in overflow)  # not in the daily query's index
+    index_keys = {i["SK"]["S"]: i["GSI1SK"]["S"] for i in evidence_items(table)}
+    assert len(index_keys) == 12
+    lowest = keys.instant_key(start + timedelta(hours=3))  # s03 arrived first
+    assert index_keys.pop(keys.first_evidence_sk(keys.job_sk(JOB))) == lowest
+    # s00..s02 arrived later and are older: raised to the lowest key; the others keep their own
+    assert sorted(index_keys.values()) == [lowest] * 3 + [
+        keys.instant_key(start + timedelta(hours=n)) for n in range(4, 12)
+    ]
 
-    evidence = PartnerRepository(table).load_evidence(PARTNER, datetime(2026, 1, 1, tzinfo=UTC))
-    (job,) = evidence.jobs
-    assert sorted(job.events) == sorted(e.model_dump_json() for e in events)
+    for since in (datetime(2026, 1, 1, tzinfo=UTC), start + timedelta(hours=3)):
+        evidence = PartnerRepository(table).load_evidence(PARTNER, since)
+        (job,) = evidence.jobs
+        assert sorted(job.events) == sorted(e.model_dump_json() for e in events)
+
+    # A job whose first item lies further back than the read's margin: the read meets only its latest
+    # event, not the item that leads it, so it reads the job by its own key range.
+    later = events[0].model_copy(update={"event_id": "s99", "occurred_at": start + timedelta(days=50)})
+    assert store.record(later, RECEIVED) == "recorded"
+    since = start + timedelta(days=45)
+    assert since - EVIDENCE_MARGIN > start + timedelta(hours=11)
+    (job,) = PartnerRepository(table).load_evidence(PARTNER, since).jobs
+    assert sorted(job.events) == sorted(e.model_dump_json() for e in [*events, later])
+
+
+def test_a_job_stored_before_the_per_event_layout_is_read_whole_with_its_later_events(table: str) -> None:
+    """A job item as ingestion wrote it before (events held up to the budget, then overflow items out of
+    GSI1, the item in GSI1 at its latest event): a later event gets its own item keyed at or above the
+    old item's key, and every read gives back all the job's events once."""
+    store = DynamoEventStore(table)
+    start = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    old = [
+        EVENT_ADAPTER.validate_python(
+            job_event(
+                "job.status_updated", f"old{n}", (start + timedelta(hours=n)).isoformat(), status="other"
+            )
+        )
+        for n in range(3)
+    ]
+    pk = keys.partner_pk(PARTNER)
+    dynamodb = client("dynamodb")
+    dynamodb.put_item(
+        TableName=table,
+        Item={
+            "PK": {"S": pk},
+            "SK": {"S": keys.job_sk(JOB)},
+            "GSI1PK": {"S": pk},
+            "GSI1SK": {"S": keys.instant_key(start + timedelta(hours=2))},
+            "ev": {"SS": [e.model_dump_json() for e in old[:2]]},
+            "ev_bytes": {"N": "600"},
+            "overflow": {"BOOL": True},
+            "job_id": {"S": JOB},
+            "partner_id": {"S": PARTNER},
+        },
+    )
+    dynamodb.put_item(
+        TableName=table,
+        Item={
+            "PK": {"S": pk},
+            "SK": {"S": keys.overflow_sk(keys.job_sk(JOB), "old2")},
+            "ev": {"SS": [old[2].model_dump_json()]},
+        },
+    )
+    new = EVENT_ADAPTER.validate_python(
+        job_event("job.status_updated", "new", (start - timedelta(days=1)).isoformat(), status="other")
+    )
+    assert store.record(new, RECEIVED) == "recorded"
+    (item,) = evidence_items(table)
+    assert keys.is_later_evidence(item["SK"]["S"])  # the old item leads the job
+    assert item["GSI1SK"]["S"] == keys.instant_key(start + timedelta(hours=2))  # raised to the old item's key
+
+    everything = sorted(e.model_dump_json() for e in [*old, new])
+    repository = PartnerRepository(table)
+    for since in (datetime(2026, 1, 1, tzinfo=UTC), start + timedelta(hours=2)):
+        (job,) = repository.load_evidence(PARTNER, since).jobs
+        assert sorted(job.events) == everything
+    stored = repository.get_job(PARTNER, JOB)
+    assert stored is not None and sorted(stored.events) == everything
+    assert [sorted(p.aggregate.events) for p in repository.job_page(PARTNER, 10)[0]] == [everything]
 
 
 def test_many_logins_of_a_month_stay_bounded_and_are_counted_per_day(table: str) -> None:

@@ -10,7 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from integration_support import NOW, capture_bus, handler, job_events, queue_with_dead_letters
+from integration_support import (
+    NOW,
+    append_raw_event,
+    capture_bus,
+    handler,
+    job_events,
+    queue_with_dead_letters,
+)
 from mail_support import drain_notifications, outbox, provision_mail, put_partner
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
@@ -138,12 +145,7 @@ def test_fanned_out_scores_equal_direct_scoring(fanout: dict[str, str]) -> None:
 
 def test_a_poisoned_partner_fails_alone_and_is_dead_lettered(fanout: dict[str, str]) -> None:
     seed(fanout["table"], 120)
-    client("dynamodb").update_item(  # an unreadable event in one partner's job
-        TableName=fanout["table"],
-        Key={"PK": {"S": "PARTNER#p0007"}, "SK": {"S": "JOB#J3"}},
-        UpdateExpression="ADD ev :bad",
-        ExpressionAttributeValues={":bad": {"SS": ['{"not": "an event"}']}},
-    )
+    append_raw_event(fanout["table"], "p0007", "J3")  # an unreadable event in one partner's job
     handler("daily")(SCHEDULE)
     _, failures = drain(fanout["queue"], handler("daily_worker"))
     # The batch holding p0007 succeeds for its 49 others and re-queues p0007 alone; that message
@@ -243,12 +245,7 @@ def test_partners_scored_and_failed_are_counted(
 ) -> None:
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
     seed(fanout["table"], 60)
-    client("dynamodb").update_item(  # one unreadable partner, as above
-        TableName=fanout["table"],
-        Key={"PK": {"S": "PARTNER#p0007"}, "SK": {"S": "JOB#J3"}},
-        UpdateExpression="ADD ev :bad",
-        ExpressionAttributeValues={":bad": {"SS": ['{"not": "an event"}']}},
-    )
+    append_raw_event(fanout["table"], "p0007", "J3")  # one unreadable partner, as above
     handler("daily")(SCHEDULE)
     capsys.readouterr()
     drain(fanout["queue"], handler("daily_worker"))

@@ -8,21 +8,24 @@ import base64
 import json
 import random
 import threading
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from integration_support import (
     NOW,
     Lambdas,
+    aggregate_events,
+    aggregate_items,
     get_item,
     scan_all,
-    stored_events,
 )
 from lambda_events import api_event, caller, load_event, response_json, sample_body
 from scorecard.adapters import keys
+from scorecard.adapters.aggregate_items import evidence_event_id
 from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore, RecordStatus
+from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.api.resolvers import MAX_BODY_BYTES
 from scorecard.domain.events import EVENT_ADAPTER, Event
 from scorecard_local import moto_patches
@@ -38,10 +41,19 @@ def post(lambdas: Lambdas, events: list[dict[str, Any]] | str, **changes: Any) -
     return response
 
 
-def job_item(table: str, job_id: str, partner_id: str = PARTNER) -> dict[str, Any]:
-    item = get_item(table, keys.partner_pk(partner_id), keys.job_sk(job_id))
-    assert item is not None, f"no aggregate for {partner_id}/{job_id}"
-    return item
+def job_events(table: str, job_id: str, partner_id: str = PARTNER) -> list[str]:
+    return aggregate_events(table, partner_id, keys.job_sk(job_id))
+
+
+def evidence_keys(table: str, aggregate_sk: str) -> dict[str, str]:
+    """event_id -> GSI1SK of each evidence item of the aggregate; the first item's id is marked "*"."""
+    return {
+        f"{evidence_event_id(item)}{'*' if keys.is_first_evidence(item['SK']['S']) else ''}": item["GSI1SK"][
+            "S"
+        ]
+        for item in aggregate_items(table, PARTNER, aggregate_sk)
+        if keys.is_evidence(item["SK"]["S"])
+    }
 
 
 def parse(event: dict[str, Any]) -> Event:
@@ -63,17 +75,15 @@ def test_sample_batch_is_recorded_event_by_event(lambdas: Lambdas, table: str) -
     items = scan_all(table)
     markers = [i for i in items if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]
     assert len(markers) == 19
-    assert {i["SK"]["S"] for i in items if i["PK"]["S"] == "PARTNER#acme-01"} == {
-        "PROFILE",
-        "JOB#J-100",
-        "JOB#J-101",
-        "REQ#R-1",
-        "ACT#2026-10",
-    }
-    assert len(stored_events(job_item(table, "J-100"))) == 8
-    assert len(stored_events(job_item(table, "J-101"))) == 8
-    request = get_item(table, "PARTNER#acme-01", "REQ#R-1")
-    assert request is not None and len(stored_events(request)) == 2
+    partner_items = [i["SK"]["S"] for i in items if i["PK"]["S"] == "PARTNER#acme-01"]
+    # the profile, the month's activity item, and one evidence item per job and request event
+    assert sorted(keys.aggregate_sk_of(sk) for sk in partner_items if keys.is_evidence(sk)) == sorted(
+        ["JOB#J-100"] * 8 + ["JOB#J-101"] * 8 + ["REQ#R-1"] * 2
+    )
+    assert sorted(sk for sk in partner_items if not keys.is_evidence(sk)) == ["ACT#2026-10", "PROFILE"]
+    assert len(job_events(table, "J-100")) == 8
+    assert len(job_events(table, "J-101")) == 8
+    assert len(aggregate_events(table, PARTNER, "REQ#R-1")) == 2
     marker = get_item(table, "EVENT#acme-01:J-101:shipped:2", "EVENT")
     assert marker is not None
     assert marker["partner_id"]["S"] == PARTNER
@@ -86,7 +96,7 @@ def test_the_same_batch_twice_is_all_duplicates_and_changes_nothing(lambdas: Lam
     first = lambdas.ingest(load_event(SAMPLE))
     assert response_json(first)["recorded"] == 19
     before = scan_all(table)
-    job_before = job_item(table, "J-101")
+    job_before = aggregate_items(table, PARTNER, "JOB#J-101")
 
     second = lambdas.ingest(load_event(SAMPLE))
 
@@ -94,7 +104,7 @@ def test_the_same_batch_twice_is_all_duplicates_and_changes_nothing(lambdas: Lam
     body = response_json(second)
     assert (body["recorded"], body["duplicates"]) == (0, 19)
     assert {r["status"] for r in body["results"]} == {"duplicate"}
-    assert job_item(table, "J-101") == job_before
+    assert aggregate_items(table, PARTNER, "JOB#J-101") == job_before
     assert scan_all(table) == before
 
 
@@ -105,7 +115,7 @@ def test_a_repeated_event_id_inside_one_batch_counts_once(lambdas: Lambdas, tabl
     body = response_json(response)
     assert (body["recorded"], body["duplicates"]) == (2, 1)
     assert [r["status"] for r in body["results"]] == ["recorded", "duplicate", "recorded"]
-    assert len(stored_events(job_item(table, "J-100"))) == 2
+    assert len(job_events(table, "J-100")) == 2
 
 
 def test_a_resent_event_with_changed_content_keeps_the_first_version(lambdas: Lambdas, table: str) -> None:
@@ -118,7 +128,7 @@ def test_a_resent_event_with_changed_content_keeps_the_first_version(lambdas: La
     assert resent["statusCode"] == 409
     assert response_json(resent)["duplicates"] == 0
     assert response_json(resent)["results"] == [{"event_id": shipped["event_id"], "status": "conflict"}]
-    (stored,) = stored_events(job_item(table, "J-101"))
+    (stored,) = job_events(table, "J-101")
     assert json.loads(stored)["parts_shipped"] == 2
 
 
@@ -339,45 +349,54 @@ def test_any_arrival_order_gives_the_same_score(lambdas: Lambdas, table: str) ->
 # ---- the GSI1 index time ----------------------------------------------------------------------------
 
 
-def test_an_older_event_never_moves_the_index_time_back(lambdas: Lambdas, table: str) -> None:
+def test_an_older_event_is_indexed_at_its_jobs_lowest_key(lambdas: Lambdas, table: str) -> None:
+    """Each event is its own item; its GSI1SK is its instant, raised to the job's lowest key when it is
+    older (aggregate_items.evidence_index_key): so the job's first item keeps the lowest key, and a
+    daily read that meets it meets all of the job."""
     by_id = {e["event_id"]: e for e in SAMPLE_EVENTS}
     shipped = by_id["acme-01:J-101:shipped:2"]  # 2026-10-18T16:00Z
     offered = by_id["acme-01:J-101:offered"]  # 2026-10-06T14:00Z
     inspected = by_id["acme-01:J-101:inspected:1"]  # 2026-10-21T10:00Z
 
     post(lambdas, [shipped])
-    assert job_item(table, "J-101")["GSI1SK"]["S"] == "2026-10-18T16:00:00.000000Z"
+    assert evidence_keys(table, "JOB#J-101") == {"acme-01:J-101:shipped:2*": "2026-10-18T16:00:00.000000Z"}
 
     response = post(lambdas, [offered])
     assert response_json(response)["recorded"] == 1
-    item = job_item(table, "J-101")
-    assert item["GSI1SK"]["S"] == "2026-10-18T16:00:00.000000Z"
-    assert item["GSI1PK"]["S"] == "PARTNER#acme-01"
-    assert len(stored_events(item)) == 2  # the older event is still appended
-
     post(lambdas, [inspected])
-    assert job_item(table, "J-101")["GSI1SK"]["S"] == "2026-10-21T10:00:00.000000Z"
+    assert evidence_keys(table, "JOB#J-101") == {
+        "acme-01:J-101:shipped:2*": "2026-10-18T16:00:00.000000Z",
+        "acme-01:J-101:offered": "2026-10-18T16:00:00.000000Z",  # older: raised to the lowest key
+        "acme-01:J-101:inspected:1": "2026-10-21T10:00:00.000000Z",
+    }
+    assert {item["GSI1PK"]["S"] for item in aggregate_items(table, PARTNER, "JOB#J-101")} == {
+        "PARTNER#acme-01"
+    }
+    # Read from the day of the first item's key, the job comes whole, its older offer included.
+    evidence = PartnerRepository(table).load_evidence(PARTNER, datetime(2026, 10, 18, 16, tzinfo=UTC))
+    (job,) = evidence.jobs
+    assert len(job.events) == 3
 
 
 def test_the_index_time_is_stored_in_utc(lambdas: Lambdas, table: str) -> None:
     offered = next(e for e in SAMPLE_EVENTS if e["event_id"] == "acme-01:J-101:offered")
     assert offered["occurred_at"] == "2026-10-06T09:00:00-05:00"
     post(lambdas, [offered])
-    assert job_item(table, "J-101")["GSI1SK"]["S"] == "2026-10-06T14:00:00.000000Z"
+    assert evidence_keys(table, "JOB#J-101") == {"acme-01:J-101:offered*": "2026-10-06T14:00:00.000000Z"}
 
 
-def test_update_requests_are_indexed_by_their_latest_event(lambdas: Lambdas, table: str) -> None:
+def test_update_requests_are_indexed_as_jobs_are(lambdas: Lambdas, table: str) -> None:
     responded, requested = (
         next(e for e in SAMPLE_EVENTS if e["event_id"] == f"acme-01:R-1:{step}")
         for step in ("responded", "requested")
     )
-    post(lambdas, [responded])
-    post(lambdas, [requested])
-    item = get_item(table, "PARTNER#acme-01", "REQ#R-1")
-    assert item is not None
-    assert item["GSI1SK"]["S"] == "2026-10-12T20:00:00.000000Z"
-    assert item["request_id"]["S"] == "R-1"
-    assert len(stored_events(item)) == 2
+    post(lambdas, [responded])  # 2026-10-12T20:00Z
+    post(lambdas, [requested])  # 2026-10-12T08:00Z: older, raised
+    assert evidence_keys(table, "REQ#R-1") == {
+        "acme-01:R-1:responded*": "2026-10-12T20:00:00.000000Z",
+        "acme-01:R-1:requested": "2026-10-12T20:00:00.000000Z",
+    }
+    assert len(aggregate_events(table, PARTNER, "REQ#R-1")) == 2
 
 
 # ---- concurrent writers -----------------------------------------------------------------------------
@@ -420,8 +439,8 @@ def test_eight_concurrent_copies_of_one_event_record_it_once(table: str) -> None
     statuses: list[RecordStatus] = _race([lambda: store.record(event, received) for _ in range(8)])
 
     assert sorted(statuses) == ["duplicate"] * 7 + ["recorded"]
-    item = job_item(table, "J-100")
-    assert [json.loads(raw)["event_id"] for raw in stored_events(item)] == ["acme-01:J-100:shipped:1"]
+    assert [json.loads(raw)["event_id"] for raw in job_events(table, "J-100")] == ["acme-01:J-100:shipped:1"]
+    assert list(evidence_keys(table, "JOB#J-100")) == ["acme-01:J-100:shipped:1*"]
     markers = [i for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]
     assert len(markers) == 1
 
@@ -435,23 +454,31 @@ def test_eight_different_events_of_one_job_recorded_concurrently_all_land(table:
     statuses = _race([lambda e=e: store.record(e, NOW) for e in events])
 
     assert statuses == ["recorded"] * 8
-    item = job_item(table, "J-100")
-    assert sorted(json.loads(raw)["event_id"] for raw in stored_events(item)) == sorted(
+    assert sorted(json.loads(raw)["event_id"] for raw in job_events(table, "J-100")) == sorted(
         e.event_id for e in events
     )
-    # Whatever order the writers won in, the index time is the newest event's (job.received).
-    assert item["GSI1SK"]["S"] == "2026-10-23T10:00:00.000000Z"
+    # Whatever order the writers won in, the job's highest key is its newest event's (job.received),
+    # and every item is at or above the first item's key.
+    index_keys = evidence_keys(table, "JOB#J-100")
+    assert max(index_keys.values()) == "2026-10-23T10:00:00.000000Z"
+    (lowest,) = [key for event_id, key in index_keys.items() if event_id.endswith("*")]
+    assert min(index_keys.values()) == lowest
 
 
-def test_two_transactions_on_one_job_item_conflict_and_the_retry_records_both_once(
+def test_two_transactions_on_one_month_item_conflict_and_the_retry_records_both_once(
     table: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """DynamoDB cancels a transaction touching an item another transaction holds (TransactionConflict);
-    DynamoEventStore.record retries it. Made deterministic: the first writer is held in flight until
-    the second has been cancelled, and the second retries only once the first is done."""
+    DynamoEventStore.record retries it. Activity events are recorded in a transaction with their month's
+    item: two logins of one month. Made deterministic: the first writer is held in flight until the
+    second has been cancelled, and the second retries only once the first is done."""
     _warm_client(table)
     store = DynamoEventStore(table)
-    first, second = [parse(e) for e in SAMPLE_EVENTS if e.get("job_id") == "J-100"][:2]
+    login = next(e for e in SAMPLE_EVENTS if e["type"] == "partner.logged_in")
+    first = parse(login)
+    second = first.model_copy(
+        update={"event_id": f"{first.event_id}:b", "occurred_at": first.occurred_at + timedelta(hours=1)}
+    )
     first_holds_its_items = threading.Event()
     second_was_cancelled = threading.Event()
     first_done = threading.Event()
@@ -489,40 +516,41 @@ def test_two_transactions_on_one_job_item_conflict_and_the_retry_records_both_on
     finally:
         dynamodb.meta.events.unregister("after-call.dynamodb.TransactWriteItems", on_answer)
 
-    # [idempotency marker (its own item), job item, partner profile]: the shared items conflict.
+    # [idempotency marker (its own item), month item, partner profile]: the shared items conflict.
     assert cancellations == [["None", "TransactionConflict", "TransactionConflict"]]
     assert statuses == {"first": "recorded", "second": "recorded"}
     assert len(holders) == 2  # the first writer, then the second's retry
-    item = job_item(table, "J-100")
-    assert sorted(json.loads(raw)["event_id"] for raw in stored_events(item)) == sorted(
+    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
+    assert month is not None
+    assert sorted(json.loads(raw)["event_id"] for raw in month["ev"]["SS"]) == sorted(
         [first.event_id, second.event_id]
     )
     markers = sorted(i["PK"]["S"] for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX))
     assert markers == sorted(keys.event_pk(e.event_id) for e in (first, second))
 
 
-def test_a_store_registers_each_partner_once_in_an_event_transaction(table: str) -> None:
-    """The registry write (2 WRU in a transaction) goes with a partner's first event only; the partner
-    is listed from that event on."""
-    events = [EVENT_ADAPTER.validate_python(e) for e in SAMPLE_EVENTS[:3]]
+def test_a_store_registers_each_partner_once(table: str) -> None:
+    """The registry write (an update of the profile, billed in GSI1 and GSI2 too) goes with a partner's
+    first event a store records only; the partner is listed from that event on."""
+    events = [EVENT_ADAPTER.validate_python(e) for e in SAMPLE_EVENTS[1:4]]  # three job events
     assert {e.partner_id for e in events} == {PARTNER}
     dynamodb = client("dynamodb")
-    sizes: list[int] = []
+    updated: list[str] = []
 
     def count(params: dict[str, Any], **_: Any) -> None:
-        sizes.append(len(params["TransactItems"]))
+        updated.append(params["Key"]["SK"]["S"])
 
-    dynamodb.meta.events.register("provide-client-params.dynamodb.TransactWriteItems", count)
+    dynamodb.meta.events.register("provide-client-params.dynamodb.UpdateItem", count)
     try:
         store = DynamoEventStore(table)
         assert [store.record(e, NOW) for e in events] == ["recorded"] * 3
+        assert updated == [keys.PROFILE_SK]  # with the first event only
+        profile = get_item(table, keys.partner_pk(PARTNER), keys.PROFILE_SK)
+        assert profile is not None and profile["GSI2PK"]["S"] == keys.REGISTRY_PK
+        # Another store (another Lambda container) registers again with its first event of the partner.
+        other = DynamoEventStore(table)
+        later = EVENT_ADAPTER.validate_python(SAMPLE_EVENTS[4])
+        assert later.partner_id == PARTNER and other.record(later, NOW) == "recorded"
+        assert updated == [keys.PROFILE_SK] * 2
     finally:
-        dynamodb.meta.events.unregister("provide-client-params.dynamodb.TransactWriteItems", count)
-    # marker + aggregate + registry, then marker + aggregate
-    assert sizes == [3, 2, 2]
-    profile = get_item(table, keys.partner_pk(PARTNER), keys.PROFILE_SK)
-    assert profile is not None and profile["GSI2PK"]["S"] == keys.REGISTRY_PK
-    # Another store (another Lambda container) registers again with its first event of the partner.
-    other = DynamoEventStore(table)
-    later = EVENT_ADAPTER.validate_python(SAMPLE_EVENTS[3])
-    assert later.partner_id == PARTNER and other.record(later, NOW) == "recorded"
+        dynamodb.meta.events.unregister("provide-client-params.dynamodb.UpdateItem", count)

@@ -1,8 +1,9 @@
-"""A storage failure mid-batch (issue 8, DESIGN §3): the third event's transaction fails with the
-ThrottlingException botocore raises once its own retries are spent. The real ingest handler,
-ingestion service and event store run against moto; the fault is injected on the DynamoDB client's
-`before-call` hook (which answers instead of moto, so the failing transaction never reaches the
-table). The answer is 503 with Retry-After and the results written so far; re-sending is safe."""
+"""A storage failure mid-batch (issue 8, DESIGN §3): the third event's marker put fails with the
+ThrottlingException botocore raises once its own retries are spent, or its evidence put does after the
+marker was written. The real ingest handler, ingestion service and event store run against moto; the
+fault is injected on the DynamoDB client's `before-call` hook (which answers instead of moto, so the
+failing write never reaches the table). The answer is 503 with Retry-After and the results written so
+far; re-sending is safe, and heals an event whose marker was written without its evidence."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from integration_support import Lambdas, get_item, scan_all
+from integration_support import Lambdas, aggregate_events, aggregate_items, get_item, scan_all
 from lambda_events import api_event, response_json, sample_body
 from moto.core.botocore_stubber import MockRawResponse
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.event_store import DynamoEventStore, EventStoreError
+from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.domain.events import EVENT_ADAPTER
 
 SAMPLE_EVENTS: list[dict[str, Any]] = sample_body("api_post_events")["events"]
@@ -33,16 +34,18 @@ THROTTLED = {
 
 
 class Throttle:
-    """Answers every TransactWriteItems that writes `event_id`'s marker with a ThrottlingException."""
+    """Answers every write whose request holds each of `texts` (by default `event_id`'s marker key)
+    with a ThrottlingException."""
 
-    def __init__(self, event_id: str) -> None:
-        self.marker = json.dumps(keys.event_pk(event_id)).encode()
+    def __init__(self, event_id: str, *texts: str) -> None:
+        self.texts = [text.encode() for text in texts or (json.dumps(keys.event_pk(event_id)),)]
         self.attempts = 0
         self.active = True
 
     def __call__(self, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
         body = params.get("body") or b""
-        if not self.active or self.marker not in (body if isinstance(body, bytes) else str(body).encode()):
+        sent = body if isinstance(body, bytes) else str(body).encode()
+        if not self.active or not all(text in sent for text in self.texts):
             return None
         self.attempts += 1
         return AWSResponse(params.get("url", ""), 400, {}, MockRawResponse(b"")), THROTTLED
@@ -52,9 +55,9 @@ class Throttle:
 def throttle(table: str) -> Iterator[Throttle]:
     fault = Throttle(FAILING)
     events = client("dynamodb").meta.events
-    events.register_first("before-call.dynamodb.TransactWriteItems", fault)
+    events.register_first("before-call.dynamodb.PutItem", fault)
     yield fault
-    events.unregister("before-call.dynamodb.TransactWriteItems", fault)
+    events.unregister("before-call.dynamodb.PutItem", fault)
 
 
 def post(lambdas: Lambdas) -> dict[str, Any]:
@@ -76,6 +79,15 @@ def markers(table: str) -> list[str]:
     return [i["PK"]["S"] for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]
 
 
+def job_events(table: str, job_id: str) -> list[str]:
+    return aggregate_events(table, "acme-01", keys.job_sk(job_id))
+
+
+# Two logins of one month: activity events, recorded in a transaction with their month's item.
+LOGIN = SAMPLE_EVENTS[0]
+ACTIVITY = [LOGIN, {**LOGIN, "event_id": f"{LOGIN['event_id']}:b", "occurred_at": "2026-10-05T09:55:00Z"}]
+
+
 def test_throttling_after_retries_answers_503_with_what_was_written(
     lambdas: Lambdas, table: str, throttle: Throttle
 ) -> None:
@@ -92,8 +104,7 @@ def test_throttling_after_retries_answers_503_with_what_was_written(
     assert throttle.attempts == 1  # the store leaves throttling to botocore's retries: no more attempts
     # exactly the first two events are stored: markers and the job's events
     assert sorted(markers(table)) == sorted(keys.event_pk(e["event_id"]) for e in BATCH[:2])
-    job = get_item(table, keys.partner_pk("acme-01"), keys.job_sk("J-100"))
-    assert job is not None and len(job["ev"]["SS"]) == 2
+    assert len(job_events(table, "J-100")) == 2
 
 
 def test_resending_the_batch_after_the_fault_records_the_rest_once(
@@ -115,8 +126,39 @@ def test_resending_the_batch_after_the_fault_records_the_rest_once(
         "recorded",
     ]
     assert sorted(markers(table)) == sorted(keys.event_pk(e["event_id"]) for e in BATCH)
-    job = get_item(table, keys.partner_pk("acme-01"), keys.job_sk("J-100"))
-    assert job is not None and len(job["ev"]["SS"]) == 5
+    assert len(job_events(table, "J-100")) == 5
+
+
+def test_an_evidence_write_that_fails_after_its_marker_is_healed_by_the_resend(
+    lambdas: Lambdas, table: str
+) -> None:
+    """The marker is written, then the evidence put is throttled past botocore's retries: 503, the
+    event named, its marker stored without its evidence (the score would not see it). The re-sent
+    batch answers it `duplicate` and writes the missing evidence item: nothing recorded is lost."""
+    fault = Throttle(FAILING, f'#{FAILING}"', '"GSI1SK"')  # the evidence item: its key ends with the id
+    events = client("dynamodb").meta.events
+    events.register_first("before-call.dynamodb.PutItem", fault)
+    try:
+        response = post(lambdas)
+    finally:
+        events.unregister("before-call.dynamodb.PutItem", fault)
+    assert response["statusCode"] == 503
+    body = response_json(response)
+    assert FAILING in body["error"]["message"]
+    assert [r["event_id"] for r in body["results"]] == [e["event_id"] for e in BATCH[:2]]
+    assert keys.event_pk(FAILING) in markers(table)  # the marker went first
+    assert FAILING not in [json.loads(e)["event_id"] for e in job_events(table, "J-100")]
+
+    again = response_json(post(lambdas))
+
+    assert [r["status"] for r in again["results"]] == ["duplicate"] * 3 + ["recorded"] * 2
+    assert sorted(json.loads(e)["event_id"] for e in job_events(table, "J-100")) == sorted(
+        e["event_id"] for e in BATCH
+    )
+    # a third sending finds everything in place and writes nothing
+    before = scan_all(table)
+    assert [r["status"] for r in response_json(post(lambdas))["results"]] == ["duplicate"] * 5
+    assert scan_all(table) == before
 
 
 class CancelOnce:
@@ -143,18 +185,18 @@ def test_a_transaction_cancelled_for_throttling_is_retried_by_the_store(lambdas:
     events = client("dynamodb").meta.events
     events.register_first("before-call.dynamodb.TransactWriteItems", fault)
     try:
-        response = lambdas.ingest(api_event("api_post_events", body={"events": BATCH[:1]}))
+        response = lambdas.ingest(api_event("api_post_events", body={"events": ACTIVITY[:1]}))
     finally:
         events.unregister("before-call.dynamodb.TransactWriteItems", fault)
 
     assert fault.cancelled == 1
     assert response["statusCode"] == 200
     assert response_json(response)["recorded"] == 1
-    assert markers(table) == [keys.event_pk(BATCH[0]["event_id"])]
+    assert markers(table) == [keys.event_pk(LOGIN["event_id"])]
 
 
 class CancelForConflict:
-    """Cancels the first `times` TransactWriteItems with a TransactionConflict reason on the job item,
+    """Cancels the first `times` TransactWriteItems with a TransactionConflict reason on the month item,
     as DynamoDB does when another transaction holds it; later calls reach moto."""
 
     def __init__(self, times: int) -> None:
@@ -178,16 +220,16 @@ def test_a_transaction_conflict_is_retried_and_each_event_recorded_once(lambdas:
     events = client("dynamodb").meta.events
     events.register_first("before-call.dynamodb.TransactWriteItems", fault)
     try:
-        response = lambdas.ingest(api_event("api_post_events", body={"events": BATCH[:2]}))
+        response = lambdas.ingest(api_event("api_post_events", body={"events": ACTIVITY}))
     finally:
         events.unregister("before-call.dynamodb.TransactWriteItems", fault)
 
     assert fault.cancelled == 3  # the first event's transaction, three times; then both went through
     assert response["statusCode"] == 200
     assert [r["status"] for r in response_json(response)["results"]] == ["recorded", "recorded"]
-    assert sorted(markers(table)) == sorted(keys.event_pk(e["event_id"]) for e in BATCH[:2])
-    job = get_item(table, keys.partner_pk("acme-01"), keys.job_sk("J-100"))
-    assert job is not None and len(job["ev"]["SS"]) == 2
+    assert sorted(markers(table)) == sorted(keys.event_pk(e["event_id"]) for e in ACTIVITY)
+    month = get_item(table, keys.partner_pk("acme-01"), keys.activity_sk("2026-10"))
+    assert month is not None and len(month["ev"]["SS"]) == 2
 
 
 def internal_error(url: str) -> AWSResponse:
@@ -197,44 +239,46 @@ def internal_error(url: str) -> AWSResponse:
     return AWSResponse(url, 500, {"x-amzn-RequestId": "lost"}, MockRawResponse(body.encode()))
 
 
-def test_a_write_whose_answer_is_lost_is_retried_by_botocore_and_stored_once(
+def test_a_marker_whose_answer_is_lost_is_retried_by_botocore_and_stored_once(
     lambdas: Lambdas, table: str
 ) -> None:
-    """DynamoDB applied the transaction but its answer is a 500 (lost on the way): botocore's standard
-    retries send the same request again, with the same ClientRequestToken, which makes the retry a
-    no-op on DynamoDB (answered as a success: `recorded`). moto ignores the token, so here the retry
-    fails the marker's condition and the store answers `duplicate`. Either way the event is stored
-    once and the client is told it is stored. (The answer is replaced at the HTTP level, before-send,
-    inside botocore's retry loop; moto, also a before-send handler, has applied the write.)"""
-    tokens: list[str] = []
+    """DynamoDB applied the marker's put but its answer is a 500 (lost on the way): botocore's standard
+    retries send the same put again, which fails the marker's condition with the same content, so the
+    store answers `duplicate` and writes the event's evidence as for any re-sent event. The event is
+    stored once and the client is told it is stored. (The answer is replaced at the HTTP level,
+    before-send, inside botocore's retry loop; moto, also a before-send handler, has applied the write.)"""
+    marker = json.dumps(keys.event_pk(BATCH[0]["event_id"]))
+    sent: list[str] = []
 
     def lose_first_answer(request: Any, **_: Any) -> AWSResponse | None:
-        tokens.append(json.loads(request.body)["ClientRequestToken"])
-        return internal_error(request.url) if len(tokens) == 1 else None
+        body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        if marker in body:
+            sent.append(body)
+            if len(sent) == 1:
+                return internal_error(request.url)
+        return None
 
     events = client("dynamodb").meta.events
-    events.register_first("before-send.dynamodb.TransactWriteItems", lose_first_answer)
+    events.register_first("before-send.dynamodb.PutItem", lose_first_answer)
     try:
         response = lambdas.ingest(api_event("api_post_events", body={"events": BATCH[:2]}))
     finally:
-        events.unregister("before-send.dynamodb.TransactWriteItems", lose_first_answer)
+        events.unregister("before-send.dynamodb.PutItem", lose_first_answer)
 
-    assert len(tokens) == 3  # the first event's lost answer and its retry, then the second event
-    assert tokens[0] == tokens[1] != tokens[2]  # the retry is the same idempotent request
+    assert len(sent) == 2 and sent[0] == sent[1]  # the lost answer, then botocore's retry
     assert response["statusCode"] == 200
-    statuses = [r["status"] for r in response_json(response)["results"]]
-    assert statuses[0] in ("recorded", "duplicate") and statuses[1] == "recorded"
+    assert [r["status"] for r in response_json(response)["results"]] == ["duplicate", "recorded"]
     assert sorted(markers(table)) == sorted(keys.event_pk(e["event_id"]) for e in BATCH[:2])
-    job = get_item(table, keys.partner_pk("acme-01"), keys.job_sk("J-100"))
-    assert job is not None and len(job["ev"]["SS"]) == 2
+    assert sorted(json.loads(e)["event_id"] for e in job_events(table, "J-100")) == sorted(
+        e["event_id"] for e in BATCH[:2]
+    )
 
 
 def test_concurrent_writers_of_one_job_lose_and_double_nothing(table: str, clock: datetime) -> None:
-    """Eight threads record 160 events of one job at once: each transaction touches the same job and
-    registry items, so moto (patched like DynamoDB) cancels overlapping ones with TransactionConflict
-    and the store retries them. An event whose retries run out raised EventStoreError (the API's 503:
-    nothing of it written) and is re-sent, as the contract tells clients to. Every event ends recorded
-    exactly once; sending them all again answers duplicate for each."""
+    """Eight threads record 160 events of one job at once (no transaction: a marker put, then an
+    evidence put keyed from the job's lowest key). Every event ends recorded exactly once; exactly one
+    item is the job's first, and every other item's key is at or above it (the daily read relies on
+    it); sending them all again answers duplicate for each and writes nothing."""
     store = DynamoEventStore(table)
     start = datetime(2026, 10, 5, 9, tzinfo=UTC)
     raw = [
@@ -249,42 +293,37 @@ def test_concurrent_writers_of_one_job_lose_and_double_nothing(table: str, clock
         for n in range(160)
     ]
     parsed = [EVENT_ADAPTER.validate_python(e) for e in raw]
-    conflicts: list[int] = []
-    unavailable: list[str] = []
+    lost_first: list[int] = []
 
-    def count_conflicts(parsed: dict[str, Any], **_: Any) -> None:
-        if "TransactionConflict" in [r.get("Code") for r in parsed.get("CancellationReasons", [])]:
-            conflicts.append(1)
+    def count_lost_first(parsed: dict[str, Any], **_: Any) -> None:
+        if parsed.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            lost_first.append(1)
 
     barrier = threading.Barrier(8)
 
     def write(share: list[Any]) -> list[str]:
         barrier.wait()
-        statuses = []
-        for event in share:
-            for _ in range(10):
-                try:
-                    statuses.append(store.record(event, clock))
-                    break
-                except EventStoreError:
-                    unavailable.append(event.event_id)  # the 503: re-send
-            else:
-                statuses.append("unavailable")
-        return statuses
+        return [store.record(event, clock) for event in share]
 
-    events = client("dynamodb").meta.events
-    events.register("after-call.dynamodb.TransactWriteItems", count_conflicts)
-    try:
-        with ThreadPoolExecutor(8) as pool:
-            first = [s for got in pool.map(write, [parsed[n::8] for n in range(8)]) for s in got]
+    with ThreadPoolExecutor(8) as pool:
+        first = [s for got in pool.map(write, [parsed[n::8] for n in range(8)]) for s in got]
+        before = scan_all(table)
+        events = client("dynamodb").meta.events
+        events.register("after-call.dynamodb.PutItem", count_lost_first)
+        try:
             again = [s for got in pool.map(write, [parsed[n::8] for n in range(8)]) for s in got]
-    finally:
-        events.unregister("after-call.dynamodb.TransactWriteItems", count_conflicts)
+        finally:
+            events.unregister("after-call.dynamodb.PutItem", count_lost_first)
 
-    assert conflicts, "no TransactionConflict happened: the test did not exercise the retries"
     assert first == ["recorded"] * 160
     assert again == ["duplicate"] * 160
-    job = get_item(table, keys.partner_pk("acme-01"), keys.job_sk("J-900"))
-    assert job is not None
-    assert sorted(json.loads(e)["event_id"] for e in job["ev"]["SS"]) == sorted(e["event_id"] for e in raw)
-    print(f"TransactionConflict cancellations: {len(conflicts)}; events answered 503: {len(unavailable)}")
+    assert len(lost_first) == 160  # each re-sent marker put failed its condition, and nothing else
+    assert scan_all(table) == before
+    assert sorted(json.loads(e)["event_id"] for e in job_events(table, "J-900")) == sorted(
+        e["event_id"] for e in raw
+    )
+    items = [
+        i for i in aggregate_items(table, "acme-01", keys.job_sk("J-900")) if keys.is_evidence(i["SK"]["S"])
+    ]
+    (lead,) = [i for i in items if keys.is_first_evidence(i["SK"]["S"])]
+    assert all(i["GSI1SK"]["S"] >= lead["GSI1SK"]["S"] for i in items)

@@ -1,6 +1,6 @@
 """Issue 8 item 10: `scorecard rebuild --partner ID` replays the partner's recorded events (the markers)
 into its projections. A partner built through the real handlers (jobs, an update request, logins, a
-job past its item budget, a review that excluded a job), scored by the daily run; its projections are
+job of 62 long events, a review that excluded a job), scored by the daily run; its projections are
 wiped, rebuilt by the command, and compared item by item, then score by score."""
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ BIG = "J-BIG"
 
 
 def big_job() -> list[dict[str, Any]]:
-    """60 rejections with 4,000-character feedback and a shipment: the job spills past its budget.
-    Their ids sort against their arrival order (and the clock is frozen: every marker has the same
-    received_at), so only the position each marker keeps lets the replay put the same events on the
-    job item."""
+    """60 rejections with 4,000-character feedback and a shipment. Their ids sort against their arrival
+    order (and the clock is frozen: every marker has the same received_at), so only the position each
+    marker keeps lets the replay see them in the order they arrived."""
 
     def event(event_type: str, suffix: str, at: str, **fields: Any) -> dict[str, Any]:
         return {
@@ -101,10 +100,14 @@ def test_rebuild_reproduces_the_projections_and_the_latest_score(
     assert resolved["statusCode"] == 200
     before = projections(table)
     score_before = score_document(lambdas)
-    assert before[keys.job_sk(BIG)]["overflow"] == {"BOOL": True}
+    assert sum(keys.aggregate_sk_of(sk) == keys.job_sk(BIG) for sk in before) == 62  # an item per event
+    # the review's exclusion: the job's own item, in GSI1 at the job's lowest key (its first item's)
     assert before[keys.job_sk("J-101")]["excluded"] == {"BOOL": True}
-    assert keys.activity_sk("2026-10") in before and keys.request_sk("R-1") in before
-    assert len(before) == 5 + 62 - len(before[keys.job_sk(BIG)]["ev"]["SS"])  # overflow items
+    first_j101 = before[keys.first_evidence_sk(keys.job_sk("J-101"))]
+    assert before[keys.job_sk("J-101")]["GSI1SK"] == first_j101["GSI1SK"]
+    assert keys.activity_sk("2026-10") in before and keys.first_evidence_sk(keys.request_sk("R-1")) in before
+    # the month, J-101's own item, the sample's 18 job and request events, the big job's 62
+    assert len(before) == 1 + 1 + 18 + 62
 
     assert ProjectionRebuilder(table).delete_projections(PARTNER) == len(before)
     assert projections(table) == {}

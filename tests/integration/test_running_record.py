@@ -34,8 +34,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from integration_support import Lambdas, job_events
+from integration_support import Lambdas, job_events, scan_all
 from lambda_events import api_event, caller, response_json
+from scorecard.adapters import keys
 from scorecard.services import partners as partner_service
 
 PARTNER = "rec-01"
@@ -209,19 +210,31 @@ def test_pages_of_two_yield_each_late_job_once(scored: Lambdas) -> None:
     ]
 
 
-def test_a_request_reads_a_bounded_number_of_items(scored: Lambdas, monkeypatch: pytest.MonkeyPatch) -> None:
-    """One Query of 4 items per request: 15 items (14 jobs, 1 request) take 4 requests, and a page may
-    be empty while the cursor goes on; still each late job once, in order."""
+def test_a_request_reads_a_bounded_number_of_items(
+    scored: Lambdas, table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One Query of 4 items per request (the jobs' and the request's evidence, one item per event,
+    newest first): a job is listed where the walk meets its latest event, pages may be empty while the
+    cursor goes on, and still each late job comes once, in order."""
     monkeypatch.setattr(partner_service, "RECORD_QUERY_LIMIT", 4)
     monkeypatch.setattr(partner_service, "RECORD_QUERIES_PER_REQUEST", 1)
+    items = [
+        i for i in scan_all(table) if i["PK"]["S"] == f"PARTNER#{PARTNER}" and keys.is_evidence(i["SK"]["S"])
+    ]
     pages = walk(scored, {"filter": "late", "scope": "all"})
-    # By latest event: [OVERDUE-C, LATE-B, W08, W07] [W06, LATE-A, W05, W04] [W03, W02, W01, OLD-F]
-    # [OLD-E, R-1, OLD-D]: the last Query reads fewer than its limit, so it is the last.
+    assert len(pages) == len(items) // 4 + 1  # the last Query reads fewer than its limit (or none)
+    # OVERDUE-C and LATE-B lead the walk (latest events 10-28, 10-27), LATE-A's (10-22) is on the third
+    # read, OLD-E and OLD-D come last, past the other old jobs and the request.
     assert [[j["job_id"] for j in p["jobs"]] for p in pages] == [
         ["OVERDUE-C", "LATE-B"],
-        ["LATE-A"],
         [],
-        ["OLD-E", "OLD-D"],
+        ["LATE-A"],
+        *[[]] * 11,
+        ["OLD-E"],
+        [],
+        [],
+        ["OLD-D"],
+        [],
     ]
 
 

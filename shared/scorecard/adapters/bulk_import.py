@@ -15,6 +15,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters import keys
+from scorecard.adapters.aggregate_items import (
+    evidence_index_key,
+    evidence_item,
+    exclusion_update,
+    lowest_index_key,
+)
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_writer, query_items
 from scorecard.adapters.event_store import (
@@ -24,7 +30,7 @@ from scorecard.adapters.event_store import (
     marker_item,
     overflow_item,
 )
-from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
+from scorecard.domain.events import Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import KeysAndAttributesOutputTypeDef, KeysAndAttributesTypeDef
@@ -58,54 +64,19 @@ class BulkImporter:
         grouped: dict[tuple[str, str], list[Event]] = defaultdict(list)
         for event in fresh:
             grouped[(keys.partner_pk(event.partner_id), aggregate_of(event).sk)].append(event)
-        current = self._items([{"PK": pk, "SK": sk} for pk, sk in grouped])
+        months = [group for group in grouped if group[1].startswith(keys.ACTIVITY_PREFIX)]
+        current = self._items([{"PK": pk, "SK": sk} for pk, sk in months])
         profiles = {pk for pk, _ in grouped}
         existing_profiles = self._existing({"PK": pk, "SK": keys.PROFILE_SK} for pk in profiles)
+        per_event = {pk for pk, sk in grouped if not sk.startswith(keys.ACTIVITY_PREFIX)}
+        lowest = self._lowest_index_keys(per_event)
 
         writes: list[dict[str, Any]] = []
         for (pk, sk), batch in grouped.items():
-            first = batch[0]
-            aggregate = aggregate_of(first)
-            old = current.get((pk, sk), {})
-            item: dict[str, Any] = dict(old) or {"PK": {"S": pk}, "SK": {"S": sk}}
-            item["partner_id"] = {"S": first.partner_id}
-            held = set(old.get("ev", {}).get("SS", []))
-            size = int(old.get("ev_bytes", {}).get("N", "0"))
-            # The same budget as live ingestion (event_store): past it, events get overflow items.
-            taken: dict[str, set[str]] = {
-                attribute: set(old.get(attribute, {}).get("SS", ()))
-                for attribute in keys.PRESENCE_SLOTS.values()
-            }
-            for event in batch:
-                body = event_json(event)
-                slot = keys.presence_slot(event.type, event.occurred_at)
-                if slot is not None:
-                    if slot[1] in taken[slot[0]]:
-                        continue  # its quarter-hour is taken: only counted (below), as ingestion does
-                    taken[slot[0]].add(slot[1])
-                if size < self._budget:
-                    held.add(body)
-                    size += len(body.encode())
-                else:
-                    writes.append({"PutRequest": {"Item": overflow_item(event, body, aggregate)}})
-                    item["overflow"] = {"BOOL": True}
-            for attribute, slots in taken.items():
-                if slots:
-                    item[attribute] = {"SS": sorted(slots)}
-            if held:  # (a string set is never empty)
-                item["ev"] = {"SS": sorted(held)}
-            item["ev_bytes"] = {"N": str(size)}
-            for name, value in aggregate.extra.items():
-                item[name] = {"S": value}
-            if aggregate.indexed:
-                latest = max(keys.instant_key(e.occurred_at) for e in batch)
-                item["GSI1PK"] = {"S": pk}
-                item["GSI1SK"] = {"S": max(latest, old.get("GSI1SK", {}).get("S", ""))}
-            if first.aggregate is AggregateKind.ACTIVITY:
-                for event in batch:  # the activity item's per-day counters, as ingestion keeps them
-                    counter = keys.activity_count_attribute(event.type, event.occurred_at)
-                    item[counter] = {"N": str(int(item.get(counter, {}).get("N", "0")) + 1)}
-            writes.append({"PutRequest": {"Item": item}})
+            if sk.startswith(keys.ACTIVITY_PREFIX):
+                writes += self._month_writes(batch, current.get((pk, sk), {}))
+            else:
+                writes += _evidence_writes(sk, batch, lowest.get((pk, sk)))
         for pk in sorted(profiles - existing_profiles):
             partner_id = pk[len(keys.PARTNER_PREFIX) :]
             writes.append(
@@ -135,6 +106,65 @@ class BulkImporter:
                     writer.put_item(Item=request["PutRequest"]["Item"])
         return len(fresh), len(events) - len(fresh)
 
+    def _month_writes(self, batch: Sequence[Event], old: dict[str, Any]) -> list[dict[str, Any]]:
+        """A month's activity item merged with `batch` (and overflow items past the budget), as live
+        ingestion keeps it."""
+        first = batch[0]
+        aggregate = aggregate_of(first)
+        pk = keys.partner_pk(first.partner_id)
+        item: dict[str, Any] = dict(old) or {"PK": {"S": pk}, "SK": {"S": aggregate.sk}}
+        item["partner_id"] = {"S": first.partner_id}
+        held = set(old.get("ev", {}).get("SS", []))
+        size = int(old.get("ev_bytes", {}).get("N", "0"))
+        writes: list[dict[str, Any]] = []
+        # The same budget as live ingestion (event_store): past it, events get overflow items.
+        taken: dict[str, set[str]] = {
+            attribute: set(old.get(attribute, {}).get("SS", ())) for attribute in keys.PRESENCE_SLOTS.values()
+        }
+        for event in batch:
+            body = event_json(event)
+            slot = keys.presence_slot(event.type, event.occurred_at)
+            if slot is not None:
+                if slot[1] in taken[slot[0]]:
+                    continue  # its quarter-hour is taken: only counted (below), as ingestion does
+                taken[slot[0]].add(slot[1])
+            if size < self._budget:
+                held.add(body)
+                size += len(body.encode())
+            else:
+                writes.append({"PutRequest": {"Item": overflow_item(event, body, aggregate)}})
+                item["overflow"] = {"BOOL": True}
+        for attribute, slots in taken.items():
+            if slots:
+                item[attribute] = {"SS": sorted(slots)}
+        if held:  # (a string set is never empty)
+            item["ev"] = {"SS": sorted(held)}
+        item["ev_bytes"] = {"N": str(size)}
+        for event in batch:  # the activity item's per-day counters, as ingestion keeps them
+            counter = keys.activity_count_attribute(event.type, event.occurred_at)
+            item[counter] = {"N": str(int(item.get(counter, {}).get("N", "0")) + 1)}
+        writes.append({"PutRequest": {"Item": item}})
+        return writes
+
+    def _lowest_index_keys(self, partner_pks: set[str]) -> dict[tuple[str, str], str]:
+        """The lowest GSI1SK of every job and request these partners have items of (what
+        aggregate_items.lowest_index_key answers for one aggregate): one Query per partner and kind."""
+        lowest: dict[tuple[str, str], str] = {}
+        for pk in sorted(partner_pks):
+            for prefix in (keys.JOB_PREFIX, keys.REQUEST_PREFIX):
+                for item in query_items(
+                    self._table,
+                    KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+                    ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": prefix}},
+                    ProjectionExpression="SK, GSI1SK",
+                    ConsistentRead=True,
+                ):
+                    if "GSI1SK" in item:
+                        group = (pk, keys.aggregate_sk_of(item["SK"]["S"]))
+                        key = item["GSI1SK"]["S"]
+                        lowest[group] = min(key, lowest.get(group, key))
+        return lowest
+
     def _items(self, item_keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         found: dict[tuple[str, str], dict[str, Any]] = {}
         dynamodb = client("dynamodb")
@@ -154,6 +184,28 @@ class BulkImporter:
 
     def _existing(self, item_keys: Iterator[dict[str, str]] | Any) -> set[str]:
         return {pk for pk, _ in self._items(list(item_keys))}
+
+
+def _evidence_writes(aggregate_sk: str, batch: Sequence[Event], lowest: str | None) -> list[dict[str, Any]]:
+    """One evidence item per event of a job or request. Of an aggregate with no items yet, the
+    earliest event of the batch is its first (so every event keeps its own instant as its key);
+    otherwise each is keyed as live ingestion keys it (aggregate_items.evidence_index_key)."""
+    first = min(batch, key=lambda e: (e.occurred_at, e.event_id)) if lowest is None else None
+    floor = None if first is None else keys.instant_key(first.occurred_at)
+    return [
+        {
+            "PutRequest": {
+                "Item": evidence_item(
+                    event,
+                    event_json(event),
+                    aggregate_sk,
+                    evidence_index_key(event.occurred_at, lowest or floor),
+                    first=event is first,
+                )
+            }
+        }
+        for event in batch
+    ]
 
 
 # -- rebuilding a partner's projections from its markers (`scorecard rebuild`) ----------------------
@@ -232,11 +284,9 @@ class ProjectionRebuilder:
         self._importer.import_events(events, received_at, record_markers=False)
         dynamodb = client("dynamodb")
         for job_id, review_id in sorted(excluded_jobs.items()):
-            dynamodb.update_item(
-                TableName=self._table,
-                Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.job_sk(job_id)}},
-                UpdateExpression="SET excluded = :t, excluded_by = :rid",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeValues={":t": {"BOOL": True}, ":rid": {"S": review_id}},
-            )
+            index_key = lowest_index_key(self._table, partner_id, keys.job_sk(job_id))
+            if index_key is not None:  # a job without events now (none recorded) is not flagged
+                dynamodb.update_item(
+                    **exclusion_update(self._table, partner_id, job_id, review_id, index_key)
+                )
         return len(events)

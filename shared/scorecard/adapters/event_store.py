@@ -1,12 +1,16 @@
-"""Ingestion's write path: one DynamoDB transaction per event.
+"""Ingestion's write path.
 
-The transaction puts the event's idempotency marker (conditional on its absence), appends the event
-to its aggregate (job, update request or monthly activity item) and makes sure the partner is in the
-registry. A re-sent event_id fails the marker condition and changes nothing: the marker's content
-hash then tells a `duplicate` (identical content) from a `conflict` (DESIGN §3).
+A job or request event is two plain puts, no transaction (a transaction bills every item twice):
+its idempotency marker, conditional on its absence, then its evidence item (keys.py), one item per
+event and never rewritten, so an event costs the same 3 write units on a job's 60th event as on its
+first (marker 1, evidence item 1, its GSI1 entry 1). A re-sent event_id fails the marker condition
+and changes nothing: the marker's content hash then tells a `duplicate` (identical content) from a
+`conflict` (DESIGN §3). The marker goes first, so no evidence is ever written for a conflict; if the
+evidence put then fails, `record` raises (the caller answers 503 and asks for the event again), and
+the re-sent event, a duplicate, writes the missing evidence item: nothing recorded is lost.
 
-An aggregate item holds its events' JSON up to EVENT_BYTES_BUDGET; past it, each further event gets
-its own overflow item and the aggregate is flagged `overflow` (layout and reasons: keys.py).
+Activity events (logins, capacity, metrics) keep one DynamoDB transaction per event: the marker and
+the month's activity item, whose presence slots and counters it updates (bounded; keys.py).
 """
 
 from __future__ import annotations
@@ -18,12 +22,19 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, assert_never
+from typing import TYPE_CHECKING, Any, Literal, assert_never, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scorecard.adapters import keys
+from scorecard.adapters.aggregate_items import (
+    evidence_event_id,
+    evidence_index_key,
+    evidence_item,
+    lowest_index_key,
+)
 from scorecard.adapters.aws import client
+from scorecard.adapters.dynamodb import query_items
 from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
@@ -51,8 +62,7 @@ class EventStoreError(RuntimeError):
 @dataclass(frozen=True, slots=True)
 class Aggregate:
     sk: str
-    indexed: bool  # carried in GSI1 with its latest event time
-    extra: dict[str, str]
+    per_event: bool  # each event its own evidence item in GSI1 (jobs, requests); else one month item
 
 
 def aggregate_of(event: Event) -> Aggregate:
@@ -60,11 +70,11 @@ def aggregate_of(event: Event) -> Aggregate:
     kind = event.aggregate
     match kind:
         case AggregateKind.JOB:
-            return Aggregate(keys.job_sk(event.aggregate_id), True, {"job_id": event.aggregate_id})
+            return Aggregate(keys.job_sk(event.aggregate_id), True)
         case AggregateKind.REQUEST:
-            return Aggregate(keys.request_sk(event.aggregate_id), True, {"request_id": event.aggregate_id})
+            return Aggregate(keys.request_sk(event.aggregate_id), True)
         case AggregateKind.ACTIVITY:
-            return Aggregate(keys.activity_sk(event.aggregate_id), False, {})
+            return Aggregate(keys.activity_sk(event.aggregate_id), False)
         case _:
             assert_never(kind)
 
@@ -109,10 +119,9 @@ def _body_bytes(body: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Placement:
-    """How an event is projected, decided from what the aggregate item held at the last attempt."""
+    """How an activity event is kept, decided from what the month item held at the last attempt."""
 
-    spill: bool  # the item is at its budget: the event gets an overflow item
-    advance_index: bool  # the event is the aggregate's latest: its GSI1SK moves to the event's time
+    spill: bool = False  # the item is at its budget: the event gets an overflow item
     counted_only: bool = False  # a presence event whose quarter-hour is taken (keys.PRESENCE_SLOTS)
 
 
@@ -122,9 +131,9 @@ class DynamoEventStore:
     def __init__(self, table_name: str, *, budget: int = EVENT_BYTES_BUDGET) -> None:
         self._table = table_name
         self._budget = budget
-        # Partners this store has registered (within a recorded event's transaction): their later
-        # events skip the registry write, 2 WRU per event (a transactional update of the profile
-        # item). A registry entry is never removed, so remembering it is safe; the set is bounded.
+        # Partners this store has registered: their later events skip the registry write (an update
+        # of the profile item, billed in GSI1 and GSI2 too). A registry entry is never removed, so
+        # remembering it is safe; the set is bounded.
         self._registered: set[str] = set()
 
     def record(self, event: Event, received_at: datetime, position: int = 0) -> RecordStatus:
@@ -133,8 +142,94 @@ class DynamoEventStore:
         body = event_json(event)
         digest = content_hash(event)
         aggregate = aggregate_of(event)
-        placement = _Placement(spill=False, advance_index=aggregate.indexed)
-        at = keys.instant_key(event.occurred_at)
+        if not aggregate.per_event:
+            return self._record_activity(event, body, digest, aggregate, received_at, position)
+        try:
+            client("dynamodb").put_item(
+                TableName=self._table,
+                Item=marker_item(event, body, digest, received_at, position),
+                ConditionExpression="attribute_not_exists(PK)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise EventStoreError(f"event {event.event_id} not written: {error}") from error
+            old: dict[str, Any] = cast(dict[str, Any], error.response).get("Item") or {}
+            status = self._repeat(event.event_id, digest, old or None)
+            if status == "duplicate":
+                self._heal(event, body, aggregate)
+            return status
+        except BotoCoreError as error:
+            raise EventStoreError(f"event {event.event_id} not written: {error}") from error
+        self._complete(event, body, aggregate)
+        return "recorded"
+
+    def _complete(self, event: Event, body: str, aggregate: Aggregate, *, evidence: bool = True) -> None:
+        """What follows a job or request event's marker: its evidence item and its partner's registry
+        entry. A failure here leaves a marker without them: the re-sent event heals it (_heal)."""
+        try:
+            if evidence:
+                self._put_evidence(event, body, aggregate)
+            if event.partner_id not in self._registered:
+                client("dynamodb").update_item(**self._register(event.partner_id)["Update"])
+                self._remember(event.partner_id)
+        except (ClientError, BotoCoreError) as error:  # botocore has already retried what is retryable
+            raise EventStoreError(
+                f"event {event.event_id} recorded but not completed ({error}): send it again"
+            ) from error
+
+    def _put_evidence(self, event: Event, body: str, aggregate: Aggregate) -> None:
+        """The event's evidence item, keyed from the aggregate's lowest key (strongly consistent). An
+        aggregate's first item is put on the condition that there is none: of two first events written
+        at once one wins, and the other is keyed from the winner's item as any later event is."""
+        dynamodb = client("dynamodb")
+        lowest = lowest_index_key(self._table, event.partner_id, aggregate.sk)
+        if lowest is None:
+            first = evidence_item(
+                event, body, aggregate.sk, evidence_index_key(event.occurred_at, None), first=True
+            )
+            try:
+                dynamodb.put_item(
+                    TableName=self._table, Item=first, ConditionExpression="attribute_not_exists(PK)"
+                )
+                return
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise
+            lowest = lowest_index_key(self._table, event.partner_id, aggregate.sk)
+        index_key = evidence_index_key(event.occurred_at, lowest)
+        dynamodb.put_item(
+            TableName=self._table, Item=evidence_item(event, body, aggregate.sk, index_key, first=False)
+        )
+
+    def _heal(self, event: Event, body: str, aggregate: Aggregate) -> None:
+        """A duplicate's evidence item and registry entry, written if a failure after its marker left
+        them out. The aggregate's evidence is read to look for the item."""
+        first, last = keys.evidence_range(aggregate.sk)
+        try:
+            held = any(
+                evidence_event_id(item) == event.event_id
+                for item in query_items(
+                    self._table,
+                    KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+                    ExpressionAttributeValues={
+                        ":pk": {"S": keys.partner_pk(event.partner_id)},
+                        ":first": {"S": first},
+                        ":last": {"S": last},
+                    },
+                    ProjectionExpression="SK, ev",
+                    ConsistentRead=True,
+                )
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise EventStoreError(f"event {event.event_id}: its evidence not checked ({error})") from error
+        self._complete(event, body, aggregate, evidence=not held)
+
+    def _record_activity(
+        self, event: Event, body: str, digest: str, aggregate: Aggregate, received_at: datetime, position: int
+    ) -> RecordStatus:
+        """One transaction: the marker, the month's activity item and (once) the registry entry."""
+        placement = _Placement()
         for attempt in range(_MAX_ATTEMPTS):
             items = [
                 self._marker(event, body, digest, received_at, position),
@@ -158,15 +253,13 @@ class DynamoEventStore:
                     old_marker: dict[str, Any] = dict(cancellations[0].get("Item") or {})
                     return self._repeat(event.event_id, digest, old_marker or None)
                 if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    # The aggregate is full, already holds a later event, or (presence) already has an
-                    # event of this quarter-hour: its old image says which.
+                    # The month item is full or (presence) already has an event of this quarter-hour:
+                    # its old image says which.
                     old: dict[str, Any] = dict(cancellations[1].get("Item") or {})
                     held = int(old.get("ev_bytes", {}).get("N", "0"))
-                    latest = old.get("GSI1SK", {}).get("S", "")
                     slot = keys.presence_slot(event.type, event.occurred_at)
                     placement = _Placement(
                         spill=placement.spill or held >= self._budget,
-                        advance_index=placement.advance_index and not latest > at,
                         counted_only=slot is not None and slot[1] in old.get(slot[0], {}).get("SS", ()),
                     )
                     continue
@@ -213,9 +306,6 @@ class DynamoEventStore:
         sets = ["partner_id = :pid"]
         adds: list[str] = []
         conditions: list[str] = []
-        for name, value in aggregate.extra.items():
-            sets.append(f"{name} = :{name}")
-            values[f":{name}"] = {"S": value}
         slot = keys.presence_slot(event.type, event.occurred_at)
         # counted_only: neither kept nor spilled (the marker holds it, the day's counter counts it)
         if placement.spill and not placement.counted_only:
@@ -234,11 +324,6 @@ class DynamoEventStore:
             values[":slots"] = {"SS": [slot[1]]}
             values[":slot"] = {"S": slot[1]}
             conditions.append("NOT contains(#slots, :slot)")
-        if placement.advance_index:
-            sets += ["GSI1PK = :gpk", "GSI1SK = :at"]
-            values[":gpk"] = {"S": keys.partner_pk(event.partner_id)}
-            values[":at"] = {"S": keys.instant_key(event.occurred_at)}
-            conditions.append("(attribute_not_exists(GSI1SK) OR GSI1SK <= :at)")
         if event.aggregate is AggregateKind.ACTIVITY:
             # Per-day counters of the month's activity: exact (the marker guards the transaction).
             adds.append("#day :count")
@@ -305,6 +390,4 @@ def overflow_item(event: Event, body: str, aggregate: Aggregate) -> dict[str, An
         "partner_id": {"S": event.partner_id},
         "ev": {"SS": [body]},
     }
-    for name, value in aggregate.extra.items():
-        item[name] = {"S": value}
     return item

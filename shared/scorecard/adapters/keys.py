@@ -5,9 +5,14 @@ Base table (PK, SK):
   PARTNER#<pid> / SCORE          current score document (`doc_zd`, adapters.score_document) and tier
                                  state; in GSI3 (with a score), in neither GSI1 nor GSI2
   PARTNER#<pid> / HIST#<date>    daily score history point
-  PARTNER#<pid> / JOB#<job_id>   job aggregate: the job's events (a string set of event JSON, `ev`)
+  PARTNER#<pid> / JOB#<job_id>#A  the job's first recorded event (`ev`: a string set of its JSON), in
+                                 GSI1 at its instant
+  PARTNER#<pid> / JOB#<job_id>#E#<index key>#<event_id>  each later event of the job, in GSI1 at its
+                                 index key: its instant, raised to the job's lowest key if older
+  PARTNER#<pid> / JOB#<job_id>   the job's own item: only a review's exclusion (`excluded`), in GSI1
+                                 at the job's lowest key; before the per-event layout, the job's events
                                  up to a byte budget (`ev_bytes`), `overflow` once past it
-  PARTNER#<pid> / REQ#<req_id>   update-request aggregate: its events (bounded the same way)
+  PARTNER#<pid> / REQ#<req_id>[#A | #E#...]  update requests: evidence items as jobs
   PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month (bounded the same way;
                                  logins and capacity updates one per quarter-hour, `slots_*`) and
                                  per-day counters `n#<type>#<DD>` (UTC day of the month)
@@ -18,10 +23,14 @@ Base table (PK, SK):
   EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
   PARTNER#<pid> / REVIEW#<rid>   a score review request and its resolution
   REVIEW#<rid> / REVIEW          pointer from a review id to its partner
-GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): a partner's evidence, in one query. Jobs and requests carry
-  their latest event time (UTC, fixed width, so strings sort as instants); PROFILE carries
-  "~PROFILE", which sorts after every timestamp, so `GSI1SK >= <window cap>` returns the 180-day
-  evidence plus the profile. The score item is not in it (it was, as "~SCORE", until its daily
+GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): a partner's evidence, in one query. Evidence items carry their
+  index key (an instant: UTC, fixed width, so strings sort as instants); PROFILE carries "~PROFILE",
+  which sorts after every timestamp, so `GSI1SK >= <instant>` returns the evidence since then plus the
+  profile. An evidence item's key is its event's instant raised to the lowest key its aggregate had
+  when it was written (aggregate_items.evidence_index_key), so the aggregate's first item (#A) keeps
+  the lowest key of all its items: a read that returns it returns the whole aggregate, and a read that
+  does not (a job begun before the read's start) reads the aggregate's key range instead
+  (partner_repository.load_evidence). The score item is not in it (it was, as "~SCORE", until its daily
   rewrite cost a second write unit in the index): the daily run reads a batch's tier states with
   one BatchGetItem.
 GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, paged in id order.
@@ -40,16 +49,16 @@ GSI3 (GSI3PK = SCORES, GSI3SK = <score in tenths, 4 digits>#<pid>): scored partn
   run at MaximumConcurrency 20 writes about 800/s to it (README, Performance). Past ~25 workers the
   partition key needs sharding (SCORES#0..n, merged by the listing).
 
-No item grows without bound (DESIGN §3). An aggregate keeps its events on itself while they fit a
+No item grows without bound (DESIGN §3). A job or request event is its own item, written once (issue
+11: a growing job item cost more write units with every event, and an update is billed on the larger
+of the item before and after). A month's activity item keeps its events on itself while they fit a
 byte budget (event_store.EVENT_BYTES_BUDGET, 64 KB: the condition `ev_bytes < budget` is checked
-before each append, so an item ends at most one event past it); every later event of that aggregate
-is its own overflow item `<aggregate SK>#EV#<event_id>`, and the aggregate item is flagged
-`overflow` (its GSI1SK still advances). Why this and not one item per event from the start: the
-daily score reads every job of 180 days in ONE GSI1 query, because each job is one item carrying
-its events; a job with thousands of events is rare, and only such a flagged job costs one more
-Query (`begins_with(SK, "JOB#<jid>#EV#")`). Overflow items sort right after their aggregate ("#" is
-below every character of the id charsets), so a range query over ACT#<first month>..ACT#<last
-month> also returns the activity's overflow items, and a job's items are the range
+before each append, so an item ends at most one event past it); every later event of that month is
+its own overflow item `<aggregate SK>#EV#<event_id>`, and the month item is flagged `overflow`. Job
+and request items written before the per-event layout were bounded the same way and are still read
+(with their overflow items). Overflow items sort right after their aggregate ("#" is below every
+character of the id charsets), so a range query over ACT#<first month>..ACT#<last month> also
+returns the activity's overflow items, and all of a job's items are the range
 [JOB#<jid>, JOB#<jid>#EV$). Activity keeps event JSON rather than counters only: policy v2's
 declared signals read real events (instants in the policy timezone, metric values); but of logins
 and capacity updates it keeps one per UTC quarter-hour (see PRESENCE_SLOTS), so a month's activity
@@ -137,6 +146,54 @@ def presence_slot(event_type: str, instant: datetime) -> tuple[str, str] | None:
         return None
     utc = instant.astimezone(UTC)
     return attribute, f"{utc:%d%H}{utc.minute // 15 * 15:02d}"
+
+
+# Evidence items (job and request events; see the module docstring): <aggregate SK>#A is the
+# aggregate's first recorded event (one per aggregate: it is put on the condition that it does not
+# exist), <aggregate SK>#E#<index key>#<event_id> each later one. "#A" < "#E#" < "#E$" < "#EV#", so
+# the aggregate's own item (SK = <aggregate SK>), its first evidence item and the rest (in index-key
+# order) are the range evidence_range, and the overflow items of aggregates written before the
+# per-event layout lie after it.
+FIRST_EVIDENCE_SUFFIX = "#A"
+EVIDENCE_INFIX = "#E#"
+_EVIDENCE_END = "#E$"
+
+
+def first_evidence_sk(aggregate_sk: str) -> str:
+    return aggregate_sk + FIRST_EVIDENCE_SUFFIX
+
+
+def evidence_sk(aggregate_sk: str, index_key: str, event_id: str) -> str:
+    return f"{aggregate_sk}{EVIDENCE_INFIX}{index_key}#{event_id}"
+
+
+def evidence_range(aggregate_sk: str) -> tuple[str, str]:
+    """SK bounds (inclusive) of an aggregate's own item and its evidence items: its own item, then its
+    first evidence item, then the others, lowest index key first."""
+    return aggregate_sk, aggregate_sk + _EVIDENCE_END
+
+
+def aggregate_sk_of(sk: str) -> str:
+    """The aggregate an item belongs to: "JOB#j1" of "JOB#j1", "JOB#j1#A", "JOB#j1#E#<key>#<eid>"
+    and "JOB#j1#EV#<eid>" alike (ids never contain "#")."""
+    kind, _, rest = sk.partition("#")
+    return f"{kind}#{rest.partition('#')[0]}"
+
+
+def is_first_evidence(sk: str) -> bool:
+    return sk[len(aggregate_sk_of(sk)) :] == FIRST_EVIDENCE_SUFFIX
+
+
+def is_later_evidence(sk: str) -> bool:
+    return sk[len(aggregate_sk_of(sk)) :].startswith(EVIDENCE_INFIX)
+
+
+def is_evidence(sk: str) -> bool:
+    return is_first_evidence(sk) or is_later_evidence(sk)
+
+
+def event_id_of_later_evidence(sk: str) -> str:
+    return sk.rpartition("#")[2]
 
 
 OVERFLOW_INFIX = "#EV#"

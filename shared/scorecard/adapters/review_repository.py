@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
+from scorecard.adapters.aggregate_items import exclusion_update, lowest_index_key
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import query_items
 from scorecard.views import ReviewView
@@ -61,8 +62,8 @@ class ReviewRepository:
         self._table = table_name
 
     def create(self, review: ReviewView) -> None:
-        """The review (in the open queue), its pointer, and a check that each of its jobs is a job of
-        the partner, in one transaction: UnknownJobs (nothing written) names every job that is not."""
+        """The review (in the open queue) and its pointer, in one transaction, once each of its jobs is
+        found to be a job of the partner: UnknownJobs (nothing written) names every job that is not."""
         partner_id, review_id = review.partner_id, review.review_id
         items: list[TransactWriteItemTypeDef] = [
             {
@@ -91,24 +92,10 @@ class ReviewRepository:
                 }
             },
         ]
-        for job_id in review.job_ids:
-            items.append(
-                {
-                    "ConditionCheck": {
-                        "TableName": self._table,
-                        "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.job_sk(job_id)}},
-                        "ConditionExpression": "attribute_exists(PK)",
-                    }
-                }
-            )
-        try:
-            client("dynamodb").transact_write_items(TransactItems=items)
-        except ClientError as error:
-            reasons = _cancellation_reasons(error)
-            missing = [job for job, code in zip(review.job_ids, reasons[2:], strict=False) if code != "None"]
-            if missing:
-                raise UnknownJobs(missing) from error
-            raise
+        missing = [job_id for job_id in review.job_ids if self._lowest_index_key(partner_id, job_id) is None]
+        if missing:  # a job, once recorded, is never removed: checked before the write, it stays true
+            raise UnknownJobs(missing)
+        client("dynamodb").transact_write_items(TransactItems=items)
 
     def for_partner(self, partner_id: str) -> list[ReviewView]:
         items = query_items(
@@ -215,27 +202,22 @@ class ReviewRepository:
                 }
             }
         ]
-        for job_id in excluded_job_ids:
-            items.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.job_sk(job_id)}},
-                        "UpdateExpression": "SET excluded = :t, excluded_by = :rid",
-                        "ConditionExpression": "attribute_exists(PK)",
-                        "ExpressionAttributeValues": {":t": {"BOOL": True}, ":rid": {"S": review_id}},
-                    }
-                }
-            )
+        lowest = {job_id: self._lowest_index_key(partner_id, job_id) for job_id in excluded_job_ids}
+        if missing := [job_id for job_id, index_key in lowest.items() if index_key is None]:
+            raise UnknownJobs(missing)  # a job, once recorded, is never removed: this stays true
+        items += [
+            {"Update": exclusion_update(self._table, partner_id, job_id, review_id, index_key)}
+            for job_id, index_key in lowest.items()
+            if index_key is not None
+        ]
         try:
             client("dynamodb").transact_write_items(TransactItems=items)
         except ClientError as error:
             reasons = _cancellation_reasons(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise ReviewConflict(review_id) from error
-            missing = [
-                job for job, code in zip(excluded_job_ids, reasons[1:], strict=False) if code != "None"
-            ]
-            if missing:
-                raise UnknownJobs(missing) from error
             raise
+
+    def _lowest_index_key(self, partner_id: str, job_id: str) -> str | None:
+        """None when the partner has no such job (no item of it)."""
+        return lowest_index_key(self._table, partner_id, keys.job_sk(job_id))

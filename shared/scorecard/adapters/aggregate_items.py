@@ -1,0 +1,100 @@
+"""The items of a job or request under the per-event layout (keys.py), written by ingestion, the bulk
+import and review resolutions: one evidence item per event, at an index key that keeps the
+aggregate's first evidence item the lowest of its items, and the aggregate's own item, which only a
+review's exclusion writes now."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from scorecard.adapters import keys
+from scorecard.adapters.aws import client
+from scorecard.domain.events import Event
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import UpdateTypeDef
+
+
+def lowest_index_key(table: str, partner_id: str, aggregate_sk: str) -> str | None:
+    """The lowest GSI1SK among the aggregate's items (its own item, if any, and its evidence items),
+    or None when it has none: a strongly consistent Query of at most two items (the aggregate's own
+    item sorts first, then its first evidence item, which holds the lowest key of the evidence)."""
+    first, last = keys.evidence_range(aggregate_sk)
+    found = client("dynamodb").query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+        ExpressionAttributeValues={
+            ":pk": {"S": keys.partner_pk(partner_id)},
+            ":first": {"S": first},
+            ":last": {"S": last},
+        },
+        ProjectionExpression="GSI1SK",
+        ConsistentRead=True,
+        Limit=2,
+    )["Items"]
+    index_keys = [item["GSI1SK"]["S"] for item in found if "GSI1SK" in item]
+    return min(index_keys) if index_keys else None
+
+
+def evidence_event_id(item: dict[str, Any]) -> str | None:
+    """The event_id of an evidence item (from its key, or, for an aggregate's first item, its event);
+    None for an item that is not evidence."""
+    sk = item["SK"]["S"]
+    if keys.is_later_evidence(sk):
+        return keys.event_id_of_later_evidence(sk)
+    if keys.is_first_evidence(sk):
+        (body,) = item["ev"]["SS"]
+        return str(json.loads(body)["event_id"])
+    return None
+
+
+def evidence_index_key(occurred_at: datetime, lowest: str | None) -> str:
+    """An evidence item's GSI1SK: the event's instant, raised to the aggregate's lowest key when the
+    event is older than it. So an aggregate's first evidence item holds the lowest key of all its
+    items, and a Query of GSI1 from any instant at or below that key returns every item of the
+    aggregate: partner_repository.load_evidence relies on it."""
+    at = keys.instant_key(occurred_at)
+    return at if lowest is None else max(at, lowest)
+
+
+def evidence_item(
+    event: Event, body: str, aggregate_sk: str, index_key: str, *, first: bool
+) -> dict[str, Any]:
+    """A job or request event's evidence item: its JSON under the partner, in GSI1 at `index_key`
+    (evidence_index_key). Keys and the event only, so that item and index entry stay one write unit
+    each."""
+    pk = keys.partner_pk(event.partner_id)
+    return {
+        "PK": {"S": pk},
+        "SK": {
+            "S": keys.first_evidence_sk(aggregate_sk)
+            if first
+            else keys.evidence_sk(aggregate_sk, index_key, event.event_id)
+        },
+        "GSI1PK": {"S": pk},
+        "GSI1SK": {"S": index_key},
+        "ev": {"SS": [body]},
+    }
+
+
+def exclusion_update(
+    table: str, partner_id: str, job_id: str, review_id: str, index_key: str
+) -> UpdateTypeDef:
+    """Flag a job as excluded by a review, on the job's own item, put in GSI1 at `index_key` (the job's
+    lowest: lowest_index_key) unless it is there already, so that it is read with the job's evidence
+    whenever that is (an item written before the per-event layout keeps its key)."""
+    pk = keys.partner_pk(partner_id)
+    return {
+        "TableName": table,
+        "Key": {"PK": {"S": pk}, "SK": {"S": keys.job_sk(job_id)}},
+        "UpdateExpression": "SET excluded = :t, excluded_by = :rid, GSI1PK = :pk, "
+        "GSI1SK = if_not_exists(GSI1SK, :key)",
+        "ExpressionAttributeValues": {
+            ":t": {"BOOL": True},
+            ":rid": {"S": review_id},
+            ":pk": {"S": pk},
+            ":key": {"S": index_key},
+        },
+    }

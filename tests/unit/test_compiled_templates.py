@@ -12,15 +12,13 @@ import jinja2
 import pytest
 from scorecard.services import email_render
 from scorecard.services.email_render import COMPILED_TEMPLATES, RenderedEmail, compile_templates
-from scorecard.services.emails import (
+from scorecard.services.emails import RenderedSnapshot, render_snapshot, snapshot_context
+from scorecard.services.notification_emails import (
     OverdueReviewRow,
-    RenderedSnapshot,
     render_demotion_warning,
     render_overdue_digest,
     render_part_received,
     render_review_resolved,
-    render_snapshot,
-    snapshot_context,
 )
 from test_snapshot_email import DOCUMENTS, POLICY, TREND, URL, XSS
 

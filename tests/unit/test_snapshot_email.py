@@ -17,11 +17,11 @@ from scorecard.domain.policy import load_policy
 from scorecard.records import TrendPoint
 from scorecard.services.emails import (
     PRODUCT,
-    render_part_received,
     render_snapshot,
     snapshot_context,
     subject_for,
 )
+from scorecard.services.notification_emails import render_part_received
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
 POLICY = load_policy("v1")

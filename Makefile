@@ -19,13 +19,13 @@ $(STAMP): pyproject.toml
 # tests/unit/test_compiled_templates.py fails if the committed modules differ from what the sources
 # compile to, so they never drift (and `sam build` ships the committed ones).
 TEMPLATE_SOURCES := $(wildcard shared/scorecard/templates/*.j2)
-COMPILED_TEMPLATES := shared/scorecard/compiled_templates
 
-$(COMPILED_TEMPLATES)/.generated: $(TEMPLATE_SOURCES) shared/scorecard/services/email_render.py $(STAMP)
+# (The stamp lives in .venv, not next to the modules: shared/ is the layer's content, shipped as is.)
+$(VENV)/.templates: $(TEMPLATE_SOURCES) shared/scorecard/services/email_render.py $(STAMP)
 	$(BIN)/python -c "from scorecard.services.email_render import compile_templates; compile_templates()"
 	touch $@
 
-templates: $(COMPILED_TEMPLATES)/.generated
+templates: $(VENV)/.templates
 
 run: $(STAMP) templates
 	PORT=$(PORT) $(BIN)/scorecard local

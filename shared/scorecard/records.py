@@ -7,11 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import Grade, Tier
-from scorecard.snapshot_views import SnapshotDocument
 from scorecard.views import HistoryPointView, ScoreView
+
+if TYPE_CHECKING:  # an annotation only: the functions that never handle snapshots never import them
+    from scorecard.snapshot_views import SnapshotDocument
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from scorecard.domain.snapshot import Month
+if TYPE_CHECKING:  # only annotations: the notification emails format no month
+    from scorecard.domain.snapshot import Month
+
+PRODUCT = "Partner Scorecard"  # every email's product name (its header, the sender's display name)
 
 MONTH_NAMES = (
     "January",

@@ -1,13 +1,13 @@
-"""The emails' contexts: the monthly snapshot (text + HTML, also archived as HTML), the part-received
-notice and the demotion warning. Each email has one typed context of pre-formatted values
-(email_format), rendered by email_render from scorecard/templates, where the partner-facing wording
-lives (snapshot_wording.j2 for the snapshot). MIME building is the mailer adapter's."""
+"""The monthly snapshot email's context (text + HTML, also archived as HTML); the other emails' are in
+services/notification_emails (kept apart: the notification worker imports only those). Each email has
+one typed context of pre-formatted values (email_format), rendered by email_render from
+scorecard/templates, where the partner-facing wording lives (snapshot_wording.j2 for the snapshot).
+MIME building is the mailer adapter's."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Literal
 
 from scorecard.domain.policy import ScoringPolicy
@@ -15,9 +15,9 @@ from scorecard.domain.snapshot import Month
 from scorecard.records import TrendPoint
 from scorecard.services.email_format import (
     DASH,
+    PRODUCT,
     fmt_day,
     fmt_decimal,
-    fmt_full_day,
     fmt_int,
     fmt_money,
     fmt_pct,
@@ -25,13 +25,12 @@ from scorecard.services.email_format import (
     month_only,
     short_month,
 )
-from scorecard.services.email_render import RenderedEmail, render_email, render_template
+from scorecard.services.email_render import render_email, render_template
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12
 EMAIL_JOB_ROWS = 10  # late/defective jobs listed in the email; the archived page lists them all
 LINK_DAYS = 7
-PRODUCT = "Partner Scorecard"
 
 GRADE_COLORS = {"A": "#1a7f37", "B": "#1f6feb", "C": "#b7791f", "D": "#c62828"}
 # Earlier months' bars: the same hues, lighter (solid colors: opacity is unreliable in email clients).
@@ -291,129 +290,3 @@ def render_snapshot(context: SnapshotContext) -> RenderedSnapshot:
     return RenderedSnapshot(
         subject=email.subject, text=email.text, html=email.html, archive_html=archive.html
     )
-
-
-# -- the part-received notice and the demotion warning -------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PartReceivedContext:
-    product: str
-    partner_name: str
-    job_id: str
-    received_on: str
-    parts_shipped: str | None
-    due: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DemotionWarningContext:
-    product: str
-    partner_name: str
-    tier: str  # "Elite"
-    pending_tier: str
-    score: str | None
-    runs_required: int
-    as_of: str
-
-
-def render_part_received(
-    *, partner_name: str, job_id: str, received_on: date, parts_shipped: int | None, due: date | None
-) -> RenderedEmail:
-    context = PartReceivedContext(
-        product=PRODUCT,
-        partner_name=partner_name,
-        job_id=job_id,
-        received_on=fmt_full_day(received_on),
-        parts_shipped=None if parts_shipped is None else fmt_int(parts_shipped),
-        due=None if due is None else fmt_full_day(due),
-    )
-    return render_email("part_received_email", context)
-
-
-def render_demotion_warning(
-    *, partner_name: str, tier: str, pending_tier: str, score: float | None, runs_required: int, as_of: date
-) -> RenderedEmail:
-    context = DemotionWarningContext(
-        product=PRODUCT,
-        partner_name=partner_name,
-        tier=tier.capitalize(),
-        pending_tier=pending_tier.capitalize(),
-        score=None if score is None else fmt_decimal(score),
-        runs_required=runs_required,
-        as_of=fmt_full_day(as_of),
-    )
-    return render_email("demotion_warning_email", context)
-
-
-# -- the review resolution -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewResolvedContext:
-    """Every variable of review_resolved_email.{txt,html}.j2 (and its subject), formatted."""
-
-    product: str
-    partner_name: str
-    review_id: str
-    decision: Literal["upheld", "adjusted"]
-    resolved_on: str
-    note: str | None
-    excluded_job_ids: list[str]
-    score_before: str  # DASH when there was no score
-    score_after: str
-    score_changed: bool
-
-
-def render_review_resolved(
-    *,
-    partner_name: str,
-    review_id: str,
-    decision: Literal["upheld", "adjusted"],
-    resolved_on: date,
-    note: str | None,
-    excluded_job_ids: Sequence[str],
-    score_before: float | None,
-    score_after: float | None,
-) -> RenderedEmail:
-    context = ReviewResolvedContext(
-        product=PRODUCT,
-        partner_name=partner_name,
-        review_id=review_id,
-        decision=decision,
-        resolved_on=fmt_full_day(resolved_on),
-        note=note or None,
-        excluded_job_ids=list(excluded_job_ids),
-        score_before=DASH if score_before is None else fmt_decimal(score_before),
-        score_after=DASH if score_after is None else fmt_decimal(score_after),
-        score_changed=score_before != score_after,
-    )
-    return render_email("review_resolved_email", context)
-
-
-@dataclass(frozen=True, slots=True)
-class OverdueReviewRow:
-    review_id: str
-    partner_id: str
-    requested_on: str
-    business_days: str
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class OverdueDigestContext:
-    product: str
-    count: str
-    due_business_days: str
-    reviews: list[OverdueReviewRow]
-
-
-def render_overdue_digest(rows: Sequence[OverdueReviewRow], due_business_days: int) -> RenderedEmail:
-    """Ops' digest of the reviews still unresolved after `due_business_days` business days."""
-    context = OverdueDigestContext(
-        product=PRODUCT,
-        count=fmt_int(len(rows)),
-        due_business_days=str(due_business_days),
-        reviews=list(rows),
-    )
-    return render_email("review_overdue_digest", context)

@@ -111,7 +111,7 @@ class MailOut:
     ) -> SendResult:
         """A multipart text + HTML email, sent at most once for (partner, kind, ref)."""
         from scorecard.adapters.mailer import mime_message
-        from scorecard.services.emails import PRODUCT
+        from scorecard.services.email_format import PRODUCT
 
         return send_once(
             self.claims,

@@ -15,9 +15,13 @@ from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
 from scorecard.records import PartnerProfile
 from scorecard.services.email_render import RenderedEmail
-from scorecard.services.emails import render_demotion_warning, render_part_received, render_review_resolved
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.mail_once import MailOut, SendResult
+from scorecard.services.notification_emails import (
+    render_demotion_warning,
+    render_part_received,
+    render_review_resolved,
+)
 
 RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
 DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION

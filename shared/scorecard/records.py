@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # an annotation only: the functions that never handle snapsho
 
 @dataclass(frozen=True, slots=True)
 class StoredAggregate:
-    """A job or update-request item: its id and its events as stored JSON (services.evidence folds
-    them)."""
+    """A job or update request as stored: its id and its events as stored JSON (services.evidence
+    folds them)."""
 
     id: str
     events: tuple[str, ...]

@@ -2,9 +2,11 @@
 transaction per event: ~25x fewer requests.
 
 Same items and the same idempotency as live ingestion (a marker per event; already-marked events are
-reported as duplicates). Aggregates are read, merged and rewritten, so run it against partners that
-are not receiving live events at the same moment. A crash midway is safe to re-run: aggregates are
-written before markers, and the fold ignores a repeated event_id.
+reported as duplicates): an evidence item per job or request event, keyed from the lowest key its
+job already has (one Query per partner and kind reads them), and month items read, merged and
+rewritten. Run it against partners that are not receiving live events at the same moment. A crash
+midway is safe to re-run: evidence and month items are written before markers, and the fold ignores
+a repeated event_id.
 """
 
 from __future__ import annotations
@@ -218,13 +220,14 @@ class ProjectionRebuilder:
     request and activity items, overflow included) with BulkImporter's layout.
 
     Markers have no partner index: `recorded_events` is a Scan filtered on partner_id. A rebuild is a
-    rare operator's repair, and reading the table once then is cheaper than an index (or a second
-    per-partner copy of every event) that every ingestion would pay for on every event, forever.
+    rare operator's repair, and reading the table once then is cheaper than an index on markers that
+    every ingestion would pay for on every event, forever.
 
     The replay goes in received order (received_at, then the position in the batch, kept on each
-    marker), so where arrival order decided a placement (which events of a job past its budget sit on
-    the item rather than in overflow, which login of a quarter-hour is kept) the replay decides the
-    same. Only batches of the same partner received in the same microsecond by concurrent writers
+    marker), so where arrival order decided a placement (which events of a month past its budget sit
+    on the month item rather than in overflow, which login of a quarter-hour is kept) the replay
+    decides the same. A job's first item is its earliest event after a replay (its first to arrive
+    when live): where a job's events arrived out of order, index keys differ, never what is read. Only batches of the same partner received in the same microsecond by concurrent writers
     (or markers from before the position was kept) fall back to event_id order; folds and scores
     never depend on placement. Run it while the partner receives no events and is not being scored:
     its projections are deleted before they are rewritten.

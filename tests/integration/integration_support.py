@@ -18,7 +18,7 @@ from typing import Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import query_items
+from scorecard.adapters.dynamodb import query_key_range
 from scorecard_local import template_tables
 from scorecard_local.stack import LambdaContext
 from scorecard_local.template_tables import create_tables, find_template
@@ -148,18 +148,7 @@ def get_item(table_name: str, pk: str, sk: str) -> dict[str, Any] | None:
 def aggregate_items(table: str, partner_id: str, aggregate_sk: str) -> list[dict[str, Any]]:
     """Every item of a job or request (its own item, its evidence and overflow items), in key order."""
     first, last = keys.aggregate_range(aggregate_sk)
-    return list(
-        query_items(
-            table,
-            KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
-            ExpressionAttributeValues={
-                ":pk": {"S": keys.partner_pk(partner_id)},
-                ":first": {"S": first},
-                ":last": {"S": last},
-            },
-            ConsistentRead=True,
-        )
-    )
+    return list(query_key_range(table, keys.partner_pk(partner_id), first, last, ConsistentRead=True))
 
 
 def aggregate_events(table: str, partner_id: str, aggregate_sk: str) -> list[str]:

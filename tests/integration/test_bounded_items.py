@@ -98,6 +98,24 @@ def score_document(lambdas: Lambdas) -> dict[str, Any]:
     return document
 
 
+STATUS_START = datetime(2026, 10, 5, 9, tzinfo=UTC)
+
+
+def status_updates(prefix: str, count: int) -> list[Event]:
+    """`count` status updates of the job, an hour apart from STATUS_START; ids <prefix>00, <prefix>01.."""
+    return [
+        EVENT_ADAPTER.validate_python(
+            job_event(
+                "job.status_updated",
+                f"{prefix}{n:02d}",
+                (STATUS_START + timedelta(hours=n)).isoformat(),
+                status="other",
+            )
+        )
+        for n in range(count)
+    ]
+
+
 def evidence_items(table: str) -> list[dict[str, Any]]:
     return [
         item
@@ -187,15 +205,8 @@ def test_events_of_a_job_in_any_arrival_order_are_read_back_once_each(table: str
     is the job's first item and holds its lowest key, every later one is at or above it, and the
     evidence read from any instant up to that key gives back every event once."""
     store = DynamoEventStore(table)
-    start = datetime(2026, 10, 5, 9, tzinfo=UTC)
-    events = [
-        EVENT_ADAPTER.validate_python(
-            job_event(
-                "job.status_updated", f"s{n:02d}", (start + timedelta(hours=n)).isoformat(), status="other"
-            )
-        )
-        for n in range(12)
-    ]
+    start = STATUS_START
+    events = status_updates("s", 12)
     order = [3, 0, 7, 11, 1, 2, 9, 4, 5, 10, 6, 8]
     assert [store.record(events[n], RECEIVED) for n in order] == ["recorded"] * 12
     assert [store.record(events[n], RECEIVED) for n in (0, 11)] == ["duplicate"] * 2
@@ -229,15 +240,8 @@ def test_a_job_stored_before_the_per_event_layout_is_read_whole_with_its_later_e
     GSI1, the item in GSI1 at its latest event): a later event gets its own item keyed at or above the
     old item's key, and every read gives back all the job's events once."""
     store = DynamoEventStore(table)
-    start = datetime(2026, 10, 5, 9, tzinfo=UTC)
-    old = [
-        EVENT_ADAPTER.validate_python(
-            job_event(
-                "job.status_updated", f"old{n}", (start + timedelta(hours=n)).isoformat(), status="other"
-            )
-        )
-        for n in range(3)
-    ]
+    start = STATUS_START
+    old = status_updates("old", 3)
     pk = keys.partner_pk(PARTNER)
     dynamodb = client("dynamodb")
     dynamodb.put_item(

@@ -227,9 +227,10 @@ class ProjectionRebuilder:
     marker), so where arrival order decided a placement (which events of a month past its budget sit
     on the month item rather than in overflow, which login of a quarter-hour is kept) the replay
     decides the same. A job's first item is its earliest event after a replay (its first to arrive
-    when live): where a job's events arrived out of order, index keys differ, never what is read. Only batches of the same partner received in the same microsecond by concurrent writers
-    (or markers from before the position was kept) fall back to event_id order; folds and scores
-    never depend on placement. Run it while the partner receives no events and is not being scored:
+    when live): where a job's events arrived out of order, index keys differ, never what is read.
+    Only batches of the same partner received in the same microsecond by concurrent writers (or
+    markers from before the position was kept) fall back to event_id order; folds and scores never
+    depend on placement. Run it while the partner receives no events and is not being scored:
     its projections are deleted before they are rewritten.
     """
 

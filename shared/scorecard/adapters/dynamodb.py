@@ -21,6 +21,16 @@ def query_items(table: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         yield from page.get("Items", [])
 
 
+def query_key_range(table: str, pk: str, first: str, last: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item of partition `pk` whose SK lies in [first, last], in SK order (query_items)."""
+    return query_items(
+        table,
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+        ExpressionAttributeValues={":pk": {"S": pk}, ":first": {"S": first}, ":last": {"S": last}},
+        **kwargs,
+    )
+
+
 def batch_writer(table: str) -> BatchWriter:
     """boto3's batch writer on the shared client: items in wire format (attribute-value dicts), sent 25
     per BatchWriteItem, unprocessed items re-sent with the next batch and flushed on exit."""

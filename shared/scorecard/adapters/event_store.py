@@ -34,7 +34,7 @@ from scorecard.adapters.aggregate_items import (
     lowest_index_key,
 )
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import query_items
+from scorecard.adapters.dynamodb import query_key_range
 from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
@@ -206,19 +206,12 @@ class DynamoEventStore:
         """A duplicate's evidence item and registry entry, written if a failure after its marker left
         them out. The aggregate's evidence is read to look for the item."""
         first, last = keys.evidence_range(aggregate.sk)
+        pk = keys.partner_pk(event.partner_id)
         try:
             held = any(
                 evidence_event_id(item) == event.event_id
-                for item in query_items(
-                    self._table,
-                    KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
-                    ExpressionAttributeValues={
-                        ":pk": {"S": keys.partner_pk(event.partner_id)},
-                        ":first": {"S": first},
-                        ":last": {"S": last},
-                    },
-                    ProjectionExpression="SK, ev",
-                    ConsistentRead=True,
+                for item in query_key_range(
+                    self._table, pk, first, last, ProjectionExpression="SK, ev", ConsistentRead=True
                 )
             )
         except (ClientError, BotoCoreError) as error:

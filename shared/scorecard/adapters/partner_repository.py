@@ -17,7 +17,7 @@ from pydantic import TypeAdapter
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import batch_writer, from_item, query_items, to_item
+from scorecard.adapters.dynamodb import batch_writer, from_item, query_items, query_key_range, to_item
 from scorecard.adapters.score_document import compress_document, decompress_document
 from scorecard.domain.policy import Grade, Tier
 from scorecard.records import (
@@ -416,15 +416,7 @@ class PartnerRepository:
         consistent Query of its key range."""
         first, last = keys.aggregate_range(aggregate_sk)
         return list(
-            self._query(
-                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
-                ExpressionAttributeValues={
-                    ":pk": {"S": keys.partner_pk(partner_id)},
-                    ":first": {"S": first},
-                    ":last": {"S": last},
-                },
-                ConsistentRead=True,
-            )
+            query_key_range(self._table, keys.partner_pk(partner_id), first, last, ConsistentRead=True)
         )
 
     def _assemble(

@@ -258,9 +258,10 @@ def jobs_that_count(
     )
 
 
-# The running record reads the partner's jobs a Query page at a time, newest first, and stops after
-# RECORD_QUERIES_PER_REQUEST pages: one request reads at most 5 x 100 job items (and at most 1 MB a
-# page, DynamoDB's own cap), whatever the partner's history and however few jobs match the filter.
+# The running record walks the partner's evidence a Query page at a time, newest first, and stops
+# after RECORD_QUERIES_PER_REQUEST pages: one request reads at most 5 x 100 items (one per event; at
+# most 1 MB a page, DynamoDB's own cap) and, on pages that resume a walk, one Query per job met,
+# whatever the partner's history and however few jobs match the filter (PartnerRepository.job_page).
 RECORD_QUERY_LIMIT = 100
 RECORD_QUERIES_PER_REQUEST = 5
 

@@ -278,7 +278,8 @@ def test_concurrent_writers_of_one_job_lose_and_double_nothing(table: str, clock
     """Eight threads record 160 events of one job at once (no transaction: a marker put, then an
     evidence put keyed from the job's lowest key). Every event ends recorded exactly once; exactly one
     item is the job's first, and every other item's key is at or above it (the daily read relies on
-    it); sending them all again answers duplicate for each and writes nothing."""
+    it); sending them all again answers duplicate for each and writes nothing (a duplicate finds its
+    evidence item with reads)."""
     store = DynamoEventStore(table)
     start = datetime(2026, 10, 5, 9, tzinfo=UTC)
     raw = [
@@ -294,10 +295,14 @@ def test_concurrent_writers_of_one_job_lose_and_double_nothing(table: str, clock
     ]
     parsed = [EVENT_ADAPTER.validate_python(e) for e in raw]
     lost_first: list[int] = []
+    puts: list[str] = []
 
     def count_lost_first(parsed: dict[str, Any], **_: Any) -> None:
         if parsed.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             lost_first.append(1)
+
+    def count_puts(params: dict[str, Any], **_: Any) -> None:
+        puts.append(params["Item"]["PK"]["S"])
 
     barrier = threading.Barrier(8)
 
@@ -310,14 +315,17 @@ def test_concurrent_writers_of_one_job_lose_and_double_nothing(table: str, clock
         before = scan_all(table)
         events = client("dynamodb").meta.events
         events.register("after-call.dynamodb.PutItem", count_lost_first)
+        events.register("provide-client-params.dynamodb.PutItem", count_puts)
         try:
             again = [s for got in pool.map(write, [parsed[n::8] for n in range(8)]) for s in got]
         finally:
             events.unregister("after-call.dynamodb.PutItem", count_lost_first)
+            events.unregister("provide-client-params.dynamodb.PutItem", count_puts)
 
     assert first == ["recorded"] * 160
     assert again == ["duplicate"] * 160
     assert len(lost_first) == 160  # each re-sent marker put failed its condition, and nothing else
+    assert sorted(puts) == sorted(keys.event_pk(e["event_id"]) for e in raw)  # the markers' puts only
     assert scan_all(table) == before
     assert sorted(json.loads(e)["event_id"] for e in job_events(table, "J-900")) == sorted(
         e["event_id"] for e in raw

@@ -6,6 +6,7 @@ review's exclusion writes now."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +18,18 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import UpdateTypeDef
 
 
-def lowest_index_key(table: str, partner_id: str, aggregate_sk: str) -> str | None:
-    """The lowest GSI1SK among the aggregate's items (its own item, if any, and its evidence items),
-    or None when it has none: a strongly consistent Query of at most two items (the aggregate's own
-    item sorts first, then its first evidence item, which holds the lowest key of the evidence)."""
+@dataclass(frozen=True, slots=True)
+class AggregateStart:
+    """What an aggregate's lowest items say: its lowest GSI1SK (None: the aggregate has no item yet)
+    and the event_id of its first evidence item, if it has one."""
+
+    lowest: str | None
+    first_event_id: str | None
+
+
+def aggregate_start(table: str, partner_id: str, aggregate_sk: str) -> AggregateStart:
+    """A strongly consistent Query of at most two items: the aggregate's own item sorts first, then its
+    first evidence item, which holds the lowest key of the evidence (keys.evidence_range)."""
     first, last = keys.evidence_range(aggregate_sk)
     found = client("dynamodb").query(
         TableName=table,
@@ -30,12 +39,20 @@ def lowest_index_key(table: str, partner_id: str, aggregate_sk: str) -> str | No
             ":first": {"S": first},
             ":last": {"S": last},
         },
-        ProjectionExpression="GSI1SK",
+        ProjectionExpression="SK, GSI1SK, ev",
         ConsistentRead=True,
         Limit=2,
     )["Items"]
     index_keys = [item["GSI1SK"]["S"] for item in found if "GSI1SK" in item]
-    return min(index_keys) if index_keys else None
+    first_ids = [evidence_event_id(item) for item in found if keys.is_first_evidence(item["SK"]["S"])]
+    return AggregateStart(min(index_keys) if index_keys else None, first_ids[0] if first_ids else None)
+
+
+def lowest_index_key(table: str, partner_id: str, aggregate_sk: str) -> str | None:
+    """The lowest GSI1SK among the aggregate's items (its own item, if any, and its evidence items),
+    or None when it has none. It never moves once the aggregate has an item: every later item is
+    keyed at or above it (evidence_index_key)."""
+    return aggregate_start(table, partner_id, aggregate_sk).lowest
 
 
 def evidence_event_id(item: dict[str, Any]) -> str | None:

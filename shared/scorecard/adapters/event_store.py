@@ -28,13 +28,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aggregate_items import (
+    aggregate_start,
     evidence_event_id,
     evidence_index_key,
     evidence_item,
-    lowest_index_key,
 )
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import query_key_range
 from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
@@ -164,12 +163,11 @@ class DynamoEventStore:
         self._complete(event, body, aggregate)
         return "recorded"
 
-    def _complete(self, event: Event, body: str, aggregate: Aggregate, *, evidence: bool = True) -> None:
+    def _complete(self, event: Event, body: str, aggregate: Aggregate, *, resent: bool = False) -> None:
         """What follows a job or request event's marker: its evidence item and its partner's registry
         entry. A failure here leaves a marker without them: the re-sent event heals it (_heal)."""
         try:
-            if evidence:
-                self._put_evidence(event, body, aggregate)
+            self._put_evidence(event, body, aggregate, resent=resent)
             if event.partner_id not in self._registered:
                 client("dynamodb").update_item(**self._register(event.partner_id)["Update"])
                 self._remember(event.partner_id)
@@ -178,45 +176,50 @@ class DynamoEventStore:
                 f"event {event.event_id} recorded but not completed ({error}): send it again"
             ) from error
 
-    def _put_evidence(self, event: Event, body: str, aggregate: Aggregate) -> None:
-        """The event's evidence item, keyed from the aggregate's lowest key (strongly consistent). An
-        aggregate's first item is put on the condition that there is none: of two first events written
-        at once one wins, and the other is keyed from the winner's item as any later event is."""
+    def _put_evidence(self, event: Event, body: str, aggregate: Aggregate, *, resent: bool = False) -> None:
+        """The event's evidence item, keyed from the aggregate's lowest key (strongly consistent), and
+        never a second one: an aggregate's first item is put on the condition that there is none (of
+        two first events written at once one wins, and the other is keyed from the winner's item as any
+        later event is), and a copy of the event written at once (a re-send healing it) finds it there,
+        as the first item or at the one key a later item of it can have."""
         dynamodb = client("dynamodb")
-        lowest = lowest_index_key(self._table, event.partner_id, aggregate.sk)
-        if lowest is None:
-            first = evidence_item(
-                event, body, aggregate.sk, evidence_index_key(event.occurred_at, None), first=True
-            )
+        start = aggregate_start(self._table, event.partner_id, aggregate.sk)
+        if start.first_event_id == event.event_id:
+            return
+        if start.lowest is None:
+            item = evidence_item(event, body, aggregate.sk, keys.instant_key(event.occurred_at), first=True)
             try:
                 dynamodb.put_item(
-                    TableName=self._table, Item=first, ConditionExpression="attribute_not_exists(PK)"
+                    TableName=self._table,
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(PK)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
                 return
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                     raise
-            lowest = lowest_index_key(self._table, event.partner_id, aggregate.sk)
-        index_key = evidence_index_key(event.occurred_at, lowest)
-        dynamodb.put_item(
-            TableName=self._table, Item=evidence_item(event, body, aggregate.sk, index_key, first=False)
+                winner: dict[str, Any] = cast(dict[str, Any], error.response).get("Item") or {}
+                if winner and evidence_event_id(winner) == event.event_id:
+                    return
+            start = aggregate_start(self._table, event.partner_id, aggregate.sk)
+        item = evidence_item(
+            event, body, aggregate.sk, evidence_index_key(event.occurred_at, start.lowest), first=False
         )
+        if resent and "Item" in dynamodb.get_item(
+            TableName=self._table,
+            Key={"PK": item["PK"], "SK": item["SK"]},
+            ProjectionExpression="SK",
+            ConsistentRead=True,
+        ):
+            return  # a duplicate with its item: a read unit, not a write
+        dynamodb.put_item(TableName=self._table, Item=item)
 
     def _heal(self, event: Event, body: str, aggregate: Aggregate) -> None:
         """A duplicate's evidence item and registry entry, written if a failure after its marker left
-        them out. The aggregate's evidence is read to look for the item."""
-        first, last = keys.evidence_range(aggregate.sk)
-        pk = keys.partner_pk(event.partner_id)
-        try:
-            held = any(
-                evidence_event_id(item) == event.event_id
-                for item in query_key_range(
-                    self._table, pk, first, last, ProjectionExpression="SK, ev", ConsistentRead=True
-                )
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise EventStoreError(f"event {event.event_id}: its evidence not checked ({error})") from error
-        self._complete(event, body, aggregate, evidence=not held)
+        them out: _put_evidence writes nothing when the event has its item (at most three small
+        strongly consistent reads, however long the job)."""
+        self._complete(event, body, aggregate, resent=True)
 
     def _record_activity(
         self, event: Event, body: str, digest: str, aggregate: Aggregate, received_at: datetime, position: int

@@ -227,9 +227,9 @@ def test_events_of_a_job_in_any_arrival_order_are_read_back_once_each(table: str
 
     # A job whose first item lies further back than the read's margin: the read meets only its latest
     # event, not the item that leads it, so it reads the job by its own key range.
-    later = events[0].model_copy(update={"event_id": "s99", "occurred_at": start + timedelta(days=50)})
+    later = events[0].model_copy(update={"event_id": "s99", "occurred_at": start + timedelta(days=80)})
     assert store.record(later, RECEIVED) == "recorded"
-    since = start + timedelta(days=45)
+    since = start + timedelta(days=75)
     assert since - EVIDENCE_MARGIN > start + timedelta(hours=11)
     (job,) = PartnerRepository(table).load_evidence(PARTNER, since).jobs
     assert sorted(job.events) == sorted(e.model_dump_json() for e in [*events, later])

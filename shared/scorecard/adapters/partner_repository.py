@@ -80,9 +80,12 @@ def _aggregate(item: dict[str, Any], prefix: str, overflow: Sequence[str] = ()) 
     )
 
 
-# How far before the evidence's first instant load_evidence reads GSI1, so that an aggregate whose
-# first evidence lies up to this much earlier needs no Query of its own (keys.py).
-EVIDENCE_MARGIN = timedelta(days=30)
+# How far before the evidence's first instant load_evidence reads GSI1, so that a job begun up to this
+# much earlier (its first item's key) needs no Query of its own (keys.py). A job that began before the
+# margin and still has an event in the window costs one Query on each day it is so; reading the
+# margin costs 60/180 more of the partner's events in read units, which are a fifth of a write unit's
+# price: 60 days keeps jobs of up to two months, offer to last inspection, to the one query.
+EVIDENCE_MARGIN = timedelta(days=60)
 
 
 def _leads(item: dict[str, Any], aggregate_sk: str) -> bool:

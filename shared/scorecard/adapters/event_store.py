@@ -297,6 +297,8 @@ class DynamoEventStore:
     def _append(
         self, event: Event, body: str, aggregate: Aggregate, placement: _Placement
     ) -> TransactWriteItemTypeDef:
+        """The activity event into its month item: kept (under the budget, its quarter-hour free) or
+        flagged spilled, and counted on its day."""
         values: dict[str, Any] = {":pid": {"S": event.partner_id}}
         names: dict[str, str] = {}
         sets = ["partner_id = :pid"]
@@ -320,11 +322,10 @@ class DynamoEventStore:
             values[":slots"] = {"SS": [slot[1]]}
             values[":slot"] = {"S": slot[1]}
             conditions.append("NOT contains(#slots, :slot)")
-        if event.aggregate is AggregateKind.ACTIVITY:
-            # Per-day counters of the month's activity: exact (the marker guards the transaction).
-            adds.append("#day :count")
-            names["#day"] = keys.activity_count_attribute(event.type, event.occurred_at)
-            values[":count"] = {"N": "1"}
+        # Per-day counters of the month's activity: exact (the marker guards the transaction).
+        adds.append("#day :count")
+        names["#day"] = keys.activity_count_attribute(event.type, event.occurred_at)
+        values[":count"] = {"N": "1"}
         expression = "SET " + ", ".join(sets)
         if adds:
             expression += " ADD " + ", ".join(adds)

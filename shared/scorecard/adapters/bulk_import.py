@@ -289,8 +289,7 @@ class ProjectionRebuilder:
         dynamodb = client("dynamodb")
         for job_id, review_id in sorted(excluded_jobs.items()):
             index_key = lowest_index_key(self._table, partner_id, keys.job_sk(job_id))
-            if index_key is not None:  # a job without events now (none recorded) is not flagged
-                dynamodb.update_item(
-                    **exclusion_update(self._table, partner_id, job_id, review_id, index_key)
-                )
+            if index_key is None:  # as the conditional update on the job item refused it before
+                raise LookupError(f"review {review_id} excludes job {job_id}, which has no recorded event")
+            dynamodb.update_item(**exclusion_update(self._table, partner_id, job_id, review_id, index_key))
         return len(events)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import Grade, Tier
-from scorecard.views import HistoryPointView, ScoreView
+from scorecard.score_views import HistoryPointView, ScoreView
 
 if TYPE_CHECKING:  # an annotation only: the functions that never handle snapshots never import them
     from scorecard.snapshot_views import SnapshotDocument

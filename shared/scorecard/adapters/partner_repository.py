@@ -35,7 +35,7 @@ from scorecard.records import (
     StoredAggregate,
     TierHistory,
 )
-from scorecard.views import HistoryPointView, ScoreView
+from scorecard.score_views import HistoryPointView, ScoreView
 
 
 @cache

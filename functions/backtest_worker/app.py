@@ -10,7 +10,7 @@ from scorecard.backtest_views import BACKTEST_BATCH_MODELS
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
 from scorecard.domain.events import EVENT_VALIDATION
-from scorecard.messages import BACKTEST_MESSAGES, BacktestMessage
+from scorecard.messages.backtests import BACKTEST_MESSAGES, BacktestMessage
 from scorecard.observability import logger, metrics, traced
 from scorecard.services.backtests import handle_message
 from scorecard.services.fanout import WorkerRun, process_records

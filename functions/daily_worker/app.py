@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
 from scorecard.domain.events import EVENT_VALIDATION
-from scorecard.messages import DailyBatchMessage
+from scorecard.messages.batches import DailyBatchMessage
 from scorecard.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
 from scorecard.services.daily import score_daily_batch
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records

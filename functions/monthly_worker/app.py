@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
 from scorecard.domain.events import EVENT_VALIDATION
-from scorecard.messages import SnapshotBatchMessage
+from scorecard.messages.batches import SnapshotBatchMessage
 from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count, logger, metrics, traced
 from scorecard.services.email_render import load_templates
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
 from scorecard.domain.events import EVENT_VALIDATION
-from scorecard.messages import (
+from scorecard.messages.notifications import (
     NOTIFICATION_ADAPTER,
     NOTIFICATION_MESSAGES,
     DemotionWarningMessage,

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from scorecard.messages import DailyBatchMessage
+from scorecard.messages.batches import DailyBatchMessage
 from scorecard.services.fanout import WorkerRun
 from scorecard.views import DailyRunView
 

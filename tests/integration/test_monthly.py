@@ -32,7 +32,7 @@ from scorecard.adapters.mailer import SendRejected, SesMailer
 from scorecard.adapters.queue import SqsQueue
 from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.bootstrap import bootstrap
-from scorecard.messages import SnapshotBatchMessage
+from scorecard.messages.batches import SnapshotBatchMessage
 from scorecard.services.fanout import PartnersFailed
 from scorecard.services.monthly import process_snapshot_message, snapshot_batch
 from scorecard_local.queues import drain_queue, make_visible

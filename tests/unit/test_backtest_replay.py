@@ -13,7 +13,7 @@ from scorecard.domain.grading import TierState
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import load_policy
 from scorecard.domain.window import day_end
-from scorecard.messages import BACKTEST_BATCH_SIZE
+from scorecard.messages.backtests import BACKTEST_BATCH_SIZE
 from scorecard.records import PartnerEvidence, PartnerProfile, StoredAggregate
 from scorecard.services.backtests import (
     DayOutcome,

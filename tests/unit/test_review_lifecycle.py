@@ -12,7 +12,7 @@ from builders import PARTNER, POLICY, completed_job, day
 from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.standing import Distribution
-from scorecard.messages import ReviewResolvedMessage
+from scorecard.messages.notifications import ReviewResolvedMessage
 from scorecard.score_events import ReviewRequestedDetail
 from scorecard.services import reviews
 from scorecard.services.daily import score_partners

@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scorecard.adapters.queue import SqsQueue
-from scorecard.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
+from scorecard.messages.notifications import (
+    DemotionWarningMessage,
+    PartReceivedMessage,
+    ReviewResolvedMessage,
+)
 
 
 class SqsReceiptNotifier:

@@ -48,7 +48,7 @@ from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.requests import UpdateRequest, fold_request
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
-from scorecard.messages import (
+from scorecard.messages.backtests import (
     BACKTEST_BATCH_SIZE,
     BacktestBatchMessage,
     BacktestMessage,

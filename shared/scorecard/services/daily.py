@@ -23,7 +23,8 @@ from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.standing import Distribution, most_offered_process, standing
 from scorecard.domain.window import day_end
-from scorecard.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionNotifier, DemotionWarningMessage
+from scorecard.messages.batches import DAILY_BATCH_SIZE, DailyBatchMessage
+from scorecard.messages.notifications import DemotionNotifier, DemotionWarningMessage
 from scorecard.records import (
     PartnerEvidence,
     RegistryEntry,

@@ -13,7 +13,7 @@ from datetime import datetime
 from scorecard.adapters.event_store import DynamoEventStore, EventStoreError
 from scorecard.domain.events import EventBatch, JobReceived
 from scorecard.ingest_views import EventResultView, IngestResultView
-from scorecard.messages import PartReceivedMessage, ReceiptNotifier
+from scorecard.messages.notifications import PartReceivedMessage, ReceiptNotifier
 
 
 class IngestInterrupted(Exception):

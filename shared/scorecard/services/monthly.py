@@ -30,7 +30,7 @@ from scorecard.domain.snapshot import (
     monthly_tier,
 )
 from scorecard.domain.window import day_start
-from scorecard.messages import SnapshotBatchMessage
+from scorecard.messages.batches import SnapshotBatchMessage
 from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs, partner_zone

@@ -1,8 +1,9 @@
 """Part received notifications ("will I know when you have received and approved a part?").
 
 Ingestion stays thin: once a `job.received` event is stored it only queues a small message (through
-a scorecard.messages.ReceiptNotifier, adapters.receipt_notifier on SQS); the notification worker
-renders and sends the email, once per job, with the same claim as the monthly snapshot (services.mail_once).
+a messages.notifications.ReceiptNotifier, adapters.receipt_notifier on SQS); the notification worker
+renders and sends the email, once per job, with the same claim as the monthly snapshot
+(services.mail_once).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from dataclasses import dataclass
 from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
+from scorecard.messages.notifications import (
+    DemotionWarningMessage,
+    PartReceivedMessage,
+    ReviewResolvedMessage,
+)
 from scorecard.records import PartnerProfile
 from scorecard.services.email_render import RenderedEmail
 from scorecard.services.evidence import fold_jobs

@@ -15,7 +15,7 @@ from aws_lambda_powertools import Logger
 from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
 from scorecard.domain.business_days import business_days_between, is_overdue
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages import ReviewNotifier, ReviewResolvedMessage
+from scorecard.messages.notifications import ReviewNotifier, ReviewResolvedMessage
 from scorecard.records import PartnerProfile, ScoreRecord
 from scorecard.score_events import ReviewRequestedDetail
 from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners

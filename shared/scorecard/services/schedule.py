@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
 
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
-from scorecard.messages import MonthText
+from scorecard.messages.batches import MonthText
 
 
 class ScheduledRunInput(BaseModel):

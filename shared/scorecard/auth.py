@@ -19,9 +19,10 @@ import re
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal, Protocol, TypeGuard, get_args
+
+import msgspec
 
 Role = Literal["partner", "ops", "service"]
 ROLES: Final[frozenset[str]] = frozenset(get_args(Role))
@@ -59,14 +60,12 @@ class UnknownKeyId(AuthError):
     """The token names a key the verifier does not hold (forged, or signed with a newer key)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SigningKey:
+class SigningKey(msgspec.Struct, frozen=True):
     kid: str
     secret: str
 
 
-@dataclass(frozen=True, slots=True)
-class KeySet:
+class KeySet(msgspec.Struct, frozen=True):
     """The signing keys: tokens are signed with ``current``; ``previous`` still verifies tokens
     signed before the last rotation (their lifetime is at most MAX_TTL, so the overlap only needs
     to outlast that).
@@ -130,8 +129,7 @@ def _key_set(secret: str | KeySet) -> KeySet:
     return secret if isinstance(secret, KeySet) else KeySet.parse(secret)
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
+class Principal(msgspec.Struct, frozen=True):
     """Who is calling. ``partner_id`` is set for partners and None for ops/service callers."""
 
     role: Role

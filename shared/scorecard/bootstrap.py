@@ -10,10 +10,11 @@ the tests change variables between invocations and get the matching Bootstrap wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from scorecard import settings
 from scorecard.domain.policy import ScoringPolicy, load_policy
@@ -37,8 +38,7 @@ if TYPE_CHECKING:
     from scorecard.services.policy_versions import PolicyCatalog
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(msgspec.Struct, frozen=True):
     """Now, and today in the policy timezone: the one place either is computed."""
 
     policy: ScoringPolicy

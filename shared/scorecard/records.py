@@ -4,10 +4,11 @@ views' pydantic models.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import Grade, Tier
@@ -17,8 +18,7 @@ if TYPE_CHECKING:  # an annotation only: the functions that never handle snapsho
     from scorecard.snapshot_views import SnapshotDocument
 
 
-@dataclass(frozen=True, slots=True)
-class StoredAggregate:
+class StoredAggregate(msgspec.Struct, frozen=True):
     """A job or update request as stored: its id and its events as stored JSON (services.evidence
     folds them)."""
 
@@ -27,8 +27,7 @@ class StoredAggregate:
     excluded: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerProfile:
+class PartnerProfile(msgspec.Struct, frozen=True):
     partner_id: str
     name: str | None = None
     email: str | None = None
@@ -36,17 +35,15 @@ class PartnerProfile:
     updated_at: datetime | None = None  # None: registered by its events, never PUT
 
 
-@dataclass(frozen=True, slots=True)
-class TierHistory:
+class TierHistory(msgspec.Struct, frozen=True):
     """The tier state after the latest daily run, and the state that run started from (a re-run of
     the same day starts from `before`, so hysteresis never counts a day twice)."""
 
-    current: TierState = field(default_factory=TierState)
-    before: TierState = field(default_factory=TierState)
+    current: TierState = msgspec.field(default_factory=TierState)
+    before: TierState = msgspec.field(default_factory=TierState)
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreRecord:
+class ScoreRecord(msgspec.Struct, frozen=True):
     """A partner's current score: the figures the registry lists and the tier state scoring reads
     (the full score document is `PartnerRepository.get_score_view`)."""
 
@@ -59,8 +56,7 @@ class ScoreRecord:
     tiers: TierHistory
 
 
-@dataclass(slots=True)
-class PartnerEvidence:
+class PartnerEvidence(msgspec.Struct):
     """Everything one partner's daily score reads: jobs, requests and profile from one GSI1 query;
     `score` (the tier state a run starts from) set by the caller, from PartnerRepository.current_scores
     (a batch of partners at a time) or get_score; activity from a second query, only when the policy
@@ -69,15 +65,14 @@ class PartnerEvidence:
     partner_id: str
     profile: PartnerProfile | None = None
     score: ScoreRecord | None = None
-    jobs: list[StoredAggregate] = field(default_factory=list)
-    requests: list[StoredAggregate] = field(default_factory=list)
+    jobs: list[StoredAggregate] = msgspec.field(default_factory=list)
+    requests: list[StoredAggregate] = msgspec.field(default_factory=list)
     # Monthly activity items (logins, capacity updates, metrics): read only for a policy that
     # declares signals (policy v2 rule 6), with PartnerRepository.load_activity.
-    activity: list[StoredAggregate] = field(default_factory=list)
+    activity: list[StoredAggregate] = msgspec.field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreWrite:
+class ScoreWrite(msgspec.Struct, frozen=True):
     """The daily run's output for one partner: current score and document plus the dated history
     point."""
 
@@ -86,14 +81,12 @@ class ScoreWrite:
     history: HistoryPointView
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryEntry:
+class RegistryEntry(msgspec.Struct, frozen=True):
     profile: PartnerProfile
     score: ScoreFigures | ScoreRecord | None
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreFigures:
+class ScoreFigures(msgspec.Struct, frozen=True):
     """What a listing shows of a current score (no tier state, no document)."""
 
     score: Decimal | None
@@ -103,8 +96,7 @@ class ScoreFigures:
     as_of: date
 
 
-@dataclass(frozen=True, slots=True)
-class ListedPartner:
+class ListedPartner(msgspec.Struct, frozen=True):
     """A partner of the score-ordered listing: its profile and its score's figures (None: no score
     item yet)."""
 
@@ -116,8 +108,7 @@ class MalformedCursor(ValueError):
     """A listing cursor this listing did not hand out (or one of another sort)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SnapshotRecord:
+class SnapshotRecord(msgspec.Struct, frozen=True):
     """A monthly snapshot as recorded in DynamoDB next to its archived S3 objects."""
 
     document: SnapshotDocument
@@ -136,15 +127,13 @@ class SnapshotRecord:
         return self.document.month
 
 
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
+class TrendPoint(msgspec.Struct, frozen=True):
     month: str  # YYYY-MM
     monthly_score: int | None
     grade: Grade | None
 
 
-@dataclass(frozen=True, slots=True)
-class JobPosition:
+class JobPosition(msgspec.Struct, frozen=True):
     """Where a walk through a partner's jobs, newest first, stands (PartnerRepository.job_page): the
     key of the last item read, i.e. its latest event instant and its sort key."""
 
@@ -156,8 +145,7 @@ class InvalidPosition(ValueError):
     """A JobPosition that is not the key of an item job_page reads (a forged or corrupted cursor)."""
 
 
-@dataclass(frozen=True, slots=True)
-class PagedJob:
+class PagedJob(msgspec.Struct, frozen=True):
     """A job item read by PartnerRepository.job_page, with its position (to resume right after it)."""
 
     aggregate: StoredAggregate

@@ -4,10 +4,10 @@ They keep domain records in dicts; the DynamoDB adapters are tested against moto
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
+import msgspec
 from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
 from scorecard.domain.events import Event, event_json, parse_stored_event
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
@@ -52,7 +52,7 @@ class FakePartnerRepository:
             months[month] = StoredAggregate(month, tuple(sorted({*before.events, event_json(e)})))
 
     def exclude(self, partner_id: str, job_id: str) -> None:
-        self.jobs[partner_id][job_id] = replace(self.jobs[partner_id][job_id], excluded=True)
+        self.jobs[partner_id][job_id] = msgspec.structs.replace(self.jobs[partner_id][job_id], excluded=True)
 
     # -- the ports ---------------------------------------------------------------------------------
 

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 from builders import POLICY, JobBuilder, day, event, instant, request_events
-from scorecard.domain.jobs import Completion, fold_job
+from scorecard.domain.jobs import Completion, JobState, fold_job
 from scorecard.domain.requests import fold_request
 
 UTC_ZONE = POLICY.zone
@@ -373,8 +374,8 @@ def test_update_request_fold_ignores_later_events_and_duplicates() -> None:
 
 
 def test_the_fold_records_compare_and_hash_by_value() -> None:
-    """They are value objects (domain.value_objects): equal records are one key of a set or dict, as
-    with frozen dataclasses; mypy holds their fields read-only."""
+    """They are frozen msgspec Structs: equal records are one key of a set or dict, and no field can
+    be assigned after construction (mypy holds them read-only too)."""
     job = (
         JobBuilder("J1")
         .offered(datetime(2026, 3, 2, 9, tzinfo=UTC), due=day(3, 10))
@@ -385,3 +386,33 @@ def test_the_fold_records_compare_and_hash_by_value() -> None:
     assert {first.shipments[0]: "x"}[again.shipments[0]] == "x"
     assert first.completion(UTC_ZONE) == again.completion(UTC_ZONE)
     assert hash(first.completion(UTC_ZONE)) == hash(again.completion(UTC_ZONE))
+    with pytest.raises(AttributeError):
+        first.shipments[0].parts = 3  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        first.excluded = True  # type: ignore[misc]
+
+
+def test_the_part_totals_always_add_up_the_shipments_and_inspections() -> None:
+    """JobState's totals are summed in __post_init__ (a Struct has no init=False field): a total given
+    to the constructor is overwritten, and a replaced state sums its new shipments."""
+    state = (
+        accepted_job(parts=10)
+        .shipped(day(10, 5), 4)
+        .shipped(day(10, 6), 3)
+        .inspected(day(10, 7), 5, 2)
+        .fold()
+    )
+    assert (state.parts_shipped, state.parts_inspected, state.parts_defective) == (7, 5, 2)  # 4 + 3
+    given = JobState(
+        state.partner_id,
+        state.job_id,
+        shipments=state.shipments,
+        inspections=state.inspections,
+        parts_shipped=99,
+        parts_inspected=99,
+        parts_defective=99,
+    )
+    assert (given.parts_shipped, given.parts_inspected, given.parts_defective) == (7, 5, 2)
+    fewer = msgspec.structs.replace(state, shipments=state.shipments[:1], inspections=())
+    assert (fewer.parts_shipped, fewer.parts_inspected, fewer.parts_defective) == (4, 0, 0)
+    assert msgspec.structs.replace(state, excluded=True).parts_shipped == 7

@@ -6,9 +6,10 @@ review's exclusion writes now."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import UpdateTypeDef
 
 
-@dataclass(frozen=True, slots=True)
-class AggregateStart:
+class AggregateStart(msgspec.Struct, frozen=True):
     """What an aggregate's lowest items say: its lowest GSI1SK (None: the aggregate has no item yet)
     and the event_id of its first evidence item, if it has one."""
 

@@ -19,11 +19,11 @@ import hashlib
 import json
 import random
 import time
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, assert_never, cast
 
+import msgspec
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scorecard.adapters import keys
@@ -58,8 +58,7 @@ class EventStoreError(RuntimeError):
     Nothing of that event is written; the caller may try again later."""
 
 
-@dataclass(frozen=True, slots=True)
-class Aggregate:
+class Aggregate(msgspec.Struct, frozen=True):
     sk: str
     per_event: bool  # each event its own evidence item in GSI1 (jobs, requests); else one month item
 
@@ -116,8 +115,7 @@ def _body_bytes(body: str) -> int:
     return len(body.encode())
 
 
-@dataclass(frozen=True, slots=True)
-class _Placement:
+class _Placement(msgspec.Struct, frozen=True):
     """How an activity event is kept, decided from what the month item held at the last attempt."""
 
     spill: bool = False  # the item is at its budget: the event gets an overflow item

@@ -11,10 +11,10 @@ sender's claim never looks stale.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+import msgspec
 from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
@@ -23,8 +23,7 @@ from scorecard.adapters.aws import client
 ClaimStatus = Literal["sending", "sent"]
 
 
-@dataclass(frozen=True, slots=True)
-class MailClaim:
+class MailClaim(msgspec.Struct, frozen=True):
     """A claim this caller holds: it may send, then must call `mark_sent` (or `release`)."""
 
     partner_id: str
@@ -35,8 +34,7 @@ class MailClaim:
     attempt: int
 
 
-@dataclass(frozen=True, slots=True)
-class StoredClaim:
+class StoredClaim(msgspec.Struct, frozen=True):
     partner_id: str
     kind: str
     ref: str

@@ -7,13 +7,12 @@ import binascii
 import re
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, cast
 
-from pydantic import TypeAdapter
+import msgspec
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
@@ -39,10 +38,11 @@ from scorecard.score_views import HistoryPointView, ScoreView
 
 
 @cache
-def _tier_history() -> TypeAdapter[TierHistory]:
-    """Stored as {"current": TierState, "before": TierState} JSON (dates ISO, lower_runs a list); built
-    on first use, not at import (cold starts)."""
-    return TypeAdapter(TierHistory)
+def _tier_history() -> msgspec.json.Decoder[TierHistory]:
+    """Stored as {"current": TierState, "before": TierState} JSON (dates ISO, lower_runs a list; the
+    bytes pydantic wrote when these were dataclasses); built on first use, not at import (cold starts).
+    Written with msgspec.json.encode."""
+    return msgspec.json.Decoder(TierHistory)
 
 
 def _profile(item: dict[str, Any]) -> PartnerProfile:
@@ -66,7 +66,7 @@ def _score(item: dict[str, Any]) -> ScoreRecord:
         tier=values.get("tier"),
         provisional=values.get("provisional", False),
         as_of=date.fromisoformat(values["as_of"]),
-        tiers=_tier_history().validate_json(values["tier_state"]),
+        tiers=_tier_history().decode(values["tier_state"]),
     )
 
 
@@ -149,7 +149,7 @@ def _score_item(write: ScoreWrite) -> dict[str, Any]:
             # Compressed with the document vocabulary (about 5 KB of JSON to 0.5 KB with 18 jobs in
             # the window): the whole item stays under 1 KB, one write unit (adapters.score_document).
             keys.SCORE_DOCUMENT: compress_document(write.view.model_dump_json().encode()),
-            "tier_state": _tier_history().dump_json(record.tiers).decode(),
+            "tier_state": msgspec.json.encode(record.tiers).decode(),
             "provisional": record.provisional,
             "as_of": record.as_of.isoformat(),
             "computed_at": write.view.computed_at.isoformat(),
@@ -182,8 +182,7 @@ _STATE_KEYS = {
 MAX_CURSOR_LENGTH = 4 * ((2 + keys.SCORE_ORDER_WIDTH + 1 + 64 + 2) // 3)  # base64 of the longest
 
 
-@dataclass(frozen=True, slots=True)
-class _Position:
+class _Position(msgspec.Struct, frozen=True):
     state: Literal["A", "B", "I", "U"]
     key: str
 

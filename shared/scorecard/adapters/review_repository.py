@@ -5,9 +5,9 @@ concurrent steps cannot overwrite each other's audit trail: `steps` counts the a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
@@ -51,8 +51,7 @@ def _previous_steps(previous: ReviewView) -> dict[str, AttributeValueTypeDef]:
     return {":previous_steps": {"N": str(len(previous.history))}} if previous.history else {}
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewPage:
+class ReviewPage(msgspec.Struct, frozen=True):
     reviews: list[ReviewView]
     next_cursor: str | None
 

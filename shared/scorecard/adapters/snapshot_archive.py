@@ -5,9 +5,10 @@ Puts are whole-object overwrites of fixed keys, so re-running a month rewrites t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+import msgspec
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
@@ -15,8 +16,7 @@ from scorecard.adapters.aws import client
 PRESIGNED_TTL_SECONDS = 7 * 24 * 3600  # SigV4's maximum
 
 
-@dataclass(frozen=True, slots=True)
-class ArchivedKeys:
+class ArchivedKeys(msgspec.Struct, frozen=True):
     json_key: str
     html_key: str
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+import msgspec
 
 from scorecard.domain.policy import TIER_ORDER, Grade, ScoringPolicy, Tier
 
@@ -52,8 +53,7 @@ def tier_rank(tier: Tier) -> int:
     return TIER_ORDER.index(tier)
 
 
-@dataclass(frozen=True, slots=True)
-class TierState:
+class TierState(msgspec.Struct, frozen=True):
     """The tier in force plus the run of daily results below it (for hysteresis)."""
 
     tier: Tier | None = None
@@ -62,8 +62,7 @@ class TierState:
     lower_runs: tuple[Tier, ...] = ()  # computed tiers of consecutive runs below `tier`
 
 
-@dataclass(frozen=True, slots=True)
-class TierDecision:
+class TierDecision(msgspec.Struct, frozen=True):
     state: TierState
     computed: Tier | None
     changed: bool
@@ -84,7 +83,9 @@ def advance_tier(
     score keeps the tier as it is."""
     current = state.tier
     if computed is None:
-        return TierDecision(replace(state, last_run=run_date), None, False, current, False, None)
+        return TierDecision(
+            msgspec.structs.replace(state, last_run=run_date), None, False, current, False, None
+        )
     if current is None or tier_rank(computed) > tier_rank(current):
         new = TierState(computed, run_date, run_date, ())
         return TierDecision(new, computed, computed != current, current, False, None)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal, assert_never
 from zoneinfo import ZoneInfo
+
+import msgspec
+from msgspec.structs import force_setattr
 
 from scorecard.domain.events import (
     ActivityEventBase,
@@ -33,21 +35,18 @@ from scorecard.domain.events import (
     JobStatusUpdated,
     RequestEventBase,
 )
-from scorecard.domain.value_objects import value_object
 
 Outcome = Literal["open", "completed", "void"]
 
 
-@value_object
-class Shipment:
+class Shipment(msgspec.Struct, frozen=True):
     event_id: str
     at: datetime
     parts: int
     direct_to_customer: bool
 
 
-@value_object
-class Inspection:
+class Inspection(msgspec.Struct, frozen=True):
     event_id: str
     at: datetime
     parts_inspected: int
@@ -56,24 +55,21 @@ class Inspection:
     report_url: str | None
 
 
-@value_object
-class DueDateChange:
+class DueDateChange(msgspec.Struct, frozen=True):
     event_id: str
     at: datetime
     due_date: date
     changed_by: str
 
 
-@value_object
-class DelayReport:
+class DelayReport(msgspec.Struct, frozen=True):
     event_id: str
     at: datetime
     expected_ship_date: date
     reason: str | None
 
 
-@value_object
-class CompletionRules:
+class CompletionRules(msgspec.Struct, frozen=True):
     """How completion is judged (DESIGN §4, §4a). The defaults are policy v1: dates in the policy
     timezone, unshipped jobs never complete, no notice credit."""
 
@@ -87,8 +83,7 @@ class CompletionRules:
         return self.local_zone or self.zone
 
 
-@value_object
-class Completion:
+class Completion(msgspec.Struct, frozen=True):
     """How and when a job completed (DESIGN §4). An overdue job (§4a rule 1) is not shipped yet: it
     counts from the day after its due date, with `days_late` counted to the day scored."""
 
@@ -105,8 +100,7 @@ _parts_inspected = operator.attrgetter("parts_inspected")
 _parts_defective = operator.attrgetter("parts_defective")
 
 
-@value_object
-class JobState:
+class JobState(msgspec.Struct, frozen=True):
     partner_id: str
     job_id: str
     events: tuple[Event, ...] = ()
@@ -129,16 +123,19 @@ class JobState:
     due_date_changes: tuple[DueDateChange, ...] = ()
     delay_reports: tuple[DelayReport, ...] = ()
     excluded: bool = False
-    # Totals of the shipments and inspections, read several times per score: summed once, here
-    # (through object.__setattr__: the fields are read-only to mypy).
-    parts_shipped: int = field(init=False, repr=False)
-    parts_inspected: int = field(init=False, repr=False)
-    parts_defective: int = field(init=False, repr=False)
+    # Totals of the shipments and inspections, read several times per score: summed once, by
+    # __post_init__. A Struct has no init=False field, so these are constructor arguments too, but
+    # whatever a caller passes is overwritten here (no caller passes one), and msgspec.structs.replace
+    # runs __post_init__ again: they always match the shipments and inspections. (force_setattr: the
+    # Struct is frozen, and object.__setattr__ does not apply to it.)
+    parts_shipped: int = 0
+    parts_inspected: int = 0
+    parts_defective: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parts_shipped", sum(map(_parts, self.shipments)))
-        object.__setattr__(self, "parts_inspected", sum(map(_parts_inspected, self.inspections)))
-        object.__setattr__(self, "parts_defective", sum(map(_parts_defective, self.inspections)))
+        force_setattr(self, "parts_shipped", sum(map(_parts, self.shipments)))
+        force_setattr(self, "parts_inspected", sum(map(_parts_inspected, self.inspections)))
+        force_setattr(self, "parts_defective", sum(map(_parts_defective, self.inspections)))
 
     @property
     def due_date(self) -> date | None:

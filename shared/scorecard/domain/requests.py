@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import assert_never
+
+import msgspec
 
 from scorecard.domain.events import (
     ActivityEventBase,
@@ -17,8 +18,7 @@ from scorecard.domain.events import (
 from scorecard.domain.jobs import unique_ordered
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateRequest:
+class UpdateRequest(msgspec.Struct, frozen=True):
     request_id: str
     requested_at: datetime | None
     responded_at: datetime | None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import repeat
@@ -16,21 +15,21 @@ from statistics import median_low
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from scorecard.domain.events import Event
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
 from scorecard.domain.jobs import JobState
 from scorecard.domain.policy import Grade, ScoringPolicy
 from scorecard.domain.requests import UpdateRequest
 from scorecard.domain.signals import signal_values
-from scorecard.domain.value_objects import value_object
 from scorecard.domain.window import Window, WindowJob, select_window
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
 
-@dataclass(slots=True)
-class Tally:
+class Tally(msgspec.Struct):
     """Sums behind the four components; tallies add and subtract field by field."""
 
     weight_total: Decimal = ZERO
@@ -70,7 +69,7 @@ class Tally:
         return Tally(*(sum(column) for column in columns))  # no tallies: all zero
 
 
-_tally_values = operator.attrgetter(*(f.name for f in fields(Tally)))  # the fields in order, read at C speed
+_tally_values = operator.attrgetter(*Tally.__struct_fields__)  # the fields in order, read at C speed
 
 
 def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -198,8 +197,7 @@ class Weighing:
         return None if raw is None else round_half_up(raw)
 
 
-@value_object
-class JobContribution:
+class JobContribution(msgspec.Struct, frozen=True):
     job: JobState
     tally: Tally
     window_job: WindowJob | None  # None: counted only as an offer in the window
@@ -257,8 +255,7 @@ def request_tally(requests: Iterable[UpdateRequest], window: Window, policy: Sco
     return tally
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentResult:
+class ComponentResult(msgspec.Struct, frozen=True):
     name: str
     value: Decimal | None
     weight: Decimal  # policy weight
@@ -266,8 +263,7 @@ class ComponentResult:
     evidence: dict[str, int | str]
 
 
-@value_object
-class LedgerEntry:
+class LedgerEntry(msgspec.Struct, frozen=True):
     job_id: str
     effect: Decimal  # score minus the score without this job, in points (+ helped, - cost)
     completed: bool
@@ -281,15 +277,13 @@ class LedgerEntry:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class NextGrade:
+class NextGrade(msgspec.Struct, frozen=True):
     grade: Grade
     jobs_needed: int | None  # None: more jobs alone cannot reach it (within the cap searched)
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreResult:
+class ScoreResult(msgspec.Struct, frozen=True):
     as_of: date
     score: Decimal | None
     grade: Grade | None
@@ -299,7 +293,7 @@ class ScoreResult:
     ledger: tuple[LedgerEntry, ...]
     next_grade: NextGrade | None
     policy_version: str
-    totals: Tally = field(default_factory=Tally)
+    totals: Tally = msgspec.field(default_factory=Tally)
 
     @property
     def window_job_ids(self) -> tuple[str, ...]:

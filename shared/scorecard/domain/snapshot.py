@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+import msgspec
 
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
 from scorecard.domain.jobs import CompletionRules, Inspection, JobState, Shipment
@@ -17,8 +18,7 @@ HUNDRED = Decimal(100)
 CENTS = Decimal("0.01")
 
 
-@dataclass(frozen=True, slots=True)
-class Month:
+class Month(msgspec.Struct, frozen=True):
     year: int
     month: int
 
@@ -54,8 +54,7 @@ class Month:
         return cls(day.year, day.month)
 
 
-@dataclass(frozen=True, slots=True)
-class SnapshotLine:
+class SnapshotLine(msgspec.Struct, frozen=True):
     """A late or defective job of the month, for the email and the archive."""
 
     job_id: str
@@ -67,8 +66,7 @@ class SnapshotLine:
     parts_defective: int
 
 
-@dataclass(frozen=True, slots=True)
-class SnapshotMetrics:
+class SnapshotMetrics(msgspec.Struct, frozen=True):
     month: Month
     jobs_on_board: int
     jobs_read: int
@@ -188,8 +186,7 @@ def compute_monthly_snapshot(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class MonthlyTier:
+class MonthlyTier(msgspec.Struct, frozen=True):
     """The partner's tier at the end of month M and whether M earned the monthly bonus (§4a rule 5)."""
 
     tier: Tier | None

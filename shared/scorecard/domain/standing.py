@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+
+import msgspec
 
 Histogram = Mapping[int, int]  # score in tenths -> partners with that score
 MIN_PEERS = 2
@@ -49,13 +50,12 @@ def most_offered_process(processes: Iterable[str | None]) -> str | None:
     return min(counts, key=lambda process: (-counts[process], process))
 
 
-@dataclass(slots=True)
-class Distribution:
+class Distribution(msgspec.Struct):
     """One day's scores (or a part of them: one batch's), network-wide and per process."""
 
     as_of: date
-    network: dict[int, int] = field(default_factory=dict)
-    processes: dict[str, dict[int, int]] = field(default_factory=dict)
+    network: dict[int, int] = msgspec.field(default_factory=dict)
+    processes: dict[str, dict[int, int]] = msgspec.field(default_factory=dict)
 
     def add(self, score: Decimal | float | None, provisional: bool, process: str | None) -> None:
         """Count one partner's score; unscored and provisional partners are left out."""
@@ -81,8 +81,7 @@ class Distribution:
         return sum(self.network.values())
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+class Standing(msgspec.Struct, frozen=True):
     distribution_as_of: date
     network: int | None
     process: str | None

@@ -5,13 +5,13 @@ from __future__ import annotations
 import operator
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from scorecard.domain.jobs import Completion, CompletionRules, JobState
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.domain.value_objects import value_object
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -34,14 +34,12 @@ def completion_rules(policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
     )
 
 
-@value_object
-class WindowJob:
+class WindowJob(msgspec.Struct, frozen=True):
     job: JobState
     completion: Completion
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(msgspec.Struct, frozen=True):
     as_of: date
     start: datetime  # inclusive
     end: datetime  # exclusive

@@ -19,10 +19,10 @@ import secrets
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
+import msgspec
 from aws_lambda_powertools import Logger
 
 from scorecard.backtest_views import (
@@ -182,8 +182,7 @@ class _Folds(Generic[T]):
         return states
 
 
-@dataclass(frozen=True, slots=True)
-class DayOutcome:
+class DayOutcome(msgspec.Struct, frozen=True):
     score: float | None
     grade: str | None
     tier: str | None  # in force after the day's run
@@ -194,8 +193,7 @@ class DayOutcome:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerReplay:
+class PartnerReplay(msgspec.Struct, frozen=True):
     partner_id: str
     active: list[DayOutcome]
     candidate: list[DayOutcome]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+import msgspec
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
@@ -139,8 +139,7 @@ def decide_tier(state: TierState, result: ScoreResult, as_of: date, policy: Scor
     return advance_tier(state, computed_tier(result, policy), provisional, as_of, policy)
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerScore:
+class PartnerScore(msgspec.Struct, frozen=True):
     partner_id: str
     result: ScoreResult
     decision: TierDecision

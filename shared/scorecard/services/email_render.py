@@ -9,18 +9,17 @@ compile to now, and that both render the same."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
     from jinja2 import BaseLoader, Environment
 
 
-@dataclass(frozen=True, slots=True)
-class RenderedEmail:
+class RenderedEmail(msgspec.Struct, frozen=True):
     subject: str
     text: str
     html: str
@@ -81,11 +80,11 @@ def compile_templates(target: Path = COMPILED_TEMPLATES) -> None:
         source_environment(html).compile_templates(folder, extensions=["j2"], zip=None, ignore_errors=False)
 
 
-def _variables(context: DataclassInstance) -> dict[str, Any]:
-    return {f.name: getattr(context, f.name) for f in fields(context)}
+def _variables(context: msgspec.Struct) -> dict[str, Any]:
+    return msgspec.structs.asdict(context)  # its fields, not recursively: the template reads the values
 
 
-def render_template(name: str, context: DataclassInstance, **extra: Any) -> str:
+def render_template(name: str, context: msgspec.Struct, **extra: Any) -> str:
     """One template; `.html.j2` templates are autoescaped."""
     template = _environment(name.endswith(".html.j2")).get_template(name)
     return template.render(**_variables(context), **extra)
@@ -96,7 +95,7 @@ def email_templates(email: str) -> tuple[str, str, str]:
     return f"{email}_subject.txt.j2", f"{email}.txt.j2", f"{email}.html.j2"
 
 
-def render_email(email: str, context: DataclassInstance) -> RenderedEmail:
+def render_email(email: str, context: msgspec.Struct) -> RenderedEmail:
     """<email>_subject.txt.j2, <email>.txt.j2 and <email>.html.j2 from one context (the subject is
     also the HTML page's title)."""
     subject_template, text_template, html_template = email_templates(email)

@@ -7,8 +7,9 @@ MIME building is the mailer adapter's."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Literal
+
+import msgspec
 
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
@@ -55,23 +56,20 @@ ScoreCase = Literal["nothing_shipped", "no_evidence", "on_time_only", "quality_o
 # -- the snapshot email --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Metric:
+class Metric(msgspec.Struct, frozen=True):
     name: MetricName  # label and definition: snapshot_wording.j2
     value: str
     absent: bool = False  # no evidence for it this month (the template says why)
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
+class Band(msgspec.Struct, frozen=True):
     grade: str
     range: str
     color: str
     active: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TrendBar:
+class TrendBar(msgspec.Struct, frozen=True):
     label: str  # "Oct"
     month: str  # "October 2026"
     kind: Literal["none", "ungraded", "graded"]  # no snapshot; a snapshot without a score; a score
@@ -82,8 +80,7 @@ class TrendBar:
     current: bool
 
 
-@dataclass(frozen=True, slots=True)
-class JobRow:
+class JobRow(msgspec.Struct, frozen=True):
     job_id: str
     due: str
     shipped: str
@@ -92,8 +89,7 @@ class JobRow:
     defective: str
 
 
-@dataclass(frozen=True, slots=True)
-class SnapshotContext:
+class SnapshotContext(msgspec.Struct, frozen=True):
     """Every variable of snapshot_email.{txt,html}.j2, formatted."""
 
     product: str
@@ -125,16 +121,14 @@ class SnapshotContext:
     defective_jobs_more: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RenderedSnapshot:
+class RenderedSnapshot(msgspec.Struct, frozen=True):
     subject: str
     text: str
     html: str  # the email's HTML part (with the link to the archive)
     archive_html: str  # the page stored in S3 (every job listed, no link to itself)
 
 
-@dataclass(frozen=True, slots=True)
-class _SubjectContext:
+class _SubjectContext(msgspec.Struct, frozen=True):
     month_name: str
     grade: str
 
@@ -275,7 +269,7 @@ def _more(all_rows: list[JobRow], shown: list[JobRow]) -> str | None:
 
 def _limited(context: SnapshotContext, rows: int) -> SnapshotContext:
     late, defective = context.late_jobs[:rows], context.defective_jobs[:rows]
-    return replace(
+    return msgspec.structs.replace(
         context,
         late_jobs=late,
         defective_jobs=defective,
@@ -286,7 +280,7 @@ def _limited(context: SnapshotContext, rows: int) -> SnapshotContext:
 
 def render_snapshot(context: SnapshotContext) -> RenderedSnapshot:
     email = render_email("snapshot_email", _limited(context, EMAIL_JOB_ROWS))
-    archive = render_email("snapshot_email", replace(context, archive=True, html_url=None))
+    archive = render_email("snapshot_email", msgspec.structs.replace(context, archive=True, html_url=None))
     return RenderedSnapshot(
         subject=email.subject, text=email.text, html=email.html, archive_html=archive.html
     )

@@ -11,9 +11,9 @@ batch responses) and keeps what each record's work returned.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+import msgspec
 from pydantic import BaseModel
 
 from scorecard.messages.batches import PartnerBatch
@@ -36,8 +36,7 @@ class MessageSender(Protocol):
 # -- coordinator -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class QueuedRun:
+class QueuedRun(msgspec.Struct, frozen=True):
     partners: int
     messages: int
     send_calls: int
@@ -90,8 +89,7 @@ class PartnersFailed(RuntimeError):
         self.failed = dict(failed)
 
 
-@dataclass(frozen=True, slots=True)
-class BatchWork(Generic[ResultT]):
+class BatchWork(msgspec.Struct, Generic[ResultT], frozen=True):
     """What a worker did with one message: its result, and the partners that failed (with the error,
     where the work kept it)."""
 
@@ -111,8 +109,7 @@ def work_batch(batch: BatchT, work: Callable[[BatchT], BatchWork[ResultT]], queu
     return done.result
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerRun(Generic[ResultT]):
+class WorkerRun(msgspec.Struct, Generic[ResultT], frozen=True):
     """One invocation of an SQS-triggered worker: Lambda's partial batch response, and the result of
     every record that succeeded (by message id), for whoever drives the worker and wants to know."""
 

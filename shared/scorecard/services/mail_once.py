@@ -13,11 +13,11 @@ email goes out once more after the lease. Every other path sends exactly once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Literal, Protocol
 
+import msgspec
 from aws_lambda_powertools import Logger
 
 from scorecard.adapters.mail_claims import MailClaim, MailClaims
@@ -39,8 +39,7 @@ class ClaimHeld(RuntimeError):
     """Another sender holds a live claim: retry later (the SQS record is failed and comes back)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SendResult:
+class SendResult(msgspec.Struct, frozen=True):
     outcome: Outcome
     message_id: str | None = None
 
@@ -88,8 +87,7 @@ def send_once(
     return SendResult("sent", message_id)
 
 
-@dataclass(frozen=True)
-class MailOut:
+class MailOut(msgspec.Struct, frozen=True):
     """What every once-only email needs: the claims, the mailer, the sender, the clock, the lease."""
 
     claims: MailClaims

@@ -10,10 +10,10 @@ harmlessly and the claim stops a second email.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+import msgspec
 from aws_lambda_powertools import Logger
 
 from scorecard.adapters import keys
@@ -47,8 +47,7 @@ SNAPSHOT_MAIL_KIND = keys.MAIL_KIND_SNAPSHOT
 # -- worker ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MonthlyDeps:
+class MonthlyDeps(msgspec.Struct, frozen=True):
     partners: PartnerRepository
     snapshots: SnapshotRepository
     archive: SnapshotArchive
@@ -59,8 +58,7 @@ class MonthlyDeps:
 PartnerOutcome = Literal["sent", "already_sent", "no_address", "not_emailed"]
 
 
-@dataclass(frozen=True, slots=True)
-class SnapshotOutcome:
+class SnapshotOutcome(msgspec.Struct, frozen=True):
     partner_id: str
     month: str
     monthly_score: int | None
@@ -121,13 +119,12 @@ def snapshot_document(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PartnerMonth:
+class PartnerMonth(msgspec.Struct, frozen=True):
     """What one partner's snapshot reads."""
 
     profile: PartnerProfile | None
     jobs: list[StoredAggregate]
-    runs: list[tuple[date, Tier | None]] = field(default_factory=list)  # the month's daily (day, tier)
+    runs: list[tuple[date, Tier | None]] = msgspec.field(default_factory=list)  # the month's (day, tier)
     network_percentile: int | None = None  # peer standing of the month's last daily score
 
 

@@ -7,9 +7,10 @@ invocation, does not import the snapshot email's code."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
+import msgspec
 
 from scorecard.services.email_format import DASH, PRODUCT, fmt_decimal, fmt_full_day, fmt_int
 from scorecard.services.email_render import RenderedEmail, render_email
@@ -17,8 +18,7 @@ from scorecard.services.email_render import RenderedEmail, render_email
 # -- the part-received notice and the demotion warning -------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PartReceivedContext:
+class PartReceivedContext(msgspec.Struct, frozen=True):
     product: str
     partner_name: str
     job_id: str
@@ -27,8 +27,7 @@ class PartReceivedContext:
     due: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class DemotionWarningContext:
+class DemotionWarningContext(msgspec.Struct, frozen=True):
     product: str
     partner_name: str
     tier: str  # "Elite"
@@ -70,8 +69,7 @@ def render_demotion_warning(
 # -- the review resolution -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewResolvedContext:
+class ReviewResolvedContext(msgspec.Struct, frozen=True):
     """Every variable of review_resolved_email.{txt,html}.j2 (and its subject), formatted."""
 
     product: str
@@ -112,8 +110,7 @@ def render_review_resolved(
     return render_email("review_resolved_email", context)
 
 
-@dataclass(frozen=True, slots=True)
-class OverdueReviewRow:
+class OverdueReviewRow(msgspec.Struct, frozen=True):
     review_id: str
     partner_id: str
     requested_on: str
@@ -121,8 +118,7 @@ class OverdueReviewRow:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
-class OverdueDigestContext:
+class OverdueDigestContext(msgspec.Struct, frozen=True):
     product: str
     count: str
     due_business_days: str

@@ -8,7 +8,7 @@ renders and sends the email, once per job, with the same claim as the monthly sn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository
@@ -33,8 +33,7 @@ DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION
 REVIEW_MAIL_KIND = keys.MAIL_KIND_REVIEW
 
 
-@dataclass(frozen=True)
-class NotificationDeps:
+class NotificationDeps(msgspec.Struct, frozen=True):
     partners: PartnerRepository
     policy: ScoringPolicy
     mail: MailOut

@@ -6,10 +6,11 @@ import base64
 import binascii
 import json
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, Protocol
+
+import msgspec
 
 from scorecard.domain.jobs import Completion, CompletionRules, JobState
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
@@ -202,8 +203,7 @@ def score_day(repository: PartnerStore, partner_id: str, today: date) -> date:
     return stored.as_of if stored else today
 
 
-@dataclass(frozen=True, slots=True)
-class ScoredWindow:
+class ScoredWindow(msgspec.Struct, frozen=True):
     """A partner's score as of a day, recomputed from its evidence, with what the job views need:
     the one source of every job's `score_effect` and `counts` (list, running record and job page)."""
 

@@ -7,8 +7,9 @@ for the day it was computed to check that the rebuilt evidence gives the same sc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from scorecard.adapters.bulk_import import ProjectionRebuilder
 from scorecard.adapters.partner_repository import PartnerRepository
@@ -19,8 +20,7 @@ from scorecard.services.evidence import evidence_since
 from scorecard.services.policy_versions import PolicySource
 
 
-@dataclass(frozen=True, slots=True)
-class RebuildReport:
+class RebuildReport(msgspec.Struct, frozen=True):
     partner_id: str
     events: int  # events replayed from the markers
     stored_score: ScoreRecord | None  # the latest score before the rebuild

@@ -12,9 +12,10 @@ import msgspec
 
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import Grade, Tier
-from scorecard.score_views import HistoryPointView, ScoreView
 
-if TYPE_CHECKING:  # an annotation only: the functions that never handle snapshots never import them
+if TYPE_CHECKING:  # annotations only: a function imports the documents it handles, and no others
+    from scorecard.history_views import HistoryPointView
+    from scorecard.score_views import ScoreView
     from scorecard.snapshot_views import SnapshotDocument
 
 

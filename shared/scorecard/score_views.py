@@ -100,19 +100,3 @@ class ScoreView(View):
     percentile: PercentileView | None = Field(
         default=None, description="peer standing; null when there is no score or no distribution yet"
     )
-
-
-class HistoryPointView(View):
-    date: date
-    score: float | None
-    grade: Grade | None
-    tier: Tier | None
-    provisional: bool
-    components: dict[str, float | None]
-    network_percentile: int | None = Field(
-        default=None, description="percentile.network of that day's score (peer standing)"
-    )
-    policy_version: str | None = Field(
-        default=None,
-        description="the policy version that scored the day (null on points stored before versions)",
-    )

@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from scorecard.domain.policy import Grade, Tier
+from scorecard.history_views import HistoryPointView as HistoryPointView
 from scorecard.ingest_views import EventResultView as EventResultView
 from scorecard.ingest_views import IngestResultView as IngestResultView
 from scorecard.ingest_views import View as View
 from scorecard.score_views import ComponentView as ComponentView
-from scorecard.score_views import HistoryPointView as HistoryPointView
 from scorecard.score_views import LedgerEntryView as LedgerEntryView
 from scorecard.score_views import NextGradeView as NextGradeView
 from scorecard.score_views import PercentileView as PercentileView

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import msgspec
 
@@ -19,6 +19,7 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_writer, from_item, query_items, query_key_range, to_item
 from scorecard.adapters.score_document import compress_document, decompress_document
 from scorecard.domain.policy import Grade, Tier
+from scorecard.history_views import HistoryPointView
 from scorecard.records import (
     InvalidPosition,
     JobPosition,
@@ -34,7 +35,9 @@ from scorecard.records import (
     StoredAggregate,
     TierHistory,
 )
-from scorecard.score_views import HistoryPointView, ScoreView
+
+if TYPE_CHECKING:
+    from scorecard.score_views import ScoreView
 
 
 @cache
@@ -559,6 +562,10 @@ class PartnerRepository:
 
     def get_score_view(self, partner_id: str) -> ScoreView | None:
         """The current score document, as GET /score answers it."""
+        # Imported here: only the API reads the document (and has its views already); the workers
+        # that import this repository then never create its nine models.
+        from scorecard.score_views import ScoreView
+
         item = self._get(keys.partner_pk(partner_id), keys.SCORE_SK)
         return None if item is None else ScoreView.model_validate_json(score_document(item))
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
-from scorecard.ingest_views import View
+from scorecard.view import View
 
 MAX_BACKTEST_DAYS = 92  # a quarter: one batch result item stays a few tens of KB
 CHANGES_SHOWN = 200  # partners listed by GET /v1/policy/backtests/{id} (all are counted)

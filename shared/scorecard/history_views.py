@@ -13,7 +13,7 @@ from datetime import date
 from pydantic import Field
 
 from scorecard.domain.policy import Grade, Tier
-from scorecard.ingest_views import View
+from scorecard.view import View
 
 
 class HistoryPointView(View):

@@ -1,4 +1,4 @@
-"""The base of every response view, and the ingest API's own views.
+"""The ingest API's own views.
 
 Apart from views.py (which re-exports them) so that the ingest function's cold start builds these
 few models, not every view of the API (bench: cold_import_ratio_ingest).
@@ -8,14 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-
-class View(BaseModel):
-    # defer_build: a response model's validator is built when first used, not at import: a cold
-    # API request builds the few its route returns instead of every view of the API (about 25 ms of
-    # the API function's import, bench cold_import_vs_floor).
-    model_config = ConfigDict(frozen=True, defer_build=True)
+from scorecard.view import View
 
 
 class EventResultView(View):

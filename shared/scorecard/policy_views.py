@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.ingest_views import View
+from scorecard.view import View
 
 
 class PolicyVersionIn(BaseModel):

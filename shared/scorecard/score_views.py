@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from scorecard.domain.policy import Benefit, Grade, Tier
-from scorecard.ingest_views import View
+from scorecard.view import View
 
 
 class ComponentView(View):

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from scorecard.domain.policy import Grade, Tier
-from scorecard.ingest_views import View
+from scorecard.view import View
 
 EmailStatus = Literal["sent", "sending", "pending", "no_address", "not_emailed"]
 

@@ -13,7 +13,6 @@ from scorecard.domain.policy import Grade, Tier
 from scorecard.history_views import HistoryPointView as HistoryPointView
 from scorecard.ingest_views import EventResultView as EventResultView
 from scorecard.ingest_views import IngestResultView as IngestResultView
-from scorecard.ingest_views import View as View
 from scorecard.score_views import ComponentView as ComponentView
 from scorecard.score_views import LedgerEntryView as LedgerEntryView
 from scorecard.score_views import NextGradeView as NextGradeView
@@ -22,6 +21,7 @@ from scorecard.score_views import ProcessPercentileView as ProcessPercentileView
 from scorecard.score_views import ScoreView as ScoreView
 from scorecard.score_views import TierStatusView as TierStatusView
 from scorecard.score_views import WindowView as WindowView
+from scorecard.view import View as View
 
 
 class ScoreHistoryView(View):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.snapshot import Month
-from scorecard.ingest_views import View
 from scorecard.messages.batches import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
 from scorecard.services.fanout import MessageSender, queue_partners
+from scorecard.view import View
 
 
 class MonthlyQueuedView(View):

@@ -41,7 +41,7 @@ def bench_backtest(report: Report) -> None:
     from scorecard.messages.batches import DAILY_BATCH_SIZE
     from scorecard.services.backtests import backtest_batch, plan_backtest
     from scorecard.services.daily import score_partners
-    from scorecard.services.policy_versions import PolicyCatalog
+    from scorecard.services.policy_catalog import PolicyCatalog
 
     with moto_table() as table:
         load_network(table, range(PARTNERS), JOBS)

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from scorecard.services.mail_once import Mailer, MailOut
     from scorecard.services.monthly import MonthlyDeps
     from scorecard.services.notifications import NotificationDeps
-    from scorecard.services.policy_versions import PolicyCatalog
+    from scorecard.services.policy_catalog import PolicyCatalog
+    from scorecard.services.policy_versions import PolicyVersions
 
 
 class Clock(msgspec.Struct, frozen=True):
@@ -65,9 +66,17 @@ class Bootstrap:
     @cached_property
     def policies(self) -> PolicyCatalog:
         from scorecard.adapters.policy_repository import PolicyRepository
-        from scorecard.services.policy_versions import PolicyCatalog
+        from scorecard.services.policy_catalog import PolicyCatalog
 
         return PolicyCatalog(PolicyRepository(self.table), self.settings.policy_version)
+
+    @cached_property
+    def policy_versions(self) -> PolicyVersions:
+        """The catalog with what the policy-version routes do (add, adopt, list): the API's only."""
+        from scorecard.adapters.policy_repository import PolicyRepository
+        from scorecard.services.policy_versions import PolicyVersions
+
+        return PolicyVersions(PolicyRepository(self.table), self.settings.policy_version)
 
     @cached_property
     def clock(self) -> Clock:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
+from scorecard.stored_policy_views import AdoptionView as AdoptionView
+from scorecard.stored_policy_views import PolicyVersionView as PolicyVersionView
 from scorecard.view import View
 
 
@@ -33,23 +34,6 @@ class AdoptionIn(BaseModel):
         "that days already scored keep the version they were scored with"
     )
     reason: str | None = Field(default=None, max_length=1000)
-
-
-class PolicyVersionView(View):
-    version: str
-    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2)")
-    created_by: str | None = None
-    created_at: datetime | None = None
-    note: str | None = None
-    policy: ScoringPolicy
-
-
-class AdoptionView(View):
-    version: str
-    effective_from: date
-    adopted_by: str
-    recorded_at: datetime
-    reason: str | None = None
 
 
 class ActivePolicyView(View):

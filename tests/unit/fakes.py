@@ -182,7 +182,7 @@ class FakeReviewRepository:
 
 
 class FixedPolicies:
-    """One policy for every day (services.policy_versions.PolicySource)."""
+    """One policy for every day (services.policy_catalog.PolicySource)."""
 
     def __init__(self, policy: ScoringPolicy) -> None:
         self.policy = policy
@@ -192,7 +192,7 @@ class FixedPolicies:
 
 
 class FakePolicyStore:
-    """services.policy_versions.PolicyStore in memory."""
+    """services.policy_catalog.PolicyStore in memory."""
 
     def __init__(self) -> None:
         self.versions: dict[str, PolicyVersionView] = {}

@@ -1,5 +1,6 @@
-"""PolicyCatalog: which version scores a day, and how versions are added and adopted (with the
-in-memory store; the DynamoDB store is tested through the handlers in tests/integration)."""
+"""PolicyVersions (a PolicyCatalog): which version scores a day, and how versions are added and
+adopted (with the in-memory store; the DynamoDB store is tested through the handlers in
+tests/integration)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from fakes import FakePolicyStore
 from scorecard.domain.policy import load_policy
 from scorecard.policy_views import AdoptionIn, PolicyVersionIn
 from scorecard.services.errors import Conflict, Invalid
-from scorecard.services.policy_versions import PolicyCatalog, UnknownVersion
+from scorecard.services.policy_catalog import UnknownVersion
+from scorecard.services.policy_versions import PolicyVersions
 
 TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -18,9 +20,9 @@ STRICT = load_policy("v2").model_copy(update={"version": "v2-strict", "demotion_
 LENIENT = load_policy("v2").model_copy(update={"version": "v2-lenient", "demotion_runs": 5})
 
 
-def catalog() -> tuple[PolicyCatalog, FakePolicyStore]:
+def catalog() -> tuple[PolicyVersions, FakePolicyStore]:
     store = FakePolicyStore()
-    found = PolicyCatalog(store, "v2")
+    found = PolicyVersions(store, "v2")
     for policy in (STRICT, LENIENT):
         assert found.add(PolicyVersionIn(policy=policy), "ops", NOW)[1]
     return found, store
@@ -90,5 +92,5 @@ def test_a_racing_add_of_the_same_version_is_answered_with_the_stored_one() -> N
 
     losing = LosingStore()
     losing.versions = store.versions
-    stored, created = PolicyCatalog(losing, "v2").add(PolicyVersionIn(policy=racing), "ops:loser", NOW)
+    stored, created = PolicyVersions(losing, "v2").add(PolicyVersionIn(policy=racing), "ops:loser", NOW)
     assert (created, stored.created_by) == (False, "ops:winner")

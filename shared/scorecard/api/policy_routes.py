@@ -98,7 +98,7 @@ def get_policy_versions(
     cursor: Annotated[str | None, Query(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")] = None,
 ) -> PolicyVersionsView:
     boot = bootstrap()
-    return boot.policies.listing(boot.clock.today(), limit, cursor)
+    return boot.policy_versions.listing(boot.clock.today(), limit, cursor)
 
 
 @policy_router.post(
@@ -117,7 +117,7 @@ def get_policy_versions(
 @allow("ops")
 def post_policy_version(body: Annotated[PolicyVersionIn, Body()]) -> Response[Any]:
     boot = bootstrap()
-    stored, created = boot.policies.add(body, caller(policy_router).subject, boot.clock.now())
+    stored, created = boot.policy_versions.add(body, caller(policy_router).subject, boot.clock.now())
     return Response(
         status_code=HTTPStatus.CREATED if created else HTTPStatus.OK,
         content_type=content_types.APPLICATION_JSON,
@@ -134,7 +134,9 @@ def post_policy_version(body: Annotated[PolicyVersionIn, Body()]) -> Response[An
 @allow("ops")
 def put_active_policy(body: Annotated[AdoptionIn, Body()]) -> AdoptionView:
     boot = bootstrap()
-    return boot.policies.adopt(body, caller(policy_router).subject, boot.clock.now(), boot.clock.today())
+    return boot.policy_versions.adopt(
+        body, caller(policy_router).subject, boot.clock.now(), boot.clock.today()
+    )
 
 
 BacktestId = Annotated[str, Path(min_length=23, max_length=23, pattern=r"^bt-[0-9a-f]{20}$")]

@@ -59,7 +59,7 @@ from scorecard.services.daily import decide_tier
 from scorecard.services.errors import Invalid, NotFound
 from scorecard.services.evidence import evidence_since, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, QueuedRun, queue_partners, work_batch
-from scorecard.services.policy_versions import UnknownVersion
+from scorecard.services.policy_catalog import UnknownVersion
 from scorecard.views import HistoryPointView
 
 logger = Logger(child=True)
@@ -82,7 +82,7 @@ class BacktestStore(Protocol):
 
 
 class Versions(Protocol):
-    """services.policy_versions.PolicyCatalog."""
+    """services.policy_catalog.PolicyCatalog."""
 
     def get(self, version: str) -> ScoringPolicy: ...
 

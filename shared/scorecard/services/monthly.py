@@ -36,7 +36,7 @@ from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_co
 from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
-from scorecard.services.policy_versions import PolicySource
+from scorecard.services.policy_catalog import PolicySource
 from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
 logger = Logger(child=True)

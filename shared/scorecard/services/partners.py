@@ -29,7 +29,7 @@ from scorecard.records import (
 )
 from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
-from scorecard.services.policy_versions import PolicySource
+from scorecard.services.policy_catalog import PolicySource
 from scorecard.services.presenters import job_detail, job_summary, window_view
 from scorecard.views import (
     GradeCountsView,

@@ -17,7 +17,7 @@ from scorecard.adapters.review_repository import ReviewRepository
 from scorecard.records import ScoreRecord
 from scorecard.services.daily import score_partner
 from scorecard.services.evidence import evidence_since
-from scorecard.services.policy_versions import PolicySource
+from scorecard.services.policy_catalog import PolicySource
 
 
 class RebuildReport(msgspec.Struct, frozen=True):

@@ -20,7 +20,7 @@ from scorecard.records import PartnerProfile, ScoreRecord
 from scorecard.score_events import ReviewRequestedDetail
 from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners
 from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
-from scorecard.services.policy_versions import PolicySource
+from scorecard.services.policy_catalog import PolicySource
 from scorecard.views import (
     RESOLVED_STATUSES,
     PickupIn,

@@ -1,8 +1,6 @@
 """What the backtest routes take and return, and what a backtest stores (DESIGN §6: POST/GET
 /v1/policy/backtests)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Literal, Self
 

@@ -6,8 +6,6 @@ points and never the score document, builds this one model rather than the docum
 cold_import_vs_floor).
 """
 
-from __future__ import annotations
-
 from datetime import date
 
 from pydantic import Field

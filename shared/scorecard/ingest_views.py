@@ -4,8 +4,6 @@ Apart from views.py (which re-exports them) so that the ingest function's cold s
 few models, not every view of the API (bench: cold_import_ratio_ingest).
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from scorecard.view import View

@@ -1,8 +1,6 @@
 """What the policy-version routes take and return (DESIGN §6: GET/POST /v1/policy/versions, PUT
 /v1/policy/active)."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field

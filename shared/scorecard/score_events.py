@@ -6,8 +6,6 @@ checked by a test); `events/eventbridge_score_changed.json`, `..._tier_changed.j
 `..._review_requested.json` are samples.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Literal
 

@@ -5,8 +5,6 @@ functions that never answer an API request (the workers) build these models, not
 API (bench cold_import_vs_floor).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from pydantic import Field

@@ -5,12 +5,10 @@ log level included: that costs the authorizer pydantic's import, about 50 ms of 
 buys one reader). Everything else asks scorecard.bootstrap, which builds the adapters from a Settings.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -77,7 +75,7 @@ class Settings(BaseModel):
         return max(1, value)
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Self:
         source = os.environ if environ is None else environ
         wanted = {*_ENV_NAMES, "AWS_DEFAULT_REGION"}
         return cls.model_validate({name: source[name] for name in wanted if name in source})

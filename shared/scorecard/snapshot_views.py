@@ -1,8 +1,6 @@
 """Pydantic models of monthly snapshots: the archived JSON document (DESIGN §5 field names) and the
 API views of GET /v1/partners/{id}/snapshots[/{YYYY-MM}]."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Literal
 

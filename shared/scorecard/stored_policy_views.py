@@ -6,8 +6,6 @@ version scores a day (services.policy_catalog) do not create the routes' bodies 
 cold_import_vs_floor).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Literal
 

@@ -4,8 +4,6 @@ A module of its own: each function imports the views it builds, and no others (b
 cold_import_vs_floor).
 """
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict
 
 

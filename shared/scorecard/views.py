@@ -1,7 +1,5 @@
 """Pydantic models of everything the API returns (the OpenAPI document is generated from them)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo

@@ -1,7 +1,5 @@
 """The API's error shape (DESIGN §6): {"error": {"code", "message", "details"}} for every failure."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any

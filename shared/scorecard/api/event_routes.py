@@ -1,7 +1,5 @@
 """POST /v1/events (DESIGN §3). Its own module: the ingest function imports nothing of the read side."""
 
-from __future__ import annotations
-
 from http import HTTPStatus
 from typing import Annotated, Any
 

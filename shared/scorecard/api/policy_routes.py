@@ -1,8 +1,6 @@
 """Policy routes (DESIGN §6): the policy in force, what a candidate would change, the stored versions
 and which one scores from which day, and backtests of a candidate over past days."""
 
-from __future__ import annotations
-
 from http import HTTPStatus
 from typing import Annotated, Any
 

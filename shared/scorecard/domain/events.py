@@ -5,8 +5,6 @@ The models are the single source of truth for the event schema: the ingestion AP
 with them, the repository stores their JSON, and the projections fold them.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal

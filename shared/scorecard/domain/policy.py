@@ -1,12 +1,10 @@
 """The scoring policy as versioned data (DESIGN §4). Every threshold the scoring uses lives here."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -31,7 +29,7 @@ class WindowRule(_Frozen):
     max_days: int = Field(ge=1, le=3660)
 
     @model_validator(mode="after")
-    def _ordered(self) -> WindowRule:
+    def _ordered(self) -> Self:
         if self.max_days < self.base_days:
             raise ValueError("max_days must be at least base_days")
         return self
@@ -106,7 +104,7 @@ class Signal(_Frozen):
     scale_max: Decimal = Field(default=Decimal(100), ge=-1_000_000, le=1_000_000)
 
     @model_validator(mode="after")
-    def _scale(self) -> Signal:
+    def _scale(self) -> Self:
         if self.scale_max <= self.scale_min:
             raise ValueError(f"signal {self.name}: scale_max must exceed scale_min")
         if self.source != "metric" and self.name != self.source:
@@ -140,7 +138,7 @@ class ScoringPolicy(_Frozen):
     signals: tuple[Signal, ...] = Field(default=(), description="rule 6: optional signals")
 
     @model_validator(mode="after")
-    def _signals_declared(self) -> ScoringPolicy:
+    def _signals_declared(self) -> Self:
         clash = set(self.extra_weights) & set(COMPONENTS)
         if clash:
             raise ValueError(f"extra_weights must not repeat a base component: {sorted(clash)}")
@@ -176,7 +174,7 @@ class ScoringPolicy(_Frozen):
         return frozenset(s.name for s in self.signals if s.source == "metric")
 
     @model_validator(mode="after")
-    def _bands_cover(self) -> ScoringPolicy:
+    def _bands_cover(self) -> Self:
         if sorted((b.min for b in self.grades), reverse=True) != [b.min for b in self.grades]:
             raise ValueError("grade bands must be listed from the highest minimum down")
         if not self.grades or self.grades[-1].min != 0:

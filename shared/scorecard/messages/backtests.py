@@ -1,7 +1,5 @@
 """The messages of BacktestQueue: a backtest's plan, then its batches of partners."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints

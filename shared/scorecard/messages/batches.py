@@ -1,7 +1,5 @@
 """The fan-out messages of the daily and monthly runs (services.fanout): a batch of partners."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Self

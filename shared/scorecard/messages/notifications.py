@@ -1,10 +1,8 @@
 """The messages of NotificationQueue (one email each), and the ports that queue them."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -23,7 +21,7 @@ class PartReceivedMessage(BaseModel):
     received_at: AwareDatetime
 
     @classmethod
-    def of(cls, partner_id: str, job_id: str, event_id: str, received_at: datetime) -> PartReceivedMessage:
+    def of(cls, partner_id: str, job_id: str, event_id: str, received_at: datetime) -> Self:
         return cls(partner_id=partner_id, job_id=job_id, event_id=event_id, received_at=received_at)
 
 

@@ -5,8 +5,6 @@ Apart from services.monthly so that the coordinator function imports what it run
 snapshot metrics, email rendering and archive (bench cold_import_vs_floor_monthly_coordinator).
 """
 
-from __future__ import annotations
-
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.snapshot import Month
 from scorecard.messages.batches import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage

@@ -5,8 +5,6 @@ the run covers the period that just ended in the policy timezone; each run also 
 hand instead (`as_of` for the daily run, `month` for the monthly one) for manual runs and backfills.
 """
 
-from __future__ import annotations
-
 from datetime import date, timedelta
 from typing import ClassVar, Self
 

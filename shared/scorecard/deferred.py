@@ -14,7 +14,10 @@ counts that work, as it should.
 Creating a model class costs less with its annotations evaluated as the class is defined: a module
 that defines pydantic models does without `from __future__ import annotations`, which would have
 pydantic compile and evaluate every annotation string again (about a sixth of the class creation;
-a unit test holds every such module to it).
+a unit test holds every such module to it). And a model that a handler builds at init has
+`default=[]` (pydantic copies it for each instance), not `default_factory=list`: pydantic reads a
+factory's signature, and list's, a builtin's, is parsed with tokenize, whose regular expressions
+cost about 1.2 ms to compile.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class TierChangedDetail(_Detail):
     score: float | None
     provisional: bool
     benefits: list[Benefit] = Field(
-        default_factory=list, description="what the new tier gives the partner (policy data; v2)"
+        default=[], description="what the new tier gives the partner (policy data; v2)"
     )
 
 

@@ -93,7 +93,7 @@ class ScoreView(View):
     next_grade: NextGradeView | None
     tier_status: TierStatusView
     benefits: list[Benefit] = Field(
-        default_factory=list, description="what the tier in force gives the partner (policy data; v2)"
+        default=[], description="what the tier in force gives the partner (policy data; v2)"
     )
     percentile: PercentileView | None = Field(
         default=None, description="peer standing; null when there is no score or no distribution yet"

@@ -180,9 +180,7 @@ class JobOffered(JobEventBase):
     )
     part_count: int = Field(ge=1, le=10_000_000)
     due_date: IsoDate
-    # default=[], not default_factory=list: pydantic copies the default for each instance, and a
-    # default_factory of a builtin makes it parse the builtin's text signature with tokenize (whose
-    # regular expressions cost about 1.2 ms to compile: bench cold_import_vs_floor).
+    # default=[], not default_factory=list: see scorecard.deferred
     required_documents: list[DocumentType] = Field(default=[])
     process: str | None = Field(
         default=None,

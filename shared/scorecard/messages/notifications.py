@@ -51,7 +51,7 @@ class ReviewResolvedMessage(BaseModel):
     review_id: str = Field(min_length=1, max_length=64)
     decision: Literal["upheld", "adjusted"]
     note: str | None = Field(default=None, max_length=4000)
-    excluded_job_ids: list[str] = Field(default_factory=list, max_length=50)
+    excluded_job_ids: list[str] = Field(default=[], max_length=50)
     resolved_at: AwareDatetime
     score_before: float | None
     score_after: float | None

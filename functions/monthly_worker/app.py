@@ -13,7 +13,7 @@ from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count,
 from scorecard.services.email_render import load_templates
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
-from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
 
 # Every message: itself, each partner's stored events, folded, and the snapshot document archived.
 build_at_init(SnapshotBatchMessage, *EVENT_VALIDATION, SnapshotLineView, SnapshotDocument)

@@ -16,7 +16,7 @@ from scorecard.domain.policy import Grade, Tier
 if TYPE_CHECKING:  # annotations only: a function imports the documents it handles, and no others
     from scorecard.history_views import HistoryPointView
     from scorecard.score_views import ScoreView
-    from scorecard.snapshot_views import SnapshotDocument
+    from scorecard.snapshot_document import SnapshotDocument
 
 
 class StoredAggregate(msgspec.Struct, frozen=True):

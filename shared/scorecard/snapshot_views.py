@@ -1,60 +1,16 @@
-"""Pydantic models of monthly snapshots: the archived JSON document (DESIGN §5 field names) and the
-API views of GET /v1/partners/{id}/snapshots[/{YYYY-MM}]."""
+"""The API views of GET /v1/partners/{id}/snapshots[/{YYYY-MM}]; the archived document they extend
+is snapshot_document's (re-exported here)."""
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
-from scorecard.domain.policy import Grade, Tier
+from scorecard.domain.policy import Grade
+from scorecard.snapshot_document import SnapshotDocument as SnapshotDocument
+from scorecard.snapshot_document import SnapshotLineView as SnapshotLineView
 from scorecard.view import View
 
 EmailStatus = Literal["sent", "sending", "pending", "no_address", "not_emailed"]
-
-
-class SnapshotLineView(View):
-    job_id: str
-    due_date: date | None
-    shipped_on: date | None = Field(description="last shipment of the job in the month")
-    days_late: int
-    parts_shipped: int = Field(description="parts of the job shipped in the month")
-    parts_inspected: int
-    parts_defective: int
-
-
-class SnapshotDocument(View):
-    """What s3://<bucket>/snapshots/<YYYY-MM>/<pid>.json holds."""
-
-    partner_id: str
-    month: str = Field(description="YYYY-MM, calendar month in the policy timezone")
-    policy_version: str
-    timezone: str
-    jobs_on_board: int = Field(description="jobs offered to the partner in the month")
-    jobs_read: int = Field(description="distinct jobs first read in the month")
-    jobs_accepted: int = Field(description="jobs accepted in the month")
-    parts_shipped: int = Field(description="parts in shipments dated in the month")
-    pct_parts_on_time: float | None = Field(description="on-time parts / parts shipped x 100; null if none")
-    dpt: float | None = Field(description="1000 x defective / inspected parts shipped in the month")
-    value_accepted: str = Field(description="sum of the value of jobs accepted in the month (2 places)")
-    pct_jobs_on_time: float | None = Field(description="jobs completed on time / jobs completed x 100")
-    monthly_score: int | None = Field(description="null when nothing was shipped (not graded)")
-    grade: Grade | None
-    jobs_completed: int
-    jobs_completed_on_time: int
-    tier: Tier | None = Field(default=None, description="the tier in force after the month's last daily run")
-    bonus_eligible: bool = Field(
-        default=False,
-        description="every daily run of the month placed the partner in a tier whose benefits include "
-        "bonus_eligible",
-    )
-    network_percentile: int | None = Field(
-        default=None,
-        ge=0,
-        le=100,
-        description="percentile.network of the month's last daily score (better than N % of partners)",
-    )
-    late_jobs: list[SnapshotLineView]
-    defective_jobs: list[SnapshotLineView]
 
 
 class SnapshotEmailView(View):

@@ -29,8 +29,8 @@ GROUPS: dict[str, list[str]] = {
     "snapshot_message": ["scorecard.messages.batches:SnapshotBatchMessage"],
     "monthly_queued": ["scorecard.services.monthly_queue:MonthlyQueuedView"],
     "snapshot_document": [
-        "scorecard.snapshot_views:SnapshotLineView",
-        "scorecard.snapshot_views:SnapshotDocument",
+        "scorecard.snapshot_document:SnapshotLineView",
+        "scorecard.snapshot_document:SnapshotDocument",
     ],
     "notifications": ["scorecard.messages.notifications:NOTIFICATION_MESSAGES"],
     "request_bodies": [

@@ -27,7 +27,7 @@ from scorecard.services.email_format import (
     short_month,
 )
 from scorecard.services.email_render import render_email, render_template
-from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12
 EMAIL_JOB_ROWS = 10  # late/defective jobs listed in the email; the archived page lists them all

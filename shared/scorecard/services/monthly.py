@@ -37,7 +37,7 @@ from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
 from scorecard.services.policy_catalog import PolicySource
-from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
 
 logger = Logger(child=True)
 

@@ -9,14 +9,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.backtest_views import BACKTEST_BATCH_MODELS
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
-from scorecard.domain.events import EVENT_VALIDATION
+from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.messages.backtests import BACKTEST_MESSAGES, BacktestMessage
 from scorecard.observability import logger, metrics, traced
 from scorecard.services.backtests import handle_message
 from scorecard.services.fanout import WorkerRun, process_records
 
 # Every record: its message; every batch: its partners' stored events, replayed, and the result stored.
-build_at_init(*BACKTEST_MESSAGES, *EVENT_VALIDATION, *BACKTEST_BATCH_MODELS)
+build_at_init(*BACKTEST_MESSAGES, *STORED_EVENT_PARSING, *BACKTEST_BATCH_MODELS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[str]:

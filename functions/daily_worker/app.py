@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
-from scorecard.domain.events import EVENT_VALIDATION
+from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.messages.batches import DailyBatchMessage
 from scorecard.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
 from scorecard.services.daily import score_daily_batch
@@ -15,7 +15,7 @@ from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.views import DAILY_SCORE_VIEWS, DailyRunView
 
 # Every batch: its message, its partners' stored events, and what is written and reported for them.
-build_at_init(DailyBatchMessage, *EVENT_VALIDATION, *DAILY_SCORE_VIEWS)
+build_at_init(DailyBatchMessage, *STORED_EVENT_PARSING, *DAILY_SCORE_VIEWS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView]:

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
-from scorecard.domain.events import EVENT_VALIDATION
+from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.messages.batches import SnapshotBatchMessage
 from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count, logger, metrics, traced
 from scorecard.services.email_render import load_templates
@@ -16,7 +16,7 @@ from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
 from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
 
 # Every message: itself, each partner's stored events, folded, and the snapshot document archived.
-build_at_init(SnapshotBatchMessage, *EVENT_VALIDATION, SnapshotLineView, SnapshotDocument)
+build_at_init(SnapshotBatchMessage, *STORED_EVENT_PARSING, SnapshotLineView, SnapshotDocument)
 load_templates("snapshot_email")  # rendered for the archive (and the email) of every partner
 
 

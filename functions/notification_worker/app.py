@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
-from scorecard.domain.events import EVENT_VALIDATION
+from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.messages.notifications import (
     NOTIFICATION_ADAPTER,
     NOTIFICATION_MESSAGES,
@@ -25,9 +25,10 @@ from scorecard.services.notifications import (
 )
 
 # Every record is one of these messages and renders an email. Most of the queue is part-received
-# notices (one per received job), each folding the job's stored events: their templates and the event
-# models are loaded here; demotion warnings and review resolutions (a few a day) load theirs on first use.
-build_at_init(*NOTIFICATION_MESSAGES, *EVENT_VALIDATION)
+# notices (one per received job), each folding the job's stored events: their templates and the stored-
+# event parser are loaded here; demotion warnings and review resolutions (a few a day) load theirs on
+# first use.
+build_at_init(*NOTIFICATION_MESSAGES, *STORED_EVENT_PARSING)
 load_templates("part_received_email")
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The groups of deferred models, each "module:name" (a model, an adapter or a tuple of them).
 GROUPS: dict[str, list[str]] = {
-    "events": ["scorecard.domain.events:EVENT_VALIDATION"],
+    "event_models": ["scorecard.domain.events:EVENT_MODELS"],
+    "stored_events": ["scorecard.domain.events:STORED_EVENT_PARSING"],
     "event_batch": ["scorecard.domain.events:EventBatch"],
     "ingest_result": ["scorecard.ingest_views:EventResultView", "scorecard.ingest_views:IngestResultView"],
     "daily_message": ["scorecard.messages.batches:DailyBatchMessage"],
@@ -50,14 +51,14 @@ GROUPS: dict[str, list[str]] = {
 BUILT_AT_INIT: dict[str, set[str]] = {
     "api": set(),
     "authorizer": set(),
-    "backtest_worker": {"backtest_messages", "events", "backtest_batch"},
+    "backtest_worker": {"backtest_messages", "stored_events", "backtest_batch"},
     "daily": {"daily_message"},
-    "daily_worker": {"daily_message", "events", "daily_views"},
-    "ingest": {"events", "event_batch", "ingest_result"},
+    "daily_worker": {"daily_message", "stored_events", "daily_views"},
+    "ingest": {"event_models", "stored_events", "event_batch", "ingest_result"},
     "jwt_rotation": set(),
     "monthly_coordinator": {"snapshot_message", "monthly_queued"},
-    "monthly_worker": {"snapshot_message", "events", "snapshot_document"},
-    "notification_worker": {"notifications", "events"},
+    "monthly_worker": {"snapshot_message", "stored_events", "snapshot_document"},
+    "notification_worker": {"notifications", "stored_events"},
 }
 
 # handler -> the email templates it loads at import (it renders them in every invocation); the others

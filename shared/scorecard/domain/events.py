@@ -72,9 +72,9 @@ class AggregateKind(StrEnum):
 
 
 class _EventBase(BaseModel):
-    # defer_build (scorecard.deferred): the functions that validate events in every invocation
-    # (ingest, the daily, backtest and monthly workers) build them at init with `EVENT_VALIDATION`;
-    # the API's routes that read events build them on first use, the others never.
+    # defer_build (scorecard.deferred): ingestion builds them at init (EVENT_VALIDATION), the workers
+    # the union they parse stored events with (STORED_EVENT_PARSING); the API's routes that read
+    # events build them on first use, the others never.
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
     aggregate: ClassVar[AggregateKind]
@@ -333,14 +333,18 @@ class EventBatch(BaseModel):
     events: list[Event] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
 
 
-# What a function that reads or validates events in every invocation builds at init
-# (scorecard.deferred.build_at_init): each event model, then the union over them, which reuses theirs.
-EVENT_VALIDATION: tuple[type[BaseModel] | TypeAdapter[Any], ...] = (
+EVENT_MODELS: tuple[type[BaseModel], ...] = (
     *get_args(JobEvent),
     *get_args(RequestEvent),
     *get_args(ActivityEvent),
-    EVENT_ADAPTER,
 )
+# What a function builds at init (scorecard.deferred.build_at_init) when every invocation validates
+# and writes events (ingestion): each event model, whose serializer event_json uses, then the union
+# over them, which reuses their schemas.
+EVENT_VALIDATION: tuple[type[BaseModel] | TypeAdapter[Any], ...] = (*EVENT_MODELS, EVENT_ADAPTER)
+# ... and when every invocation only reads stored events (the workers): the union that
+# parse_stored_event validates with; the members' own validators and serializers go unused there.
+STORED_EVENT_PARSING: tuple[TypeAdapter[Any], ...] = (EVENT_ADAPTER,)
 
 
 _STORED = {"stored": True}

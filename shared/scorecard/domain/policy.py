@@ -20,7 +20,9 @@ POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2")  # shipped with the package (pol
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # The parts of a policy are validated as part of one (ScoringPolicy, built at import): their own
+    # validators and serializers are built on first use, if ever (scorecard.deferred).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class WindowRule(_Frozen):
@@ -113,6 +115,8 @@ class Signal(_Frozen):
 
 
 class ScoringPolicy(_Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)
+
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     timezone: TimezoneName = "UTC"
     window: WindowRule

@@ -298,9 +298,11 @@ class DynamoEventStore:
         """The activity event into its month item: kept (under the budget, its quarter-hour free) or
         flagged spilled, and counted on its day."""
         values: dict[str, Any] = {":pid": {"S": event.partner_id}}
-        names: dict[str, str] = {}
         sets = ["partner_id = :pid"]
-        adds: list[str] = []
+        # Per-day counters of the month's activity: exact (the marker guards the transaction).
+        adds = ["#day :count"]
+        names = {"#day": keys.activity_count_attribute(event.type, event.occurred_at)}
+        values[":count"] = {"N": "1"}
         conditions: list[str] = []
         slot = keys.presence_slot(event.type, event.occurred_at)
         # counted_only: neither kept nor spilled (the marker holds it, the day's counter counts it)
@@ -320,21 +322,13 @@ class DynamoEventStore:
             values[":slots"] = {"SS": [slot[1]]}
             values[":slot"] = {"S": slot[1]}
             conditions.append("NOT contains(#slots, :slot)")
-        # Per-day counters of the month's activity: exact (the marker guards the transaction).
-        adds.append("#day :count")
-        names["#day"] = keys.activity_count_attribute(event.type, event.occurred_at)
-        values[":count"] = {"N": "1"}
-        expression = "SET " + ", ".join(sets)
-        if adds:
-            expression += " ADD " + ", ".join(adds)
         update: UpdateTypeDef = {
             "TableName": self._table,
             "Key": {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": aggregate.sk}},
-            "UpdateExpression": expression,
+            "UpdateExpression": f"SET {', '.join(sets)} ADD {', '.join(adds)}",
+            "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
-        if names:
-            update["ExpressionAttributeNames"] = names
         if conditions:
             update["ConditionExpression"] = " AND ".join(conditions)
             update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"

@@ -46,7 +46,7 @@ GSI3 (GSI3PK = SCORES, GSI3SK = <score in tenths, 4 digits>#<pid>): scored partn
   (the listing reads as_of from the score items), so a daily run that keeps a partner's figures
   writes nothing to this index. Partners without a score are listed after the scored ones from the
   registry (GSI2), in id order. One partition: DynamoDB takes up to 1,000 writes/s in it; the daily
-  run at MaximumConcurrency 20 writes about 570/s to it (README, Performance). Past ~35 workers the
+  run at MaximumConcurrency 20 writes about 630/s to it (README, Performance). Past ~31 workers the
   partition key needs sharding (SCORES#0..n, merged by the listing).
 
 No item grows without bound (DESIGN §3). A job or request event is its own item, written once (issue

@@ -1,7 +1,8 @@
 """Score reviews (DESIGN §1, §6): a partner asks, ops pick the review up and decide; an adjustment
 excludes jobs and the partner is rescored at once. Each step is recorded in the review's audit trail
-(who, when, note); a new review is announced on the bus (ReviewRequested); a resolution is emailed to
-the partner once, through the NotificationQueue, so a mail problem never fails the resolution."""
+(who, when, note); a new review is announced on the bus (ReviewRequested), and so is its resolution
+(ReviewResolved); a resolution is emailed to the partner once, through the NotificationQueue, so a
+mail problem never fails the resolution."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from scorecard.domain.business_days import business_days_between, is_overdue
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.messages.notifications import ReviewNotifier, ReviewResolvedMessage
 from scorecard.records import PartnerProfile, ScoreRecord
-from scorecard.score_events import ReviewRequestedDetail
+from scorecard.score_events import ReviewRequestedDetail, ReviewResolvedDetail
 from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners
 from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
 from scorecard.services.policy_catalog import PolicySource
@@ -213,6 +214,35 @@ def _announce(notifier: ReviewNotifier | None, review: ReviewView, score_after: 
         logger.exception("review resolution email not queued", extra={"review_id": review.review_id})
 
 
+def _publish_resolved(
+    publisher: ScoreEventPublisher | None,
+    review: ReviewView,
+    score_after: float | None,
+    stored: ScoreRecord | None,
+) -> None:
+    """ReviewResolved on the bus, after the rescoring's own events; a bus failure is logged, never the
+    resolution's failure (as for ReviewRequested)."""
+    if publisher is None or review.resolved_at is None or review.resolved_by is None:
+        return
+    detail = ReviewResolvedDetail(
+        review_id=review.review_id,
+        partner_id=review.partner_id,
+        decision="upheld" if review.status == "upheld" else "adjusted",
+        excluded_job_ids=review.excluded_job_ids,
+        note=review.note,
+        score_before=review.score_before,
+        score_after=score_after,
+        grade=stored.grade if stored else None,
+        tier=stored.tier if stored else None,
+        resolved_at=review.resolved_at,
+        resolved_by=review.resolved_by,
+    )
+    try:
+        publisher.publish([detail])
+    except Exception:
+        logger.exception("ReviewResolved not published", extra={"review_id": review.review_id})
+
+
 def resolve_review(
     partners: ReviewPartners,
     reviews: ReviewStore,
@@ -277,6 +307,7 @@ def resolve_review(
         stored = partners.get_score(partner_id)
     score_after = float(stored.score) if stored and stored.score is not None else None
     _announce(notifier, review, score_after)
+    _publish_resolved(publisher, review, score_after, stored)
     return ResolutionView(
         review=review,
         rescored=rescored,

@@ -3,7 +3,7 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard.api.event_routes import events_router
+from scorecard.api.event_routes import count_rejected, events_router
 from scorecard.api.resolvers import build_resolver, handle
 from scorecard.deferred import build_at_init
 from scorecard.domain.events import EVENT_VALIDATION, EventBatch
@@ -19,4 +19,6 @@ app = build_resolver([events_router])
 @metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(app, event, context)
+    response = handle(app, event, context)
+    count_rejected(event, int(response["statusCode"]))
+    return response

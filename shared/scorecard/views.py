@@ -186,6 +186,7 @@ class DailyRunView(View):
     without_score: int
     failed: list[str]
     tier_changes: int
+    grades: dict[Grade, int] = Field(default={}, description="partners scored, by grade")
 
 
 JobIdField = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")

@@ -6,44 +6,16 @@ WebhookApiKey are set; and the operations dashboard is there. cfn-lint: test_tem
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from cfn_yaml import dead_letter_queues, of_type, read_template
 from scorecard.score_events import WEBHOOK_DETAIL_TYPES
-
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
-
-
-class CfnLoader(yaml.SafeLoader):
-    pass
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = str(value).split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-CfnLoader.add_multi_constructor("!", _tag)
 
 
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=CfnLoader)
-    return loaded
-
-
-def of_type(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
-    return {lid: r for lid, r in template["Resources"].items() if r["Type"] == type_}
+    return read_template()
 
 
 def test_the_webhook_parameters_default_to_none(template: dict[str, Any]) -> None:
@@ -133,32 +105,6 @@ def test_eventbridge_may_invoke_the_destination_and_write_the_dead_letter_queue(
     assert (grant["Effect"], grant["Action"]) == ("Allow", "sqs:SendMessage")
     assert grant["Resource"] == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}
     assert grant["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["WebhookRule", "Arn"]}}}
-
-
-def dead_letter_queues(template: dict[str, Any]) -> set[str]:
-    """Every queue something dead-letters into: redrive policies, DeadLetterConfig, OnFailure."""
-    found: set[str] = set()
-
-    def queue(value: Any) -> None:
-        target = value.get("Fn::GetAtt") if isinstance(value, dict) else None
-        if target and template["Resources"].get(target[0], {}).get("Type") == "AWS::SQS::Queue":
-            found.add(target[0])
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        if not isinstance(node, dict):
-            return
-        for key, value in node.items():
-            if key in ("deadLetterTargetArn", "Destination"):
-                queue(value)
-            elif key == "DeadLetterConfig" and isinstance(value, dict):
-                queue(value.get("Arn"))
-            walk(value)
-
-    walk(template["Resources"])
-    return found
 
 
 def test_every_dead_letter_queue_has_an_alarm(template: dict[str, Any]) -> None:

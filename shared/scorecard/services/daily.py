@@ -19,7 +19,7 @@ from scorecard.domain.grading import (
     tier_rank,
     tier_without_score,
 )
-from scorecard.domain.policy import ScoringPolicy, Tier
+from scorecard.domain.policy import Grade, ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.standing import Distribution, most_offered_process, standing
 from scorecard.domain.window import day_end
@@ -285,6 +285,7 @@ def score_partners(
     between repeats them on retry (at least once) rather than losing them."""
     since = evidence_since(as_of, policy)
     partners = scored = without = changes = 0
+    grades: dict[Grade, int] = {}
     failed: list[str] = []
     pending: list[ScoreWrite] = []
     history_only: list[ScoreWrite] = []
@@ -340,6 +341,8 @@ def score_partners(
         scored += outcome.result.score is not None
         without += outcome.result.score is None
         changes += outcome.decision.changed and not outcome.rerun
+        if outcome.view.grade is not None:
+            grades[outcome.view.grade] = grades.get(outcome.view.grade, 0) + 1
         details.extend(score_events(outcome, evidence.score, policy))
         contributed.add(outcome.result.score, outcome.result.provisional, outcome.process)
         (pending if outcome.updates_current else history_only).append(outcome.write)
@@ -355,6 +358,7 @@ def score_partners(
         without_score=without,
         failed=failed,
         tier_changes=changes,
+        grades=dict(sorted(grades.items())),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from aws_lambda_powertools import Logger
@@ -346,6 +346,15 @@ def review_queue(
         reviews=[queue_entry(review, now, policy) for review in page.reviews],
         next_cursor=page.next_cursor,
     )
+
+
+def oldest_open_review_age(reviews: ReviewStore, now: datetime) -> timedelta:
+    """How long the oldest unresolved review (open or in review) has waited; zero when none has (one
+    query of the open queue, a page of one: it is in request order)."""
+    page = reviews.queue("open", 1, None)
+    if not page.reviews:
+        return timedelta(0)
+    return max(timedelta(0), now - page.reviews[0].requested_at)
 
 
 def overdue_reviews(reviews: ReviewStore, now: datetime, policy: ScoringPolicy) -> list[ReviewQueueEntry]:

@@ -35,10 +35,9 @@ def bench_backtest(report: Report) -> None:
     from scorecard.adapters.partner_repository import PartnerRepository
     from scorecard.adapters.policy_repository import PolicyRepository
     from scorecard.adapters.queue import SqsQueue
-    from scorecard.backtest_views import BacktestRecord
     from scorecard.domain.policy import load_policy
-    from scorecard.messages.backtests import BacktestBatchMessage, BacktestPlanMessage
-    from scorecard.messages.batches import DAILY_BATCH_SIZE
+    from scorecard.schemas.backtests import BacktestRecord
+    from scorecard.schemas.messages import DAILY_BATCH_SIZE, BacktestBatchMessage, BacktestPlanMessage
     from scorecard.services.backtests import backtest_batch, plan_backtest
     from scorecard.services.daily import score_partners
     from scorecard.services.policy_catalog import PolicyCatalog

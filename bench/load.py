@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, Role, issue_token
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.jobs import fold_job
 from scorecard.domain.policy import load_policy

@@ -89,7 +89,7 @@ def run_ours_daily(table: str, as_of: date = AS_OF, distributions: Any = None) -
     from scorecard.adapters.partner_repository import PartnerRepository
     from scorecard.adapters.queue import SqsQueue
     from scorecard.domain.policy import load_policy
-    from scorecard.messages.batches import DailyBatchMessage
+    from scorecard.schemas.messages import DailyBatchMessage
     from scorecard.services.daily import plan_daily_run, score_daily_batch
 
     sqs = client("sqs")

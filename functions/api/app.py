@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.api.document_routes import document_router, documented_app
 from scorecard.api.resolvers import DOCS_PATH, ApiGroup, api_group, api_group_routers, build_resolver, handle
-from scorecard.observability import logger, traced
+from scorecard.platform.observability import logger, traced
 
 
 @cache

@@ -8,7 +8,7 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 
-from scorecard.auth import DEFAULT_TTL, LOCAL_DEV_SECRET, MAX_TTL, SECRET_ENV, issue_token
+from scorecard.auth.tokens import DEFAULT_TTL, LOCAL_DEV_SECRET, MAX_TTL, SECRET_ENV, issue_token
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smh])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours"}

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from scorecard import settings
 from scorecard.domain.policy import ScoringPolicy, load_policy
-from scorecard.settings import Settings
+from scorecard.platform import settings
+from scorecard.platform.settings import Settings
 
 if TYPE_CHECKING:
     from scorecard.adapters.backtest_repository import BacktestRepository

@@ -14,9 +14,8 @@ from scorecard.domain.grading import TierState
 from scorecard.domain.policy import Grade, Tier
 
 if TYPE_CHECKING:  # annotations only: a function imports the documents it handles, and no others
-    from scorecard.history_views import HistoryPointView
-    from scorecard.score_views import ScoreView
-    from scorecard.snapshot_document import SnapshotDocument
+    from scorecard.schemas.scores import HistoryPointView, ScoreView
+    from scorecard.schemas.snapshots import SnapshotDocument
 
 
 class StoredAggregate(msgspec.Struct, frozen=True):

@@ -23,8 +23,8 @@ import pytest
 from browser import FLAGS, chromium
 from scorecard.domain.policy import load_policy
 from scorecard.records import TrendPoint
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 from scorecard.services.emails import render_snapshot, snapshot_context
-from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
 pytestmark = pytest.mark.e2e
 

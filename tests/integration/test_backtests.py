@@ -323,7 +323,7 @@ def test_the_sample_messages_plan_and_replay(lambdas: Lambdas, queue: dict[str, 
     backtest with the samples' id: the plan queues the registry (two partners: one batch), the sample
     batch replays its two partners and stores one result; a second delivery of it counts once."""
     from scorecard.adapters.backtest_repository import BacktestRepository
-    from scorecard.backtest_views import BacktestRecord
+    from scorecard.schemas.backtests import BacktestRecord
 
     for partner in ("acme-01", "bluewater-02"):
         events = job_events(

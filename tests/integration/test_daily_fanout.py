@@ -25,7 +25,7 @@ from scorecard.adapters.distribution_repository import DistributionRepository
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.policy import load_policy
-from scorecard.score_events import DETAIL_TYPES, ScoreChangedDetail, TierChangedDetail
+from scorecard.schemas.bus import DETAIL_TYPES, ScoreChangedDetail, TierChangedDetail
 from scorecard.services.daily import score_partner
 from scorecard.services.evidence import evidence_since
 

@@ -25,14 +25,14 @@ from mail_support import (
     record,
     s3_json,
 )
-from scorecard import settings
 from scorecard.adapters.aws import client
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.mailer import SendRejected, SesMailer
 from scorecard.adapters.queue import SqsQueue
 from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.bootstrap import bootstrap
-from scorecard.messages.batches import SnapshotBatchMessage
+from scorecard.platform import settings
+from scorecard.schemas.messages import SnapshotBatchMessage
 from scorecard.services.fanout import PartnersFailed
 from scorecard.services.monthly import process_snapshot_message, snapshot_batch
 from scorecard_local.queues import drain_queue, make_visible

@@ -17,9 +17,9 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import Grade, Tier
 from scorecard.records import PartnerProfile, ScoreRecord, ScoreWrite, TierHistory
+from scorecard.schemas.scores import HistoryPointView, ScoreView, TierStatusView
 from scorecard.services.errors import Invalid
 from scorecard.services.partners import PartnerSort, list_partners
-from scorecard.views import HistoryPointView, ScoreView, TierStatusView
 
 AS_OF = date(2026, 11, 1)
 

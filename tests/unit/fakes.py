@@ -11,7 +11,6 @@ import msgspec
 from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
 from scorecard.domain.events import Event, event_json, parse_stored_event
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
-from scorecard.policy_views import AdoptionView, PolicyVersionView
 from scorecard.records import (
     ListedPartner,
     PartnerEvidence,
@@ -21,7 +20,9 @@ from scorecard.records import (
     ScoreWrite,
     StoredAggregate,
 )
-from scorecard.views import HistoryPointView, ReviewView, ScoreView
+from scorecard.schemas.policy import AdoptionView, PolicyVersionView
+from scorecard.schemas.reviews import ReviewView
+from scorecard.schemas.scores import HistoryPointView, ScoreView
 
 
 class FakePartnerRepository:

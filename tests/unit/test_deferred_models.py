@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, ConfigDict, TypeAdapter
-from scorecard.deferred import build_at_init, is_built
+from scorecard.platform.models import build_at_init, is_built
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,26 +22,26 @@ GROUPS: dict[str, list[str]] = {
     "event_models": ["scorecard.domain.events:EVENT_MODELS"],
     "stored_events": ["scorecard.domain.events:STORED_EVENT_PARSING"],
     "event_batch": ["scorecard.domain.events:EventBatch"],
-    "ingest_result": ["scorecard.ingest_views:EventResultView", "scorecard.ingest_views:IngestResultView"],
-    "daily_message": ["scorecard.messages.batches:DailyBatchMessage"],
-    "daily_views": ["scorecard.views:DAILY_SCORE_VIEWS"],
-    "backtest_messages": ["scorecard.messages.backtests:BACKTEST_MESSAGES"],
-    "backtest_batch": ["scorecard.backtest_views:BACKTEST_BATCH_MODELS"],
-    "snapshot_message": ["scorecard.messages.batches:SnapshotBatchMessage"],
+    "ingest_result": ["scorecard.schemas.events:EventResultView", "scorecard.schemas.events:IngestResultView"],
+    "daily_message": ["scorecard.schemas.messages:DailyBatchMessage"],
+    "daily_views": ["scorecard.schemas.scores:DAILY_SCORE_VIEWS"],
+    "backtest_messages": ["scorecard.schemas.messages:BACKTEST_MESSAGES"],
+    "backtest_batch": ["scorecard.schemas.backtests:BACKTEST_BATCH_MODELS"],
+    "snapshot_message": ["scorecard.schemas.messages:SnapshotBatchMessage"],
     "monthly_queued": ["scorecard.services.monthly_queue:MonthlyQueuedView"],
     "snapshot_document": [
-        "scorecard.snapshot_document:SnapshotLineView",
-        "scorecard.snapshot_document:SnapshotDocument",
+        "scorecard.schemas.snapshots:SnapshotLineView",
+        "scorecard.schemas.snapshots:SnapshotDocument",
     ],
-    "notifications": ["scorecard.messages.notifications:NOTIFICATION_MESSAGES"],
+    "notifications": ["scorecard.schemas.messages:NOTIFICATION_MESSAGES"],
     "request_bodies": [
-        "scorecard.views:ProfileIn",
-        "scorecard.views:ReviewIn",
-        "scorecard.views:ResolutionIn",
-        "scorecard.views:PickupIn",
-        "scorecard.policy_views:PolicyVersionIn",
-        "scorecard.policy_views:AdoptionIn",
-        "scorecard.backtest_views:BacktestIn",
+        "scorecard.schemas.partners:ProfileIn",
+        "scorecard.schemas.reviews:ReviewIn",
+        "scorecard.schemas.reviews:ResolutionIn",
+        "scorecard.schemas.reviews:PickupIn",
+        "scorecard.schemas.policy:PolicyVersionIn",
+        "scorecard.schemas.policy:AdoptionIn",
+        "scorecard.schemas.backtests:BacktestIn",
         "scorecard.api.policy_routes:SimulationIn",
     ],
 }
@@ -82,7 +82,7 @@ _PROBE = """
 import importlib, json, sys
 sys.path.insert(0, sys.argv[1])
 import app
-from scorecard.deferred import is_built
+from scorecard.platform.models import is_built
 state = {}
 for group, names in json.loads(sys.argv[2]).items():
     targets = []

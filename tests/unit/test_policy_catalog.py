@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fakes import FakePolicyStore
 from scorecard.domain.policy import load_policy
-from scorecard.policy_views import AdoptionIn, PolicyVersionIn
+from scorecard.schemas.policy import AdoptionIn, PolicyVersionIn
 from scorecard.services.errors import Conflict, Invalid
 from scorecard.services.policy_catalog import UnknownVersion
 from scorecard.services.policy_versions import PolicyVersions

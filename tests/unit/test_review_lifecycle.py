@@ -12,11 +12,11 @@ from builders import PARTNER, POLICY, completed_job, day
 from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.standing import Distribution
-from scorecard.messages.notifications import ReviewResolvedMessage
-from scorecard.score_events import ReviewRequestedDetail
+from scorecard.schemas.bus import ReviewRequestedDetail
+from scorecard.schemas.messages import ReviewResolvedMessage
+from scorecard.schemas.reviews import PickupIn, ResolutionIn, ReviewIn
 from scorecard.services import reviews
 from scorecard.services.daily import score_partners
-from scorecard.views import PickupIn, ResolutionIn, ReviewIn
 
 OTHER = "P-2"
 MON = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # Monday 2 November 2026

@@ -14,11 +14,13 @@ from pydantic import BaseModel
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.records import PartnerProfile, ScoreRecord
-from scorecard.score_events import ScoreChangedDetail, TierChangedDetail
+from scorecard.schemas.bus import ScoreChangedDetail, TierChangedDetail
+from scorecard.schemas.partners import ProfileIn
+from scorecard.schemas.reviews import ResolutionIn, ReviewIn
+from scorecard.schemas.scores import DailyRunView
 from scorecard.services import partners, reviews
 from scorecard.services.daily import ScoreEventPublisher, score_partners
 from scorecard.services.errors import UnknownPartner
-from scorecard.views import DailyRunView, ProfileIn, ResolutionIn, ReviewIn
 
 D = day(10, 31)
 NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)

@@ -15,6 +15,7 @@ import pytest
 from scorecard.adapters.mailer import mime_message
 from scorecard.domain.policy import load_policy
 from scorecard.records import TrendPoint
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 from scorecard.services.emails import (
     PRODUCT,
     render_snapshot,
@@ -22,7 +23,6 @@ from scorecard.services.emails import (
     subject_for,
 )
 from scorecard.services.notification_emails import render_part_received
-from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
 
 POLICY = load_policy("v1")
 XSS = "<script>alert(1)</script>"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from scorecard.adapters.aws import client
-from scorecard.score_events import DETAIL_TYPES, SOURCE
+from scorecard.schemas.bus import DETAIL_TYPES, SOURCE
 
 if TYPE_CHECKING:
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef

@@ -19,7 +19,6 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_writer, from_item, query_items, query_key_range, to_item
 from scorecard.adapters.score_document import compress_document, decompress_document
 from scorecard.domain.policy import Grade, Tier
-from scorecard.history_views import HistoryPointView
 from scorecard.records import (
     InvalidPosition,
     JobPosition,
@@ -35,9 +34,10 @@ from scorecard.records import (
     StoredAggregate,
     TierHistory,
 )
+from scorecard.schemas.scores import HistoryPointView
 
 if TYPE_CHECKING:
-    from scorecard.score_views import ScoreView
+    from scorecard.schemas.scores import ScoreView
 
 
 @cache
@@ -564,7 +564,7 @@ class PartnerRepository:
         """The current score document, as GET /score answers it."""
         # Imported here: only the API reads the document (and has its views already); the workers
         # that import this repository then never create its nine models.
-        from scorecard.score_views import ScoreView
+        from scorecard.schemas.scores import ScoreView
 
         item = self._get(keys.partner_pk(partner_id), keys.SCORE_SK)
         return None if item is None else ScoreView.model_validate_json(score_document(item))

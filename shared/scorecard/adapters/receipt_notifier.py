@@ -7,11 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scorecard.adapters.queue import SqsQueue
-from scorecard.messages.notifications import (
-    DemotionWarningMessage,
-    PartReceivedMessage,
-    ReviewResolvedMessage,
-)
+from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
 
 
 class SqsReceiptNotifier:

@@ -12,8 +12,8 @@ from scorecard.api.access import allow
 from scorecard.api.errors import ErrorBody, error_responses
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
-from scorecard.ingest_views import IngestResultView
-from scorecard.observability import EVENTS_CONFLICT, EVENTS_DUPLICATE, EVENTS_RECORDED, count
+from scorecard.platform.observability import EVENTS_CONFLICT, EVENTS_DUPLICATE, EVENTS_RECORDED, count
+from scorecard.schemas.events import IngestResultView
 from scorecard.services.ingestion import IngestInterrupted, conflicts, ingest_batch
 
 RETRY_AFTER_SECONDS = 2

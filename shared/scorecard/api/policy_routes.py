@@ -11,18 +11,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.api.access import allow, caller
 from scorecard.api.errors import error_responses
-from scorecard.backtest_views import BacktestAccepted, BacktestIn, BacktestView
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.policy_views import (
+from scorecard.schemas.backtests import BacktestAccepted, BacktestIn, BacktestView
+from scorecard.schemas.policy import (
     AdoptionIn,
     AdoptionView,
     PolicyVersionIn,
     PolicyVersionsView,
     PolicyVersionView,
+    SimulationView,
 )
-from scorecard.views import SimulationView
 
 policy_router = APIGatewayRouter()
 

@@ -14,7 +14,7 @@ from scorecard.api.access import allow, caller
 from scorecard.api.errors import error_responses
 from scorecard.api.params import PartnerId, ReviewId
 from scorecard.bootstrap import bootstrap
-from scorecard.views import (
+from scorecard.schemas.reviews import (
     PickupIn,
     ResolutionIn,
     ResolutionView,

@@ -17,16 +17,10 @@ from scorecard.api.params import JobId, PartnerId
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import Grade, Tier
+from scorecard.schemas.jobs import JobDetailView, JobListView
+from scorecard.schemas.partners import PartnerListView, PartnerView, ProfileIn
+from scorecard.schemas.scores import ScoreHistoryView, ScoreView
 from scorecard.services import partners as partner_service
-from scorecard.views import (
-    JobDetailView,
-    JobListView,
-    PartnerListView,
-    PartnerView,
-    ProfileIn,
-    ScoreHistoryView,
-    ScoreView,
-)
 
 partners_router = APIGatewayRouter()
 

@@ -16,8 +16,8 @@ from scorecard.api.access import allow
 from scorecard.api.errors import error_responses
 from scorecard.api.params import PartnerId
 from scorecard.bootstrap import bootstrap
+from scorecard.schemas.snapshots import SnapshotListView, SnapshotView
 from scorecard.services import snapshots as snapshot_service
-from scorecard.snapshot_views import SnapshotListView, SnapshotView
 
 MonthPath = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 

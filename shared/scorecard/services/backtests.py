@@ -25,7 +25,15 @@ from typing import Any, Generic, Protocol, TypeVar
 import msgspec
 from aws_lambda_powertools import Logger
 
-from scorecard.backtest_views import (
+from scorecard.domain.events import Event, parse_stored_event
+from scorecard.domain.grading import TierState
+from scorecard.domain.jobs import JobState, fold_job
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.requests import UpdateRequest, fold_request
+from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.window import day_end
+from scorecard.records import PartnerEvidence, StoredAggregate
+from scorecard.schemas.backtests import (
     CHANGES_SHOWN,
     BacktestAccepted,
     BacktestBatchResult,
@@ -41,26 +49,18 @@ from scorecard.backtest_views import (
     Histogram,
     VersionRun,
 )
-from scorecard.domain.events import Event, parse_stored_event
-from scorecard.domain.grading import TierState
-from scorecard.domain.jobs import JobState, fold_job
-from scorecard.domain.policy import ScoringPolicy
-from scorecard.domain.requests import UpdateRequest, fold_request
-from scorecard.domain.scoring import ScoreResult, compute_success_score
-from scorecard.domain.window import day_end
-from scorecard.messages.backtests import (
+from scorecard.schemas.messages import (
     BACKTEST_BATCH_SIZE,
     BacktestBatchMessage,
     BacktestMessage,
     BacktestPlanMessage,
 )
-from scorecard.records import PartnerEvidence, StoredAggregate
+from scorecard.schemas.scores import HistoryPointView
 from scorecard.services.daily import decide_tier
 from scorecard.services.errors import Invalid, NotFound
 from scorecard.services.evidence import evidence_since, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, QueuedRun, queue_partners, work_batch
 from scorecard.services.policy_catalog import UnknownVersion
-from scorecard.views import HistoryPointView
 
 logger = Logger(child=True)
 

@@ -23,8 +23,7 @@ from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.standing import Distribution, most_offered_process, standing
 from scorecard.domain.window import day_end
-from scorecard.messages.batches import DAILY_BATCH_SIZE, DailyBatchMessage
-from scorecard.messages.notifications import DemotionNotifier, DemotionWarningMessage
+from scorecard.ports import DemotionNotifier
 from scorecard.records import (
     PartnerEvidence,
     RegistryEntry,
@@ -33,7 +32,15 @@ from scorecard.records import (
     StoredAggregate,
     TierHistory,
 )
-from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
+from scorecard.schemas.bus import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
+from scorecard.schemas.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionWarningMessage
+from scorecard.schemas.scores import (
+    DailyRunView,
+    HistoryPointView,
+    PercentileView,
+    ProcessPercentileView,
+    ScoreView,
+)
 from scorecard.services.evidence import (
     activity_events,
     evidence_since,
@@ -43,13 +50,6 @@ from scorecard.services.evidence import (
 )
 from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
 from scorecard.services.presenters import score_view
-from scorecard.views import (
-    DailyRunView,
-    HistoryPointView,
-    PercentileView,
-    ProcessPercentileView,
-    ScoreView,
-)
 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls

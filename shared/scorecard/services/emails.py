@@ -14,6 +14,7 @@ import msgspec
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
 from scorecard.records import TrendPoint
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 from scorecard.services.email_format import (
     DASH,
     PRODUCT,
@@ -27,7 +28,6 @@ from scorecard.services.email_format import (
     short_month,
 )
 from scorecard.services.email_render import render_email, render_template
-from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12
 EMAIL_JOB_ROWS = 10  # late/defective jobs listed in the email; the archived page lists them all

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import msgspec
 from pydantic import BaseModel
 
-from scorecard.messages.batches import PartnerBatch
+from scorecard.schemas.messages import PartnerBatch
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse

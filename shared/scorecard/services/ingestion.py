@@ -12,8 +12,9 @@ from datetime import datetime
 
 from scorecard.adapters.event_store import DynamoEventStore, EventStoreError
 from scorecard.domain.events import EventBatch, JobReceived
-from scorecard.ingest_views import EventResultView, IngestResultView
-from scorecard.messages.notifications import PartReceivedMessage, ReceiptNotifier
+from scorecard.ports import ReceiptNotifier
+from scorecard.schemas.events import EventResultView, IngestResultView
+from scorecard.schemas.messages import PartReceivedMessage
 
 
 class IngestInterrupted(Exception):

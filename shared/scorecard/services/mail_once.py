@@ -22,7 +22,7 @@ from aws_lambda_powertools import Logger
 
 from scorecard.adapters.mail_claims import MailClaim, MailClaims
 from scorecard.adapters.mailer import MailNotSent
-from scorecard.observability import EMAILS_FAILED, EMAILS_SENT, count
+from scorecard.platform.observability import EMAILS_FAILED, EMAILS_SENT, count
 
 logger = Logger(child=True)
 

@@ -30,14 +30,14 @@ from scorecard.domain.snapshot import (
     monthly_tier,
 )
 from scorecard.domain.window import day_start
-from scorecard.messages.batches import SnapshotBatchMessage
 from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
+from scorecard.schemas.messages import SnapshotBatchMessage
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
 from scorecard.services.policy_catalog import PolicySource
-from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
 
 logger = Logger(child=True)
 

@@ -7,9 +7,9 @@ snapshot metrics, email rendering and archive (bench cold_import_vs_floor_monthl
 
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.snapshot import Month
-from scorecard.messages.batches import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
+from scorecard.schemas.base import View
+from scorecard.schemas.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
 from scorecard.services.fanout import MessageSender, queue_partners
-from scorecard.view import View
 
 
 class MonthlyQueuedView(View):

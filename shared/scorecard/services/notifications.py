@@ -13,12 +13,8 @@ import msgspec
 from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages.notifications import (
-    DemotionWarningMessage,
-    PartReceivedMessage,
-    ReviewResolvedMessage,
-)
 from scorecard.records import PartnerProfile
+from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
 from scorecard.services.email_render import RenderedEmail
 from scorecard.services.evidence import fold_jobs
 from scorecard.services.mail_once import MailOut, SendResult

@@ -27,22 +27,13 @@ from scorecard.records import (
     ScoreRecord,
     StoredAggregate,
 )
+from scorecard.schemas.jobs import JobDetailView, JobListView, JobSummaryView
+from scorecard.schemas.partners import GradeCountsView, PartnerListView, PartnerView, ProfileIn
+from scorecard.schemas.scores import HistoryPointView, ScoreHistoryView, ScoreView
 from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
 from scorecard.services.policy_catalog import PolicySource
 from scorecard.services.presenters import job_detail, job_summary, window_view
-from scorecard.views import (
-    GradeCountsView,
-    HistoryPointView,
-    JobDetailView,
-    JobListView,
-    JobSummaryView,
-    PartnerListView,
-    PartnerView,
-    ProfileIn,
-    ScoreHistoryView,
-    ScoreView,
-)
 
 if TYPE_CHECKING:  # types only: the scoring is imported where it runs (scored_window)
     from scorecard.domain.scoring import ScoreResult

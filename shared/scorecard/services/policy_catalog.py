@@ -12,8 +12,8 @@ from datetime import date
 from typing import Protocol
 
 from scorecard.domain.policy import POLICY_VERSIONS, ScoringPolicy, load_policy
+from scorecard.schemas.policy import AdoptionView, PolicyVersionView
 from scorecard.services.errors import NotFound
-from scorecard.stored_policy_views import AdoptionView, PolicyVersionView
 
 
 class PolicySource(Protocol):

@@ -9,9 +9,9 @@ from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
+from scorecard.schemas.policy import PartnerSimulationView, ScoreOutcomeView, SimulationView
 from scorecard.services.daily import computed_tier
 from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
-from scorecard.views import PartnerSimulationView, ScoreOutcomeView, SimulationView
 
 
 def _outcome(result: ScoreResult, policy: ScoringPolicy) -> ScoreOutcomeView:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from scorecard.domain.policy import POLICY_VERSIONS, load_policy
-from scorecard.policy_views import (
+from scorecard.schemas.policy import (
     ActivePolicyView,
     AdoptionIn,
     AdoptionView,

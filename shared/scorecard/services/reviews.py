@@ -15,13 +15,11 @@ from aws_lambda_powertools import Logger
 from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
 from scorecard.domain.business_days import business_days_between, is_overdue
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages.notifications import ReviewNotifier, ReviewResolvedMessage
+from scorecard.ports import ReviewNotifier
 from scorecard.records import PartnerProfile, ScoreRecord
-from scorecard.score_events import ReviewRequestedDetail
-from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners
-from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
-from scorecard.services.policy_catalog import PolicySource
-from scorecard.views import (
+from scorecard.schemas.bus import ReviewRequestedDetail
+from scorecard.schemas.messages import ReviewResolvedMessage
+from scorecard.schemas.reviews import (
     RESOLVED_STATUSES,
     PickupIn,
     ResolutionIn,
@@ -33,6 +31,9 @@ from scorecard.views import (
     ReviewStep,
     ReviewView,
 )
+from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners
+from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
+from scorecard.services.policy_catalog import PolicySource
 
 logger = Logger(child=True)
 

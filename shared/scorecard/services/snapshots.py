@@ -7,13 +7,8 @@ from typing import Protocol
 from scorecard.adapters import keys
 from scorecard.adapters.mail_claims import StoredClaim
 from scorecard.records import PartnerProfile, SnapshotRecord
+from scorecard.schemas.snapshots import SnapshotEmailView, SnapshotListView, SnapshotSummaryView, SnapshotView
 from scorecard.services.errors import NotFound, UnknownPartner
-from scorecard.snapshot_views import (
-    SnapshotEmailView,
-    SnapshotListView,
-    SnapshotSummaryView,
-    SnapshotView,
-)
 
 
 class SnapshotStore(Protocol):

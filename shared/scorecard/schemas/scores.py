@@ -1,16 +1,11 @@
-"""The stored score document, as GET /score answers it, and the history point of each scored day.
-
-Apart from views.py (which re-exports them) because the repositories store and read these: the
-functions that never answer an API request (the workers) build these models, not every view of the
-API (bench cold_import_vs_floor).
-"""
+"""The score document (GET /v1/partners/{id}/score), the daily history points, and the daily run's report."""
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from scorecard.domain.policy import Benefit, Grade, Tier
-from scorecard.view import View
+from scorecard.schemas.base import View
 
 
 class ComponentView(View):
@@ -98,3 +93,49 @@ class ScoreView(View):
     percentile: PercentileView | None = Field(
         default=None, description="peer standing; null when there is no score or no distribution yet"
     )
+
+
+class HistoryPointView(View):
+    date: date
+    score: float | None
+    grade: Grade | None
+    tier: Tier | None
+    provisional: bool
+    components: dict[str, float | None]
+    network_percentile: int | None = Field(
+        default=None, description="percentile.network of that day's score (peer standing)"
+    )
+    policy_version: str | None = Field(
+        default=None,
+        description="the policy version that scored the day (null on points stored before versions)",
+    )
+
+
+class ScoreHistoryView(View):
+    partner_id: str
+    points: list[HistoryPointView]
+
+
+class DailyRunView(View):
+    as_of: date
+    partners: int
+    scored: int
+    without_score: int
+    failed: list[str]
+    tier_changes: int
+
+
+# What the daily worker writes for every partner it scores, and reports for every batch, built at its
+# init (scorecard.deferred.build_at_init): members before the models that contain them.
+DAILY_SCORE_VIEWS: tuple[type[BaseModel], ...] = (
+    ComponentView,
+    WindowView,
+    LedgerEntryView,
+    NextGradeView,
+    TierStatusView,
+    ProcessPercentileView,
+    PercentileView,
+    ScoreView,
+    HistoryPointView,
+    DailyRunView,
+)

@@ -1,5 +1,4 @@
-"""What the backtest routes take and return, and what a backtest stores (DESIGN §6: POST/GET
-/v1/policy/backtests)."""
+"""Backtests: what POST/GET /v1/policy/backtests take and answer, and what a backtest stores."""
 
 from datetime import date, datetime
 from typing import Literal, Self
@@ -8,10 +7,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import Grade, ScoringPolicy, Tier
-from scorecard.view import View
+from scorecard.schemas.base import View
 
 MAX_BACKTEST_DAYS = 92  # a quarter: one batch result item stays a few tens of KB
+
+
 CHANGES_SHOWN = 200  # partners listed by GET /v1/policy/backtests/{id} (all are counted)
+
+
 BacktestStatus = Literal["queued", "running", "complete"]
 
 

@@ -1,10 +1,5 @@
-"""Events published to the EventBridge bus after each daily scoring, for the job board (DESIGN §1),
-and when a partner asks for a review (`ReviewRequested`, for ops' tooling).
-
-The pydantic models are the schema (`docs/score-events.schema.json` is generated from them and
-checked by a test); `events/eventbridge_score_changed.json`, `..._tier_changed.json` and
-`..._review_requested.json` are samples.
-"""
+"""Events published on the EventBridge bus. The published schema, docs/score-events.schema.json, is
+generated from these models."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -14,8 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from scorecard.domain.policy import Benefit, Grade, Tier
 
 SOURCE = "scorecard"
+
+
 SCORE_CHANGED = "ScoreChanged"
+
+
 TIER_CHANGED = "TierChanged"
+
+
 REVIEW_REQUESTED = "ReviewRequested"
 
 

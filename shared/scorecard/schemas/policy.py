@@ -1,15 +1,31 @@
-"""What the policy-version routes take and return (DESIGN §6: GET/POST /v1/policy/versions, PUT
-/v1/policy/active)."""
+"""Policy versions, adoptions and simulations: GET /v1/policy, /v1/policy/versions, PUT
+/v1/policy/active and POST /v1/policy/simulate."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.domain.calendar import IsoDate
-from scorecard.domain.policy import ScoringPolicy
-from scorecard.stored_policy_views import AdoptionView as AdoptionView
-from scorecard.stored_policy_views import PolicyVersionView as PolicyVersionView
-from scorecard.view import View
+from scorecard.domain.policy import Grade, ScoringPolicy, Tier
+from scorecard.schemas.base import View
+
+
+class PolicyVersionView(View):
+    version: str
+    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2)")
+    created_by: str | None = None
+    created_at: datetime | None = None
+    note: str | None = None
+    policy: ScoringPolicy
+
+
+class AdoptionView(View):
+    version: str
+    effective_from: date
+    adopted_by: str
+    recorded_at: datetime
+    reason: str | None = None
 
 
 class PolicyVersionIn(BaseModel):
@@ -45,3 +61,29 @@ class PolicyVersionsView(View):
     versions: list[PolicyVersionView] = Field(description="built-in versions first, then stored ones by name")
     adoptions: list[AdoptionView] = Field(description="the adoption history, latest recorded first")
     next_cursor: str | None = Field(description="more stored versions: pass as `cursor`")
+
+
+class ScoreOutcomeView(View):
+    score: float | None
+    grade: Grade | None
+    tier: Tier | None = Field(description="the tier this score alone gives (no hysteresis)")
+    provisional: bool
+
+
+class PartnerSimulationView(View):
+    partner_id: str
+    current: ScoreOutcomeView
+    candidate: ScoreOutcomeView
+    grade_changed: bool
+    tier_changed: bool
+
+
+class SimulationView(View):
+    as_of: date
+    current_policy_version: str
+    candidate_policy_version: str
+    partners_evaluated: int
+    grade_changes: int
+    tier_changes: int
+    changes: list[PartnerSimulationView] = Field(description="only partners whose grade or tier changes")
+    next_cursor: str | None

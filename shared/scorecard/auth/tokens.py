@@ -317,7 +317,7 @@ def load_jwt_secret(*, refresh: bool = False) -> str:
     REFRESH_INTERVAL_SECONDS): a verifier does that when a token names a key it does not hold,
     which is how a warm container learns of a rotation.
     """
-    from scorecard.settings import current  # the one reader of the environment
+    from scorecard.platform.settings import current  # the one reader of the environment
 
     configured = current()
     if configured.jwt_secret:
@@ -365,6 +365,6 @@ def reset_secret_cache() -> None:
 
 def authorizer_log_level() -> str:
     """LOG_LEVEL of template.yaml (through scorecard.settings, like every other setting)."""
-    from scorecard.settings import current
+    from scorecard.platform.settings import current
 
     return current().log_level.upper()

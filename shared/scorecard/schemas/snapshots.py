@@ -1,16 +1,12 @@
-"""The monthly snapshot document (DESIGN §5 field names): what the monthly worker archives to S3 as
-JSON and renders into the snapshot email.
-
-Apart from snapshot_views (the API's views of stored snapshots, which re-exports these) so that the
-monthly worker creates the two models it writes and no others (bench cold_import_vs_floor).
-"""
+"""Monthly snapshots: the archived document (S3 JSON) and the API's views of stored snapshots."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
 from scorecard.domain.policy import Grade, Tier
-from scorecard.view import View
+from scorecard.schemas.base import View
 
 
 class SnapshotLineView(View):
@@ -56,3 +52,40 @@ class SnapshotDocument(View):
     )
     late_jobs: list[SnapshotLineView]
     defective_jobs: list[SnapshotLineView]
+
+
+EmailStatus = Literal["sent", "sending", "pending", "no_address", "not_emailed"]
+
+
+class SnapshotEmailView(View):
+    status: EmailStatus = Field(
+        description="sent; sending (claimed, not yet confirmed); pending (not yet emailed); "
+        "no_address (partner has no email); not_emailed (archived by a backfill)"
+    )
+    to: str | None
+    sent_at: str | None
+    message_id: str | None
+
+
+class SnapshotView(SnapshotDocument):
+    generated_at: str
+    json_key: str
+    html_key: str
+    html_url: str = Field(description="pre-signed S3 GET link to the archived HTML (7 days)")
+    email: SnapshotEmailView
+
+
+class SnapshotSummaryView(View):
+    month: str
+    monthly_score: int | None
+    grade: Grade | None
+    generated_at: str
+    json_key: str
+    html_key: str
+    html_url: str
+    email: SnapshotEmailView
+
+
+class SnapshotListView(View):
+    partner_id: str
+    snapshots: list[SnapshotSummaryView] = Field(description="newest first")

@@ -1,12 +1,8 @@
-"""The ingest API's own views.
-
-Apart from views.py (which re-exports them) so that the ingest function's cold start builds these
-few models, not every view of the API (bench: cold_import_ratio_ingest).
-"""
+"""What POST /v1/events answers (the event models themselves are the domain's: scorecard.domain.events)."""
 
 from typing import Literal
 
-from scorecard.view import View
+from scorecard.schemas.base import View
 
 
 class EventResultView(View):

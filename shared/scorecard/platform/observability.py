@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from scorecard import settings
+from scorecard.platform import settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer

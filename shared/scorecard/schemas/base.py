@@ -1,8 +1,4 @@
-"""The base of every response view and stored document (views.py and the *_views modules).
-
-A module of its own: each function imports the views it builds, and no others (bench
-cold_import_vs_floor).
-"""
+"""The bases of the API's models: `View` for what the API answers, `Body` for what it takes."""
 
 from pydantic import BaseModel, ConfigDict
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from scorecard.adapters.aws import client
-from scorecard.auth import KeySet, SigningKey, issue_token, verify_token
+from scorecard.auth.tokens import KeySet, SigningKey, issue_token, verify_token
 
 RotationStep = Literal["createSecret", "setSecret", "testSecret", "finishSecret"]
 KEY_BYTES = 48  # 384 bits, above HS256's 256-bit block

@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import STORED_EVENT_PARSING
+from scorecard.email.render import load_templates
 from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import (
     SNAPSHOTS_ARCHIVED,
@@ -18,7 +19,6 @@ from scorecard.platform.observability import (
 )
 from scorecard.schemas.messages import SnapshotBatchMessage
 from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
-from scorecard.services.email_render import load_templates
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
 

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import STORED_EVENT_PARSING
+from scorecard.email.render import load_templates
 from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import logger, metrics, traced
 from scorecard.schemas.messages import (
@@ -17,7 +18,6 @@ from scorecard.schemas.messages import (
     DemotionWarningMessage,
     ReviewResolvedMessage,
 )
-from scorecard.services.email_render import load_templates
 from scorecard.services.notifications import (
     notify_demotion_warning,
     notify_part_received,

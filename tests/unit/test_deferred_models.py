@@ -22,7 +22,10 @@ GROUPS: dict[str, list[str]] = {
     "event_models": ["scorecard.domain.events:EVENT_MODELS"],
     "stored_events": ["scorecard.domain.events:STORED_EVENT_PARSING"],
     "event_batch": ["scorecard.domain.events:EventBatch"],
-    "ingest_result": ["scorecard.schemas.events:EventResultView", "scorecard.schemas.events:IngestResultView"],
+    "ingest_result": [
+        "scorecard.schemas.events:EventResultView",
+        "scorecard.schemas.events:IngestResultView",
+    ],
     "daily_message": ["scorecard.schemas.messages:DailyBatchMessage"],
     "daily_views": ["scorecard.schemas.scores:DAILY_SCORE_VIEWS"],
     "backtest_messages": ["scorecard.schemas.messages:BACKTEST_MESSAGES"],
@@ -94,7 +97,7 @@ for group, names in json.loads(sys.argv[2]).items():
     state[group] = all(flags) if all(flags) or not any(flags) else "partly"
 templates = set()
 if "jinja2" in sys.modules:
-    from scorecard.services.email_render import _environment
+    from scorecard.email.render import environment as _environment
     templates = {key[1] for html in (False, True) for key in _environment(html).cache.keys()}
 print(json.dumps({"built": state, "jinja2": "jinja2" in sys.modules, "templates": sorted(templates)}))
 """

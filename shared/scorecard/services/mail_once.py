@@ -109,7 +109,7 @@ class MailOut(msgspec.Struct, frozen=True):
     ) -> SendResult:
         """A multipart text + HTML email, sent at most once for (partner, kind, ref)."""
         from scorecard.adapters.mailer import mime_message
-        from scorecard.services.email_format import PRODUCT
+        from scorecard.email.format import PRODUCT
 
         return send_once(
             self.claims,

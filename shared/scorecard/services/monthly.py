@@ -30,10 +30,10 @@ from scorecard.domain.snapshot import (
     monthly_tier,
 )
 from scorecard.domain.window import day_start
+from scorecard.email.snapshot import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
 from scorecard.schemas.messages import SnapshotBatchMessage
 from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
-from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
 from scorecard.services.evidence import fold_jobs, partner_zone
 from scorecard.services.fanout import BatchWork, MessageSender, work_batch
 from scorecard.services.mail_once import MailOut, SendResult

@@ -13,16 +13,16 @@ import msgspec
 from scorecard.adapters import keys
 from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.records import PartnerProfile
-from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
-from scorecard.services.email_render import RenderedEmail
-from scorecard.services.evidence import fold_jobs
-from scorecard.services.mail_once import MailOut, SendResult
-from scorecard.services.notification_emails import (
+from scorecard.email.notifications import (
     render_demotion_warning,
     render_part_received,
     render_review_resolved,
 )
+from scorecard.email.render import RenderedEmail
+from scorecard.records import PartnerProfile
+from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
+from scorecard.services.evidence import fold_jobs
+from scorecard.services.mail_once import MailOut, SendResult
 
 RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
 DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION

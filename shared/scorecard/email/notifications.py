@@ -12,8 +12,8 @@ from typing import Literal
 
 import msgspec
 
-from scorecard.services.email_format import DASH, PRODUCT, fmt_decimal, fmt_full_day, fmt_int
-from scorecard.services.email_render import RenderedEmail, render_email
+from scorecard.email.format import DASH, PRODUCT, fmt_decimal, fmt_full_day, fmt_int
+from scorecard.email.render import RenderedEmail, render_email
 
 # -- the part-received notice and the demotion warning -------------------------------------------
 

@@ -13,9 +13,7 @@ import msgspec
 
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
-from scorecard.records import TrendPoint
-from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
-from scorecard.services.email_format import (
+from scorecard.email.format import (
     DASH,
     PRODUCT,
     fmt_day,
@@ -27,7 +25,9 @@ from scorecard.services.email_format import (
     month_only,
     short_month,
 )
-from scorecard.services.email_render import render_email, render_template
+from scorecard.email.render import render_email, render_template
+from scorecard.records import TrendPoint
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12
 EMAIL_JOB_ROWS = 10  # late/defective jobs listed in the email; the archived page lists them all

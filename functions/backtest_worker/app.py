@@ -24,7 +24,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[str]:
     boot = bootstrap()
 
     def work(message: BacktestMessage) -> str:
-        done = handle_message(message, boot.backtests, boot.policies, boot.partners, boot.backtest_queue)
+        done = handle_message(message, boot.backtest_worker)
         logger.info("backtest message handled", extra={"done": done})
         return done
 

@@ -26,7 +26,8 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
         try:
             report = score_daily_batch(
                 batch,
-                boot.partners,
+                boot.evidence,
+                boot.scores,
                 boot.daily_queue,
                 boot.policies.active_on(batch.as_of),  # a re-run of an old day: that day's version
                 boot.clock.now(),

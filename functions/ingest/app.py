@@ -3,8 +3,8 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard.api.event_routes import events_router
-from scorecard.api.resolvers import build_resolver, handle
+from scorecard.api.events import events_router
+from scorecard.api.resolver import build_resolver, handle
 from scorecard.domain.events import EVENT_VALIDATION, EventBatch
 from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import logger, metrics, traced

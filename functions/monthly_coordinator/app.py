@@ -9,7 +9,8 @@ from scorecard.bootstrap import bootstrap
 from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import logger, traced
 from scorecard.schemas.messages import SnapshotBatchMessage
-from scorecard.services.monthly_queue import MonthlyQueuedView, queue_month
+from scorecard.schemas.snapshots import MonthlyQueuedView
+from scorecard.services.monthly import queue_month
 from scorecard.services.schedule import MonthlyRunInput
 
 build_at_init(SnapshotBatchMessage, MonthlyQueuedView)  # every run queues these and reports in this

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 from browser import FLAGS, chromium
+from scorecard.adapters.records import TrendPoint
 from scorecard.domain.policy import load_policy
 from scorecard.email.snapshot import render_snapshot, snapshot_context
-from scorecard.records import TrendPoint
 from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 
 pytestmark = pytest.mark.e2e

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from scorecard.adapters.mailer import mime_message
+from scorecard.adapters.records import TrendPoint
 from scorecard.domain.policy import load_policy
 from scorecard.email.notifications import render_part_received
 from scorecard.email.snapshot import PRODUCT, render_snapshot, snapshot_context, subject_for
-from scorecard.records import TrendPoint
 from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 
 POLICY = load_policy("v1")

@@ -10,7 +10,7 @@ from typing import Any
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import from_item, query_items, to_item
-from scorecard.records import SnapshotRecord, TrendPoint
+from scorecard.adapters.records import SnapshotRecord, TrendPoint
 from scorecard.schemas.snapshots import SnapshotDocument
 
 

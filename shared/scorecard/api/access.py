@@ -1,4 +1,4 @@
-"""Who is calling (from the Lambda authorizer's context) and what they may touch (DESIGN §6).
+"""Who is calling (from the Lambda authorizer's context) and what they may touch (docs/api.md).
 
 Each route declares its roles once with `@allow(...)`. `AccessBeforeValidation` checks them, and a
 partner's own `partner_id` in the path, before Powertools validates the request: a caller who may

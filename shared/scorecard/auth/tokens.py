@@ -1,4 +1,4 @@
-"""Bearer-token authentication shared by the Lambda authorizer, the API and the local server (DESIGN §6).
+"""Bearer-token authentication shared by the Lambda authorizer, the API and the local server (docs/api.md).
 
 Tokens are HS256 JWTs carrying ``role`` (partner / ops / service), ``partner_id`` (required for
 partners), ``sub``, ``iat`` and ``exp`` (a lifetime of at most 24 hours), and a ``kid`` header naming
@@ -46,7 +46,7 @@ PLAIN_SECRET_KID: Final = "default"
 # most this often, so forged kids cannot turn into a flood of Secrets Manager calls.
 REFRESH_INTERVAL_SECONDS: Final = 60.0
 
-# Same charset and length as partner_id in events (DESIGN §3); a token naming anything else
+# Same charset and length as partner_id in events (docs/api.md); a token naming anything else
 # could never match a partner's data, so it is rejected outright.
 _PARTNER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BEARER = re.compile(r"bearer\s+(\S+)", re.IGNORECASE)

@@ -11,6 +11,7 @@ from typing import Literal
 
 import msgspec
 
+from scorecard.adapters.records import TrendPoint
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
 from scorecard.email.format import (
@@ -26,7 +27,6 @@ from scorecard.email.format import (
     short_month,
 )
 from scorecard.email.render import render_email, render_template
-from scorecard.records import TrendPoint
 from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12

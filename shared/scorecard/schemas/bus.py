@@ -89,6 +89,6 @@ def events_json_schema() -> dict[str, object]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Partner Scorecard score events (EventBridge detail by detail-type)",
         "description": f"Published with source '{SOURCE}' to the score event bus after each daily scoring. "
-        "Generated from shared/scorecard/score_events.py; tests/unit/test_score_events.py keeps it current.",
+        "Generated from shared/scorecard/schemas/bus.py; tests/unit/test_score_events.py keeps it current.",
         "detail-types": {name: model.model_json_schema() for model, name in DETAIL_TYPES.items()},
     }

@@ -123,7 +123,7 @@ class PartReceivedMessage(BaseModel):
 
 
 class DemotionWarningMessage(BaseModel):
-    """NotificationQueue: the first daily run below the partner's tier (DESIGN §4: "the partner is
+    """NotificationQueue: the first daily run below the partner's tier (docs/scoring.md: "the partner is
     warned on the first"); emailed once per partner and day."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)

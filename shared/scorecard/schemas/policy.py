@@ -66,7 +66,10 @@ class PolicyVersionsView(View):
 class ScoreOutcomeView(View):
     score: float | None
     grade: Grade | None
-    tier: Tier | None = Field(description="the tier this score alone gives (no hysteresis)")
+    tier: Tier | None = Field(
+        description="the tier in force after a daily run of that day under this policy (hysteresis from the "
+        "partner's stored tier state included, as the daily run decides it)"
+    )
     provisional: bool
 
 

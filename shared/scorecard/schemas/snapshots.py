@@ -89,3 +89,13 @@ class SnapshotSummaryView(View):
 class SnapshotListView(View):
     partner_id: str
     snapshots: list[SnapshotSummaryView] = Field(description="newest first")
+
+
+class MonthlyQueuedView(View):
+    """What the monthly coordinator queued."""
+
+    month: str
+    email: bool
+    partners: int
+    messages: int
+    send_calls: int

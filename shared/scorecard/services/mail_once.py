@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Literal, Protocol
+from typing import Literal
 
 import msgspec
 from aws_lambda_powertools import Logger
@@ -23,16 +23,11 @@ from aws_lambda_powertools import Logger
 from scorecard.adapters.mail_claims import MailClaim, MailClaims
 from scorecard.adapters.mailer import MailNotSent
 from scorecard.platform.observability import EMAILS_FAILED, EMAILS_SENT, count
+from scorecard.ports import Mailer
 
 logger = Logger(child=True)
 
 Outcome = Literal["sent", "already_sent", "no_address"]
-
-
-class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> str:
-        """Send; return the provider's message id; raise MailNotSent when definitely not sent."""
-        ...
 
 
 class ClaimHeld(RuntimeError):

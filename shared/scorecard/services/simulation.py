@@ -1,30 +1,33 @@
 """POST /v1/policy/simulate: score partners under the current and a candidate policy from the same
-evidence, and list who would change grade or tier."""
+evidence, through the daily run's path (services.scoring.score_day), and list who would change grade
+or tier."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.grading import TierState
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.domain.scoring import ScoreResult, compute_success_score
-from scorecard.domain.window import day_end
+from scorecard.domain.tiering import prior_tier_state
+from scorecard.ports import EvidenceStore, PartnerStore, ScoreStore
 from scorecard.schemas.policy import PartnerSimulationView, ScoreOutcomeView, SimulationView
-from scorecard.services.daily import computed_tier
-from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
+from scorecard.services.scoring import DayScore, Evidence, load_evidence, score_day
 
 
-def _outcome(result: ScoreResult, policy: ScoringPolicy) -> ScoreOutcomeView:
+def _outcome(scored: DayScore) -> ScoreOutcomeView:
+    result = scored.result
     return ScoreOutcomeView(
         score=None if result.score is None else float(result.score),
         grade=result.grade,
-        tier=computed_tier(result, policy),
+        tier=scored.decision.state.tier,
         provisional=result.provisional,
     )
 
 
 def simulate_policy(
-    repository: PartnerRepository,
+    partners: PartnerStore,
+    evidence_store: EvidenceStore,
+    scores: ScoreStore,
     current: ScoringPolicy,
     candidate: ScoringPolicy,
     as_of: date,
@@ -32,23 +35,22 @@ def simulate_policy(
     limit: int,
     cursor: str | None,
 ) -> SimulationView:
-    """Up to `limit` partners of the registry after `cursor`, one evidence query each."""
-    page, next_cursor = repository.registry_page(limit, cursor, with_scores=False)
-    since = min(evidence_since(as_of, current), evidence_since(as_of, candidate))
+    """Up to `limit` partners of the registry after `cursor`: one evidence query each (and one of
+    activity when a policy declares signals), their tier states in one read. Each partner's tier under
+    either policy is the daily run's decision for `as_of` from its stored tier state."""
+    page, next_cursor = partners.registry_page(limit, cursor)
+    stored = scores.current_scores([profile.partner_id for profile in page])
     changes: list[PartnerSimulationView] = []
     grade_changes = tier_changes = 0
-    for entry in page:
-        partner_id = entry.profile.partner_id
-        evidence = repository.load_evidence(partner_id, since)
-        outcomes = []
-        for policy in (current, candidate):
-            until = day_end(as_of, policy.zone)
-            jobs = fold_jobs(partner_id, evidence.jobs, until)
-            requests = fold_requests(evidence.requests, until)
-            zone = partner_zone(entry.profile)
-            result = compute_success_score(jobs, requests, as_of, policy, partner_zone=zone)
-            outcomes.append(_outcome(result, policy))
-        before, after = outcomes
+    for profile in page:
+        partner_id = profile.partner_id
+        evidence = Evidence(load_evidence(evidence_store, partner_id, as_of, as_of, [current, candidate]))
+        record = stored.get(partner_id)
+        prior, _ = prior_tier_state(None if record is None else record.tiers, as_of)
+        start = prior if prior is not None else TierState()
+        before, after = (
+            _outcome(score_day(evidence, policy, as_of, start)) for policy in (current, candidate)
+        )
         grade_changed = before.grade != after.grade
         tier_changed = before.tier != after.tier
         grade_changes += grade_changed

@@ -1,4 +1,4 @@
-"""POST /v1/events (DESIGN §3). Its own module: the ingest function imports nothing of the read side."""
+"""POST /v1/events (docs/api.md). Its own module: the ingest function imports nothing of the read side."""
 
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -77,7 +77,7 @@ class _Conflicted(Exception):
 
 @events_router.exception_handler(_Conflicted)
 def _conflicted(error: _Conflicted) -> Response[Any]:
-    """DESIGN §3: 409 in the error shape plus every event's result."""
+    """docs/api.md: 409 in the error shape plus every event's result."""
     logger.warning("event_id conflicts", extra={"event_ids": error.event_ids})
     return Response(
         status_code=HTTPStatus.CONFLICT,
@@ -96,7 +96,7 @@ def _conflicted(error: _Conflicted) -> Response[Any]:
 
 @events_router.exception_handler(IngestInterrupted)
 def _storage_failed(error: IngestInterrupted) -> Response[Any]:
-    """DESIGN §3: 503 with Retry-After, in the error shape plus the results written so far."""
+    """docs/api.md: 503 with Retry-After, in the error shape plus the results written so far."""
     logger.warning(
         "batch interrupted by a storage failure", exc_info=error, extra={"event_id": error.failed_event_id}
     )

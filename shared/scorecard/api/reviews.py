@@ -1,4 +1,4 @@
-"""Review routes (DESIGN §6): partners ask for a review, ops see the queue, pick a review up and
+"""Review routes (docs/api.md): partners ask for a review, ops see the queue, pick a review up and
 resolve it."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from scorecard.schemas.reviews import (
     ReviewQueueView,
     ReviewView,
 )
+from scorecard.services import reviews as review_service
 
 # The review service is imported inside the routes that call them: they pull in the
 # daily scoring (services.daily, domain.scoring), which the API's cold start need not pay for every
@@ -43,8 +44,6 @@ reviews_router = APIGatewayRouter()
 )
 @allow("partner", "ops")
 def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Response[Any]:
-    from scorecard.services import reviews as review_service
-
     boot = bootstrap()
     review = review_service.request_review(
         boot.partners,
@@ -70,8 +69,6 @@ def post_review(partner_id: PartnerId, body: Annotated[ReviewIn, Body()]) -> Res
 )
 @allow("partner", "ops")
 def get_reviews(partner_id: PartnerId) -> ReviewListView:
-    from scorecard.services import reviews as review_service
-
     boot = bootstrap()
     return review_service.list_reviews(boot.partners, boot.reviews, partner_id)
 
@@ -84,11 +81,10 @@ def get_reviews(partner_id: PartnerId) -> ReviewListView:
 )
 @allow("ops")
 def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) -> ResolutionView:
-    from scorecard.services import reviews as review_service
-
     boot = bootstrap()
     return review_service.resolve_review(
-        boot.partners,
+        boot.evidence,
+        boot.scores,
         boot.reviews,
         review_id,
         body,
@@ -109,8 +105,6 @@ def post_resolution(review_id: ReviewId, body: Annotated[ResolutionIn, Body()]) 
 )
 @allow("ops")
 def post_pickup(review_id: ReviewId, body: Annotated[PickupIn | None, Body()] = None) -> ReviewView:
-    from scorecard.services import reviews as review_service
-
     boot = bootstrap()
     return review_service.pick_up_review(
         boot.reviews, review_id, body or PickupIn(), caller(reviews_router).subject, boot.clock.now()
@@ -129,8 +123,6 @@ def get_review_queue(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
 ) -> ReviewQueueView:
-    from scorecard.services import reviews as review_service
-
     boot = bootstrap()
     return review_service.review_queue(
         boot.reviews, status, limit=limit, cursor=cursor, now=boot.clock.now(), policy=boot.policy

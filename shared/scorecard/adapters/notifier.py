@@ -10,7 +10,7 @@ from scorecard.adapters.queue import SqsQueue
 from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
 
 
-class SqsReceiptNotifier:
+class SqsNotifier:
     def __init__(self, queue: SqsQueue) -> None:
         self._queue = queue
 

@@ -1,5 +1,5 @@
-"""GET /v1/partners/{id}/snapshots and /snapshots/{YYYY-MM} (DESIGN §5, §6): the monthly snapshots
-with a fresh pre-signed link to each archived HTML page."""
+"""GET /v1/partners/{id}/snapshots and /snapshots/{YYYY-MM}: the monthly snapshots, each with a fresh
+pre-signed link to its archived HTML page (docs/snapshots.md)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from scorecard.adapters.mail_claims import MailClaims
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.api.access import allow
 from scorecard.api.errors import error_responses
 from scorecard.api.params import PartnerId
 from scorecard.bootstrap import bootstrap
+from scorecard.ports import ArchiveLinks, PartnerStore, SentClaims, SnapshotStore
 from scorecard.schemas.snapshots import SnapshotListView, SnapshotView
 from scorecard.services import snapshots as snapshot_service
 
@@ -24,7 +21,7 @@ MonthPath = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description=
 snapshots_router = APIGatewayRouter()
 
 
-def _stores() -> tuple[PartnerRepository, SnapshotRepository, MailClaims, SnapshotArchive]:
+def _stores() -> tuple[PartnerStore, SnapshotStore, SentClaims, ArchiveLinks]:
     boot = bootstrap()
     return boot.partners, boot.snapshots, boot.mail_claims, boot.archive
 
@@ -42,7 +39,7 @@ def list_snapshots(partner_id: PartnerId) -> SnapshotListView:
 
 @snapshots_router.get(
     "/v1/partners/<partner_id>/snapshots/<month>",
-    summary="One monthly snapshot (DESIGN §5 fields) with a link to its HTML",
+    summary="One monthly snapshot with a link to its HTML",
     tags=["snapshots"],
     responses=error_responses(404, 422),
 )

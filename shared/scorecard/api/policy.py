@@ -1,11 +1,11 @@
-"""Policy routes (DESIGN §6): the policy in force, what a candidate would change, the stored versions
-and which one scores from which day, and backtests of a candidate over past days."""
+"""Policy routes: the policy in force, what a candidate would change, the stored versions and which
+one scores from which day."""
 
 from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,7 +14,6 @@ from scorecard.api.errors import error_responses
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import IsoDate
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.schemas.backtests import BacktestAccepted, BacktestIn, BacktestView
 from scorecard.schemas.policy import (
     AdoptionIn,
     AdoptionView,
@@ -23,6 +22,7 @@ from scorecard.schemas.policy import (
     PolicyVersionView,
     SimulationView,
 )
+from scorecard.services.simulation import simulate_policy
 
 policy_router = APIGatewayRouter()
 
@@ -70,12 +70,12 @@ def get_policy() -> ScoringPolicy:
 )
 @allow("ops")
 def post_simulation(body: Annotated[SimulationIn, Body()]) -> SimulationView:
-    from scorecard.services.policy_simulation import simulate_policy
-
     boot = bootstrap()
     as_of = body.as_of or boot.clock.today()
     return simulate_policy(
         boot.partners,
+        boot.evidence,
+        boot.scores,
         boot.policies.active_on(as_of),
         body.policy,
         as_of,
@@ -134,64 +134,4 @@ def put_active_policy(body: Annotated[AdoptionIn, Body()]) -> AdoptionView:
     boot = bootstrap()
     return boot.policy_versions.adopt(
         body, caller(policy_router).subject, boot.clock.now(), boot.clock.today()
-    )
-
-
-BacktestId = Annotated[str, Path(min_length=23, max_length=23, pattern=r"^bt-[0-9a-f]{20}$")]
-
-
-@policy_router.post(
-    "/v1/policy/backtests",
-    summary="Replay a candidate over past days next to the versions in force (queued; poll GET)",
-    tags=["policy"],
-    responses={
-        202: {
-            "description": "stored and queued",
-            "content": {"application/json": {"model": BacktestAccepted}},
-        },
-        **error_responses(422, success=False),
-    },
-)
-@allow("ops")
-def post_backtest(body: Annotated[BacktestIn, Body()]) -> Response[Any]:
-    """Stores the backtest (the candidate inline) and queues one plan message: the backtest worker
-    pages the registry and replays the partners in batches; nothing is scored in this call."""
-    from scorecard.services.backtests import start_backtest
-
-    boot = bootstrap()
-    accepted = start_backtest(
-        body,
-        boot.policies,
-        boot.backtests,
-        boot.backtest_queue,
-        caller(policy_router).subject,
-        boot.clock.now(),
-        boot.clock.today(),
-    )
-    return Response(
-        status_code=HTTPStatus.ACCEPTED,
-        content_type=content_types.APPLICATION_JSON,
-        body=accepted.model_dump(mode="json", by_alias=True),
-        headers={"Location": accepted.location},
-    )
-
-
-@policy_router.get(
-    "/v1/policy/backtests/<backtest_id>",
-    summary="A backtest's progress, per-day grade and tier distributions, and who would change",
-    tags=["policy"],
-    responses={
-        200: {"description": "the backtest", "content": {"application/json": {"model": BacktestView}}},
-        **error_responses(404, 422, success=False),
-    },
-)
-@allow("ops")
-def get_backtest(backtest_id: BacktestId) -> Response[Any]:
-    from scorecard.services.backtests import backtest_view
-
-    view = backtest_view(bootstrap().backtests, backtest_id)
-    return Response(
-        status_code=HTTPStatus.OK,
-        content_type=content_types.APPLICATION_JSON,
-        body=view.model_dump(mode="json", by_alias=True),
     )

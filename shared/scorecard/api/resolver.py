@@ -6,7 +6,7 @@ import base64
 import json
 from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any, Literal
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
@@ -25,6 +25,7 @@ MAX_NUMBER_CHARS = 40
 OPENAPI_TITLE = "Partner Scorecard API"
 OPENAPI_VERSION = "1.0.0"
 DOCS_PATH = "/v1/docs"  # Swagger UI (template.yaml routes it to the API function, unauthenticated)
+OPENAPI_PATH = "/v1/openapi.json"
 
 
 def _bounded_number(kind: type[int] | type[float]) -> Any:
@@ -81,52 +82,35 @@ def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolve
     return app
 
 
-# The API function's route groups (functions/api): each is built into a resolver of its own on the
-# first request for one of its paths, so a request imports its group's routes and models, not all.
-ApiGroup = Literal["partners", "snapshots", "reviews", "policy"]
-API_GROUPS: tuple[ApiGroup, ...] = ("partners", "snapshots", "reviews", "policy")
-
-
-def api_group(path: str) -> ApiGroup:
-    """The group whose routes serve `path` (a request's path, or a route's template): /v1/policy...,
-    /v1/reviews... and /v1/partners/{id}/reviews..., /v1/partners/{id}/snapshots..., else partners
-    (a path no route serves gets the same 404 from any group)."""
-    segments = path.strip("/").split("/")
-    top = segments[1] if len(segments) > 1 else ""
-    below_partner = segments[3] if len(segments) > 3 and top == "partners" else ""
-    if top == "policy":
-        return "policy"
-    if top == "reviews" or below_partner == "reviews":
-        return "reviews"
-    if below_partner == "snapshots":
-        return "snapshots"
-    return "partners"
-
-
-def api_group_routers(group: ApiGroup) -> list[APIGatewayRouter]:
-    """The routers of one group, imported on demand."""
-    if group == "snapshots":
-        from scorecard.api.snapshot_routes import snapshots_router
-
-        return [snapshots_router]
-    if group == "reviews":
-        from scorecard.api.review_routes import reviews_router
-
-        return [reviews_router]
-    if group == "policy":
-        from scorecard.api.policy_routes import policy_router
-
-        return [policy_router]
-    from scorecard.api.routes import partners_router
-
-    return [partners_router]
-
-
 def all_routers() -> list[APIGatewayRouter]:
-    """Every router of the API, in the OpenAPI document's order: ingestion's, then the groups'."""
-    from scorecard.api.event_routes import events_router
+    """Every router of the API, in the OpenAPI document's order."""
+    from scorecard.api.backtests import backtests_router
+    from scorecard.api.events import events_router
+    from scorecard.api.jobs import jobs_router
+    from scorecard.api.partners import partners_router
+    from scorecard.api.policy import policy_router
+    from scorecard.api.reviews import reviews_router
+    from scorecard.api.scores import scores_router
+    from scorecard.api.snapshots import snapshots_router
 
-    return [events_router, *(router for group in API_GROUPS for router in api_group_routers(group))]
+    return [
+        events_router,
+        partners_router,
+        scores_router,
+        jobs_router,
+        snapshots_router,
+        reviews_router,
+        policy_router,
+        backtests_router,
+    ]
+
+
+def build_api() -> APIGatewayRestResolver:
+    """The whole API: every route, GET /v1/openapi.json and its Swagger UI at DOCS_PATH."""
+    app = build_resolver(all_routers())
+    app.get(OPENAPI_PATH, include_in_schema=False)(lambda: openapi_response(app))
+    enable_docs(app)
+    return app
 
 
 def _document_info() -> dict[str, Any]:
@@ -167,7 +151,7 @@ def _plain_response(app: APIGatewayRestResolver, response: Response[Any]) -> dic
     return {
         "statusCode": response.status_code,
         "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": app._serializer(response.body or {}),
+        "body": json.dumps(response.body or {}, separators=(",", ":")),
         "isBase64Encoded": False,
     }
 

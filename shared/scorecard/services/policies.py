@@ -1,16 +1,17 @@
-"""Adding and adopting policy versions (DESIGN §6), for the policy-version routes.
+"""Policy versions: which one scores a day (PolicyCatalog: the built-in versions, the stored ones and the
+adoptions that put them in force), and what the policy-version routes do (PolicyVersions: add a
+version, adopt one from a day on, list them).
 
-v1 and v2 ship with the code; ops add versions (validated, then immutable) and adopt one from a day
-on (services.policy_catalog says which one scores a day). Adoptions take effect today or later only,
-so a day already scored keeps the version it was scored with, and re-running it reproduces its
-score.
-"""
+The version in force on a day is the latest adoption effective on or before it, else the deployment's
+default. Adoptions take effect today or later only, so a day already scored keeps the version it was
+scored with, and re-running it reproduces its score."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from scorecard.domain.policy import POLICY_VERSIONS, load_policy
+from scorecard.domain.policy import POLICY_VERSIONS, ScoringPolicy, load_policy
+from scorecard.ports import PolicyStore
 from scorecard.schemas.policy import (
     ActivePolicyView,
     AdoptionIn,
@@ -19,10 +20,41 @@ from scorecard.schemas.policy import (
     PolicyVersionsView,
     PolicyVersionView,
 )
-from scorecard.services.errors import Conflict, Invalid
-from scorecard.services.policy_catalog import PolicyCatalog, UnknownVersion
+from scorecard.services.errors import Conflict, Invalid, NotFound
+
+
+class UnknownVersion(NotFound):
+    def __init__(self, version: str) -> None:
+        super().__init__(f"policy version {version} is unknown")
+
+
+class PolicyCatalog:
+    """Every policy version, built-in and stored, and which one is in force on a day."""
+
+    def __init__(self, store: PolicyStore, default_version: str) -> None:
+        self._store = store
+        self._default = default_version
+        self._stored: dict[str, ScoringPolicy] = {}  # stored versions never change: safe to keep
+
+    def get(self, version: str) -> ScoringPolicy:
+        if version in POLICY_VERSIONS:
+            return load_policy(version)
+        if version not in self._stored:
+            found = self._store.get_version(version)
+            if found is None:
+                raise UnknownVersion(version)
+            self._stored[version] = found.policy
+        return self._stored[version]
+
+    def active_on(self, day: date) -> ScoringPolicy:
+        """The policy that scores `day`."""
+        adoption = self._store.adoption_on(day)
+        return self.get(self._default if adoption is None else adoption.version)
+
 
 ADOPTION_HORIZON = timedelta(days=366)  # how far ahead a version may be adopted
+
+
 HISTORY_SHOWN = 50  # adoptions listed by GET /v1/policy/versions
 
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from scorecard.domain.grading import TierState
 from scorecard.domain.policy import Grade, Tier
+from scorecard.domain.tiering import TierHistory
 
 if TYPE_CHECKING:  # annotations only: a function imports the documents it handles, and no others
     from scorecard.schemas.scores import HistoryPointView, ScoreView
@@ -33,14 +33,6 @@ class PartnerProfile(msgspec.Struct, frozen=True):
     email: str | None = None
     timezone: str | None = None
     updated_at: datetime | None = None  # None: registered by its events, never PUT
-
-
-class TierHistory(msgspec.Struct, frozen=True):
-    """The tier state after the latest daily run, and the state that run started from (a re-run of
-    the same day starts from `before`, so hysteresis never counts a day twice)."""
-
-    current: TierState = msgspec.field(default_factory=TierState)
-    before: TierState = msgspec.field(default_factory=TierState)
 
 
 class ScoreRecord(msgspec.Struct, frozen=True):
@@ -79,11 +71,6 @@ class ScoreWrite(msgspec.Struct, frozen=True):
     record: ScoreRecord
     view: ScoreView
     history: HistoryPointView
-
-
-class RegistryEntry(msgspec.Struct, frozen=True):
-    profile: PartnerProfile
-    score: ScoreFigures | ScoreRecord | None
 
 
 class ScoreFigures(msgspec.Struct, frozen=True):

@@ -76,7 +76,7 @@ BONUS_ELIGIBLE = "bonus_eligible"
 
 
 class Benefit(_Frozen):
-    """What a tier gives the partner (docs/scoring.md rule 5), e.g. ship_direct with 2 days of lead time."""
+    """What a tier gives the partner (policy v2 rule 5), e.g. ship_direct with 2 days of lead time."""
 
     name: BenefitName
     lead_time_bonus_days: int | None = Field(default=None, ge=0, le=365)

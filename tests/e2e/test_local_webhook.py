@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from local_process import local_server
-from scorecard.auth import LOCAL_DEV_SECRET, issue_token
-from scorecard.score_events import DETAIL_TYPES, ScoreChangedDetail
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
+from scorecard.schemas.bus import DETAIL_TYPES, ScoreChangedDetail
 
 pytestmark = pytest.mark.e2e
 

@@ -19,9 +19,9 @@ from cfn_yaml import dead_letter_queues, of_type, read_template
 from integration_support import NOW, Lambdas, append_raw_event, handler, queue_arn, retarget
 from lambda_events import api_event, sample_body
 from mail_support import MailEnv, drain_snapshots, outbox, provision_mail
-from scorecard import observability, settings
 from scorecard.adapters.mailer import SendRejected, SesMailer
-from scorecard.observability import METRIC_NAMES, PARTNERS_BY_GRADE
+from scorecard.platform import observability, settings
+from scorecard.platform.observability import METRIC_NAMES, PARTNERS_BY_GRADE
 from scorecard_local.queues import drain_queue, make_visible
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,7 +237,7 @@ def test_the_functions_emit_every_metric_the_dashboard_reads(
 def test_a_batch_too_large_to_read_again_is_one_rejected_event(
     lambdas: Lambdas, template: dict[str, Any], metrics_on: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from scorecard.api.resolvers import MAX_BODY_BYTES
+    from scorecard.api.resolver import MAX_BODY_BYTES
 
     capsys.readouterr()
     body = json.dumps({"events": [], "pad": "x" * MAX_BODY_BYTES})

@@ -15,7 +15,7 @@ import pytest
 from pydantic import BaseModel
 from scorecard.adapters.aws import client
 from scorecard.adapters.event_bus import EventBridgePublisher
-from scorecard.score_events import DETAIL_TYPES, WEBHOOK_DETAIL_TYPES
+from scorecard.schemas.bus import DETAIL_TYPES, WEBHOOK_DETAIL_TYPES
 from scorecard_local import webhooks
 from scorecard_local.template_resources import LocalResources, create_queues, parameter_values
 from scorecard_local.template_tables import load_template

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from cfn_yaml import dead_letter_queues, of_type, read_template
-from scorecard.score_events import WEBHOOK_DETAIL_TYPES
+from scorecard.schemas.bus import WEBHOOK_DETAIL_TYPES
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ from builders import PARTNER, POLICY, completed_job, day
 from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.standing import Distribution
-from scorecard.messages.notifications import ReviewResolvedMessage
-from scorecard.score_events import ReviewRequestedDetail, ReviewResolvedDetail, ScoreChangedDetail
+from scorecard.schemas.bus import ReviewRequestedDetail, ReviewResolvedDetail, ScoreChangedDetail
+from scorecard.schemas.messages import ReviewResolvedMessage
+from scorecard.schemas.reviews import PickupIn, ResolutionIn, ReviewIn
 from scorecard.services import reviews
 from scorecard.services.daily import score_partners
-from scorecard.views import PickupIn, ResolutionIn, ReviewIn
 
 OTHER = "P-2"
 MON = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # Monday 2 November 2026
@@ -49,7 +49,7 @@ def network() -> tuple[FakePartnerRepository, FakeReviewRepository]:
         (OTHER, completed_job("C", shipped=day(10, 15), due=day(10, 20), value="100")),
     ):
         partner_store.add_job(partner, job.job_id, job.events)
-    score_partners(partner_store, [PARTNER], day(10, 31), POLICY, MON)
+    score_partners(partner_store, partner_store, [PARTNER], day(10, 31), POLICY, MON)
     return partner_store, FakeReviewRepository(partner_store)
 
 
@@ -120,6 +120,7 @@ def test_the_audit_trail_holds_each_step_with_its_actor_time_and_note() -> None:
 
     resolution = reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         review.review_id,
         ResolutionIn(decision="adjusted", excluded_job_ids=["B"], note="the customer moved the date"),
@@ -166,6 +167,7 @@ def test_a_retried_resolution_is_409_and_queues_the_same_notice_again() -> None:
     body = ResolutionIn(decision="upheld", note="on time is on time")
     reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         review.review_id,
         body,
@@ -176,6 +178,7 @@ def test_a_retried_resolution_is_409_and_queues_the_same_notice_again() -> None:
     )
     with pytest.raises(reviews.ReviewAlreadyResolved):
         reviews.resolve_review(
+            partner_store,
             partner_store,
             review_store,
             review.review_id,
@@ -214,6 +217,7 @@ def test_a_resolution_is_announced_on_the_bus_after_the_rescoring() -> None:
     body = ResolutionIn(decision="adjusted", excluded_job_ids=["B"], note="the customer moved the date")
     resolution = reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         review.review_id,
         body,
@@ -245,6 +249,7 @@ def test_a_resolution_is_announced_on_the_bus_after_the_rescoring() -> None:
     with pytest.raises(reviews.ReviewAlreadyResolved):  # a retried resolution announces nothing again
         reviews.resolve_review(
             partner_store,
+            partner_store,
             review_store,
             review.review_id,
             body,
@@ -264,7 +269,15 @@ def test_an_upheld_review_is_announced_and_a_bus_failure_never_fails_the_resolut
     body = ResolutionIn(decision="upheld", note="on time is on time")
     upheld = CapturingPublisher()
     reviews.resolve_review(
-        partner_store, review_store, review.review_id, body, "ops", MON, FixedPolicies(POLICY), upheld
+        partner_store,
+        partner_store,
+        review_store,
+        review.review_id,
+        body,
+        "ops",
+        MON,
+        FixedPolicies(POLICY),
+        upheld,
     )
     announced = [d for d in upheld.details if isinstance(d, ReviewResolvedDetail)]
     # Upheld: nothing excluded, no rescoring, the score stays 76.9.
@@ -276,6 +289,7 @@ def test_an_upheld_review_is_announced_and_a_bus_failure_never_fails_the_resolut
         partner_store, review_store, PARTNER, ReviewIn(reason="again"), "partner:P-1", MON
     )
     resolution = reviews.resolve_review(
+        partner_store,
         partner_store,
         review_store,
         other.review_id,
@@ -324,6 +338,7 @@ def test_the_queue_is_oldest_first_across_partners_with_age_and_overdue() -> Non
 
     reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         first.review_id,
         ResolutionIn(decision="upheld"),
@@ -364,6 +379,7 @@ def test_an_adjusted_score_keeps_its_peer_standing_and_adds_nothing_to_the_distr
         partner_store, review_store, PARTNER, ReviewIn(reason="B", job_ids=["B"]), "partner:P-1", MON
     )
     reviews.resolve_review(
+        partner_store,
         partner_store,
         review_store,
         review.review_id,

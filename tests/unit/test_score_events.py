@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 from pydantic import BaseModel, ValidationError
-from scorecard.score_events import (
+from scorecard.schemas.bus import (
     DETAIL_TYPES,
     SOURCE,
     ReviewRequestedDetail,

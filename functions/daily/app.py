@@ -6,13 +6,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import REVIEW_QUEUE_OLDEST_AGE, logger, metrics, seconds, traced
-from scorecard.schemas.messages import DailyBatchMessage
 from scorecard.services.daily import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
-
-build_at_init(DailyBatchMessage)  # every run queues the registry in these
 
 
 def measure_review_queue() -> None:

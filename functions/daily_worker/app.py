@@ -7,8 +7,6 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.events import STORED_EVENT_PARSING
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import (
     DAILY_BATCH_DURATION,
     PARTNERS_BY_GRADE,
@@ -21,12 +19,9 @@ from scorecard.platform.observability import (
     traced,
 )
 from scorecard.schemas.messages import DailyBatchMessage
-from scorecard.schemas.scores import DAILY_SCORE_VIEWS, DailyRunView
+from scorecard.schemas.scores import DailyRunView
 from scorecard.services.daily import score_daily_batch
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
-
-# Every batch: its message, its partners' stored events, and what is written and reported for them.
-build_at_init(DailyBatchMessage, *STORED_EVENT_PARSING, *DAILY_SCORE_VIEWS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView]:

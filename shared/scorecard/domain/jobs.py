@@ -84,7 +84,8 @@ class CompletionRules(msgspec.Struct, frozen=True):
 
 
 class Completion(msgspec.Struct, frozen=True):
-    """How and when a job completed (docs/scoring.md). An overdue job (§4a rule 1) is not shipped yet: it
+    """How and when a job completed (docs/scoring.md). An overdue job (docs/scoring.md rule 1) is not
+    shipped yet: it
     counts from the day after its due date, with `days_late` counted to the day scored."""
 
     at: datetime

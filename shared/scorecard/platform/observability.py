@@ -5,9 +5,8 @@
 - Metrics: CloudWatch EMF, flushed once per invocation by `@metrics.log_metrics`. The names below
   are the contract with the alarms and dashboards; `count(name, n)` adds one datapoint.
 - Tracer: X-Ray through `@traced`, built lazily on the first traced invocation and only where
-  tracing is on (in Lambda, POWERTOOLS_TRACE_DISABLED not set). Importing the X-Ray SDK and patching
-  botocore costs ~290 ms (measured on the dev machine), so no handler pays for it at import time and
-  the local stack and tests never pay for it.
+  tracing is on (in Lambda, POWERTOOLS_TRACE_DISABLED not set): the local stack and the tests never
+  load the X-Ray SDK or patch botocore.
 """
 
 from __future__ import annotations

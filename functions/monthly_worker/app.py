@@ -15,11 +15,12 @@ from scorecard.platform.observability import (
     metrics,
     traced,
 )
+from scorecard.platform.snapstart import before_snapshot
 from scorecard.schemas.messages import SnapshotBatchMessage
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
 
-load_templates("snapshot_email")  # rendered for the archive (and the email) of every partner
+before_snapshot(lambda: load_templates("snapshot_email"))  # compiled into the snapshot
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[SnapshotOutcome]]:

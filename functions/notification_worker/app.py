@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.email.render import load_templates
 from scorecard.platform.observability import logger, metrics, traced
+from scorecard.platform.snapstart import before_snapshot
 from scorecard.schemas.messages import (
     NOTIFICATION_ADAPTER,
     DemotionWarningMessage,
@@ -21,7 +22,7 @@ from scorecard.services.notifications import (
     notify_review_resolved,
 )
 
-load_templates("part_received_email")
+before_snapshot(lambda: load_templates("part_received_email"))  # compiled into the snapshot
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -137,7 +137,7 @@ def test_seed_and_date_change_the_network(network: DemoNetwork) -> None:
 def test_generation_is_fast() -> None:
     started = time.perf_counter()
     demo_network(TODAY)
-    assert time.perf_counter() - started < 3  # about 0.2 s; generous for a loaded machine
+    assert time.perf_counter() - started < 10  # about 0.2 s alone; generous for a shared, loaded machine
 
 
 def test_size_is_what_the_local_stack_can_ingest(network: DemoNetwork) -> None:

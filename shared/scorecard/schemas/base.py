@@ -4,4 +4,5 @@ from pydantic import BaseModel, ConfigDict
 
 
 class View(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first use: an API request builds the views its route answers with, not all of them.
+    model_config = ConfigDict(frozen=True, defer_build=True)

@@ -18,8 +18,8 @@ BacktestStatus = Literal["queued", "running", "complete"]
 class BacktestIn(BaseModel):
     """A candidate, by stored (or built-in) version name or inline, and the days to replay."""
 
-    # built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
+    # exact JSON types (strict); built by its route's first request (scorecard.deferred)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True, defer_build=True)
 
     version: str | None = Field(
         default=None,

@@ -75,14 +75,23 @@ class _EventBase(BaseModel):
     # defer_build (scorecard.deferred): ingestion builds them at init (EVENT_VALIDATION), the workers
     # the union they parse stored events with (STORED_EVENT_PARSING); the API's routes that read
     # events build them on first use, the others never.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
+    # strict: a field takes only the JSON type the schema states (true is no integer, "7" none, "yes"
+    # no boolean); `value` alone opts out (a decimal string or a JSON number), and occurred_at,
+    # whose own validator checks it. Dates pass: their before-validator parses the string.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, strict=True, defer_build=True
+    )
 
     aggregate: ClassVar[AggregateKind]
 
     event_id: EventId
     partner_id: EntityId
     occurred_at: datetime = Field(
-        description=f"RFC 3339 timestamp with offset, from {EARLIEST_INSTANT.date()}; at most 5 minutes ahead"
+        # Not strict: _rfc3339 below is the type check (an RFC 3339 string with its offset), and a
+        # stored event's string, which it passes on, is then parsed by pydantic's own (lax) parser.
+        strict=False,
+        description=f"RFC 3339 timestamp with offset, from {EARLIEST_INSTANT.date()}; "
+        "at most 5 minutes ahead",
     )
 
     @field_validator("occurred_at", mode="before")
@@ -176,7 +185,12 @@ def _money_text(schema: dict[str, Any]) -> None:
 class JobOffered(JobEventBase):
     type: Literal["job.offered"]
     value: Decimal = Field(
-        ge=0, max_digits=14, decimal_places=2, description="job value in USD", json_schema_extra=_money_text
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        strict=False,  # a decimal string or a JSON number (never a boolean: pydantic refuses those)
+        description="job value in USD",
+        json_schema_extra=_money_text,
     )
     part_count: int = Field(ge=1, le=10_000_000)
     due_date: IsoDate
@@ -292,7 +306,7 @@ class PartnerMetricRecorded(ActivityEventBase):
 
     type: Literal["partner.metric_recorded"]
     metric: MetricName
-    value: Decimal = Field(ge=-1_000_000, le=1_000_000, max_digits=20)
+    value: Decimal = Field(ge=-1_000_000, le=1_000_000, max_digits=20, strict=False)  # as JobOffered's
     period: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
 
     @field_validator("value", mode="before")
@@ -328,7 +342,7 @@ EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_b
 class EventBatch(BaseModel):
     """Body of POST /v1/events."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     events: list[Event] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
 

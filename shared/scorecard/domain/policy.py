@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from scorecard.domain.calendar import TimezoneName
 
@@ -22,7 +22,14 @@ POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2")  # shipped with the package (pol
 class _Frozen(BaseModel):
     # The parts of a policy are validated as part of one (ScoringPolicy, built at import): their own
     # validators and serializers are built on first use, if ever (scorecard.deferred).
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    # strict: integers and booleans only as JSON integers and booleans (no true for 1, no "3");
+    # amounts (Decimal) and the policy's lists opt out below, as they must take JSON's forms.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
+
+
+# What a strict policy lets through as JSON has it: amounts as a decimal string (GET /v1/policy's
+# form) or a JSON number, never a boolean; lists as JSON arrays (strict Python mode wants a tuple).
+Lax = Strict(False)
 
 
 class WindowRule(_Frozen):
@@ -40,8 +47,8 @@ class WindowRule(_Frozen):
 # Policy numbers are bounded so that no candidate policy can overflow (or underflow to nothing) the
 # Decimal arithmetic of the scoring: weights are shares in 0..1, divisors and floors positive and of
 # a plausible size.
-Weight = Annotated[Decimal, Field(ge=0, le=1, description="a share, 0..1")]
-Positive = Annotated[Decimal, Field(ge=Decimal("0.001"), le=1_000_000, description="0.001 .. 1,000,000")]
+Weight = Annotated[Decimal, Lax, Field(ge=0, le=1, description="a share, 0..1")]
+Positive = Annotated[Decimal, Lax, Field(ge=Decimal("0.001"), le=1_000_000, description="0.001 .. 1,000,000")]
 
 
 class ComponentWeights(_Frozen):
@@ -62,7 +69,7 @@ class GradeBand(_Frozen):
 
 class TierBand(_Frozen):
     tier: Tier
-    min: Decimal = Field(ge=0, le=100)
+    min: Decimal = Field(ge=0, le=100, strict=False)
     requires_final: bool = Field(description="a provisional score cannot reach this tier")
 
 
@@ -102,8 +109,8 @@ class Signal(_Frozen):
     name: ComponentName
     source: SignalSource
     component: ComponentName = Field(description="communication, engagement, or a name in extra_weights")
-    scale_min: Decimal = Field(default=Decimal(0), ge=-1_000_000, le=1_000_000)
-    scale_max: Decimal = Field(default=Decimal(100), ge=-1_000_000, le=1_000_000)
+    scale_min: Decimal = Field(default=Decimal(0), ge=-1_000_000, le=1_000_000, strict=False)
+    scale_max: Decimal = Field(default=Decimal(100), ge=-1_000_000, le=1_000_000, strict=False)
 
     @model_validator(mode="after")
     def _scale(self) -> Self:
@@ -115,7 +122,7 @@ class Signal(_Frozen):
 
 
 class ScoringPolicy(_Frozen):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=False)
 
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     timezone: TimezoneName = "UTC"
@@ -124,8 +131,8 @@ class ScoringPolicy(_Frozen):
     job_weight_floor: Positive = Field(description="job weight = sqrt(max(value, floor))")
     quality_dpt_divisor: Positive = Field(description="quality = max(0, 100 - DPT / divisor)")
     update_response_hours: int = Field(ge=1, le=24 * 30)
-    grades: tuple[GradeBand, ...]
-    tiers: tuple[TierBand, ...]
+    grades: Annotated[tuple[GradeBand, ...], Lax]
+    tiers: Annotated[tuple[TierBand, ...], Lax]
     demotion_runs: int = Field(ge=1, le=30)
     monthly: MonthlyWeights
     # Policy v2 (DESIGN §4a); the defaults are v1's behaviour.
@@ -135,11 +142,13 @@ class ScoringPolicy(_Frozen):
         default=None, description="rule 3: a provisional or absent score places the partner at least here"
     )
     notice: NoticeCredit | None = Field(default=None, description="rule 4: credit for a delay notice")
-    benefits: dict[Tier, tuple[Benefit, ...]] = Field(default_factory=dict, description="rule 5")
+    benefits: dict[Tier, Annotated[tuple[Benefit, ...], Lax]] = Field(
+        default_factory=dict, description="rule 5"
+    )
     extra_weights: dict[ComponentName, Weight] = Field(
         default_factory=dict, description="rule 6: weights of components beyond the four"
     )
-    signals: tuple[Signal, ...] = Field(default=(), description="rule 6: optional signals")
+    signals: Annotated[tuple[Signal, ...], Lax] = Field(default=(), description="rule 6: optional signals")
 
     @model_validator(mode="after")
     def _signals_declared(self) -> Self:

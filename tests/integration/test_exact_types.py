@@ -85,6 +85,22 @@ TYPED_FIELDS: list[tuple[str, str, list[Any]]] = [
     ("job.inspected", "parts_defective", [v for v in NOT_INTEGERS if v is not False] + ["0"]),
     ("job.inspected", "ncmr_id", NOT_STRINGS),
     ("job.inspected", "report_url", NOT_STRINGS),
+    (
+        "job.inspected",
+        "defects",
+        [
+            "BRKT-02",
+            1,
+            True,
+            {"part_number": "BRKT-02", "quantity": 1, "category": "other"},
+            [1],
+            [{"part_number": 7, "quantity": 1, "category": "other"}],
+            [{"part_number": "BRKT-02", "quantity": "1", "category": "other"}],
+            [{"part_number": "BRKT-02", "quantity": True, "category": "other"}],
+            [{"part_number": "BRKT-02", "quantity": 1, "category": 1}],
+            [{"part_number": "BRKT-02", "quantity": 1, "category": "other", "note": 7}],
+        ],
+    ),
     ("job.due_date_changed", "due_date", NOT_DATES),
     ("job.due_date_changed", "changed_by", NOT_STRINGS),
     ("job.delay_reported", "expected_ship_date", NOT_DATES),
@@ -124,7 +140,7 @@ def test_every_event_type_has_its_typed_fields_in_the_table() -> None:
     common = {"event_id", "type", "partner_id", "occurred_at", "job_id", "request_id"}
     for model in EVENT_MODELS:
         kind = model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
-        own = set(model.model_fields) - common - {"defects"}
+        own = set(model.model_fields) - common
         assert own <= {field for k, field, _ in TYPED_FIELDS if k == kind}, kind
 
 
@@ -305,6 +321,7 @@ def test_the_openapi_document_states_the_types_the_validation_holds_to() -> None
         "direct_to_customer": {"boolean"},
         "value": {"number", "string"},
         "required_documents": {"array"},
+        "defects": {"array"},
     }
     for kind, field, values in TYPED_FIELDS:
         stated = _json_types(schemas[models[kind]]["properties"][field])

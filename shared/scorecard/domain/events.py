@@ -247,12 +247,46 @@ class JobShipped(JobEventBase):
     direct_to_customer: bool = False
 
 
+DefectCategory = Literal[
+    "dimensional", "surface_finish", "material", "cosmetic", "shipping_damage", "documentation", "other"
+]
+MAX_DEFECTS_PER_INSPECTION = 100
+MAX_DEFECT_NOTE_CHARS = 500
+# A part number as drawings and ERPs write them: letters, digits and . _ - / # + ( ), single words
+# joined by spaces, starting with a letter or digit and never ending in a space.
+PART_NUMBER_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9 ._/#+()-]*[A-Za-z0-9._/#+()-])?$"
+PartNumber = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=PART_NUMBER_PATTERN)]
+
+
+class Defect(BaseModel):
+    """One line of an inspection's defects: which part, how many of it, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
+
+    part_number: PartNumber
+    quantity: int = Field(ge=1, le=10_000_000)
+    category: DefectCategory
+    note: str | None = Field(
+        default=None, max_length=MAX_DEFECT_NOTE_CHARS, exclude_if=lambda value: value is None
+    )
+
+
 class JobInspected(JobEventBase):
     type: Literal["job.inspected"]
     parts_inspected: int = Field(ge=1, le=10_000_000)
     parts_defective: int = Field(ge=0, le=10_000_000)
     ncmr_id: str | None = Field(default=None, min_length=1, max_length=128)
     report_url: str | None = Field(default=None, max_length=2048, pattern=r"^https?://\S+$")
+    # default=[], not default_factory=list: see scorecard.deferred
+    defects: list[Defect] = Field(
+        default=[],
+        max_length=MAX_DEFECTS_PER_INSPECTION,
+        # Left out of the stored JSON when there are none: an inspection without defects stays the
+        # bytes (and content hash) it was before the field existed, and [] is the same as absent.
+        exclude_if=lambda value: not value,
+        description=f"which parts were defective and why (at most {MAX_DEFECTS_PER_INSPECTION}); "
+        "the quantities sum to at most parts_defective",
+    )
 
     @field_validator("parts_defective")
     @classmethod
@@ -260,6 +294,17 @@ class JobInspected(JobEventBase):
         inspected = info.data.get("parts_inspected")  # declared first, so validated by now
         if inspected is not None and value > inspected:
             raise ValueError("parts_defective must not exceed parts_inspected")
+        return value
+
+    @field_validator("defects")
+    @classmethod
+    def _defects_within_defective(cls, value: list[Defect], info: ValidationInfo) -> list[Defect]:
+        defective = info.data.get("parts_defective")  # declared before, so validated by now (if valid)
+        total = sum(defect.quantity for defect in value)
+        if defective is not None and total > defective:
+            raise ValueError(
+                f"the defects' quantities sum to {total}, more than parts_defective ({defective})"
+            )
         return value
 
 

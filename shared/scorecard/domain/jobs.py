@@ -46,6 +46,15 @@ class Shipment(msgspec.Struct, frozen=True):
     direct_to_customer: bool
 
 
+class PartDefect(msgspec.Struct, frozen=True):
+    """One line of an inspection's defects (events.Defect): part, quantity, category, note."""
+
+    part_number: str
+    quantity: int
+    category: str
+    note: str | None = None
+
+
 class Inspection(msgspec.Struct, frozen=True):
     event_id: str
     at: datetime
@@ -53,6 +62,7 @@ class Inspection(msgspec.Struct, frozen=True):
     parts_defective: int
     ncmr_id: str | None
     report_url: str | None
+    defects: tuple[PartDefect, ...] = ()  # which parts were defective and why, as reported
 
 
 class DueDateChange(msgspec.Struct, frozen=True):
@@ -319,6 +329,9 @@ def fold_job(
                         event.parts_defective,
                         event.ncmr_id,
                         event.report_url,
+                        tuple(
+                            PartDefect(d.part_number, d.quantity, d.category, d.note) for d in event.defects
+                        ),
                     )
                 )
             case JobDocumentUploaded():

@@ -66,7 +66,7 @@ def get_policy() -> ScoringPolicy:
     "/v1/policy/simulate",
     summary="Who would change grade or tier under a candidate policy",
     tags=["policy"],
-    responses=error_responses(422),
+    responses=error_responses(413, 422),
 )
 @allow("ops")
 def post_simulation(body: Annotated[SimulationIn, Body()]) -> SimulationView:
@@ -109,7 +109,7 @@ def get_policy_versions(
             "content": {"application/json": {"model": PolicyVersionView}},
         },
         201: {"description": "stored", "content": {"application/json": {"model": PolicyVersionView}}},
-        **error_responses(409, 422, success=False),
+        **error_responses(409, 413, 422, success=False),
     },
 )
 @allow("ops")
@@ -149,7 +149,7 @@ BacktestId = Annotated[str, Path(min_length=23, max_length=23, pattern=r"^bt-[0-
             "description": "stored and queued",
             "content": {"application/json": {"model": BacktestAccepted}},
         },
-        **error_responses(422, success=False),
+        **error_responses(413, 422, success=False),
     },
 )
 @allow("ops")

@@ -18,6 +18,17 @@ COMPONENTS: tuple[str, ...] = ("on_time", "quality", "communication", "engagemen
 DEFAULT_POLICY_VERSION = "v2"
 POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2")  # shipped with the package (policy/<version>.json)
 
+# Bounds of a policy document. It is stored whole in one DynamoDB item (a version, a backtest with its
+# candidate inline), sent whole in queue messages, and scored per partner and day: a policy of 6,000
+# benefits (643 KB) failed its write past the 400 KB item limit. Every list and map is bounded (a
+# name is at most 64 characters), so the largest valid policy is about 17 KB of JSON; the routes that
+# take one refuse a body over MAX_POLICY_BYTES (413) before parsing it.
+MAX_POLICY_BYTES = 64 * 1024
+MAX_SIGNALS = 20  # also bounds extra_weights: each extra component needs a signal feeding it
+MAX_GRADE_BANDS = 10
+MAX_TIERS = 10  # the four tiers, in order (ScoringPolicy._bands_cover); the bound names the field first
+MAX_BENEFITS_PER_TIER = 20
+
 
 class _Frozen(BaseModel):
     # The parts of a policy are validated as part of one (ScoringPolicy, built at import): their own
@@ -131,8 +142,8 @@ class ScoringPolicy(_Frozen):
     job_weight_floor: Positive = Field(description="job weight = sqrt(max(value, floor))")
     quality_dpt_divisor: Positive = Field(description="quality = max(0, 100 - DPT / divisor)")
     update_response_hours: int = Field(ge=1, le=24 * 30)
-    grades: Annotated[tuple[GradeBand, ...], Lax]
-    tiers: Annotated[tuple[TierBand, ...], Lax]
+    grades: Annotated[tuple[GradeBand, ...], Lax] = Field(max_length=MAX_GRADE_BANDS)
+    tiers: Annotated[tuple[TierBand, ...], Lax] = Field(max_length=MAX_TIERS)
     demotion_runs: int = Field(ge=1, le=30)
     monthly: MonthlyWeights
     # Policy v2 (DESIGN §4a); the defaults are v1's behaviour.
@@ -142,13 +153,17 @@ class ScoringPolicy(_Frozen):
         default=None, description="rule 3: a provisional or absent score places the partner at least here"
     )
     notice: NoticeCredit | None = Field(default=None, description="rule 4: credit for a delay notice")
-    benefits: dict[Tier, Annotated[tuple[Benefit, ...], Lax]] = Field(
-        default_factory=dict, description="rule 5"
+    benefits: dict[Tier, Annotated[tuple[Benefit, ...], Lax, Field(max_length=MAX_BENEFITS_PER_TIER)]] = (
+        Field(default_factory=dict, description="rule 5")
     )
     extra_weights: dict[ComponentName, Weight] = Field(
-        default_factory=dict, description="rule 6: weights of components beyond the four"
+        default_factory=dict,
+        max_length=MAX_SIGNALS,
+        description="rule 6: weights of components beyond the four",
     )
-    signals: Annotated[tuple[Signal, ...], Lax] = Field(default=(), description="rule 6: optional signals")
+    signals: Annotated[tuple[Signal, ...], Lax] = Field(
+        default=(), max_length=MAX_SIGNALS, description="rule 6: optional signals"
+    )
 
     @model_validator(mode="after")
     def _signals_declared(self) -> Self:

@@ -10,7 +10,13 @@ from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
 from scorecard.services.daily import computed_tier
-from scorecard.services.evidence import evidence_since, fold_jobs, fold_requests, partner_zone
+from scorecard.services.evidence import (
+    activity_events,
+    evidence_since,
+    fold_jobs,
+    fold_requests,
+    partner_zone,
+)
 from scorecard.views import PartnerSimulationView, ScoreOutcomeView, SimulationView
 
 
@@ -32,21 +38,29 @@ def simulate_policy(
     limit: int,
     cursor: str | None,
 ) -> SimulationView:
-    """Up to `limit` partners of the registry after `cursor`, one evidence query each."""
+    """Up to `limit` partners of the registry after `cursor`, one evidence query each (and one of
+    activity when a policy declares signals, as the daily run reads it)."""
     page, next_cursor = repository.registry_page(limit, cursor, with_scores=False)
     since = min(evidence_since(as_of, current), evidence_since(as_of, candidate))
+    reads_activity = bool(current.signals or candidate.signals)
+    activity_until = max(day_end(as_of, policy.zone) for policy in (current, candidate))
     changes: list[PartnerSimulationView] = []
     grade_changes = tier_changes = 0
     for entry in page:
         partner_id = entry.profile.partner_id
         evidence = repository.load_evidence(partner_id, since)
+        if reads_activity:
+            evidence.activity = repository.load_activity(partner_id, since, activity_until)
         outcomes = []
         for policy in (current, candidate):
             until = day_end(as_of, policy.zone)
             jobs = fold_jobs(partner_id, evidence.jobs, until)
             requests = fold_requests(evidence.requests, until)
             zone = partner_zone(entry.profile)
-            result = compute_success_score(jobs, requests, as_of, policy, partner_zone=zone)
+            activity = activity_events(evidence.activity, until)
+            result = compute_success_score(
+                jobs, requests, as_of, policy, partner_zone=zone, activity=activity
+            )
             outcomes.append(_outcome(result, policy))
         before, after = outcomes
         grade_changed = before.grade != after.grade

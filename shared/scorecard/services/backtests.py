@@ -41,7 +41,7 @@ from scorecard.backtest_views import (
     Histogram,
     VersionRun,
 )
-from scorecard.domain.events import Event, parse_stored_event
+from scorecard.domain.events import Event, PartnerMetricRecorded, parse_stored_event
 from scorecard.domain.grading import TierState
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
@@ -182,6 +182,38 @@ class _Folds(Generic[T]):
         return states
 
 
+# Signals read presence (logins, capacity updates) over the 4 weeks ending on the day scored, and
+# metrics over the window (domain.signals); 30 days hold those 4 weeks in any timezone, DST included.
+PRESENCE_SPAN = timedelta(days=30)
+
+
+class _DayActivity:
+    """A partner's activity, sorted once, cut for one day's scoring to what its signals can count:
+    the metrics of the policy's longest window before the day's end, the other events of the last
+    PRESENCE_SPAN. A day then costs what those hold, not every event since the range's evidence
+    starts (a partner logging in every quarter-hour has 26,000 events over a quarter's evidence)."""
+
+    def __init__(self, stored: Sequence[StoredAggregate]) -> None:
+        events = sorted(
+            (parse_stored_event(raw) for a in stored for raw in a.events), key=lambda e: e.occurred_at
+        )
+        self._metrics = [e for e in events if isinstance(e, PartnerMetricRecorded)]
+        self._presence = [e for e in events if not isinstance(e, PartnerMetricRecorded)]
+        self._metric_instants = [e.occurred_at for e in self._metrics]
+        self._presence_instants = [e.occurred_at for e in self._presence]
+
+    def before(self, until: datetime, policy: ScoringPolicy) -> list[Event]:
+        """What signal_values needs of the events before `until` (services.evidence.activity_events's
+        cut) for `policy`: the window starts at most window.max_days before the day."""
+        window_start = until - timedelta(days=policy.window.max_days + 1)
+        metrics = bisect_left(self._metric_instants, window_start), bisect_left(self._metric_instants, until)
+        presence = (
+            bisect_left(self._presence_instants, until - PRESENCE_SPAN),
+            bisect_left(self._presence_instants, until),
+        )
+        return [*self._metrics[slice(*metrics)], *self._presence[slice(*presence)]]
+
+
 class DayOutcome(msgspec.Struct, frozen=True):
     score: float | None
     grade: str | None
@@ -222,10 +254,7 @@ def replay_partner(
     requests: _Folds[UpdateRequest] = _Folds(
         evidence.requests, lambda a, events, until: fold_request(a.id, events, until=until)
     )
-    activity = sorted(
-        (parse_stored_event(raw) for a in evidence.activity for raw in a.events), key=lambda e: e.occurred_at
-    )
-    activity_instants = [event.occurred_at for event in activity]
+    activity = _DayActivity(evidence.activity)
     distinct = {id(policy): policy for policy in day_policies}  # compared once each, not once a day
     candidate_is = {key: policy == candidate for key, policy in distinct.items()}
     states = [start, start]
@@ -243,8 +272,7 @@ def replay_partner(
                     day,
                     policy,
                     partner_zone=zone,
-                    # as services.evidence.activity_events cuts it: the events before the day's end
-                    activity=activity[: bisect_left(activity_instants, until)],
+                    activity=activity.before(until, policy),
                 )
             results.append(result)
             states[side] = decide_tier(states[side], result, day, policy).state

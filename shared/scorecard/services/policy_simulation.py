@@ -3,21 +3,22 @@ evidence, and list who would change grade or tier."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
 from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.domain.events import Event, parse_stored_event
+from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.requests import UpdateRequest, fold_request
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.window import day_end
+from scorecard.records import PartnerEvidence
 from scorecard.services.daily import computed_tier
-from scorecard.services.evidence import (
-    activity_events,
-    evidence_since,
-    fold_jobs,
-    fold_requests,
-    partner_zone,
-)
+from scorecard.services.evidence import evidence_since, partner_zone
 from scorecard.views import PartnerSimulationView, ScoreOutcomeView, SimulationView
+
+Folded = tuple[list[JobState], list[UpdateRequest], list[Event]]
 
 
 def _outcome(result: ScoreResult, policy: ScoringPolicy) -> ScoreOutcomeView:
@@ -27,6 +28,28 @@ def _outcome(result: ScoreResult, policy: ScoringPolicy) -> ScoreOutcomeView:
         tier=computed_tier(result, policy),
         provisional=result.provisional,
     )
+
+
+def _folds(evidence: PartnerEvidence) -> Callable[[datetime], Folded]:
+    """The partner's jobs, requests and activity as of an instant (what services.evidence's fold_jobs,
+    fold_requests and activity_events give), the stored events parsed once for both policies and
+    folded once per distinct day end (once in all unless the two timezones differ)."""
+    partner_id = evidence.partner_id
+    jobs = [(a, [parse_stored_event(raw) for raw in a.events]) for a in evidence.jobs]
+    requests = [(a.id, [parse_stored_event(raw) for raw in a.events]) for a in evidence.requests]
+    activity = [parse_stored_event(raw) for a in evidence.activity for raw in a.events]
+    folded: dict[datetime, Folded] = {}
+
+    def at(until: datetime) -> Folded:
+        if until not in folded:
+            folded[until] = (
+                [fold_job(partner_id, a.id, events, until=until, excluded=a.excluded) for a, events in jobs],
+                [fold_request(request_id, events, until=until) for request_id, events in requests],
+                [event for event in activity if event.occurred_at < until],
+            )
+        return folded[until]
+
+    return at
 
 
 def simulate_policy(
@@ -52,12 +75,10 @@ def simulate_policy(
         if reads_activity:
             evidence.activity = repository.load_activity(partner_id, since, activity_until)
         outcomes = []
+        folds = _folds(evidence)
+        zone = partner_zone(entry.profile)
         for policy in (current, candidate):
-            until = day_end(as_of, policy.zone)
-            jobs = fold_jobs(partner_id, evidence.jobs, until)
-            requests = fold_requests(evidence.requests, until)
-            zone = partner_zone(entry.profile)
-            activity = activity_events(evidence.activity, until)
+            jobs, requests, activity = folds(day_end(as_of, policy.zone))
             result = compute_success_score(
                 jobs, requests, as_of, policy, partner_zone=zone, activity=activity
             )

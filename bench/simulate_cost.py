@@ -1,7 +1,7 @@
 """What POST /v1/policy/simulate costs (issue 8 item 7, issue 20 item 3).
 
 `BENCH simulate_max_call_s`: the largest call the route allows, timed: `limit` at its maximum
-(api/policy_routes.MAX_SIMULATED_PARTNERS), a candidate at the policy bounds (20 signals, each
+(api/policy.MAX_SIMULATED_PARTNERS), a candidate at the policy bounds (20 signals, each
 metric feeding a component of its own; 10 grade bands; 20 benefits per tier), and heavy partners:
 60 jobs of six events in the window and 180 days of activity (four logins a day, a weekly capacity
 update, every declared metric weekly), read with the activity query the signals need. Beside it,
@@ -108,11 +108,11 @@ def activity_events(n: int, metrics: list[str]) -> list[Any]:
 
 def bench_simulate(report: Report) -> None:
     from scorecard.adapters.bulk_import import BulkImporter
-    from scorecard.api.policy_routes import MAX_SIMULATED_PARTNERS
+    from scorecard.api.policy import MAX_SIMULATED_PARTNERS
     from scorecard.bootstrap import bootstrap
     from scorecard.domain.policy import load_policy
     from scorecard.services.daily import score_partners
-    from scorecard.services.policy_simulation import simulate_policy
+    from scorecard.services.simulation import simulate_policy
 
     partners = MAX_SIMULATED_PARTNERS
     candidate = largest_candidate()
@@ -124,15 +124,16 @@ def bench_simulate(report: Report) -> None:
             importer.import_events(activity_events(n, metrics), datetime.now(UTC), record_markers=False)
         boot = bootstrap()
         current = load_policy()
-        simulate_policy(boot.partners, current, candidate, AS_OF, limit=2, cursor=None)  # warm-up
+        stores = (boot.partners, boot.evidence, boot.scores)
+        simulate_policy(*stores, current, candidate, AS_OF, limit=2, cursor=None)  # warm-up
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = simulate_policy(boot.partners, current, candidate, AS_OF, limit=partners, cursor=None)
+        result = simulate_policy(*stores, current, candidate, AS_OF, limit=partners, cursor=None)
         call_s, call_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
         assert result.partners_evaluated == partners, result.partners_evaluated
 
         ids = [partner_id(n) for n in range(partners)]
         started = time.perf_counter()
-        daily = score_partners(boot.partners, ids, AS_OF, current, datetime.now(UTC))
+        daily = score_partners(boot.evidence, boot.scores, ids, AS_OF, current, datetime.now(UTC))
         daily_s = time.perf_counter() - started
         assert daily.failed == [], daily.failed
 
@@ -150,16 +151,17 @@ def plain_candidate_cost(partners: int, jobs: int) -> None:
     """Per partner, a candidate that declares no signals (v2 in another timezone): one evidence query
     and two scorings."""
     from scorecard.bootstrap import bootstrap
-    from scorecard.services.policy_simulation import simulate_policy
+    from scorecard.services.simulation import simulate_policy
 
     with moto_table() as table:
         load_network(table, range(partners), jobs)
         boot = bootstrap()
         current = boot.policy
         candidate = current.model_copy(update={"version": "candidate", "timezone": "America/Chicago"})
-        simulate_policy(boot.partners, current, candidate, AS_OF, limit=2, cursor=None)  # warm-up
+        stores = (boot.partners, boot.evidence, boot.scores)
+        simulate_policy(*stores, current, candidate, AS_OF, limit=2, cursor=None)  # warm-up
         started = time.perf_counter()
-        result = simulate_policy(boot.partners, current, candidate, AS_OF, limit=partners, cursor=None)
+        result = simulate_policy(*stores, current, candidate, AS_OF, limit=partners, cursor=None)
         seconds = time.perf_counter() - started
     assert result.partners_evaluated == partners, result.partners_evaluated
     print(f"plain candidate: partners={partners} jobs={jobs} per_partner={seconds / partners * 1000:.1f}ms")

@@ -312,7 +312,7 @@ def _json_types(schema: dict[str, Any]) -> set[str]:
 
 
 def test_the_openapi_document_states_the_types_the_validation_holds_to() -> None:
-    from scorecard.api.resolvers import all_routers, build_resolver, openapi_document
+    from scorecard.api.resolver import all_routers, build_resolver, openapi_document
     from scorecard.domain.events import EVENT_MODELS
 
     schemas = json.loads(openapi_document(build_resolver(all_routers())))["components"]["schemas"]

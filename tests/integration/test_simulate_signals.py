@@ -10,7 +10,8 @@ from typing import Any
 
 from integration_support import NOW, Lambdas, get_item, job_events
 from lambda_events import api_event, response_json
-from scorecard.adapters.partner_repository import PartnerRepository, score_document
+from scorecard.adapters.evidence_repository import EvidenceRepository
+from scorecard.adapters.score_repository import ScoreRepository, score_document
 from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.services.daily import score_partners
 
@@ -60,7 +61,12 @@ def test_a_simulation_reads_the_signals_the_daily_run_reads(lambdas: Lambdas, ta
     assert (change["current"]["grade"], change["candidate"]["grade"]) == ("A", "B")
 
     # the daily run, under the candidate, from the same evidence: the same score
-    assert score_partners(PartnerRepository(table), [PARTNER], AS_OF, CANDIDATE, NOW).failed == []
+    assert (
+        score_partners(
+            EvidenceRepository(table), ScoreRepository(table), [PARTNER], AS_OF, CANDIDATE, NOW
+        ).failed
+        == []
+    )
     item = get_item(table, f"PARTNER#{PARTNER}", "SCORE")
     assert item is not None
     assert json.loads(score_document(item))["score"] == change["candidate"]["score"]

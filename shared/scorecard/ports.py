@@ -125,6 +125,8 @@ class Versions(PolicySource, Protocol):
 
     def get(self, version: str) -> ScoringPolicy: ...
 
+    def in_force(self, first: date, last: date) -> list[ScoringPolicy]: ...
+
 
 class PolicyStore(Protocol):
     """Stored policy versions and adoptions (adapters.policy_repository)."""

@@ -194,3 +194,54 @@ def test_other_routes_keep_the_one_mib_limit(lambdas: Lambdas, table: str) -> No
     assert len(raw) > MAX_POLICY_BYTES
     response = lambdas.ingest(api_event("api_post_events", raw_body=raw))
     assert response["statusCode"] == 200, response["body"]
+
+
+# ---- backtests refuse what they could not finish ----------------------------------------------------
+
+
+def long_window(version: str, max_days: int) -> dict[str, Any]:
+    return {
+        **SAMPLE_POLICY,
+        "version": version,
+        "window": {"base_days": 30, "min_jobs": 10, "max_days": max_days},
+    }
+
+
+def test_a_backtest_whose_replay_could_not_finish_is_422_naming_why(
+    lambdas: Lambdas, table: str, backtest_queue: str
+) -> None:
+    """A candidate whose window reaches 10 years back replays ~4,000 jobs a partner a day: its batches
+    would time out and retry until they dead-letter, the backtest `running` forever."""
+    from scorecard.services.backtests import MAX_BACKTEST_WINDOW_DAYS
+
+    # inline: named by its field
+    body = error(
+        post(lambdas, "api_post_policy_backtest", long_window("v-long", 3660)), 422, "validation_failed"
+    )
+    assert [d["field"] for d in body["error"]["details"]] == ["policy.window.max_days"]
+    assert "could not finish" in body["error"]["message"] and "3660" in body["error"]["message"]
+    # by name: a stored version
+    assert post(lambdas, "api_post_policy_version", long_window("v-long", 3660))["statusCode"] == 201
+    by_name = {"version": "v-long", "from": "2026-10-03", "to": "2026-11-01"}
+    body = error(lambdas.api(api_event("api_post_policy_backtest", body=by_name)), 422, "validation_failed")
+    assert [d["field"] for d in body["error"]["details"]] == ["version"]
+    assert client("sqs").receive_message(QueueUrl=backtest_queue).get("Messages", []) == []
+    # the bound itself is taken
+    at_bound = post(lambdas, "api_post_policy_backtest", long_window("v-366", MAX_BACKTEST_WINDOW_DAYS))
+    assert at_bound["statusCode"] == 202, at_bound["body"]
+
+
+def test_a_backtest_over_a_version_in_force_that_could_not_finish_is_422(
+    lambdas: Lambdas, table: str, backtest_queue: str
+) -> None:
+    """Each day is replayed under the version in force that day too: one adopted today (2026-11-02)
+    with a 10-year window makes a range ending today unfinishable; the day before is not."""
+    assert post(lambdas, "api_post_policy_version", long_window("v-long", 3660))["statusCode"] == 201
+    adoption = {"version": "v-long", "effective_from": "2026-11-02", "reason": "bounds"}
+    assert lambdas.api(api_event("api_put_policy_active", body=adoption))["statusCode"] == 200
+    candidate = {"version": "v2", "from": "2026-10-20", "to": "2026-11-02"}
+    body = error(lambdas.api(api_event("api_post_policy_backtest", body=candidate)), 422, "validation_failed")
+    assert [d["field"] for d in body["error"]["details"]] == ["from", "to"]
+    assert "v-long" in body["error"]["message"]
+    before = {"version": "v2", "from": "2026-10-20", "to": "2026-11-01"}
+    assert lambdas.api(api_event("api_post_policy_backtest", body=before))["statusCode"] == 202

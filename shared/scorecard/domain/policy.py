@@ -28,6 +28,10 @@ MAX_SIGNALS = 20  # also bounds extra_weights: each extra component needs a sign
 MAX_GRADE_BANDS = 10
 MAX_TIERS = 10  # the four tiers, in order (ScoringPolicy._bands_cover); the bound names the field first
 MAX_BENEFITS_PER_TIER = 20
+# The lateness credit's steps (`late_credit`, docs/scoring.md) are not a field of this policy model yet:
+# the field, when it lands, takes Field(max_length=MAX_LATE_CREDIT_STEPS), a 422 naming
+# policy.late_credit past it, as the lists above.
+MAX_LATE_CREDIT_STEPS = 10
 
 
 class _Frozen(BaseModel):

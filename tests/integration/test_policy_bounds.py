@@ -119,7 +119,7 @@ def largest_policy() -> dict[str, Any]:
 # ---- the 500s of the issue ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sample", ["api_post_policy_version", "api_post_policy_backtest"])
+@pytest.mark.parametrize("sample", list(ROUTES))  # the 500s were on versions and backtests
 def test_a_policy_of_6000_benefits_is_413_not_500(
     lambdas: Lambdas, table: str, backtest_queue: str, sample: str
 ) -> None:
@@ -129,7 +129,7 @@ def test_a_policy_of_6000_benefits_is_413_not_500(
     assert (scan_all(table), queued(backtest_queue)) == ([], 0)
 
 
-@pytest.mark.parametrize("sample", ["api_post_policy_version", "api_post_policy_backtest"])
+@pytest.mark.parametrize("sample", list(ROUTES))  # the 500s were on versions and backtests
 def test_a_policy_of_20000_grade_bands_is_413_not_500(
     lambdas: Lambdas, table: str, backtest_queue: str, sample: str
 ) -> None:

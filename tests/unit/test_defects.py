@@ -4,9 +4,11 @@ hash), and the job projection that carries them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from builders import JobBuilder, day
 from pydantic import ValidationError
 from scorecard.adapters.event_store import canonical_event, content_hash
 from scorecard.domain.events import (
@@ -16,7 +18,9 @@ from scorecard.domain.events import (
     event_json,
     parse_stored_event,
 )
-from scorecard.domain.jobs import PartDefect, fold_job
+from scorecard.domain.jobs import PartDefect, defects_by_category, fold_job
+from scorecard.domain.policy import load_policy
+from scorecard.domain.snapshot import Month, compute_monthly_snapshot
 
 INSPECTION: dict[str, Any] = {
     "event_id": "acme-01:J-101:inspected:1",
@@ -203,3 +207,85 @@ def test_the_job_projection_carries_each_inspections_defects() -> None:
         (),
     ]
     assert job.parts_defective == 4  # 3 + 1: the reported counts, not the listed lines
+
+
+# ---- counts by category ----------------------------------------------------------------------------
+
+
+def defect(part: str, quantity: int, category: str) -> dict[str, Any]:
+    return {"part_number": part, "quantity": quantity, "category": category}
+
+
+def test_a_jobs_defects_by_category_sum_every_inspection_in_the_list_order() -> None:
+    first = inspection(
+        parts_inspected=10,
+        parts_defective=5,
+        defects=[
+            defect("HSG-7", 1, "surface_finish"),
+            defect("BRKT-02", 2, "dimensional"),
+            defect("HSG-7", 1, "dimensional"),
+        ],
+    )
+    second = inspection(
+        event_id="acme-01:J-101:inspected:2",
+        occurred_at="2026-10-23T10:00:00Z",
+        parts_inspected=10,
+        parts_defective=3,
+        defects=[defect("PIN-4", 1, "material"), defect("HSG-7", 2, "surface_finish")],
+    )
+    job = fold_job("acme-01", "J-101", [first, second])
+    # dimensional 2 + 1 = 3, surface_finish 1 + 2 = 3, material 1; in the category list's order
+    # (dimensional, surface_finish, material, ...), not the order reported
+    assert list(defects_by_category(job.inspections).items()) == [
+        ("dimensional", 3),
+        ("surface_finish", 3),
+        ("material", 1),
+    ]
+    # 7 itemised of the 5 + 3 = 8 found defective: an inspection may itemise fewer than it found
+    assert (sum(defects_by_category(job.inspections).values()), job.parts_defective) == (7, 8)
+    assert defects_by_category(fold_job("acme-01", "J-9", [inspection()]).inspections) == {}
+
+
+def test_the_months_defects_by_category_are_those_of_its_shipments() -> None:
+    """As dpt counts them: an inspection belongs to the latest shipment at or before it, and counts in
+    that shipment's month."""
+    october = Month(2026, 10)
+
+    def job(
+        job_id: str, shipped: str, inspected: str, defective: int, *defects: dict[str, Any]
+    ) -> JobBuilder:
+        built = JobBuilder(job_id).offered("2026-09-01T09:00:00Z", due=day(11, 30), parts=10)
+        built.accepted("2026-09-01T10:00:00Z").shipped(shipped, parts=10)
+        return built.add(
+            "job.inspected", inspected, parts_inspected=10, parts_defective=defective, defects=list(defects)
+        )
+
+    jobs = [
+        # shipped in October, inspected in October: cosmetic 2, dimensional 1
+        job(
+            "A",
+            "2026-10-05T12:00:00Z",
+            "2026-10-07T12:00:00Z",
+            3,
+            defect("P1", 2, "cosmetic"),
+            defect("P2", 1, "dimensional"),
+        ),
+        # shipped in September, inspected in October: September's
+        job("B", "2026-09-28T12:00:00Z", "2026-10-02T12:00:00Z", 4, defect("P3", 4, "material")),
+        # shipped in October, inspected in November: October's; 3 of its 4 defective parts itemised
+        job(
+            "C",
+            "2026-10-30T12:00:00Z",
+            "2026-11-03T12:00:00Z",
+            4,
+            defect("P1", 2, "dimensional"),
+            defect("P4", 1, "other"),
+        ),
+    ]
+    metrics = compute_monthly_snapshot([j.fold() for j in jobs], october, load_policy("v1"))
+    # dimensional 1 (A) + 2 (C) = 3, cosmetic 2 (A), other 1 (C); material (B) is September's
+    assert list(metrics.defects_by_category.items()) == [("dimensional", 3), ("cosmetic", 2), ("other", 1)]
+    # and dpt over the same inspections: 1000 x (3 + 4) / (10 + 10) = 350
+    assert metrics.dpt == Decimal(350)
+    september = compute_monthly_snapshot([j.fold() for j in jobs], october.previous(), load_policy("v1"))
+    assert september.defects_by_category == {"material": 4}

@@ -92,6 +92,7 @@ def all_routers() -> list[APIGatewayRouter]:
     from scorecard.api.jobs import jobs_router
     from scorecard.api.partners import partners_router
     from scorecard.api.policy import policy_router
+    from scorecard.api.rejections import rejections_router
     from scorecard.api.reviews import reviews_router
     from scorecard.api.scores import scores_router
     from scorecard.api.snapshots import snapshots_router
@@ -101,6 +102,7 @@ def all_routers() -> list[APIGatewayRouter]:
         partners_router,
         scores_router,
         jobs_router,
+        rejections_router,
         snapshots_router,
         reviews_router,
         policy_router,

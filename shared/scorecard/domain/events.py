@@ -250,6 +250,8 @@ class JobShipped(JobEventBase):
 DefectCategory = Literal[
     "dimensional", "surface_finish", "material", "cosmetic", "shipping_damage", "documentation", "other"
 ]
+# The defect categories, in the order every view lists them (docs/api.md, "Events").
+DEFECT_CATEGORIES: tuple[DefectCategory, ...] = get_args(DefectCategory)
 MAX_DEFECTS_PER_INSPECTION = 100
 MAX_DEFECT_NOTE_CHARS = 500
 # A part number as drawings and ERPs write them: letters, digits and . _ - / # + ( ), single words

@@ -19,7 +19,9 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from scorecard.domain.events import (
+    DEFECT_CATEGORIES,
     ActivityEventBase,
+    DefectCategory,
     Event,
     JobAccepted,
     JobCancelled,
@@ -51,7 +53,7 @@ class PartDefect(msgspec.Struct, frozen=True):
 
     part_number: str
     quantity: int
-    category: str
+    category: DefectCategory
     note: str | None = None
 
 
@@ -63,6 +65,17 @@ class Inspection(msgspec.Struct, frozen=True):
     ncmr_id: str | None
     report_url: str | None
     defects: tuple[PartDefect, ...] = ()  # which parts were defective and why, as reported
+
+
+def defects_by_category(inspections: Iterable[Inspection]) -> dict[DefectCategory, int]:
+    """The defective parts the inspections itemise, summed per category (domain.events.DEFECT_CATEGORIES
+    order, categories with none left out). Their total is at most the inspections' parts_defective:
+    an inspection may itemise fewer parts than it found defective, or none."""
+    totals: dict[DefectCategory, int] = {}
+    for inspection in inspections:
+        for defect in inspection.defects:
+            totals[defect.category] = totals.get(defect.category, 0) + defect.quantity
+    return {category: totals[category] for category in DEFECT_CATEGORIES if category in totals}
 
 
 class DueDateChange(msgspec.Struct, frozen=True):

@@ -224,6 +224,103 @@ def test_a_late_job_shows_in_the_score_and_the_late_jobs(server: Server) -> None
     assert [(p["name"], p["score"], p["tier"]) for p in mine] == [("E2E Machining", 74.8, "standard")]
 
 
+DEFECTS = "e2e-defects"
+
+
+def test_defects_down_to_the_part_and_rejection_feedback_over_http(server: Server) -> None:
+    """Issue 21 item 1 through the local server: an inspection's defects (a bad one 422, nothing
+    written), the job story, the defective jobs by category, and the ops view of rejection feedback.
+    Dated from today: the feedback covers the last 90 days."""
+    ops, service, own = token("ops"), token("service"), token("partner", DEFECTS)
+    today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+
+    def at(days_ago: int, hour: int = 8) -> str:
+        return (today - timedelta(days=days_ago)).replace(hour=hour).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    common = {"partner_id": DEFECTS, "job_id": "DF-1"}
+    inspection = {
+        **common,
+        "event_id": "DF-1:inspected",
+        "type": "job.inspected",
+        "occurred_at": at(2),
+        "parts_inspected": 10,
+        "parts_defective": 3,
+        "defects": [
+            {"part_number": "BRKT-4410-B", "quantity": 2, "category": "dimensional", "note": "bore over"},
+            {"part_number": "HSG-7", "quantity": 1, "category": "cosmetic"},
+        ],
+    }
+    offer = {
+        **common,
+        "event_id": "DF-1:offered",
+        "type": "job.offered",
+        "occurred_at": at(10),
+        "value": "250.00",
+        "part_count": 10,
+        "due_date": (today + timedelta(days=5)).date().isoformat(),
+    }
+    shipped = {
+        **common,
+        "event_id": "DF-1:shipped",
+        "type": "job.shipped",
+        "occurred_at": at(3),
+        "parts_shipped": 10,
+    }
+
+    def rejected(job_id: str, days_ago: int, feedback: str) -> list[dict[str, Any]]:
+        job = {"partner_id": DEFECTS, "job_id": job_id}
+        return [
+            {**offer, **job, "event_id": f"{job_id}:offered", "occurred_at": at(days_ago, 7)},
+            {
+                **job,
+                "event_id": f"{job_id}:rejected",
+                "type": "job.rejected",
+                "occurred_at": at(days_ago),
+                "feedback": feedback,
+            },
+        ]
+
+    bad = {**inspection, "defects": [{"part_number": "HSG-7", "quantity": 1, "category": "scratch"}]}
+    refused = server.request("POST", "/v1/events", token=service, body={"events": [offer, shipped, bad]})
+    assert refused.status == 422, refused.body
+    assert [(d["index"], d["field"]) for d in refused.body["error"]["details"]] == [(2, "defects.0.category")]
+    assert (
+        server.request("GET", f"/v1/partners/{DEFECTS}/jobs/DF-1", token=own).status == 404
+    )  # nothing written
+
+    events = [
+        offer,
+        shipped,
+        inspection,
+        *rejected("DF-2", 5, "no capacity this month"),
+        *rejected("DF-3", 120, "old"),
+    ]
+    posted = server.request("POST", "/v1/events", token=service, body={"events": events})
+    assert posted.status == 200, posted.body
+
+    story = server.request("GET", f"/v1/partners/{DEFECTS}/jobs/DF-1", token=own)
+    assert story.status == 200, story.body
+    assert [i["defects"] for i in story.body["inspections"]] == [
+        [
+            {"part_number": "BRKT-4410-B", "quantity": 2, "category": "dimensional", "note": "bore over"},
+            {"part_number": "HSG-7", "quantity": 1, "category": "cosmetic", "note": None},
+        ]
+    ]
+    listed = server.request("GET", f"/v1/partners/{DEFECTS}/jobs?filter=defective&scope=all", token=own)
+    assert listed.status == 200, listed.body
+    assert [(j["job_id"], j["defects_by_category"]) for j in listed.body["jobs"]] == [
+        ("DF-1", {"dimensional": 2, "cosmetic": 1})
+    ]
+
+    feedback = server.request("GET", f"/v1/partners/{DEFECTS}/rejections", token=ops)
+    assert feedback.status == 200, feedback.body
+    # DF-3's rejection, 120 days ago, is past the 90 days
+    assert [(r["job_id"], r["feedback"]) for r in feedback.body["rejections"]] == [
+        ("DF-2", "no capacity this month")
+    ]
+    assert server.request("GET", f"/v1/partners/{DEFECTS}/rejections", token=own).status == 403
+
+
 LOOPHOLE = "e2e-overdue"
 
 
@@ -405,6 +502,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/partners/{id}/score/history"): SCOPED,
     ("GET", "/v1/partners/{id}/jobs"): SCOPED,
     ("GET", "/v1/partners/{id}/jobs/{job_id}"): SCOPED,
+    ("GET", "/v1/partners/{id}/rejections"): frozenset({"ops"}),
     ("GET", "/v1/partners/{id}/snapshots"): SCOPED,
     ("GET", "/v1/partners/{id}/snapshots/{month}"): SCOPED,
     ("POST", "/v1/partners/{id}/reviews"): frozenset({"partner", "ops"}),

@@ -328,7 +328,8 @@ def test_job_detail_tells_the_whole_story(lambdas: Lambdas, table: str) -> None:
     assert body["partner_id"] == "acme-01"
     # The whole summary, score_effect included: the job page and the jobs list read it from one
     # place (services.partners.scored_window), so J-101 costs -25.8 points on both.
-    assert body["job"] == LATE_JOB
+    # and, in the story, its defective parts by category: the sample's inspection itemises its one
+    assert body["job"] == {**LATE_JOB, "defects_by_category": {"dimensional": 1}}
     assert (body["offered_at"], body["first_read_at"], body["accepted_at"]) == (
         "2026-10-06T09:00:00-05:00",
         "2026-10-06T15:00:00Z",
@@ -360,6 +361,14 @@ def test_job_detail_tells_the_whole_story(lambdas: Lambdas, table: str) -> None:
             "parts_defective": 1,
             "ncmr_id": "NCMR-2026-0042",
             "report_url": "https://qa.example.com/reports/J-101.pdf",
+            "defects": [
+                {
+                    "part_number": "BRKT-4410-B",
+                    "quantity": 1,
+                    "category": "dimensional",
+                    "note": "mounting bore 0.05 mm over tolerance",
+                }
+            ],
         }
     ]
     assert body["documents"] == [

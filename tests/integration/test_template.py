@@ -97,6 +97,7 @@ CONTRACT_ROUTES = {
     ("GET", "/v1/partners/{id}/score/history"),
     ("GET", "/v1/partners/{id}/jobs"),
     ("GET", "/v1/partners/{id}/jobs/{job_id}"),
+    ("GET", "/v1/partners/{id}/rejections"),  # rejection feedback of 90 days (issue 21)
     ("GET", "/v1/partners/{id}/snapshots"),
     ("GET", "/v1/partners/{id}/snapshots/{month}"),
     ("POST", "/v1/partners/{id}/reviews"),

@@ -19,6 +19,9 @@ from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import VALIDATION_NOW
 
 MAX_BODY_BYTES = 1024 * 1024
+# The routes that take a policy document: their bodies are bounded by the policy's own bound
+# (domain.policy.MAX_POLICY_BYTES, 64 KB), refused with 413 before anything parses them.
+POLICY_BODY_PATHS = frozenset({"/v1/policy/versions", "/v1/policy/simulate", "/v1/policy/backtests"})
 # No request of this API nests deeper than a candidate policy (about 5 levels) nor carries a number
 # longer than a money amount: far tighter bounds than the parser's own limits (recursion depth,
 # Python's 4,300-digit int conversion), which fail as 500s instead of 400s.
@@ -92,6 +95,7 @@ def all_routers() -> list[APIGatewayRouter]:
     from scorecard.api.jobs import jobs_router
     from scorecard.api.partners import partners_router
     from scorecard.api.policy import policy_router
+    from scorecard.api.rejections import rejections_router
     from scorecard.api.reviews import reviews_router
     from scorecard.api.scores import scores_router
     from scorecard.api.snapshots import snapshots_router
@@ -101,6 +105,7 @@ def all_routers() -> list[APIGatewayRouter]:
         partners_router,
         scores_router,
         jobs_router,
+        rejections_router,
         snapshots_router,
         reviews_router,
         policy_router,
@@ -174,6 +179,16 @@ def _body_size(event: dict[str, Any]) -> int:
     return len(body.encode("utf-8"))
 
 
+def body_limit(event: dict[str, Any]) -> int:
+    """The largest body this request may carry: MAX_BODY_BYTES, or a policy's bound on the routes
+    that take one."""
+    if event.get("httpMethod") == "POST" and (event.get("path") or "").rstrip("/") in POLICY_BODY_PATHS:
+        from scorecard.domain.policy import MAX_POLICY_BYTES  # the policy routes import it anyway
+
+        return MAX_POLICY_BYTES
+    return MAX_BODY_BYTES
+
+
 def _plain_response(app: APIGatewayRestResolver, response: Response[Any]) -> dict[str, Any]:
     return {
         "statusCode": response.status_code,
@@ -208,16 +223,15 @@ def _normalise_content_type(event: dict[str, Any]) -> Response[Any] | None:
 
 
 def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Resolve one API Gateway proxy event: oversized bodies get 413 before any parsing, and the
-    events' 5-minute future check compares against this request's clock."""
-    if _body_size(event) > MAX_BODY_BYTES:
+    """Resolve one API Gateway proxy event: oversized bodies (body_limit) get 413 before any parsing,
+    and the events' 5-minute future check compares against this request's clock."""
+    limit = body_limit(event)
+    if _body_size(event) > limit:
+        message = f"body exceeds {limit} bytes"
+        if limit < MAX_BODY_BYTES:
+            message += f" (a policy document is at most {limit // 1024} KB of JSON)"
         return _plain_response(
-            app,
-            error_response(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                "payload_too_large",
-                f"body exceeds {MAX_BODY_BYTES} bytes",
-            ),
+            app, error_response(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", message)
         )
     if event.get("body"):
         if event.get("isBase64Encoded"):

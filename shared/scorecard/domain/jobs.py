@@ -19,7 +19,9 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from scorecard.domain.events import (
+    DEFECT_CATEGORIES,
     ActivityEventBase,
+    DefectCategory,
     Event,
     JobAccepted,
     JobCancelled,
@@ -46,6 +48,15 @@ class Shipment(msgspec.Struct, frozen=True):
     direct_to_customer: bool
 
 
+class PartDefect(msgspec.Struct, frozen=True):
+    """One line of an inspection's defects (events.Defect): part, quantity, category, note."""
+
+    part_number: str
+    quantity: int
+    category: DefectCategory
+    note: str | None = None
+
+
 class Inspection(msgspec.Struct, frozen=True):
     event_id: str
     at: datetime
@@ -53,6 +64,18 @@ class Inspection(msgspec.Struct, frozen=True):
     parts_defective: int
     ncmr_id: str | None
     report_url: str | None
+    defects: tuple[PartDefect, ...] = ()  # which parts were defective and why, as reported
+
+
+def defects_by_category(inspections: Iterable[Inspection]) -> dict[DefectCategory, int]:
+    """The defective parts the inspections itemise, summed per category (domain.events.DEFECT_CATEGORIES
+    order, categories with none left out). Their total is at most the inspections' parts_defective:
+    an inspection may itemise fewer parts than it found defective, or none."""
+    totals: dict[DefectCategory, int] = {}
+    for inspection in inspections:
+        for defect in inspection.defects:
+            totals[defect.category] = totals.get(defect.category, 0) + defect.quantity
+    return {category: totals[category] for category in DEFECT_CATEGORIES if category in totals}
 
 
 class DueDateChange(msgspec.Struct, frozen=True):
@@ -320,6 +343,9 @@ def fold_job(
                         event.parts_defective,
                         event.ncmr_id,
                         event.report_url,
+                        tuple(
+                            PartDefect(d.part_number, d.quantity, d.category, d.note) for d in event.defects
+                        ),
                     )
                 )
             case JobDocumentUploaded():

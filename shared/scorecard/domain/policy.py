@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from scorecard.domain.calendar import TimezoneName
 
@@ -18,9 +18,31 @@ COMPONENTS: tuple[str, ...] = ("on_time", "quality", "communication", "engagemen
 DEFAULT_POLICY_VERSION = "v2"
 POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2")  # shipped with the package (policy/<version>.json)
 
+# Bounds of a policy document. It is stored whole in one DynamoDB item (a version, a backtest with its
+# candidate inline), sent whole in queue messages, and scored per partner and day: a policy of 6,000
+# benefits (643 KB) failed its write past the 400 KB item limit. Every list and map is bounded (a
+# name is at most 64 characters), so the largest valid policy is about 17 KB of JSON; the routes that
+# take one refuse a body over MAX_POLICY_BYTES (413) before parsing it.
+MAX_POLICY_BYTES = 64 * 1024
+MAX_SIGNALS = 20  # also bounds extra_weights: each extra component needs a signal feeding it
+MAX_GRADE_BANDS = 10
+MAX_TIERS = 10  # the four tiers, in order (ScoringPolicy._bands_cover); the bound names the field first
+MAX_BENEFITS_PER_TIER = 20
+# The lateness credit's steps (`late_credit`, docs/scoring.md) are not a field of this policy model yet:
+# the field, when it lands, takes Field(max_length=MAX_LATE_CREDIT_STEPS), a 422 naming
+# policy.late_credit past it, as the lists above.
+MAX_LATE_CREDIT_STEPS = 10
+
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # strict: integers and booleans only as JSON integers and booleans (no true for 1, no "3");
+    # amounts (Decimal) and the policy's lists opt out below, as they must take JSON's forms.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+# What a strict policy lets through as JSON has it: amounts as a decimal string (GET /v1/policy's
+# form) or a JSON number, never a boolean; lists as JSON arrays (strict Python mode wants a tuple).
+Lax = Strict(False)
 
 
 class WindowRule(_Frozen):
@@ -38,8 +60,8 @@ class WindowRule(_Frozen):
 # Policy numbers are bounded so that no candidate policy can overflow (or underflow to nothing) the
 # Decimal arithmetic of the scoring: weights are shares in 0..1, divisors and floors positive and of
 # a plausible size.
-Weight = Annotated[Decimal, Field(ge=0, le=1, description="a share, 0..1")]
-Positive = Annotated[Decimal, Field(ge=Decimal("0.001"), le=1_000_000, description="0.001 .. 1,000,000")]
+Weight = Annotated[Decimal, Lax, Field(ge=0, le=1, description="a share, 0..1")]
+Positive = Annotated[Decimal, Lax, Field(ge=Decimal("0.001"), le=1_000_000, description="0.001 .. 1,000,000")]
 
 
 class ComponentWeights(_Frozen):
@@ -60,7 +82,7 @@ class GradeBand(_Frozen):
 
 class TierBand(_Frozen):
     tier: Tier
-    min: Decimal = Field(ge=0, le=100)
+    min: Decimal = Field(ge=0, le=100, strict=False)
     requires_final: bool = Field(description="a provisional score cannot reach this tier")
 
 
@@ -100,8 +122,8 @@ class Signal(_Frozen):
     name: ComponentName
     source: SignalSource
     component: ComponentName = Field(description="communication, engagement, or a name in extra_weights")
-    scale_min: Decimal = Field(default=Decimal(0), ge=-1_000_000, le=1_000_000)
-    scale_max: Decimal = Field(default=Decimal(100), ge=-1_000_000, le=1_000_000)
+    scale_min: Decimal = Field(default=Decimal(0), ge=-1_000_000, le=1_000_000, strict=False)
+    scale_max: Decimal = Field(default=Decimal(100), ge=-1_000_000, le=1_000_000, strict=False)
 
     @model_validator(mode="after")
     def _scale(self) -> Self:
@@ -113,7 +135,7 @@ class Signal(_Frozen):
 
 
 class ScoringPolicy(_Frozen):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     timezone: TimezoneName = "UTC"
@@ -122,8 +144,8 @@ class ScoringPolicy(_Frozen):
     job_weight_floor: Positive = Field(description="job weight = sqrt(max(value, floor))")
     quality_dpt_divisor: Positive = Field(description="quality = max(0, 100 - DPT / divisor)")
     update_response_hours: int = Field(ge=1, le=24 * 30)
-    grades: tuple[GradeBand, ...]
-    tiers: tuple[TierBand, ...]
+    grades: Annotated[tuple[GradeBand, ...], Lax] = Field(max_length=MAX_GRADE_BANDS)
+    tiers: Annotated[tuple[TierBand, ...], Lax] = Field(max_length=MAX_TIERS)
     demotion_runs: int = Field(ge=1, le=30)
     monthly: MonthlyWeights
     # Policy v2 (docs/scoring.md); the defaults are v1's behaviour.
@@ -133,11 +155,17 @@ class ScoringPolicy(_Frozen):
         default=None, description="rule 3: a provisional or absent score places the partner at least here"
     )
     notice: NoticeCredit | None = Field(default=None, description="rule 4: credit for a delay notice")
-    benefits: dict[Tier, tuple[Benefit, ...]] = Field(default_factory=dict, description="rule 5")
-    extra_weights: dict[ComponentName, Weight] = Field(
-        default_factory=dict, description="rule 6: weights of components beyond the four"
+    benefits: dict[Tier, Annotated[tuple[Benefit, ...], Lax, Field(max_length=MAX_BENEFITS_PER_TIER)]] = (
+        Field(default_factory=dict, description="rule 5")
     )
-    signals: tuple[Signal, ...] = Field(default=(), description="rule 6: optional signals")
+    extra_weights: dict[ComponentName, Weight] = Field(
+        default_factory=dict,
+        max_length=MAX_SIGNALS,
+        description="rule 6: weights of components beyond the four",
+    )
+    signals: Annotated[tuple[Signal, ...], Lax] = Field(
+        default=(), max_length=MAX_SIGNALS, description="rule 6: optional signals"
+    )
 
     @model_validator(mode="after")
     def _signals_declared(self) -> Self:

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from scorecard.domain.events import DefectCategory
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
-from scorecard.domain.jobs import CompletionRules, Inspection, JobState, Shipment
+from scorecard.domain.jobs import CompletionRules, Inspection, JobState, Shipment, defects_by_category
 from scorecard.domain.policy import BONUS_ELIGIBLE, Grade, ScoringPolicy, Tier
 from scorecard.domain.window import day_start
 
@@ -82,6 +83,8 @@ class SnapshotMetrics(msgspec.Struct, frozen=True):
     grade: Grade | None
     late_jobs: tuple[SnapshotLine, ...]
     defective_jobs: tuple[SnapshotLine, ...]
+    # the parts the month's inspections itemise as defective, per category (domain.jobs)
+    defects_by_category: dict[DefectCategory, int] = msgspec.field(default_factory=dict)
 
 
 def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | None:
@@ -118,6 +121,7 @@ def compute_monthly_snapshot(
     completed = completed_on_time = 0
     late: list[SnapshotLine] = []
     faulty: list[SnapshotLine] = []
+    month_inspections: list[Inspection] = []  # of parts shipped in the month, as inspected/defective
     for job in jobs:
         if job.excluded:
             continue
@@ -141,6 +145,7 @@ def compute_monthly_snapshot(
             if owner is not None and in_month(owner.at):
                 job_inspected += inspection.parts_inspected
                 job_defective += inspection.parts_defective
+                month_inspections.append(inspection)
         inspected += job_inspected
         defective += job_defective
         completion = job.completion(rules)
@@ -185,6 +190,7 @@ def compute_monthly_snapshot(
         grade=None if monthly is None else grade_for(Decimal(monthly), policy),
         late_jobs=tuple(sorted(late, key=lambda line: line.job_id)),
         defective_jobs=tuple(sorted(faulty, key=lambda line: line.job_id)),
+        defects_by_category=defects_by_category(month_inspections),
     )
 
 

@@ -21,7 +21,8 @@ BacktestStatus = Literal["queued", "running", "complete"]
 class BacktestIn(BaseModel):
     """A candidate, by stored (or built-in) version name or inline, and the days to replay."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
     version: str | None = Field(
         default=None,

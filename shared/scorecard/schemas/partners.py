@@ -11,7 +11,8 @@ from scorecard.schemas.base import View
 
 
 class ProfileIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(

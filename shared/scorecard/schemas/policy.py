@@ -31,14 +31,16 @@ class AdoptionView(View):
 class PolicyVersionIn(BaseModel):
     """A new version: the policy (same shape as GET /v1/policy, a new `version`) and why."""
 
-    model_config = ConfigDict(extra="forbid")
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     policy: ScoringPolicy
     note: str | None = Field(default=None, max_length=1000, description="why this version exists")
 
 
 class AdoptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     effective_from: IsoDate = Field(

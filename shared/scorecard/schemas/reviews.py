@@ -13,14 +13,16 @@ JobIdField = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     reason: str = Field(min_length=1, max_length=4000)
     job_ids: list[str] = Field(default_factory=list, max_length=50, description="jobs the partner disputes")
 
 
 class ResolutionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     decision: Literal["upheld", "adjusted"]
     excluded_job_ids: list[str] = Field(default_factory=list, max_length=50)
@@ -34,7 +36,8 @@ RESOLVED_STATUSES: tuple[ReviewStatus, ...] = ("upheld", "adjusted")
 
 
 class PickupIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     note: str | None = Field(default=None, max_length=4000)
 

@@ -145,6 +145,7 @@ def snapshot_document(
         network_percentile=network_percentile,
         late_jobs=[_line(line) for line in metrics.late_jobs],
         defective_jobs=[_line(line) for line in metrics.defective_jobs],
+        defects_by_category=metrics.defects_by_category,
     )
 
 

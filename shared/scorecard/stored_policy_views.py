@@ -17,7 +17,7 @@ from scorecard.view import View
 
 class PolicyVersionView(View):
     version: str
-    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2)")
+    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2, v3)")
     created_by: str | None = None
     created_at: datetime | None = None
     note: str | None = None

@@ -6,9 +6,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.deferred import build_at_init
-from scorecard.messages.batches import DailyBatchMessage
-from scorecard.observability import logger, traced
+from scorecard.platform.models import build_at_init
+from scorecard.platform.observability import logger, traced
+from scorecard.schemas.messages import DailyBatchMessage
 from scorecard.services.daily import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
 

@@ -20,7 +20,7 @@ from typing import Any
 import jwt
 import pytest
 from local_process import ROOT, local_server
-from scorecard.auth import LOCAL_DEV_SECRET, KeySet, Role, SigningKey, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, KeySet, Role, SigningKey, issue_token
 from scorecard.domain.policy import load_policy
 from scorecard_local.api_routes import ApiRoute, api_routes
 

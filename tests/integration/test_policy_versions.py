@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from integration_support import Lambdas, get_item, job_events
 from lambda_events import api_event, caller, response_json, sample_body
-from scorecard.adapters.partner_repository import score_document as document_json
+from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.policy import load_policy
 
 PARTNER = "ver-01"

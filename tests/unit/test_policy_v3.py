@@ -22,8 +22,8 @@ from scorecard.domain.policy import (
     load_policy,
 )
 from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.tiering import decide_tier
 from scorecard.domain.window import completion_rules, day_end
-from scorecard.services.daily import decide_tier
 from scorecard.services.presenters import job_summary, score_view
 
 V2 = load_policy("v2")

@@ -116,7 +116,7 @@ def test_next_grade_speaks_of_overdue_jobs_and_notice() -> None:
     # only moves its completion to that shipment (it was "counts as late until shipped", untrue)
     assert result.next_grade.message.endswith(
         "; 1 overdue job (OVERDUE) counts as late for at least 30 days from the day after its due date, "
-        "or from its last shipment if it ships: "
+        "or from its last shipment if it ships; a customer or platform cancellation erases it; "
         "report a delay at least 48 h before a due date to earn notice credit"
     )
 

@@ -168,33 +168,47 @@ def test_the_hint_says_what_v3_does_with_an_overdue_job() -> None:
     assert (result.score, result.grade) == (Decimal("82.7"), "B")
     assert result.next_grade is not None
     assert result.next_grade.message == (
-        "3 more on-time, defect-free jobs reach A; 1 overdue job (OVERDUE) counts as late in every daily "
-        "score until it ships or is cancelled, then for at least 30 days: "
+        "3 more on-time, defect-free jobs reach A; 1 overdue job (OVERDUE) counts as late until shipped "
+        "or cancelled, then for at least 30 days; "
         "report a delay at least 48 h before a due date to earn notice credit"
     )
     two = score([*jobs, overdue_job(job_id="OVERDUE-2")], day(10, 16))
     assert two.next_grade is not None
     assert (
-        "2 overdue jobs (OVERDUE, OVERDUE-2) count as late in every daily score until they ship or are "
-        in (two.next_grade.message)
+        "; 2 overdue jobs (OVERDUE, OVERDUE-2) count as late until shipped or cancelled, then for at least "
+        "30 days;" in two.next_grade.message
     )
 
 
+def in_window(job: JobBuilder, as_of: date, policy: ScoringPolicy = V3) -> bool:
+    """Whether `job` is in the window as of `as_of`, next to ten on-time jobs shipped that day and the
+    nine before (a plain 30-day window, never extended)."""
+    return job.job_id in score([*fresh_on_time_jobs(as_of), job], as_of, policy).window_job_ids
+
+
 def test_finding_the_old_hint_was_untrue_under_v2_and_the_v3_hint_is_true() -> None:
-    """The hint said "counts as late until shipped". Under v2 shipping changed nothing (the job is
-    late either way), and an unshipped job stopped counting 30 days on; under v3 it counts on every
-    day until it ships, as the v3 hint says."""
-    shipped = datetime(2026, 10, 20, 15, tzinfo=UTC)
-    base = fresh_on_time_jobs(day(10, 20))
-    # v2, on the day it ships: 93.7 shipped or not
-    assert score([*base, overdue_job()], day(10, 20), V2).score == Decimal("93.7")
-    assert score([*base, overdue_job(shipped)], day(10, 20), V2).score == Decimal("93.7")
-    # "until shipped" fails under v2 on 11-16 (31 days after 10-16, still not shipped); v3 keeps it
-    later = [*fresh_on_time_jobs(day(11, 16)), overdue_job()]
-    assert "OVERDUE" not in score(later, day(11, 16), V2).window_job_ids
-    assert "OVERDUE" in score(later, day(11, 16)).window_job_ids
+    """The hint said "counts as late until shipped". Under v2 an unshipped job stopped counting 30 days
+    after its due date, and a customer or platform cancellation erased it. Under v3 each part of the
+    hint holds, checked day by day: late on every day until shipped (or cancelled), then for 30 days."""
+    every = [day(10, 16) + timedelta(days=n) for n in range(0, 120, 7)]  # 10-16 .. 02-05, weekly
+    # v2: not shipped by 11-15 (10-16 + 30): out of the window, so "until shipped" was untrue
+    assert in_window(overdue_job(), day(11, 14), V2)
+    assert not in_window(overdue_job(), day(11, 15), V2)
     v2_hint = score([*fresh_on_time_jobs(day(10, 10), count=3), overdue_job()], day(10, 16), V2).next_grade
     assert v2_hint is not None and "until shipped" not in v2_hint.message
+    assert "a customer or platform cancellation erases it" in v2_hint.message
+    # v3: "counts as late until shipped": in every window from 10-16 while unshipped, 120 days on
+    assert all(in_window(overdue_job(), as_of) for as_of in every)
+    # "then for at least 30 days": shipped 12-01, in the windows of 12-01..12-30, out on 12-31
+    shipped = overdue_job(datetime(2026, 12, 1, 9, tzinfo=UTC))
+    assert in_window(shipped, day(11, 30))  # still open that day
+    assert all(in_window(shipped, day(12, 1) + timedelta(days=n)) for n in range(30))
+    assert not in_window(shipped, day(12, 31))
+    # "or cancelled": cancelled by the customer on 12-01, the same 30 days
+    cancelled = cancelled_overdue(datetime(2026, 12, 1, 9, tzinfo=UTC), "customer")
+    assert all(in_window(cancelled, day(12, 1) + timedelta(days=n)) for n in range(30))
+    assert not in_window(cancelled, day(12, 31))
+    assert not in_window(cancelled_overdue(datetime(2026, 12, 1, 9, tzinfo=UTC), "customer"), day(12, 1), V2)
 
 
 def test_the_job_list_shows_an_open_overdue_job_as_overdue_with_days_late_to_the_day() -> None:

@@ -488,24 +488,27 @@ def _overdue_hint(window: Window, next_grade: NextGrade | None, policy: ScoringP
     one = len(overdue) == 1
     jobs = f"{len(overdue)} overdue job{'' if one else 's'} ({named})"
     days = policy.window.base_days
+    counts = "counts" if one else "count"
+    erased = (
+        ""
+        if policy.overdue_cancellation_counts
+        else f"; a customer or platform cancellation erases {'it' if one else 'them'}"
+    )
     if policy.overdue_counts_while_open:
-        # v3 rule 1: completed late on every day scored while open, then on its last shipment (or
-        # cancellation), from which the window keeps it for base_days at least.
-        until = "it ships or is cancelled" if one else "they ship or are cancelled"
-        hint = (
-            f"; {jobs} count{'s' if one else ''} as late in every daily score until {until}, "
-            f"then for at least {days} days"
-        )
+        # v3 rule 1: in every daily score while open; then completed on its last shipment (or, rule 2,
+        # its cancellation), from which the window keeps it for base_days at least.
+        ended = "shipped or cancelled" if policy.overdue_cancellation_counts else "shipped"
+        hint = f"; {jobs} {counts} as late until {ended}, then for at least {days} days{erased}"
     else:
         # v2: completed late on the day after its due date, or later on its last shipment.
         its, ships = ("its", "it ships") if one else ("their", "they ship")
         hint = (
-            f"; {jobs} count{'s' if one else ''} as late for at least {days} days from the day after "
-            f"{its} due date, or from {its} last shipment if {ships}"
+            f"; {jobs} {counts} as late for at least {days} days from the day after {its} due date, "
+            f"or from {its} last shipment if {ships}{erased}"
         )
     if policy.notice is not None:
         hours = policy.notice.min_hours
-        hint += f": report a delay at least {hours} h before a due date to earn notice credit"
+        hint += f"; report a delay at least {hours} h before a due date to earn notice credit"
     if policy.late_credit:
         first = policy.late_credit[0]
         hint += f"; a job shipped at most {_days(first.max_days_late)} late earns {first.credit} credit"

@@ -1,4 +1,4 @@
-"""Policy versions through the handlers (DESIGN §6, issue 9 item 2): ops store a version, adopt it from
+"""Policy versions through the handlers (docs/api.md, issue 9 item 2): ops store a version, adopt it from
 a day on; runs before that day keep the old version (a re-run reproduces the old score), runs from it
 use the new one, and every score and history point names its version. Today is NOW: 2026-11-02."""
 

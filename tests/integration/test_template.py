@@ -88,7 +88,7 @@ def test_globals(template: dict[str, Any]) -> None:
     assert variables["TABLE_NAME"] == {"Ref": "ScorecardTable"}
 
 
-# The routes of DESIGN §6, as (method, path) pairs under /v1.
+# The routes of docs/api.md, as (method, path) pairs under /v1.
 CONTRACT_ROUTES = {
     ("POST", "/v1/events"),
     ("PUT", "/v1/partners/{id}"),

@@ -1,5 +1,5 @@
-"""The demo network (scorecard_local.demo): deterministic, valid per DESIGN §3, causally ordered, and
-rich enough that scoring it (DESIGN §4) spreads over grades and tiers and hits every rule."""
+"""The demo network (scorecard_local.demo): deterministic, valid per docs/api.md, causally ordered, and
+rich enough that scoring it (docs/scoring.md) spreads over grades and tiers and hits every rule."""
 
 from __future__ import annotations
 

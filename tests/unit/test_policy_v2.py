@@ -1,4 +1,4 @@
-"""Policy v2 (DESIGN §4a), rule by rule, with the arithmetic written out. The v1 tests stay pinned to
+"""Policy v2 (docs/scoring.md), rule by rule, with the arithmetic written out. The v1 tests stay pinned to
 v1 (builders.POLICY); everything here scores under the shipped v2 unless it says otherwise."""
 
 from __future__ import annotations

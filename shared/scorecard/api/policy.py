@@ -35,8 +35,7 @@ MAX_SIMULATED_PARTNERS = 40
 
 
 class SimulationIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     policy: ScoringPolicy = Field(description="the candidate policy (same shape as GET /v1/policy)")
     as_of: IsoDate | None = Field(

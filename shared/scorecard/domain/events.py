@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -72,10 +72,7 @@ class AggregateKind(StrEnum):
 
 
 class _EventBase(BaseModel):
-    # defer_build (scorecard.deferred): ingestion builds them at init (EVENT_VALIDATION), the workers
-    # the union they parse stored events with (STORED_EVENT_PARSING); the API's routes that read
-    # events build them on first use, the others never.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
     aggregate: ClassVar[AggregateKind]
 
@@ -142,7 +139,7 @@ class ActivityEventBase(_EventBase):
 
     aggregate: ClassVar[AggregateKind] = AggregateKind.ACTIVITY
 
-    job_id: EntityId | None = None  # §3: job_id is a common field, required only for job.*
+    job_id: EntityId | None = None  # docs/api.md: job_id is a common field, required only for job.*
 
     @property
     def aggregate_id(self) -> str:
@@ -180,7 +177,6 @@ class JobOffered(JobEventBase):
     )
     part_count: int = Field(ge=1, le=10_000_000)
     due_date: IsoDate
-    # default=[], not default_factory=list: see scorecard.deferred
     required_documents: list[DocumentType] = Field(default=[])
     process: str | None = Field(
         default=None,
@@ -322,29 +318,15 @@ ActivityEvent = PartnerLoggedIn | PartnerCapacityUpdated | PartnerMetricRecorded
 # checks both). Adding a type: its model here, and its case in the fold of its aggregate; mypy then
 # names every `match` that misses it (each ends in assert_never).
 Event = Annotated[JobEvent | RequestEvent | ActivityEvent, Field(discriminator="type")]
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_build=True))
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
 class EventBatch(BaseModel):
     """Body of POST /v1/events."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     events: list[Event] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
-
-
-EVENT_MODELS: tuple[type[BaseModel], ...] = (
-    *get_args(JobEvent),
-    *get_args(RequestEvent),
-    *get_args(ActivityEvent),
-)
-# What a function builds at init (scorecard.deferred.build_at_init) when every invocation validates
-# and writes events (ingestion): each event model, whose serializer event_json uses, then the union
-# over them, which reuses their schemas.
-EVENT_VALIDATION: tuple[type[BaseModel] | TypeAdapter[Any], ...] = (*EVENT_MODELS, EVENT_ADAPTER)
-# ... and when every invocation only reads stored events (the workers): the union that
-# parse_stored_event validates with; the members' own validators and serializers go unused there.
-STORED_EVENT_PARSING: tuple[TypeAdapter[Any], ...] = (EVENT_ADAPTER,)
 
 
 _STORED = {"stored": True}

@@ -21,9 +21,7 @@ POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2", "v3")  # shipped with the packag
 
 
 class _Frozen(BaseModel):
-    # The parts of a policy are validated as part of one (ScoringPolicy, built at import): their own
-    # validators and serializers are built on first use, if ever (scorecard.deferred).
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class WindowRule(_Frozen):
@@ -128,7 +126,7 @@ class Signal(_Frozen):
 
 
 class ScoringPolicy(_Frozen):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     timezone: TimezoneName = "UTC"

@@ -98,7 +98,8 @@ def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | No
 def compute_monthly_snapshot(
     jobs: Iterable[JobState], month: Month, policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
 ) -> SnapshotMetrics:
-    """The §5 snapshot of calendar month `month` in the policy timezone, from jobs folded with all known
+    """The docs/snapshots.md snapshot of calendar month `month` in the policy timezone, from jobs folded
+    with all known
     events. Excluded jobs (resolved reviews) and jobs voided by the customer or platform are left out
     of the on-time and quality figures. Under policy v2 a shipment is on time by its date in
     `partner_zone` (the partner's profile timezone; rule 2); the month stays the policy's."""
@@ -126,7 +127,8 @@ def compute_monthly_snapshot(
             accepted += 1
             value += job.value or Decimal(0)
         if job.voided_by_other_party:
-            continue  # §4: a customer/platform cancellation never counts: no on-time or quality figures
+            # docs/scoring.md: a customer/platform cancellation never counts: no on-time or quality figures
+            continue
         due = job.due_date
         month_shipments = [s for s in job.shipments if in_month(s.at)]
         job_parts = sum(s.parts for s in month_shipments)
@@ -187,7 +189,8 @@ def compute_monthly_snapshot(
 
 
 class MonthlyTier(msgspec.Struct, frozen=True):
-    """The partner's tier at the end of month M and whether M earned the monthly bonus (§4a rule 5)."""
+    """The partner's tier at the end of month M and whether M earned the monthly bonus (docs/scoring.md
+    rule 5)."""
 
     tier: Tier | None
     bonus_eligible: bool

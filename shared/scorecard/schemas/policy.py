@@ -31,16 +31,14 @@ class AdoptionView(View):
 class PolicyVersionIn(BaseModel):
     """A new version: the policy (same shape as GET /v1/policy, a new `version`) and why."""
 
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     policy: ScoringPolicy
     note: str | None = Field(default=None, max_length=1000, description="why this version exists")
 
 
 class AdoptionIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     effective_from: IsoDate = Field(

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from scorecard.domain.policy import Benefit, Grade, Tier
 from scorecard.schemas.base import View
@@ -127,19 +127,4 @@ class DailyRunView(View):
     without_score: int
     failed: list[str]
     tier_changes: int
-
-
-# What the daily worker writes for every partner it scores, and reports for every batch, built at its
-# init (scorecard.deferred.build_at_init): members before the models that contain them.
-DAILY_SCORE_VIEWS: tuple[type[BaseModel], ...] = (
-    ComponentView,
-    WindowView,
-    LedgerEntryView,
-    NextGradeView,
-    TierStatusView,
-    ProcessPercentileView,
-    PercentileView,
-    ScoreView,
-    HistoryPointView,
-    DailyRunView,
-)
+    grades: dict[Grade, int] = Field(default={}, description="partners scored, by grade")

@@ -184,7 +184,7 @@ def test_a_late_job_shows_in_the_score_and_the_late_jobs(server: Server) -> None
     body = score.body
     assert (body["score"], body["grade"], body["tier"], body["provisional"]) == (74.8, "C", "standard", True)
     assert body["as_of"] == "2026-11-01"
-    assert body["policy_version"] == "v2"  # the default; this story scores the same under v1
+    assert body["policy_version"] == "v3"  # the default; this story scores the same under v1 and v2
     assert body["window"] == {"start": "2026-05-06", "end": "2026-11-01", "jobs": 4, "extended": True}
     assert {name: c["value"] for name, c in body["components"].items()} == {
         "on_time": 75.0,
@@ -358,7 +358,8 @@ def test_an_unshipped_last_part_no_longer_hides_a_late_job(server: Server) -> No
     assert (run.status, run.body["failed"]) == (200, [])
 
     score = server.request("GET", f"/v1/partners/{LOOPHOLE}/score", token=own).body
-    # v1 scored 100.0. v2: the job is late from 10-16 on. Every job is worth 100 (weight 10):
+    # v1 scored 100.0. v2: the job is late from 10-16 on; v3 (the default): late on 11-01 itself, still
+    # open, in the window either way. Every job is worth 100 (weight 10):
     # on_time = 100 x 10 x 10 / (11 x 10) = 90.9; communication = engagement = 100; no inspections:
     # score = (0.45 x 90.909 + 0.10 x 100 + 0.10 x 100) / 0.65 = 93.706.. -> 93.7
     assert score["score"] != 100.0
@@ -369,7 +370,7 @@ def test_an_unshipped_last_part_no_longer_hides_a_late_job(server: Server) -> No
         False,
     )
     assert score["components"]["on_time"]["value"] == 90.9
-    assert score["policy_version"] == "v2"
+    assert score["policy_version"] == "v3"
     assert [b["name"] for b in score["benefits"]] == [
         "ship_direct",
         "preferential_offers",
@@ -430,9 +431,10 @@ BACKTESTED = "e2e-backtest"
 
 def test_a_backtest_is_queued_and_polled_until_complete(server: Server) -> None:
     """POST /v1/policy/backtests answers 202 at once; GET shows it complete once the local queues are
-    drained. Candidate v1 against v2 (in force): a partner with three jobs on time and one overdue job
-    (49 of 50 parts shipped, due 10 days ago) is 82.7 B under v2 and 100.0 A under v1 on the last day
-    (the arithmetic of tests/unit/test_policy_v2.py: (0.45 x 75 + 0.10 x 100 + 0.10 x 100) / 0.65)."""
+    drained. Candidate v1 against v3 (in force): a partner with three jobs on time and one overdue job
+    (49 of 50 parts shipped, due 10 days ago) is 82.7 B under v3 (as under v2: the open job is in the
+    window either way) and 100.0 A under v1 on the last day (the arithmetic of
+    tests/unit/test_policy_v2.py: (0.45 x 75 + 0.10 x 100 + 0.10 x 100) / 0.65)."""
     ops = token("ops")
     today = datetime.now(UTC).date()
     events: list[dict[str, Any]] = []
@@ -482,7 +484,7 @@ def test_a_backtest_is_queued_and_polled_until_complete(server: Server) -> None:
     assert view["status"] == "complete"
     partners = server.request("GET", "/v1/partners?limit=100", token=ops).body["partners"]
     assert view["progress"]["partners_done"] == view["progress"]["partners_queued"] == len(partners)
-    assert len(view["days"]) == 30 and {day["active_version"] for day in view["days"]} == {"v2"}
+    assert len(view["days"]) == 30 and {day["active_version"] for day in view["days"]} == {"v3"}
     assert all(sum(day["active"]["grades"].values()) == len(partners) for day in view["days"])
     change = next(c for c in view["changes"] if c["partner_id"] == BACKTESTED)
     assert change["active"] == {"score": 82.7, "grade": "B", "tier": change["active"]["tier"]}

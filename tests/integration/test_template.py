@@ -84,7 +84,7 @@ def test_globals(template: dict[str, Any]) -> None:
     assert function_globals["Tracing"] == "Active"
     variables = function_globals["Environment"]["Variables"]
     assert variables["POWERTOOLS_SERVICE_NAME"] == "scorecard"
-    assert variables["POLICY_VERSION"] == "v2"
+    assert variables["POLICY_VERSION"] == "v3"
     assert variables["TABLE_NAME"] == {"Ref": "ScorecardTable"}
 
 

@@ -1,6 +1,7 @@
 """Every surface that shows a score gets the same one for the same inputs: the daily run, simulate,
 a backtest's replay and the jobs views (score_effect), for generated evidence and policies with
-signals, extra components and notice credit."""
+signals, extra components and notice credit, on v2 or v3 (open overdue jobs, cancellations after the
+due date, late credit)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from scorecard.services.simulation import simulate_partner
 AS_OF = date(2026, 10, 31)
 NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 V2 = load_policy("v2")
+V3 = load_policy("v3")
 SIGNALS = {
     "nps": {"name": "nps", "source": "metric", "component": "nps"},
     "capacity": {"name": "capacity_current", "source": "capacity_current", "component": "engagement"},
@@ -33,7 +35,10 @@ SIGNALS = {
 @st.composite
 def policies(draw: st.DrawFn) -> ScoringPolicy:
     chosen = draw(st.sets(st.sampled_from(sorted(SIGNALS)), max_size=3))
-    data: dict[str, Any] = V2.model_dump(mode="json") | {"version": "generated"}
+    base = draw(st.sampled_from([V2, V3]))
+    data: dict[str, Any] = base.model_dump(mode="json") | {"version": "generated"}
+    if base is V3 and draw(st.booleans()):
+        data["late_credit"] = [{"max_days_late": 1, "credit": "0.75"}, {"max_days_late": 5, "credit": "0.25"}]
     data["signals"] = [SIGNALS[name] for name in sorted(chosen)]
     extra: dict[str, str] = {}
     if "nps" in chosen:
@@ -61,6 +66,19 @@ def networks(draw: st.DrawFn) -> FakePartnerRepository:
             defective=draw(st.sampled_from([0, 1])),
             status_update=draw(st.booleans()),
         )
+        ending = draw(st.sampled_from(["shipped", "open", "cancelled"]))
+        if ending != "shipped":
+            # 3 of its 4 parts shipped (the same event, fewer parts): accepted and still owed
+            index = next(i for i, e in enumerate(job.events) if e.type == "job.shipped")
+            shipment = job.events[index]
+            job.events[index] = event(
+                "job.shipped", shipment.occurred_at, shipment.event_id, job_id=job.job_id, parts_shipped=3
+            )
+        if ending == "cancelled":
+            cancelled = due + timedelta(days=draw(st.integers(min_value=-2, max_value=10)))
+            job.cancelled(
+                min(cancelled, AS_OF), by=draw(st.sampled_from(["customer", "platform", "partner"]))
+            )
         if draw(st.booleans()):  # a delay notice, well ahead or too late for credit
             hours = draw(st.sampled_from([1, 72]))
             job.add(

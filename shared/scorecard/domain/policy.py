@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo
 
@@ -15,8 +16,8 @@ Grade = Literal["A", "B", "C", "D"]
 Tier = Literal["elite", "preferred", "standard", "probation"]
 TIER_ORDER: tuple[Tier, ...] = ("probation", "standard", "preferred", "elite")
 COMPONENTS: tuple[str, ...] = ("on_time", "quality", "communication", "engagement")
-DEFAULT_POLICY_VERSION = "v2"
-POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2")  # shipped with the package (policy/<version>.json)
+DEFAULT_POLICY_VERSION = "v3"
+POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2", "v3")  # shipped with the package (policy/<version>.json)
 
 # Bounds of a policy document. It is stored whole in one DynamoDB item (a version, a backtest with its
 # candidate inline), sent whole in queue messages, and scored per partner and day: a policy of 6,000
@@ -28,9 +29,6 @@ MAX_SIGNALS = 20  # also bounds extra_weights: each extra component needs a sign
 MAX_GRADE_BANDS = 10
 MAX_TIERS = 10  # the four tiers, in order (ScoringPolicy._bands_cover); the bound names the field first
 MAX_BENEFITS_PER_TIER = 20
-# The lateness credit's steps (`late_credit`, docs/scoring.md) are not a field of this policy model yet:
-# the field, when it lands, takes Field(max_length=MAX_LATE_CREDIT_STEPS), a 422 naming
-# policy.late_credit past it, as the lists above.
 MAX_LATE_CREDIT_STEPS = 10
 
 
@@ -110,6 +108,19 @@ class NoticeCredit(_Frozen):
     credit: Weight
 
 
+class LateCreditStep(_Frozen):
+    """Policy v3 (optional): a job completed late by at most `max_days_late` days (the first step that
+    covers it) earns `credit` of its weight in on_time, as the notice credit does."""
+
+    max_days_late: int = Field(ge=1, le=3660)
+    credit: Annotated[Decimal, Lax] = Field(
+        gt=0, lt=1, description="a share of the job's weight, strictly between 0 and 1"
+    )
+
+
+Target = Annotated[Decimal, Lax, Field(ge=0, le=100, description="0..100")]
+
+
 SignalSource = Literal["capacity_current", "active_weeks", "metric"]
 ComponentName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -166,6 +177,26 @@ class ScoringPolicy(_Frozen):
     signals: Annotated[tuple[Signal, ...], Lax] = Field(
         default=(), max_length=MAX_SIGNALS, description="rule 6: optional signals"
     )
+    # Policy v3; the defaults are v1's and v2's behaviour.
+    overdue_counts_while_open: bool = Field(
+        default=False, description="v3 rule 1: an open overdue job counts as completed late on the day scored"
+    )
+    overdue_cancellation_counts: bool = Field(
+        default=False,
+        description="v3 rule 2: a cancellation, by anyone, after the due date is a late completion",
+    )
+    provisional_floats: bool = Field(
+        default=False,
+        description="v3 rule 3: a provisional score can lower a tier (after demotion_runs runs)",
+    )
+    late_credit: Annotated[tuple[LateCreditStep, ...], Lax] = Field(
+        default=(),
+        max_length=MAX_LATE_CREDIT_STEPS,
+        description="v3 (optional): credit for a job completed a few days late; steps by max_days_late",
+    )
+    targets: dict[ComponentName, Target] = Field(
+        default_factory=dict, description="v3 (optional): a target (0..100) per component"
+    )
 
     @model_validator(mode="after")
     def _signals_declared(self) -> Self:
@@ -186,6 +217,26 @@ class ScoringPolicy(_Frozen):
             if not any(signal.component == component for signal in self.signals):
                 raise ValueError(f"extra component {component!r} has no signal feeding it")
         return self
+
+    @model_validator(mode="after")
+    def _v3_rules(self) -> Self:
+        if self.overdue_counts_while_open and not self.overdue_jobs_count:
+            raise ValueError("overdue_counts_while_open needs overdue_jobs_count")
+        for before, after in pairwise(self.late_credit):
+            if after.max_days_late <= before.max_days_late:
+                raise ValueError("late_credit: max_days_late must ascend")
+            if after.credit >= before.credit:
+                raise ValueError("late_credit: credit must descend")
+        unknown = set(self.targets) - set(self.components)
+        if unknown:
+            raise ValueError(f"targets name no component of this policy: {sorted(unknown)}")
+        return self
+
+    def late_credit_for(self, days_late: int) -> LateCreditStep | None:
+        """The first late-credit step covering a job `days_late` days late (None: no credit)."""
+        if days_late < 1:
+            return None
+        return next((step for step in self.late_credit if days_late <= step.max_days_late), None)
 
     @property
     def components(self) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from scorecard.schemas.base import View
 
 class PolicyVersionView(View):
     version: str
-    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2)")
+    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2, v3)")
     created_by: str | None = None
     created_at: datetime | None = None
     note: str | None = None

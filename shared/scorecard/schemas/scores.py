@@ -13,6 +13,10 @@ class ComponentView(View):
     weight: float = Field(description="policy weight")
     effective_weight: float = Field(description="weight renormalised over the components present")
     evidence: dict[str, int | str]
+    target: float | None = Field(default=None, description="the policy's target (0-100); null: none")
+    meets_target: bool | None = Field(
+        default=None, description="value >= target; null when there is no target or no value"
+    )
 
 
 class WindowView(View):

@@ -5,7 +5,7 @@ The API stores the backtest (candidate inline) and queues one plan message; the 
 the registry into partner batches with the daily run's fan-out (services.fanout), and for each batch
 loads each partner's evidence once for the whole range, scores every day under the version in force
 that day and under the candidate (compute_success_score, then the daily run's tier rule and
-hysteresis: services.daily.decide_tier), and stores one bounded result per batch. GET sums them.
+hysteresis: domain.tiering.decide_tier), and stores one bounded result per batch. GET sums them.
 
 Tier start: each version starts from the tier the partner's stored history shows for the day before
 `from` (no hysteresis streak carried: a history point keeps only the tier), else from no tier, and

@@ -87,6 +87,8 @@ def score_view(
                 weight=float(c.weight),
                 effective_weight=float(c.effective_weight),
                 evidence=c.evidence,
+                target=_num(c.target),
+                meets_target=c.meets_target,
             )
             for c in result.components
         },

@@ -377,6 +377,11 @@ ActivityEvent = PartnerLoggedIn | PartnerCapacityUpdated | PartnerMetricRecorded
 # names every `match` that misses it (each ends in assert_never).
 Event = Annotated[JobEvent | RequestEvent | ActivityEvent, Field(discriminator="type")]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_MODELS: tuple[type[BaseModel], ...] = (
+    *get_args(JobEvent),
+    *get_args(RequestEvent),
+    *get_args(ActivityEvent),
+)
 
 
 class EventBatch(BaseModel):

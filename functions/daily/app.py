@@ -1,12 +1,14 @@
 """Daily run coordinator, started by EventBridge Scheduler with
 {"scheduled_time": "<aws.scheduler.scheduled-time>"} (or {"as_of": "YYYY-MM-DD"} for a manual run or
-backfill): queues the partner registry in batches on DailyQueue for functions/daily_worker."""
+backfill): queues the partner registry in batches on DailyQueue for functions/daily_worker. A day after
+today (policy timezone) is refused (PeriodNotEnded) and nothing is queued."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
+from scorecard.domain.periods import check_day
 from scorecard.messages.batches import DailyBatchMessage
 from scorecard.observability import logger, traced
 from scorecard.services.daily import plan_daily_run
@@ -19,7 +21,7 @@ build_at_init(DailyBatchMessage)  # every run queues the registry in these
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     boot = bootstrap()
-    as_of = DailyRunInput.model_validate(event).score_date(boot.policy)
+    as_of = check_day(DailyRunInput.model_validate(event).score_date(boot.policy), boot.clock.today())
     queued = plan_daily_run(boot.partners, boot.daily_queue, as_of, distributions=boot.distributions)
     logger.info("daily run queued", extra={"as_of": str(as_of), "partners": queued})
     return {"as_of": as_of.isoformat(), "partners_queued": queued}

@@ -1,5 +1,6 @@
 """Daily run worker: scores the partners of each SQS message (DailyBatchMessage); failed records are
-reported as partial batch failures so only they return to the queue (services.fanout)."""
+reported as partial batch failures so only they return to the queue (services.fanout). A message for a
+day after today (which the coordinator never queues) fails before anything is read or written."""
 
 from typing import Any
 
@@ -8,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
 from scorecard.domain.events import STORED_EVENT_PARSING
+from scorecard.domain.periods import check_day
 from scorecard.messages.batches import DailyBatchMessage
 from scorecard.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
 from scorecard.services.daily import score_daily_batch
@@ -23,6 +25,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
     boot = bootstrap()
 
     def score(batch: DailyBatchMessage) -> DailyRunView:
+        check_day(batch.as_of, boot.clock.today())
         try:
             report = score_daily_batch(
                 batch,

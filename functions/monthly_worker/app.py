@@ -1,5 +1,6 @@
 """Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the §5
-snapshot archived to S3, recorded in DynamoDB and emailed once."""
+snapshot archived to S3, recorded in DynamoDB and emailed once. A message for a month that has not
+ended (which the coordinator never queues) fails before anything is written or emailed."""
 
 from typing import Any
 
@@ -8,6 +9,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
 from scorecard.deferred import build_at_init
 from scorecard.domain.events import STORED_EVENT_PARSING
+from scorecard.domain.periods import check_month
+from scorecard.domain.snapshot import Month
 from scorecard.messages.batches import SnapshotBatchMessage
 from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count, logger, metrics, traced
 from scorecard.services.email_render import load_templates
@@ -25,6 +28,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[Snapsho
     boot = bootstrap()
 
     def snapshot(message: SnapshotBatchMessage) -> list[SnapshotOutcome]:
+        check_month(Month.parse(message.month), boot.clock.today())
         try:
             outcomes = process_snapshot_message(boot.monthly, message, boot.snapshot_queue)
         except PartnersFailed as error:

@@ -42,26 +42,40 @@ def _bad_request(field: str, message: str) -> HttpResult:
 
 
 def run_daily_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
+    """POST /_local/run/daily?date=YYYY-MM-DD (default: today); a day after today is 422."""
     from scorecard.bootstrap import bootstrap
+    from scorecard.domain.periods import PeriodNotEnded, check_day
 
+    today = bootstrap().clock.today()
     text = (query.get("date") or [""])[-1]
     try:
-        as_of = date.fromisoformat(text) if text else bootstrap().clock.today()
+        as_of = date.fromisoformat(text) if text else today
     except ValueError:
         return _bad_request("date", "date must be YYYY-MM-DD")
+    try:
+        check_day(as_of, today, "date")
+    except PeriodNotEnded as refused:
+        return _bad_request(refused.field, str(refused))
     return _json(HTTPStatus.OK, stack.run_daily(as_of))
 
 
 def run_monthly_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
-    """POST /_local/run/monthly?month=YYYY-MM (default: the month before this one) [&email=false]."""
+    """POST /_local/run/monthly?month=YYYY-MM (default: the month before this one) [&email=false]; a
+    month that has not ended is 422."""
     from scorecard.bootstrap import bootstrap
+    from scorecard.domain.periods import PeriodNotEnded, check_month
     from scorecard.domain.snapshot import Month
 
+    today = bootstrap().clock.today()
     text = (query.get("month") or [""])[-1]
     try:
-        month = Month.parse(text) if text else Month.of(bootstrap().clock.today()).previous()
+        month = Month.parse(text) if text else Month.of(today).previous()
     except ValueError:
         return _bad_request("month", "month must be YYYY-MM")
+    try:
+        check_month(month, today, "month")
+    except PeriodNotEnded as refused:
+        return _bad_request(refused.field, str(refused))
     email = (query.get("email") or ["true"])[-1].lower() not in ("false", "0", "no")
     return _json(HTTPStatus.OK, stack.run_monthly(str(month), email=email))
 

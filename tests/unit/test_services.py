@@ -96,6 +96,25 @@ def test_a_rerun_of_the_same_day_starts_from_the_state_before_it() -> None:
     assert publisher.details == []  # same score, same grade, tier change already announced
 
 
+def test_a_backfill_writes_history_only_publishes_nothing_and_counts_no_tier_change() -> None:
+    """D - 3 after D: the backfill starts from no tier state (it must not rewrite the tier in force), so
+    its decision 'places' the partner in standard; that is no change of the tier in force."""
+    repository = two_jobs_partner()
+    run_daily(repository, D, POLICY, NOW)
+    current = repository.scores[PARTNER]
+    publisher = CapturingPublisher()
+
+    backfill = run_daily(repository, D - timedelta(days=3), POLICY, NOW, publisher)
+
+    assert (backfill.scored, backfill.tier_changes) == (1, 0)
+    assert repository.scores[PARTNER] == current
+    assert [p.date for p in repository.score_history(PARTNER, D - timedelta(days=3), D)] == [
+        D - timedelta(days=3),
+        D,
+    ]
+    assert publisher.details == []
+
+
 def test_the_daily_run_reads_current_scores_a_hundred_partners_at_a_time() -> None:
     repository = FakePartnerRepository()
     ids = [f"p{n:03d}" for n in range(250)]

@@ -339,7 +339,8 @@ def score_partners(
             continue
         scored += outcome.result.score is not None
         without += outcome.result.score is None
-        changes += outcome.decision.changed and not outcome.rerun
+        # A re-run announced its change the first time; a backfill (history only) changes no tier.
+        changes += outcome.decision.changed and not outcome.rerun and outcome.updates_current
         details.extend(score_events(outcome, evidence.score, policy))
         contributed.add(outcome.result.score, outcome.result.provisional, outcome.process)
         (pending if outcome.updates_current else history_only).append(outcome.write)

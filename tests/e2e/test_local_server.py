@@ -312,6 +312,25 @@ def test_invalid_and_oversized_batches_over_http(server: Server) -> None:
     assert too_big.body["error"]["code"] == "payload_too_large"
 
 
+def test_patch_changes_only_the_fields_given_over_http(server: Server) -> None:
+    """PUT replaces a profile whole; PATCH (routed from template.yaml) merges: a name alone keeps the
+    email and timezone, which decide on-time judgments under policy v2."""
+    ops, path = token("ops"), "/v1/partners/e2e-patched"
+    full = {"name": "Patched Works", "email": "ops@patched.example", "timezone": "America/Chicago"}
+    assert server.request("PUT", path, token=ops, body=full).status in (200, 201)
+
+    patched = server.request("PATCH", path, token=ops, body={"name": "Patched Works Inc"})
+
+    assert patched.status == 200
+    assert {k: patched.body[k] for k in full} == {**full, "name": "Patched Works Inc"}
+    listing = server.request("GET", "/v1/partners?limit=1000", token=ops).body["partners"]
+    assert [p for p in listing if p["partner_id"] == "e2e-patched"] == [patched.body]
+    cleared = server.request("PATCH", path, token=token("service"), body={"timezone": None})
+    assert (cleared.status, cleared.body["timezone"], cleared.body["email"]) == (200, None, full["email"])
+    unknown = server.request("PATCH", "/v1/partners/e2e-nobody", token=ops, body={"name": "Nobody"})
+    assert (unknown.status, unknown.body["error"]["code"]) == (404, "not_found")
+
+
 def test_the_local_daily_route_rejects_a_bad_date(server: Server) -> None:
     answer = server.request("POST", "/_local/run/daily?date=11/01/2026")
     assert answer.status == 422
@@ -464,6 +483,7 @@ SCOPED = frozenset({"partner", "ops", "service"})
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/events"): frozenset({"service", "ops"}),
     ("PUT", "/v1/partners/{id}"): frozenset({"service", "ops"}),
+    ("PATCH", "/v1/partners/{id}"): frozenset({"service", "ops"}),
     ("GET", "/v1/partners"): frozenset({"ops"}),
     ("GET", "/v1/partners/{id}/score"): SCOPED,
     ("GET", "/v1/partners/{id}/score/history"): SCOPED,
@@ -511,6 +531,7 @@ BODIES: dict[tuple[str, str], Any] = {
         ]
     },
     ("PUT", "/v1/partners/{id}"): {"name": "Matrix Partner"},
+    ("PATCH", "/v1/partners/{id}"): {"timezone": "UTC"},
     ("POST", "/v1/partners/{id}/reviews"): {
         "reason": "the late job was customer-caused",
         "job_ids": ["MX-1"],

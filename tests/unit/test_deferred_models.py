@@ -36,6 +36,7 @@ GROUPS: dict[str, list[str]] = {
     "notifications": ["scorecard.messages.notifications:NOTIFICATION_MESSAGES"],
     "request_bodies": [
         "scorecard.views:ProfileIn",
+        "scorecard.views:ProfilePatch",
         "scorecard.views:ReviewIn",
         "scorecard.views:ResolutionIn",
         "scorecard.views:PickupIn",

@@ -24,6 +24,7 @@ from scorecard.views import (
     PartnerListView,
     PartnerView,
     ProfileIn,
+    ProfilePatch,
     ScoreHistoryView,
     ScoreView,
 )
@@ -33,7 +34,12 @@ partners_router = APIGatewayRouter()
 
 @partners_router.put(
     "/v1/partners/<partner_id>",
-    summary="Create (201) or update (200) a partner profile",
+    summary="Create (201) or replace (200) a partner profile",
+    description=(
+        "A full replacement: the profile becomes exactly the body, so fields left out are cleared "
+        "(email, timezone). To change some fields only, use PATCH. The answer carries the "
+        "partner's standing (score, grade, tier, provisional, as_of) as GET /v1/partners lists it."
+    ),
     tags=["partners"],
     responses={
         200: {"description": "updated", "content": {"application/json": {"model": PartnerView}}},
@@ -50,6 +56,23 @@ def put_partner(partner_id: PartnerId, profile: Annotated[ProfileIn, Body()]) ->
         content_type=content_types.APPLICATION_JSON,
         body=view.model_dump(mode="json"),
     )
+
+
+@partners_router.patch(
+    "/v1/partners/<partner_id>",
+    summary="Change some fields of a partner profile",
+    description=(
+        "A merge: only the fields given change; null clears email or timezone (a profile keeps its "
+        "name, so a null name is 422). An unknown partner is 404. The answer is the whole profile "
+        "with the partner's standing, as PUT answers it."
+    ),
+    tags=["partners"],
+    responses=error_responses(404, 422),
+)
+@allow("service", "ops")
+def patch_partner(partner_id: PartnerId, patch: Annotated[ProfilePatch, Body()]) -> PartnerView:
+    boot = bootstrap()
+    return partner_service.patch_profile(boot.partners, partner_id, patch, boot.clock.now())
 
 
 @partners_router.get(

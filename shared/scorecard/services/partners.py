@@ -40,6 +40,7 @@ from scorecard.views import (
     PartnerListView,
     PartnerView,
     ProfileIn,
+    ProfilePatch,
     ScoreHistoryView,
     ScoreView,
 )
@@ -124,12 +125,34 @@ def _partner_view(entry: RegistryEntry | ListedPartner) -> PartnerView:
 def put_profile(
     repository: PartnerStore, partner_id: str, profile: ProfileIn, now: datetime
 ) -> tuple[PartnerView, bool]:
+    """Replace the profile whole (a field left out is cleared); the answer carries the partner's
+    standing as GET /v1/partners lists it."""
     created = repository.put_profile(
         PartnerProfile(partner_id, profile.name, profile.email, profile.timezone, now)
     )
-    return _partner_view(
-        RegistryEntry(repository.get_profile(partner_id) or PartnerProfile(partner_id), None)
-    ), created
+    stored = repository.get_profile(partner_id) or PartnerProfile(partner_id)
+    return _partner_view(RegistryEntry(stored, repository.get_score(partner_id))), created
+
+
+class ProfilePatcher(PartnerStore, Protocol):
+    def patch_profile(
+        self, partner_id: str, changes: dict[str, str | None], updated_at: datetime
+    ) -> PartnerProfile | None: ...
+
+
+def patch_profile(
+    repository: ProfilePatcher, partner_id: str, patch: ProfilePatch, now: datetime
+) -> PartnerView:
+    """Change only the fields given (null clears email or timezone); UnknownPartner when the partner
+    has no profile. An empty patch changes nothing and answers the profile as it is."""
+    changes = patch.changes()
+    if changes:
+        stored = repository.patch_profile(partner_id, changes, now)
+    else:
+        stored = repository.get_profile(partner_id)
+    if stored is None:
+        raise UnknownPartner(partner_id)
+    return _partner_view(RegistryEntry(stored, repository.get_score(partner_id)))
 
 
 PartnerSort = Literal["score", "-score"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: run test lint bench load clean browser templates
+.PHONY: run test lint bench load clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,21 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The email templates ship precompiled (scorecard/services/email_render.py): compiling the .j2 sources
-# in a Lambda's init took about 45 ms of the monthly worker's cold start. Regenerated here when a
-# template changes; commit the result. `make test` does not regenerate them: its
-# tests/unit/test_compiled_templates.py fails if the committed modules differ from what the sources
-# compile to, so they never drift (and `sam build` ships the committed ones).
-TEMPLATE_SOURCES := $(wildcard shared/scorecard/templates/*.j2)
-
-# (The stamp lives in .venv, not next to the modules: shared/ is the layer's content, shipped as is.)
-$(VENV)/.templates: $(TEMPLATE_SOURCES) shared/scorecard/services/email_render.py $(STAMP)
-	$(BIN)/python -c "from scorecard.services.email_render import compile_templates; compile_templates()"
-	touch $@
-
-templates: $(VENV)/.templates
-
-run: $(STAMP) templates
+run: $(STAMP)
 	PORT=$(PORT) $(BIN)/scorecard local
 
 # The email rendering test (tests/e2e/test_email_render.py) drives Debian's headless Chromium: install
@@ -48,11 +34,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check shared local functions tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP) templates
+bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 # 50,000 events from 8 clients against the local server, then every job read back (bench/load.py)
-load: $(STAMP) templates
+load: $(STAMP)
 	$(BIN)/python -m bench.load
 
 clean:

@@ -32,24 +32,26 @@ Report = Callable[[str, float | str, str], None]
 def bench_backtest(report: Report) -> None:
     from scorecard.adapters.aws import client
     from scorecard.adapters.backtest_repository import BacktestRepository
+    from scorecard.adapters.evidence_repository import EvidenceRepository
     from scorecard.adapters.partner_repository import PartnerRepository
     from scorecard.adapters.policy_repository import PolicyRepository
     from scorecard.adapters.queue import SqsQueue
-    from scorecard.backtest_views import BacktestRecord
+    from scorecard.adapters.score_repository import ScoreRepository
     from scorecard.domain.policy import load_policy
-    from scorecard.messages.backtests import BacktestBatchMessage, BacktestPlanMessage
-    from scorecard.messages.batches import DAILY_BATCH_SIZE
-    from scorecard.services.backtests import backtest_batch, plan_backtest
+    from scorecard.schemas.backtests import BacktestRecord
+    from scorecard.schemas.messages import DAILY_BATCH_SIZE, BacktestBatchMessage, BacktestPlanMessage
+    from scorecard.services.backtests import BacktestDeps, backtest_batch, plan_backtest
     from scorecard.services.daily import score_partners
-    from scorecard.services.policy_catalog import PolicyCatalog
+    from scorecard.services.policies import PolicyCatalog
 
     with moto_table() as table:
         load_network(table, range(PARTNERS), JOBS)
-        partners = PartnerRepository(table)
+        evidence, scores = EvidenceRepository(table), ScoreRepository(table)
         store = BacktestRepository(table)
         catalog = PolicyCatalog(PolicyRepository(table), "v2")
         sqs = client("sqs")
         queue = SqsQueue(sqs.create_queue(QueueName="bench-backtest")["QueueUrl"])
+        deps = BacktestDeps(store, catalog, PartnerRepository(table), evidence, scores, queue)
         now = datetime.now(UTC)
         record = BacktestRecord(
             backtest_id="bt-" + "0" * 20,
@@ -60,7 +62,7 @@ def bench_backtest(report: Report) -> None:
             created_at=now,
         )
         store.create(record)
-        plan_backtest(BacktestPlanMessage(backtest_id=record.backtest_id), store, catalog, partners, queue)
+        plan_backtest(BacktestPlanMessage(backtest_id=record.backtest_id), deps)
         batches: list[BacktestBatchMessage] = []
         while messages := sqs.receive_message(QueueUrl=queue.url, MaxNumberOfMessages=10).get("Messages", []):
             batches += [BacktestBatchMessage.model_validate_json(m["Body"]) for m in messages]
@@ -71,7 +73,7 @@ def bench_backtest(report: Report) -> None:
 
         started = time.perf_counter()
         for batch in batches:
-            backtest_batch(batch, store, catalog, partners, queue)
+            backtest_batch(batch, deps)
         backtest_s = time.perf_counter() - started
         done = store.get(record.backtest_id)
         assert done is not None and done.partners_done == PARTNERS, done
@@ -80,7 +82,9 @@ def bench_backtest(report: Report) -> None:
         ids = [partner_id(n) for n in range(PARTNERS)]
         started = time.perf_counter()
         for start in range(0, PARTNERS, DAILY_BATCH_SIZE):
-            daily = score_partners(partners, ids[start : start + DAILY_BATCH_SIZE], AS_OF, policy, now)
+            daily = score_partners(
+                evidence, scores, ids[start : start + DAILY_BATCH_SIZE], AS_OF, policy, now
+            )
             assert daily.failed == [], daily.failed
         daily_s = time.perf_counter() - started
 

@@ -5,7 +5,7 @@ Starts `python -m scorecard_local.cli local --no-demo` on a free port of 127.0.0
 ~10 % re-sent after their answer (every event must come back `duplicate`), ~5 % sent on a connection
 closed before the answer is read and then re-sent (each event `recorded` or `duplicate`: the first
 attempt was recorded whole or not at all), and ~2 % followed by one event of the batch sent again with
-other content (DESIGN §3: 409 with that event `conflict`). Then reads every job back through
+other content (docs/api.md: 409 with that event `conflict`). Then reads every job back through
 `GET /v1/partners/{id}/jobs/{job_id}` and checks: the stored events are exactly the distinct ids sent
 (lost = 0, doubled = 0), and each job's detail equals the offline fold (domain.jobs.fold_job +
 the same presenter) of the events sent. Prints the figures, events/s and POST latency p50/p99; exits 1
@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, Role, issue_token
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.jobs import fold_job
 from scorecard.domain.policy import load_policy
@@ -165,7 +165,7 @@ class Tally:
     dropped_already_recorded: int = 0  # ... the retry found recorded (the dropped request wrote them)
     conflicts_sent: int = 0
     conflicts_reported: int = 0  # 409 with status "conflict"
-    conflicts_answered_duplicate: int = 0  # what the code answered before DESIGN §3's conflict
+    conflicts_answered_duplicate: int = 0  # what the code answered before docs/api.md's conflict
     unexpected: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
 
@@ -399,7 +399,7 @@ def main() -> int:
         "events of dropped requests recorded by the retry": tally.dropped_then_recorded,
         "conflicts sent": tally.conflicts_sent,
         "conflicts reported (409, conflict)": tally.conflicts_reported,
-        "conflicts answered duplicate (pre-DESIGN §3 code)": tally.conflicts_answered_duplicate,
+        "conflicts answered duplicate (pre-docs/api.md code)": tally.conflicts_answered_duplicate,
         "stored events (read back through the API)": back.stored,
         "lost": back.lost,
         "doubled": back.doubled,
@@ -429,7 +429,8 @@ def main() -> int:
     if tally.conflicts_reported != tally.conflicts_sent:
         failures.append(
             f"conflicts reported {tally.conflicts_reported} of {tally.conflicts_sent} "
-            f"({tally.conflicts_answered_duplicate} answered duplicate: DESIGN §3's 409 not implemented here)"
+            f"({tally.conflicts_answered_duplicate} answered duplicate: "
+            "docs/api.md's 409 not implemented here)"
         )
     if EVENTS < 50_000 or CLIENTS < 8:
         print(f"LOAD note: a reduced run ({EVENTS} events, {CLIENTS} clients), not for the record")

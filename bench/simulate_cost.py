@@ -21,18 +21,22 @@ from fixtures import AS_OF, load_network, moto_table
 def main() -> None:
     partners = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     jobs = int(sys.argv[2]) if len(sys.argv) > 2 else 60
-    from scorecard.api.policy_routes import MAX_SIMULATED_PARTNERS
+    from scorecard.api.policy import MAX_SIMULATED_PARTNERS
     from scorecard.bootstrap import bootstrap
-    from scorecard.services.policy_simulation import simulate_policy
+    from scorecard.services.simulation import simulate_policy
 
     with moto_table() as table:
         load_network(table, range(partners), jobs)
         boot = bootstrap()
         current = boot.policy
         candidate = current.model_copy(update={"version": "candidate", "timezone": "America/Chicago"})
-        simulate_policy(boot.partners, current, candidate, AS_OF, limit=2, cursor=None)  # warm-up
+        simulate_policy(
+            boot.partners, boot.evidence, boot.scores, current, candidate, AS_OF, limit=2, cursor=None
+        )  # warm-up
         started = time.perf_counter()
-        result = simulate_policy(boot.partners, current, candidate, AS_OF, limit=partners, cursor=None)
+        result = simulate_policy(
+            boot.partners, boot.evidence, boot.scores, current, candidate, AS_OF, limit=partners, cursor=None
+        )
         seconds = time.perf_counter() - started
     assert result.partners_evaluated == partners, result.partners_evaluated
     per_partner_ms = seconds / partners * 1000

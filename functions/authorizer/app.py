@@ -10,7 +10,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scorecard.auth import AuthError, authorizer_context, authorizer_log_level, principal_from_configured_keys
+from scorecard.auth.tokens import (
+    AuthError,
+    authorizer_context,
+    authorizer_log_level,
+    principal_from_configured_keys,
+)
 
 logger = logging.getLogger("scorecard.authorizer")
 logger.setLevel(authorizer_log_level())

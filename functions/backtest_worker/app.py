@@ -6,12 +6,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard.backtest_views import BACKTEST_BATCH_MODELS
 from scorecard.bootstrap import bootstrap
-from scorecard.deferred import build_at_init
 from scorecard.domain.events import STORED_EVENT_PARSING
-from scorecard.messages.backtests import BACKTEST_MESSAGES, BacktestMessage
-from scorecard.observability import logger, metrics, traced
+from scorecard.platform.models import build_at_init
+from scorecard.platform.observability import logger, metrics, traced
+from scorecard.schemas.backtests import BACKTEST_BATCH_MODELS
+from scorecard.schemas.messages import BACKTEST_MESSAGES, BacktestMessage
 from scorecard.services.backtests import handle_message
 from scorecard.services.fanout import WorkerRun, process_records
 
@@ -24,7 +24,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[str]:
     boot = bootstrap()
 
     def work(message: BacktestMessage) -> str:
-        done = handle_message(message, boot.backtests, boot.policies, boot.partners, boot.backtest_queue)
+        done = handle_message(message, boot.backtest_worker)
         logger.info("backtest message handled", extra={"done": done})
         return done
 

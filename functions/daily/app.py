@@ -7,10 +7,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.deferred import build_at_init
 from scorecard.domain.periods import check_day
-from scorecard.messages.batches import DailyBatchMessage
-from scorecard.observability import logger, traced
+from scorecard.platform.models import build_at_init
+from scorecard.platform.observability import logger, traced
+from scorecard.schemas.messages import DailyBatchMessage
 from scorecard.services.daily import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
 

@@ -7,14 +7,14 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.deferred import build_at_init
 from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.domain.periods import check_day
-from scorecard.messages.batches import DailyBatchMessage
-from scorecard.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
+from scorecard.platform.models import build_at_init
+from scorecard.platform.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
+from scorecard.schemas.messages import DailyBatchMessage
+from scorecard.schemas.scores import DAILY_SCORE_VIEWS, DailyRunView
 from scorecard.services.daily import score_daily_batch
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
-from scorecard.views import DAILY_SCORE_VIEWS, DailyRunView
 
 # Every batch: its message, its partners' stored events, and what is written and reported for them.
 build_at_init(DailyBatchMessage, *STORED_EVENT_PARSING, *DAILY_SCORE_VIEWS)
@@ -29,7 +29,8 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
         try:
             report = score_daily_batch(
                 batch,
-                boot.partners,
+                boot.evidence,
+                boot.scores,
                 boot.daily_queue,
                 boot.policies.active_on(batch.as_of),  # a re-run of an old day: that day's version
                 boot.clock.now(),

@@ -3,12 +3,12 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from scorecard.api.event_routes import events_router
-from scorecard.api.resolvers import build_resolver, handle
-from scorecard.deferred import build_at_init
+from scorecard.api.events import events_router
+from scorecard.api.resolver import build_resolver, handle
 from scorecard.domain.events import EVENT_VALIDATION, EventBatch
-from scorecard.ingest_views import EventResultView, IngestResultView
-from scorecard.observability import logger, metrics, traced
+from scorecard.platform.models import build_at_init
+from scorecard.platform.observability import logger, metrics, traced
+from scorecard.schemas.events import EventResultView, IngestResultView
 
 # Every request: a batch of events validated, and the result of each.
 build_at_init(*EVENT_VALIDATION, EventBatch, EventResultView, IngestResultView)

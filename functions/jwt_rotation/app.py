@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scorecard.adapters.key_rotation import rotate
+from scorecard.auth.key_rotation import rotate
 
 
 def lambda_handler(event: dict[str, Any], context: object) -> None:

@@ -1,4 +1,4 @@
-"""Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the §5
+"""Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the monthly
 snapshot archived to S3, recorded in DynamoDB and emailed once. A message for a month that has not
 ended (which the coordinator never queues) fails before anything is written or emailed."""
 
@@ -7,16 +7,23 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.deferred import build_at_init
 from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.domain.periods import check_month
 from scorecard.domain.snapshot import Month
-from scorecard.messages.batches import SnapshotBatchMessage
-from scorecard.observability import SNAPSHOTS_ARCHIVED, SNAPSHOTS_FAILED, count, logger, metrics, traced
-from scorecard.services.email_render import load_templates
+from scorecard.email.render import load_templates
+from scorecard.platform.models import build_at_init
+from scorecard.platform.observability import (
+    SNAPSHOTS_ARCHIVED,
+    SNAPSHOTS_FAILED,
+    count,
+    logger,
+    metrics,
+    traced,
+)
+from scorecard.schemas.messages import SnapshotBatchMessage
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
-from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
 
 # Every message: itself, each partner's stored events, folded, and the snapshot document archived.
 build_at_init(SnapshotBatchMessage, *STORED_EVENT_PARSING, SnapshotLineView, SnapshotDocument)

@@ -8,16 +8,16 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.deferred import build_at_init
 from scorecard.domain.events import STORED_EVENT_PARSING
-from scorecard.messages.notifications import (
+from scorecard.email.render import load_templates
+from scorecard.platform.models import build_at_init
+from scorecard.platform.observability import logger, metrics, traced
+from scorecard.schemas.messages import (
     NOTIFICATION_ADAPTER,
     NOTIFICATION_MESSAGES,
     DemotionWarningMessage,
     ReviewResolvedMessage,
 )
-from scorecard.observability import logger, metrics, traced
-from scorecard.services.email_render import load_templates
 from scorecard.services.notifications import (
     notify_demotion_warning,
     notify_part_received,

@@ -8,14 +8,14 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 
-from scorecard.auth import DEFAULT_TTL, LOCAL_DEV_SECRET, MAX_TTL, SECRET_ENV, issue_token
+from scorecard.auth.tokens import DEFAULT_TTL, LOCAL_DEV_SECRET, MAX_TTL, SECRET_ENV, issue_token
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smh])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours"}
 
 
 def duration(text: str) -> timedelta:
-    """`90m`, `2h`, `3600s` -> a timedelta in (0, MAX_TTL]: tokens live a day at most (DESIGN §6)."""
+    """`90m`, `2h`, `3600s` -> a timedelta in (0, MAX_TTL]: tokens live a day at most (docs/api.md)."""
     match = _DURATION.fullmatch(text.strip().lower())
     if match is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 30m, 2h or 3600s")
@@ -75,7 +75,8 @@ def _rebuild(args: argparse.Namespace) -> int:
     report = rebuild_partner(
         args.partner,
         ProjectionRebuilder(boot.table),
-        boot.partners,
+        boot.evidence,
+        boot.scores,
         boot.reviews,
         boot.policies,
         boot.clock.now(),

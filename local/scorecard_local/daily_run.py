@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from scorecard.messages.batches import DailyBatchMessage
+from scorecard.schemas.messages import DailyBatchMessage
+from scorecard.schemas.scores import DailyRunView
 from scorecard.services.fanout import WorkerRun
-from scorecard.views import DailyRunView
 
 from scorecard_local.queues import Invoke, drain_queue
 

@@ -1,8 +1,8 @@
-"""A deterministic demo network: partners and months of their job events (DESIGN §3), for the local stack.
+"""A deterministic demo network: partners and months of their job events (docs/api.md), for the local stack.
 
 Pure: no I/O, no clock, no AWS. `demo_network(today)` returns partner profiles and validated events
 covering `months` months of history that end with `today` (UTC; nothing after the end of that day).
-Every partner is drawn from a behaviour archetype, so the daily score (DESIGN §4) spreads over every
+Every partner is drawn from a behaviour archetype, so the daily score (docs/scoring.md) spreads over every
 grade and tier, and the network exercises every event type and scoring rule: late and defective jobs
 (with NCMRs and inspection reports), partial shipments, customer and partner due-date changes,
 cancellations by either side, required documents, status updates, update requests answered in or out

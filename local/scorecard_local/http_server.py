@@ -1,5 +1,5 @@
 """The local HTTP server: API routes from template.yaml through the Lambda handlers, plus the
-local-only routes that drive the schedules (DESIGN §7)."""
+local-only routes that drive the schedules (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ LOCAL_ROUTES: dict[tuple[str, str], LocalRoute] = {
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> HttpResult:
-    """The API's error shape (DESIGN §6), for what the server answers itself."""
+    """The API's error shape (docs/api.md), for what the server answers itself."""
     body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()
     return HttpResult(status, {"Content-Type": "application/json", **(headers or {})}, body)
 

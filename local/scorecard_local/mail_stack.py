@@ -29,8 +29,8 @@ def overdue_digest(stack: LocalStack) -> dict[str, Any] | None:
     of what a scheduled digest would send."""
     from scorecard.bootstrap import bootstrap
     from scorecard.domain.business_days import REVIEW_DUE_BUSINESS_DAYS
-    from scorecard.services.email_format import fmt_full_day
-    from scorecard.services.notification_emails import OverdueReviewRow, render_overdue_digest
+    from scorecard.email.format import fmt_full_day
+    from scorecard.email.notifications import OverdueReviewRow, render_overdue_digest
     from scorecard.services.reviews import overdue_reviews
 
     with stack.lock:

@@ -1,4 +1,4 @@
-"""The local outbox: every email moto's SES accepted, as {to, subject, text, html} (DESIGN §7)."""
+"""The local outbox: every email moto's SES accepted, as {to, subject, text, html} (docs/api.md)."""
 
 from __future__ import annotations
 

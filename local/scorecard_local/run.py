@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from scorecard.auth import SECRET_ENV, issue_token
+from scorecard.auth.tokens import SECRET_ENV, issue_token
 
 from scorecard_local.stack import LocalStack
 

@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any
 
 from scorecard.adapters.aws import client
-from scorecard.auth import LOCAL_DEV_SECRET, SECRET_ENV
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, SECRET_ENV
 
 from scorecard_local import daily_run
 from scorecard_local.api_routes import ApiRoute, api_routes, authorizer_code_uri

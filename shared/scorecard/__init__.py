@@ -1,3 +1,3 @@
 # Every handler imports this package first: SnapStart's after-restore hook is registered here, once
 # per execution environment, before the snapshot is taken (scorecard/snapstart.py).
-from scorecard import snapstart as snapstart
+from scorecard.platform import snapstart as snapstart

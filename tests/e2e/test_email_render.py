@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 from browser import FLAGS, chromium
+from scorecard.adapters.records import TrendPoint
 from scorecard.domain.policy import load_policy
-from scorecard.records import TrendPoint
-from scorecard.services.emails import render_snapshot, snapshot_context
-from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+from scorecard.email.snapshot import render_snapshot, snapshot_context
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from local_process import local_server
-from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
 
 pytestmark = pytest.mark.e2e
 

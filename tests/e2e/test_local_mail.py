@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from local_process import local_server
-from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
 from scorecard.domain.snapshot import Month
 
 pytestmark = pytest.mark.e2e

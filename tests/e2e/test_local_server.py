@@ -20,7 +20,7 @@ from typing import Any
 import jwt
 import pytest
 from local_process import ROOT, local_server
-from scorecard.auth import LOCAL_DEV_SECRET, KeySet, Role, SigningKey, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, KeySet, Role, SigningKey, issue_token
 from scorecard.domain.policy import load_policy
 from scorecard_local.api_routes import ApiRoute, api_routes
 
@@ -684,7 +684,7 @@ def test_a_method_nothing_answers_is_405_in_the_error_shape(server: Server, meth
 
 def test_405_names_every_method_of_the_path(server: Server) -> None:
     status, headers, body = _raw(server, b"TRACE /v1/partners/acme-01 HTTP/1.1\r\nHost: local\r\n\r\n")
-    assert (status, headers["Allow"], body["error"]["code"]) == (405, "PUT", "method_not_allowed")
+    assert (status, headers["Allow"], body["error"]["code"]) == (405, "PATCH, PUT", "method_not_allowed")
     status, headers, _ = _raw(server, b"OPTIONS /_local/run/daily HTTP/1.1\r\nHost: local\r\n\r\n")
     assert (status, headers["Allow"]) == (405, "POST")
 

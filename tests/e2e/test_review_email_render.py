@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from browser import chromium
-from scorecard.services.notification_emails import render_review_resolved
+from scorecard.email.notifications import render_review_resolved
 from test_email_render import OUT, WIDTHS, screenshot_and_measure
 
 pytestmark = pytest.mark.e2e

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from local_process import local_server
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
-from scorecard.auth import LOCAL_DEV_SECRET, Role, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, Role, issue_token
 
 pytestmark = pytest.mark.e2e
 

@@ -18,8 +18,8 @@ from integration_support import (
     make_table,
     queue_arn,
 )
-from scorecard import settings
 from scorecard.adapters.aws import client
+from scorecard.platform import settings
 from scorecard_local import daily_run, template_tables
 from scorecard_local.stack import LambdaContext
 

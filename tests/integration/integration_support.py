@@ -19,6 +19,9 @@ from typing import Any
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import query_key_range
+from scorecard.adapters.evidence_repository import EvidenceRepository
+from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.score_repository import ScoreRepository
 from scorecard_local import template_tables
 from scorecard_local.stack import LambdaContext
 from scorecard_local.template_tables import create_tables, find_template
@@ -275,3 +278,19 @@ def emitted_metrics(output: str) -> dict[str, Any]:
                 for metric in definition["Metrics"]:
                     values[metric["Name"]] = record[metric["Name"]]
     return values
+
+
+class PartnerData:
+    """The evidence, score and partner repositories over one table, as one object: the services take
+    them apart (scorecard.ports), the tests arrange and inspect through either."""
+
+    def __init__(self, table: str) -> None:
+        self.evidence = EvidenceRepository(table)
+        self.scores = ScoreRepository(table)
+        self.partners = PartnerRepository(table)
+
+    def __getattr__(self, name: str) -> Any:
+        for repository in (self.evidence, self.scores, self.partners):
+            if hasattr(repository, name):
+                return getattr(repository, name)
+        raise AttributeError(name)

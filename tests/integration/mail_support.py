@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from integration_support import NOW, ROOT, handler
+from integration_support import NOW, ROOT, PartnerData, handler
 from scorecard import bootstrap
 from scorecard.adapters import mailer
 from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore
-from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.records import PartnerProfile
 from scorecard.domain.events import EVENT_ADAPTER
-from scorecard.records import PartnerProfile
 from scorecard_local.outbox import sent_emails
 from scorecard_local.queues import DrainReport, drain_queue
 from scorecard_local.template_resources import LocalResources, create_buckets, create_queues
@@ -73,7 +72,7 @@ def provision_mail(table: str, monkeypatch: pytest.MonkeyPatch) -> MailEnv:
 
 
 def put_partner(table: str, partner_id: str, name: str, email: str | None) -> None:
-    PartnerRepository(table).put_profile(PartnerProfile(partner_id, name, email, "UTC", NOW))
+    PartnerData(table).put_profile(PartnerProfile(partner_id, name, email, "UTC", NOW))
 
 
 def record(table: str, events: list[dict[str, Any]], received_at: datetime = NOW) -> None:

@@ -12,8 +12,8 @@ import pytest
 from integration_support import Lambdas, emitted_metrics
 from lambda_events import api_event, caller, response_json, sample_body
 from scorecard.api.access import ALLOWED_ROLES
-from scorecard.api.policy_routes import MAX_SIMULATED_PARTNERS
-from scorecard.api.resolvers import all_routers, build_resolver, openapi_document
+from scorecard.api.policy import MAX_SIMULATED_PARTNERS
+from scorecard.api.resolver import all_routers, build_resolver, openapi_document
 
 ACME = caller("partner", "acme-01")
 INVALID_SIMULATION = {"policy": {"version": "v9"}, "limit": 0, "surprise": True}

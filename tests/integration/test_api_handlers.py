@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from integration_support import NOW, ROOT, Lambdas, get_item, handler
 from lambda_events import api_event, caller, load_event, response_json, sample_body
-from scorecard import settings
+from scorecard.platform import settings
 from scorecard_local.api_routes import ApiRoute, api_routes
 
 OPS = caller("ops")

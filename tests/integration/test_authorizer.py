@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import jwt
 import pytest
-from scorecard import auth
-from scorecard.auth import LOCAL_DEV_SECRET, issue_token, principal_from_request_context
+from scorecard.auth import tokens as auth
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token, principal_from_request_context
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT_FILE = ROOT / "events" / "authorizer_token.json"
@@ -312,7 +312,7 @@ class FakeSecretsManager:
 def test_rotation_function_makes_a_new_current_key_and_keeps_the_previous(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from scorecard.adapters import key_rotation
+    from scorecard.auth import key_rotation
 
     rotation = _rotation_handler()
     plain = "the-generated-plain-signing-key-0123456789abcdefghij"

@@ -15,6 +15,7 @@ from integration_support import (
     NOW,
     TABLE,
     Lambdas,
+    PartnerData,
     append_raw_event,
     handler,
     job_events,
@@ -24,11 +25,10 @@ from integration_support import (
 from lambda_events import api_event, caller, load_event, response_json
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
-from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.services.daily import score_partner
-from scorecard.services.evidence import evidence_since
+from scorecard.services.scoring import evidence_since
 from scorecard_local.queues import drain_queue
 
 FIRST, LAST = date(2026, 10, 3), date(2026, 11, 1)  # 30 days
@@ -108,7 +108,7 @@ def direct_replay(table: str, policy: ScoringPolicy) -> tuple[list[dict[str, Any
     """What the daily run would have said on each day under `policy`: score_partner as the daily worker
     calls it (that day's evidence window), each day starting from the state the day before stored.
     Returns the per-day histograms and each partner's last-day outcome."""
-    repository = PartnerRepository(table)
+    repository = PartnerData(table)
     grades: list[Counter[str]] = [Counter() for _ in DAYS]
     tiers: list[Counter[str]] = [Counter() for _ in DAYS]
     last: dict[str, Any] = {}
@@ -323,7 +323,7 @@ def test_the_sample_messages_plan_and_replay(lambdas: Lambdas, queue: dict[str, 
     backtest with the samples' id: the plan queues the registry (two partners: one batch), the sample
     batch replays its two partners and stores one result; a second delivery of it counts once."""
     from scorecard.adapters.backtest_repository import BacktestRepository
-    from scorecard.backtest_views import BacktestRecord
+    from scorecard.schemas.backtests import BacktestRecord
 
     for partner in ("acme-01", "bluewater-02"):
         events = job_events(

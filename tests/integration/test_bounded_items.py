@@ -12,14 +12,14 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from integration_support import Lambdas, get_item, scan_all
+from integration_support import Lambdas, PartnerData, get_item, scan_all
 from lambda_events import api_event, response_json
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
 from scorecard.adapters.dynamodb import query_items
 from scorecard.adapters.event_store import DynamoEventStore
-from scorecard.adapters.partner_repository import EVIDENCE_MARGIN, PartnerRepository
+from scorecard.adapters.evidence_repository import EVIDENCE_MARGIN
 from scorecard.domain.events import EVENT_ADAPTER, Event
 
 PARTNER = "bigjob-01"
@@ -132,7 +132,7 @@ def evidence_items(table: str) -> list[dict[str, Any]]:
 
 
 def job_events(table: str) -> list[Event]:
-    stored = PartnerRepository(table).get_job(PARTNER, JOB)
+    stored = PartnerData(table).get_job(PARTNER, JOB)
     assert stored is not None
     return [EVENT_ADAPTER.validate_json(raw) for raw in stored.events]
 
@@ -221,7 +221,7 @@ def test_events_of_a_job_in_any_arrival_order_are_read_back_once_each(table: str
     ]
 
     for since in (datetime(2026, 1, 1, tzinfo=UTC), start + timedelta(hours=3)):
-        evidence = PartnerRepository(table).load_evidence(PARTNER, since)
+        evidence = PartnerData(table).load_evidence(PARTNER, since)
         (job,) = evidence.jobs
         assert sorted(job.events) == sorted(e.model_dump_json() for e in events)
 
@@ -231,7 +231,7 @@ def test_events_of_a_job_in_any_arrival_order_are_read_back_once_each(table: str
     assert store.record(later, RECEIVED) == "recorded"
     since = start + timedelta(days=75)
     assert since - EVIDENCE_MARGIN > start + timedelta(hours=11)
-    (job,) = PartnerRepository(table).load_evidence(PARTNER, since).jobs
+    (job,) = PartnerData(table).load_evidence(PARTNER, since).jobs
     assert sorted(job.events) == sorted(e.model_dump_json() for e in [*events, later])
 
 
@@ -275,7 +275,7 @@ def test_a_job_stored_before_the_per_event_layout_is_read_whole_with_its_later_e
     assert item["GSI1SK"]["S"] == keys.instant_key(start + timedelta(hours=2))  # raised to the old item's key
 
     everything = sorted(e.model_dump_json() for e in [*old, new])
-    repository = PartnerRepository(table)
+    repository = PartnerData(table)
     for since in (datetime(2026, 1, 1, tzinfo=UTC), start + timedelta(hours=2)):
         (job,) = repository.load_evidence(PARTNER, since).jobs
         assert sorted(job.events) == everything

@@ -5,7 +5,6 @@ versus live ingestion."""
 from __future__ import annotations
 
 import json
-import zlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from integration_support import (
     NOW,
     Lambdas,
+    PartnerData,
     aggregate_events,
     aggregate_items,
     append_raw_event,
@@ -25,10 +25,8 @@ from integration_support import (
 from lambda_events import api_event, caller, load_event, response_json, sample_body
 from pydantic import ValidationError
 from scorecard.adapters import keys
-from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.partner_repository import score_document as document_json
+from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.policy import load_policy
 from scorecard.services.daily import score_partners
@@ -311,22 +309,6 @@ def test_a_busy_partners_score_item_is_one_write_unit(lambdas: Lambdas, table: s
     assert item_size(item) <= 1024, item_size(item)
 
 
-def test_a_score_item_stored_before_the_dictionary_is_still_read(lambdas: Lambdas, table: str) -> None:
-    """Score items written before documents were compressed with the vocabulary hold plain zlib in
-    `doc_z`; GET /score reads them until the next daily run rewrites the item."""
-    ingest(lambdas, SAMPLE_EVENTS)
-    run_day(lambdas, date(2026, 11, 1))
-    item = score_item(table, "acme-01")
-    document = document_json(item)
-    del item["doc_zd"]
-    client("dynamodb").put_item(TableName=table, Item={**item, "doc_z": {"B": zlib.compress(document)}})
-
-    response = lambdas.api(api_event("api_get_score", caller=OPS))
-
-    assert response["statusCode"] == 200, response["body"]
-    assert response_json(response) == json.loads(document)
-
-
 # ---- failure isolation ------------------------------------------------------------------------------
 
 
@@ -461,7 +443,7 @@ def test_bulk_import_merges_into_a_job_that_live_ingestion_started(lambdas: Lamb
         == min(index_keys.values())
     )
     assert max(index_keys.values()) == "2026-10-23T10:00:00.000000Z"
-    evidence = PartnerRepository(table).load_evidence("acme-01", datetime(2026, 10, 23, tzinfo=UTC))
+    evidence = PartnerData(table).load_evidence("acme-01", datetime(2026, 10, 23, tzinfo=UTC))
     assert [len(job.events) for job in evidence.jobs] == [8]
 
 
@@ -469,9 +451,11 @@ def test_a_message_naming_a_partner_twice_scores_it(lambdas: Lambdas, table: str
     """DynamoDB refuses a BatchGetItem or a BatchWriteItem whose keys repeat: a message that names a
     partner twice scores it once, rather than failing it on every delivery until it dead-letters."""
     ingest(lambdas, SAMPLE_EVENTS)
-    repository = PartnerRepository(table)
+    repository = PartnerData(table)
 
-    report = score_partners(repository, ["acme-01", "acme-01"], date(2026, 11, 1), load_policy(), NOW)
+    report = score_partners(
+        repository, repository, ["acme-01", "acme-01"], date(2026, 11, 1), load_policy(), NOW
+    )
 
     assert (report.partners, report.scored, report.failed) == (1, 1, [])
     assert score_item(table, "acme-01")["as_of"]["S"] == "2026-11-01"

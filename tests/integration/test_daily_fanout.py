@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from integration_support import (
     NOW,
+    PartnerData,
     append_raw_event,
     capture_bus,
     handler,
@@ -19,16 +20,15 @@ from integration_support import (
     queue_with_dead_letters,
 )
 from mail_support import drain_notifications, outbox, provision_mail, put_partner
-from scorecard import settings
 from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import BulkImporter
 from scorecard.adapters.distribution_repository import DistributionRepository
-from scorecard.adapters.partner_repository import PartnerRepository
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.policy import load_policy
-from scorecard.score_events import DETAIL_TYPES, ScoreChangedDetail, TierChangedDetail
+from scorecard.platform import settings
+from scorecard.schemas.bus import DETAIL_TYPES, ScoreChangedDetail, TierChangedDetail
 from scorecard.services.daily import score_partner
-from scorecard.services.evidence import evidence_since
+from scorecard.services.scoring import evidence_since
 
 AS_OF = date(2026, 11, 1)
 SCHEDULE = {"scheduled_time": "2026-11-02T00:15:00Z"}  # scores 2026-11-01
@@ -113,7 +113,7 @@ def test_fanned_out_scores_equal_direct_scoring(fanout: dict[str, str]) -> None:
     assert failures == 0
     assert invocations == 1  # 300 partners / 100 per message = 3 messages, received 10 at a time
 
-    repository = PartnerRepository(fanout["table"])
+    repository = PartnerData(fanout["table"])
     policy = load_policy()
     since = evidence_since(AS_OF, policy)
     grades = set()
@@ -152,7 +152,7 @@ def test_a_poisoned_partner_fails_alone_and_is_dead_lettered(fanout: dict[str, s
     # The batch holding p0007 succeeds for its 49 others and re-queues p0007 alone; that message
     # fails on each of its MAX_RECEIVES receives and then moves to the DLQ.
     assert failures == MAX_RECEIVES
-    repository = PartnerRepository(fanout["table"])
+    repository = PartnerData(fanout["table"])
     scored = [f"p{n:04d}" for n in range(120) if repository.get_score(f"p{n:04d}") is not None]
     assert len(scored) == 119 and "p0007" not in scored
     dead = client("sqs").receive_message(QueueUrl=fanout["dlq"], MaxNumberOfMessages=10).get("Messages", [])
@@ -206,7 +206,7 @@ def test_demotion_waits_three_runs_and_is_announced(
         monkeypatch.setattr(settings, "utc_now", lambda night=night: night)
         coordinator({"as_of": day.isoformat()})
         drain(fanout["queue"], worker)
-        stored = PartnerRepository(table).get_score("steady")
+        stored = PartnerData(table).get_score("steady")
         assert stored is not None
         tiers.append(stored.tier)
         announced += [
@@ -302,7 +302,7 @@ def test_a_worker_killed_mid_write_is_completed_by_the_rerun(
 
     assert writes[:3] == [25, 25, 25]
     assert (invocations, failures) == (2, 2)  # both messages (100 + 20) killed together, then the re-run
-    repository = PartnerRepository(fanout["table"])
+    repository = PartnerData(fanout["table"])
     policy = load_policy()
     since = evidence_since(AS_OF, policy)
     for n in range(120):
@@ -350,7 +350,7 @@ def floor_share_lower(scores: list[Decimal], score: Decimal) -> int | None:
 def test_second_day_scores_stand_against_the_first_days_distribution(fanout: dict[str, str]) -> None:
     partners = 60
     seed_with_processes(fanout["table"], partners)
-    repository = PartnerRepository(fanout["table"])
+    repository = PartnerData(fanout["table"])
     ids = [f"p{n:04d}" for n in range(partners)]
 
     handler("daily")(SCHEDULE)  # day 1: no distribution before it

@@ -8,7 +8,7 @@ from datetime import date
 
 from scorecard.adapters.aws import client
 from scorecard.adapters.distribution_repository import DistributionRepository
-from scorecard.api.resolvers import all_routers, build_resolver, openapi_document
+from scorecard.api.resolver import all_routers, build_resolver, openapi_document
 from scorecard.domain.standing import Distribution
 
 DAY = date(2026, 11, 1)

@@ -15,6 +15,7 @@ import pytest
 from integration_support import (
     NOW,
     Lambdas,
+    PartnerData,
     aggregate_events,
     aggregate_items,
     get_item,
@@ -25,8 +26,7 @@ from scorecard.adapters import keys
 from scorecard.adapters.aggregate_items import evidence_event_id
 from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore, RecordStatus
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.api.resolvers import MAX_BODY_BYTES
+from scorecard.api.resolver import MAX_BODY_BYTES
 from scorecard.domain.events import EVENT_ADAPTER, Event
 from scorecard_local import moto_patches
 
@@ -373,7 +373,7 @@ def test_an_older_event_is_indexed_at_its_jobs_lowest_key(lambdas: Lambdas, tabl
         "PARTNER#acme-01"
     }
     # Read from the day of the first item's key, the job comes whole, its older offer included.
-    evidence = PartnerRepository(table).load_evidence(PARTNER, datetime(2026, 10, 18, 16, tzinfo=UTC))
+    evidence = PartnerData(table).load_evidence(PARTNER, datetime(2026, 10, 18, 16, tzinfo=UTC))
     (job,) = evidence.jobs
     assert len(job.events) == 3
 

@@ -19,10 +19,10 @@ from mail_support import (
     put_partner,
     record,
 )
-from scorecard import settings
 from scorecard.adapters.aws import client
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.mailer import SendRejected, SesMailer
+from scorecard.platform import settings
 from scorecard_local.queues import make_visible
 
 ACME, DELTA = "acme-01", "delta-04"

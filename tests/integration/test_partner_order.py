@@ -1,6 +1,6 @@
 """GET /v1/partners?sort=score|-score: the whole network in score order (GSI3, adapters/keys.py), page
 by page with an opaque cursor; partners without a score last, from the registry; `grades` counts
-the page. Against the real PartnerRepository in moto."""
+the page. Against the real repositories in moto."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from integration_support import NOW, Lambdas
+from integration_support import NOW, Lambdas, PartnerData
 from lambda_events import api_event, caller, response_json
-from scorecard.adapters import partner_repository
+from scorecard.adapters import score_repository
 from scorecard.adapters.aws import client
-from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.records import PartnerProfile, ScoreRecord, ScoreWrite
 from scorecard.domain.policy import Grade, Tier
-from scorecard.records import PartnerProfile, ScoreRecord, ScoreWrite, TierHistory
+from scorecard.domain.tiering import TierHistory
+from scorecard.schemas.scores import HistoryPointView, ScoreView, TierStatusView
 from scorecard.services.errors import Invalid
 from scorecard.services.partners import PartnerSort, list_partners
-from scorecard.views import HistoryPointView, ScoreView, TierStatusView
 
 AS_OF = date(2026, 11, 1)
 
@@ -58,14 +58,14 @@ def score_write(
     return ScoreWrite(record, view, point)
 
 
-def register(repository: PartnerRepository, *partner_ids: str) -> None:
+def register(repository: PartnerData, *partner_ids: str) -> None:
     for partner_id in partner_ids:
         repository.put_profile(PartnerProfile(partner_id, f"{partner_id} Works", None, None, NOW))
 
 
-def five(table: str) -> PartnerRepository:
+def five(table: str) -> PartnerData:
     """The old unit registry: four scored (a-01 and d-04 tie at 81.0), e-05 registered only."""
-    repository = PartnerRepository(table)
+    repository = PartnerData(table)
     register(repository, "a-01", "b-02", "c-03", "d-04", "e-05")
     repository.save_scores(
         [
@@ -78,13 +78,13 @@ def five(table: str) -> PartnerRepository:
     return repository
 
 
-def ids(repository: PartnerRepository, **query: Any) -> list[str]:
-    listed = list_partners(repository, tier=None, grade=None, limit=100, cursor=None, **query)
+def ids(repository: PartnerData, **query: Any) -> list[str]:
+    listed = list_partners(repository, repository, tier=None, grade=None, limit=100, cursor=None, **query)
     return [view.partner_id for view in listed.partners]
 
 
 def walk(
-    repository: PartnerRepository,
+    repository: PartnerData,
     sort: PartnerSort,
     limit: int,
     tier: Tier | None = None,
@@ -95,7 +95,9 @@ def walk(
     sizes: list[int] = []
     cursor: str | None = None
     for _ in range(1000):
-        page = list_partners(repository, tier=tier, grade=grade, limit=limit, cursor=cursor, sort=sort)
+        page = list_partners(
+            repository, repository, tier=tier, grade=grade, limit=limit, cursor=cursor, sort=sort
+        )
         assert len(page.partners) <= limit
         seen += [(view.partner_id, view.score) for view in page.partners]
         sizes.append(len(page.partners))
@@ -117,21 +119,21 @@ def test_sort_by_score_both_ways_unscored_last(table: str) -> None:
 
 def test_grades_count_the_page(table: str) -> None:
     repository = five(table)
-    listed = list_partners(repository, tier=None, grade=None, limit=100, cursor=None)
+    listed = list_partners(repository, repository, tier=None, grade=None, limit=100, cursor=None)
     assert listed.grades.model_dump() == {"A": 1, "B": 2, "C": 0, "D": 1, "none": 1}
     # a page of 2: b-02 (A), a-01 (B)
-    first = list_partners(repository, tier=None, grade=None, limit=2, cursor=None, sort="-score")
+    first = list_partners(repository, repository, tier=None, grade=None, limit=2, cursor=None, sort="-score")
     assert [v.partner_id for v in first.partners] == ["b-02", "a-01"]
     assert first.grades.model_dump() == {"A": 1, "B": 1, "C": 0, "D": 0, "none": 0}
     # The cursor walks the score order across the network (not the registry in id order): d-04 ties
     # a-01 at 81.0 and comes next, in the middle of that score's bucket.
     second = list_partners(
-        repository, tier=None, grade=None, limit=2, cursor=first.next_cursor, sort="-score"
+        repository, repository, tier=None, grade=None, limit=2, cursor=first.next_cursor, sort="-score"
     )
     assert [v.partner_id for v in second.partners] == ["d-04", "c-03"]
     assert second.grades.model_dump() == {"A": 0, "B": 1, "C": 0, "D": 1, "none": 0}
     third = list_partners(
-        repository, tier=None, grade=None, limit=2, cursor=second.next_cursor, sort="-score"
+        repository, repository, tier=None, grade=None, limit=2, cursor=second.next_cursor, sort="-score"
     )
     assert [v.partner_id for v in third.partners] == ["e-05"]
     assert third.grades.model_dump() == {"A": 0, "B": 0, "C": 0, "D": 0, "none": 1}
@@ -140,7 +142,9 @@ def test_grades_count_the_page(table: str) -> None:
 
 def test_a_listed_partner_shows_its_profile_and_its_figures(table: str) -> None:
     repository = five(table)
-    (top,) = list_partners(repository, tier=None, grade=None, limit=1, cursor=None, sort="-score").partners
+    (top,) = list_partners(
+        repository, repository, tier=None, grade=None, limit=1, cursor=None, sort="-score"
+    ).partners
     assert top.model_dump(mode="json") == {
         "partner_id": "b-02",
         "name": "b-02 Works",  # from the profile (BatchGetItem), not from the index
@@ -180,8 +184,8 @@ def grade_of(score: Decimal) -> Grade:
     return "A" if score >= 90 else "B" if score >= 80 else "C" if score >= 70 else "D"
 
 
-def network(table: str) -> tuple[PartnerRepository, dict[str, tuple[Decimal | None, Tier | None]]]:
-    repository = PartnerRepository(table)
+def network(table: str) -> tuple[PartnerData, dict[str, tuple[Decimal | None, Tier | None]]]:
+    repository = PartnerData(table)
     figures: dict[str, tuple[Decimal | None, Tier | None]] = {}
     writes = []
     # Ids are given out of score order (p-39 first), so id order and score order differ.
@@ -310,7 +314,7 @@ def test_a_page_examines_a_bounded_number_of_items(table: str, monkeypatch: pyte
         scanned.append(response["ScannedCount"])
         return response
 
-    monkeypatch.setattr(partner_repository, "EXAMINED_PER_PAGE", 6)
+    monkeypatch.setattr(score_repository, "EXAMINED_PER_PAGE", 6)
     monkeypatch.setattr(client("dynamodb"), "query", counting)
     # Grade A: 13 of 40 scored partners, sparse in ascending order: pages come back short (some empty)
     # with a cursor rather than reading on; walked to the end they still list every match once.
@@ -321,7 +325,7 @@ def test_a_page_examines_a_bounded_number_of_items(table: str, monkeypatch: pyte
     assert sum(scanned) <= pages * 8  # never more than max(6, 4 x 2) index items a page
     # the bound is per request: without a filter, one page of 2 reads at most 3 (+ a bucket's re-read)
     scanned.clear()
-    list_partners(repository, tier=None, grade=None, limit=2, cursor=None, sort="-score")
+    list_partners(repository, repository, tier=None, grade=None, limit=2, cursor=None, sort="-score")
     assert sum(scanned) <= 8
 
 
@@ -350,18 +354,18 @@ def b64(raw: str) -> str:
 def test_a_malformed_cursor_is_invalid(table: str, sort: PartnerSort, cursor: str) -> None:
     repository = five(table)
     with pytest.raises(Invalid) as refused:
-        list_partners(repository, tier=None, grade=None, limit=2, cursor=cursor, sort=sort)
+        list_partners(repository, repository, tier=None, grade=None, limit=2, cursor=cursor, sort=sort)
     assert refused.value.fields == ("cursor",)
 
 
 def test_the_cursor_is_opaque_and_bounded(table: str) -> None:
-    repository = PartnerRepository(table)
+    repository = PartnerData(table)
     long_id = "x" * 64
     register(repository, long_id, "y-01")
     repository.save_scores([score_write(long_id, "55.5", "D"), score_write("y-01", "55.5", "D")])
-    page = list_partners(repository, tier=None, grade=None, limit=1, cursor=None, sort="score")
+    page = list_partners(repository, repository, tier=None, grade=None, limit=1, cursor=None, sort="score")
     assert page.next_cursor is not None
-    assert len(page.next_cursor) <= partner_repository.MAX_CURSOR_LENGTH <= 128  # the route's max_length
+    assert len(page.next_cursor) <= score_repository.MAX_CURSOR_LENGTH <= 128  # the route's max_length
     assert long_id not in page.next_cursor
 
 
@@ -419,7 +423,7 @@ def test_the_registry_is_read_page_by_page_not_whole_each_time(table: str) -> No
 
     dynamodb.meta.events.register("after-call.dynamodb.Query", count)
     try:
-        ids = list(PartnerRepository(table).iter_partner_ids(page_size=4))
+        ids = list(PartnerData(table).iter_partner_ids(page_size=4))
     finally:
         dynamodb.meta.events.unregister("after-call.dynamodb.Query", count)
     assert len(ids) == len(set(ids)) == 45

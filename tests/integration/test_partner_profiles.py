@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from integration_support import NOW, Lambdas, get_item
 from lambda_events import api_event, caller, load_event, response_json
-from scorecard import settings
+from scorecard.platform import settings
 
 OPS, SERVICE = caller("ops"), caller("service")
 PROFILE = {  # the PUT sample's body

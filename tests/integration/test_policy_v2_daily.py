@@ -8,12 +8,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from integration_support import NOW, Lambdas, get_item, job_events
+from integration_support import NOW, Lambdas, PartnerData, get_item, job_events
 from lambda_events import api_event
 from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.partner_repository import score_document as document_json
+from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.calendar import VALIDATION_NOW
 from scorecard.domain.events import EventBatch
 from scorecard.domain.policy import ScoringPolicy, load_policy
@@ -153,8 +152,8 @@ def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str,
         response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
         assert response["statusCode"] == 200, response["body"]
 
-    repository = PartnerRepository(table)
-    report = score_partners(repository, [partner], date(2026, 10, 20), NPS_AND_CAPACITY, NOW)
+    repository = PartnerData(table)
+    report = score_partners(repository, repository, [partner], date(2026, 10, 20), NPS_AND_CAPACITY, NOW)
     assert report.failed == []
     document = score_document(table, partner)
     components = {name: c["value"] for name, c in document["components"].items()}

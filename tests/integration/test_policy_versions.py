@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from integration_support import Lambdas, get_item, job_events
 from lambda_events import api_event, caller, response_json, sample_body
-from scorecard import settings
-from scorecard.adapters.partner_repository import score_document as document_json
+from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.policy import load_policy
+from scorecard.platform import settings
 
 PARTNER = "ver-01"
 CANDIDATE = "v2-delivery"  # events/api_post_policy_version.json: v2 with on-time weighted 0.60

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from integration_support import NOW, Lambdas, get_item
 from lambda_events import api_event, load_event, response_json
-from scorecard import settings
 from scorecard.adapters import keys
 from scorecard.adapters.bulk_import import ProjectionRebuilder
 from scorecard.adapters.dynamodb import query_items
+from scorecard.platform import settings
 from scorecard_local.cli import main
 
 PARTNER = "acme-01"

@@ -11,8 +11,8 @@ import pytest
 from integration_support import NOW, Lambdas, capture_bus, get_item, scan_all
 from lambda_events import api_event, caller, load_event, response_json
 from mail_support import MailEnv, drain_notifications, outbox, provision_mail
-from scorecard import settings
 from scorecard.adapters.mail_claims import MailClaims
+from scorecard.platform import settings
 
 ACME, OTHER = "acme-01", "other-02"
 OPS = caller("ops", None)
@@ -226,7 +226,7 @@ def test_a_step_on_a_stale_read_is_refused_so_no_trail_entry_is_lost(lambdas: La
     """Two ops act on the same review: the second one's write, based on the review as it was before the
     first one's pickup, fails its condition (`steps`) instead of overwriting the in_review step."""
     from scorecard.adapters.review_repository import ReviewConflict, ReviewRepository
-    from scorecard.views import ReviewStep
+    from scorecard.schemas.reviews import ReviewStep
 
     repository = ReviewRepository(mail.table)
     _, created = call(lambdas, request(ACME, caller("partner", ACME)))

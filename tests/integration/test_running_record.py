@@ -37,7 +37,7 @@ import pytest
 from integration_support import Lambdas, job_events, scan_all
 from lambda_events import api_event, caller, response_json
 from scorecard.adapters import keys
-from scorecard.services import partners as partner_service
+from scorecard.services import jobs as job_service
 
 PARTNER = "rec-01"
 OWN = caller("partner", PARTNER)
@@ -216,8 +216,8 @@ def test_a_request_reads_a_bounded_number_of_items(
     """One Query of 4 items per request (the jobs' and the request's evidence, one item per event,
     newest first): a job is listed where the walk meets its latest event, pages may be empty while the
     cursor goes on, and still each late job comes once, in order."""
-    monkeypatch.setattr(partner_service, "RECORD_QUERY_LIMIT", 4)
-    monkeypatch.setattr(partner_service, "RECORD_QUERIES_PER_REQUEST", 1)
+    monkeypatch.setattr(job_service, "RECORD_QUERY_LIMIT", 4)
+    monkeypatch.setattr(job_service, "RECORD_QUERIES_PER_REQUEST", 1)
     items = [
         i for i in scan_all(table) if i["PK"]["S"] == f"PARTNER#{PARTNER}" and keys.is_evidence(i["SK"]["S"])
     ]

@@ -9,7 +9,12 @@ from typing import Any
 import jwt
 import pytest
 from lambda_events import EVENTS_DIR, ROOT, load_event
-from scorecard.auth import LOCAL_DEV_SECRET, authorizer_context, principal_from_request_context, verify_token
+from scorecard.auth.tokens import (
+    LOCAL_DEV_SECRET,
+    authorizer_context,
+    principal_from_request_context,
+    verify_token,
+)
 from scorecard_local.api_routes import api_routes
 
 SAMPLES = sorted(path.name for path in EVENTS_DIR.glob("*.json"))

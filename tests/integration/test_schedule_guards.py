@@ -25,11 +25,11 @@ from integration_support import (
 )
 from lambda_events import api_event, load_event, sample_body
 from mail_support import MailEnv, drain_snapshots, outbox, provision_mail, put_partner, record
-from scorecard import settings
 from scorecard.adapters.aws import client
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.domain.periods import PeriodNotEnded
+from scorecard.platform import settings
 
 SAMPLE_EVENTS: list[dict[str, Any]] = sample_body("api_post_events")["events"]  # acme-01's October
 ACME = "acme-01"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from cfnlint.api import lint_file  # type: ignore[import-untyped]
-from scorecard.auth import LOCAL_DEV_SECRET, issue_token
+from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
 from scorecard_local.template_tables import load_template
 
 ROOT = Path(__file__).resolve().parents[2]

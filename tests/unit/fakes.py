@@ -1,5 +1,6 @@
-"""In-memory repositories for the service tests (the ports are the Protocols in scorecard.services).
-They keep domain records in dicts; the DynamoDB adapters are tested against moto in tests/integration."""
+"""In-memory repositories for the service tests (the ports are the Protocols of scorecard.ports).
+FakePartnerRepository serves as the evidence, partner and score store at once. They keep records in
+dicts; the DynamoDB adapters are tested against moto in tests/integration."""
 
 from __future__ import annotations
 
@@ -8,20 +9,21 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 import msgspec
-from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
-from scorecard.domain.events import Event, event_json, parse_stored_event
-from scorecard.domain.policy import Grade, ScoringPolicy, Tier
-from scorecard.policy_views import AdoptionView, PolicyVersionView
-from scorecard.records import (
+from scorecard.adapters.records import (
     ListedPartner,
     PartnerEvidence,
     PartnerProfile,
-    RegistryEntry,
+    ScoreFigures,
     ScoreRecord,
     ScoreWrite,
     StoredAggregate,
 )
-from scorecard.views import HistoryPointView, ReviewView, ScoreView
+from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
+from scorecard.domain.events import Event, event_json, parse_stored_event
+from scorecard.domain.policy import Grade, ScoringPolicy, Tier
+from scorecard.schemas.policy import AdoptionView, PolicyVersionView
+from scorecard.schemas.reviews import ReviewView
+from scorecard.schemas.scores import HistoryPointView, ScoreView
 
 
 class FakePartnerRepository:
@@ -86,12 +88,29 @@ class FakePartnerRepository:
         self.profiles[profile.partner_id] = profile
         return before is None or before.updated_at is None
 
+    def patch_profile(
+        self, partner_id: str, changes: dict[str, str | None], updated_at: datetime
+    ) -> PartnerProfile | None:
+        before = self.profiles.get(partner_id)
+        if before is None:
+            return None
+        patched = msgspec.structs.replace(before, **changes, updated_at=updated_at)
+        self.profiles[partner_id] = patched
+        return patched
+
     def registry_page(
         self, limit: int, start_after: str | None = None
-    ) -> tuple[list[RegistryEntry], str | None]:
+    ) -> tuple[list[PartnerProfile], str | None]:
         ids = sorted(pid for pid in self.profiles if start_after is None or pid > start_after)
-        page = [RegistryEntry(self.profiles[pid], self.scores.get(pid)) for pid in ids[:limit]]
-        return page, (page[-1].profile.partner_id if len(ids) > limit else None)
+        page = [self.profiles[pid] for pid in ids[:limit]]
+        return page, (page[-1].partner_id if len(ids) > limit else None)
+
+    def figures(self, partner_ids: Sequence[str]) -> dict[str, ScoreFigures]:
+        return {
+            pid: ScoreFigures(s.score, s.grade, s.tier, s.provisional, s.as_of)
+            for pid in partner_ids
+            if (s := self.scores.get(pid)) is not None
+        }
 
     def iter_partner_ids(self) -> Iterator[str]:
         return iter(sorted(self.profiles))

@@ -10,7 +10,7 @@ from typing import Any
 
 import jwt
 import pytest
-from scorecard.auth import (
+from scorecard.auth.tokens import (
     LOCAL_DEV_SECRET,
     AuthError,
     KeySet,

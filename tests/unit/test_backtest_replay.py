@@ -7,25 +7,25 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from builders import PARTNER, JobBuilder, completed_job, day
-from scorecard.backtest_views import MAX_BACKTEST_DAYS
+from scorecard.adapters.records import PartnerEvidence, PartnerProfile, StoredAggregate
 from scorecard.domain.events import event_json
 from scorecard.domain.grading import TierState
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import load_policy
 from scorecard.domain.window import day_end
-from scorecard.messages.backtests import BACKTEST_BATCH_SIZE
-from scorecard.records import PartnerEvidence, PartnerProfile, StoredAggregate
+from scorecard.schemas.backtests import MAX_BACKTEST_DAYS
+from scorecard.schemas.messages import BACKTEST_BATCH_SIZE
+from scorecard.schemas.scores import HistoryPointView
 from scorecard.services.backtests import (
     DayOutcome,
     PartnerReplay,
-    _Folds,
     batch_result,
     replay_partner,
     start_state,
     version_runs,
 )
 from scorecard.services.daily import score_partner
-from scorecard.views import HistoryPointView
+from scorecard.services.scoring import _Folds
 
 V1, V2 = load_policy("v1"), load_policy("v2")
 NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)

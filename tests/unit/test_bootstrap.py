@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from scorecard import bootstrap as boot_module
-from scorecard import settings
 from scorecard.bootstrap import Bootstrap, Clock, bootstrap
-from scorecard.settings import Settings
+from scorecard.platform import settings
+from scorecard.platform.settings import Settings
 
 
 def test_settings_read_each_variable_and_treat_blank_as_unset() -> None:
@@ -74,4 +74,4 @@ def test_only_the_settings_model_reads_the_environment() -> None:
         for path in (root / folder).rglob("*.py")
         if "os.environ" in path.read_text(encoding="utf-8") or "getenv(" in path.read_text(encoding="utf-8")
     )
-    assert readers == ["shared/scorecard/settings.py"]
+    assert readers == ["shared/scorecard/platform/settings.py"]

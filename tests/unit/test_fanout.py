@@ -10,8 +10,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from scorecard.domain.policy import load_policy
-from scorecard.messages.backtests import BacktestBatchMessage
-from scorecard.messages.batches import DailyBatchMessage, PartnerBatch, SnapshotBatchMessage
+from scorecard.schemas.messages import (
+    BacktestBatchMessage,
+    DailyBatchMessage,
+    PartnerBatch,
+    SnapshotBatchMessage,
+)
 from scorecard.services.fanout import (
     QUEUE_FLUSH,
     BatchWork,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scorecard import observability
+from scorecard.platform import observability
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = sorted(p.name for p in (ROOT / "functions").iterdir() if (p / "app.py").exists())

@@ -9,10 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fakes import FakePolicyStore
 from scorecard.domain.policy import load_policy
-from scorecard.policy_views import AdoptionIn, PolicyVersionIn
+from scorecard.schemas.policy import AdoptionIn, PolicyVersionIn
 from scorecard.services.errors import Conflict, Invalid
-from scorecard.services.policy_catalog import UnknownVersion
-from scorecard.services.policy_versions import PolicyVersions
+from scorecard.services.policies import PolicyVersions, UnknownVersion
 
 TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from scorecard.domain.policy import DEFAULT_POLICY_VERSION, ScoringPolicy, Tier,
 from scorecard.domain.scoring import ScoreResult, compute_success_score
 from scorecard.domain.snapshot import Month, MonthlyTier, compute_monthly_snapshot, monthly_tier
 from scorecard.domain.window import day_end
-from scorecard.services.emails import RenderedSnapshot, render_snapshot, snapshot_context
-from scorecard.snapshot_views import SnapshotDocument
+from scorecard.email.snapshot import RenderedSnapshot, render_snapshot, snapshot_context
+from scorecard.schemas.snapshots import SnapshotDocument
 
 V2 = load_policy("v2")
 CHICAGO = ZoneInfo("America/Chicago")

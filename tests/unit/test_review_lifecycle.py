@@ -12,11 +12,11 @@ from builders import PARTNER, POLICY, completed_job, day
 from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.standing import Distribution
-from scorecard.messages.notifications import ReviewResolvedMessage
-from scorecard.score_events import ReviewRequestedDetail
+from scorecard.schemas.bus import ReviewRequestedDetail
+from scorecard.schemas.messages import ReviewResolvedMessage
+from scorecard.schemas.reviews import PickupIn, ResolutionIn, ReviewIn
 from scorecard.services import reviews
 from scorecard.services.daily import score_partners
-from scorecard.views import PickupIn, ResolutionIn, ReviewIn
 
 OTHER = "P-2"
 MON = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # Monday 2 November 2026
@@ -48,7 +48,7 @@ def network() -> tuple[FakePartnerRepository, FakeReviewRepository]:
         (OTHER, completed_job("C", shipped=day(10, 15), due=day(10, 20), value="100")),
     ):
         partner_store.add_job(partner, job.job_id, job.events)
-    score_partners(partner_store, [PARTNER], day(10, 31), POLICY, MON)
+    score_partners(partner_store, partner_store, [PARTNER], day(10, 31), POLICY, MON)
     return partner_store, FakeReviewRepository(partner_store)
 
 
@@ -119,6 +119,7 @@ def test_the_audit_trail_holds_each_step_with_its_actor_time_and_note() -> None:
 
     resolution = reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         review.review_id,
         ResolutionIn(decision="adjusted", excluded_job_ids=["B"], note="the customer moved the date"),
@@ -165,6 +166,7 @@ def test_a_retried_resolution_is_409_and_queues_the_same_notice_again() -> None:
     body = ResolutionIn(decision="upheld", note="on time is on time")
     reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         review.review_id,
         body,
@@ -175,6 +177,7 @@ def test_a_retried_resolution_is_409_and_queues_the_same_notice_again() -> None:
     )
     with pytest.raises(reviews.ReviewAlreadyResolved):
         reviews.resolve_review(
+            partner_store,
             partner_store,
             review_store,
             review.review_id,
@@ -223,6 +226,7 @@ def test_the_queue_is_oldest_first_across_partners_with_age_and_overdue() -> Non
 
     reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         first.review_id,
         ResolutionIn(decision="upheld"),
@@ -263,6 +267,7 @@ def test_an_adjusted_score_keeps_its_peer_standing_and_adds_nothing_to_the_distr
         partner_store, review_store, PARTNER, ReviewIn(reason="B", job_ids=["B"]), "partner:P-1", MON
     )
     reviews.resolve_review(
+        partner_store,
         partner_store,
         review_store,
         review.review_id,

@@ -39,7 +39,7 @@ def realistic_document() -> bytes:
             defective=1 if n % 7 == 0 else 0,
         )
         repository.add_job(PARTNER, job.job_id, job.events)
-    score_partners(repository, [PARTNER], D, POLICY, NOW)
+    score_partners(repository, repository, [PARTNER], D, POLICY, NOW)
     view = repository.views[PARTNER]
     assert len(view.ledger) == 18
     return view.model_dump_json().encode()

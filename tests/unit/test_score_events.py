@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from scorecard.score_events import (
+from scorecard.schemas.bus import (
     DETAIL_TYPES,
     SOURCE,
     ReviewRequestedDetail,

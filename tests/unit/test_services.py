@@ -11,14 +11,17 @@ import pytest
 from builders import PARTNER, POLICY, completed_job, day, event, instant
 from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
+from scorecard.adapters.records import PartnerProfile, ScoreRecord
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import ScoringPolicy, load_policy
-from scorecard.records import PartnerProfile, ScoreRecord
-from scorecard.score_events import ScoreChangedDetail, TierChangedDetail
+from scorecard.ports import EventPublisher
+from scorecard.schemas.bus import ScoreChangedDetail, TierChangedDetail
+from scorecard.schemas.partners import ProfileIn
+from scorecard.schemas.reviews import ResolutionIn, ReviewIn
+from scorecard.schemas.scores import DailyRunView
 from scorecard.services import partners, reviews
-from scorecard.services.daily import ScoreEventPublisher, score_partners
+from scorecard.services.daily import score_partners
 from scorecard.services.errors import UnknownPartner
-from scorecard.views import DailyRunView, ProfileIn, ResolutionIn, ReviewIn
 
 D = day(10, 31)
 NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
@@ -29,10 +32,12 @@ def run_daily(
     as_of: date,
     policy: ScoringPolicy,
     now: datetime,
-    publisher: ScoreEventPublisher | None = None,
+    publisher: EventPublisher | None = None,
 ) -> DailyRunView:
     """What one day's fan-out does for the whole registry: score every registered partner."""
-    return score_partners(repository, list(repository.iter_partner_ids()), as_of, policy, now, publisher)
+    return score_partners(
+        repository, repository, list(repository.iter_partner_ids()), as_of, policy, now, publisher
+    )
 
 
 class CapturingPublisher:
@@ -121,7 +126,7 @@ def test_the_daily_run_reads_current_scores_a_hundred_partners_at_a_time() -> No
     for pid in ids:
         repository.profiles[pid] = PartnerProfile(pid)
 
-    run = score_partners(repository, ids, D, POLICY, NOW)
+    run = score_partners(repository, repository, ids, D, POLICY, NOW)
 
     assert run.partners == 250
     # 250 = 100 + 100 + 50: three reads, each of the next partners in order.
@@ -156,11 +161,11 @@ def test_a_failed_read_of_current_scores_fails_its_partner_and_is_retried_for_th
                 pid, job.job_id, [e.model_copy(update={"partner_id": pid}) for e in job.events]
             )
     repository.failures = 0
-    score_partners(repository, ["a", "b"], D, POLICY, NOW)  # day D: both standard since D
+    score_partners(repository, repository, ["a", "b"], D, POLICY, NOW)  # day D: both standard since D
     repository.failures = 1
     repository.score_reads.clear()
 
-    run = score_partners(repository, ["a", "b"], D + timedelta(days=1), POLICY, NOW)
+    run = score_partners(repository, repository, ["a", "b"], D + timedelta(days=1), POLICY, NOW)
 
     assert run.failed == ["a"]
     assert repository.score_reads == [["a", "b"], ["b"]]  # the failed read, then b's own
@@ -185,6 +190,7 @@ def test_adjusted_review_excludes_the_job_and_rescores_at_once() -> None:
 
     resolution = reviews.resolve_review(
         partner_store,
+        partner_store,
         review_store,
         review.review_id,
         ResolutionIn(decision="adjusted", excluded_job_ids=["B"], note="customer delay"),
@@ -204,6 +210,7 @@ def test_adjusted_review_excludes_the_job_and_rescores_at_once() -> None:
     with pytest.raises(reviews.ReviewAlreadyResolved):
         reviews.resolve_review(
             partner_store,
+            partner_store,
             review_store,
             review.review_id,
             ResolutionIn(decision="upheld"),
@@ -222,6 +229,7 @@ def test_upheld_review_changes_no_score() -> None:
     )
 
     resolution = reviews.resolve_review(
+        partner_store,
         partner_store,
         review_store,
         review.review_id,
@@ -244,8 +252,10 @@ def test_put_profile_creates_then_updates() -> None:
     repository = FakePartnerRepository()
     body = ProfileIn(name="Demo Works", email="ops@demo.example", timezone="America/Chicago")
 
-    view, created = partners.put_profile(repository, "demo-1", body, NOW)
-    again, created_again = partners.put_profile(repository, "demo-1", ProfileIn(name="Demo Works Inc"), NOW)
+    view, created = partners.put_profile(repository, repository, "demo-1", body, NOW)
+    again, created_again = partners.put_profile(
+        repository, repository, "demo-1", ProfileIn(name="Demo Works Inc"), NOW
+    )
 
     assert created and not created_again
     assert (view.partner_id, view.name, view.email, view.timezone) == (
@@ -261,14 +271,14 @@ def test_put_profile_creates_then_updates() -> None:
 def test_put_profile_of_a_partner_registered_by_its_events_counts_as_created() -> None:
     repository = two_jobs_partner()  # registered by its job events, no profile PUT yet
 
-    _, created = partners.put_profile(repository, PARTNER, ProfileIn(name="P one"), NOW)
+    _, created = partners.put_profile(repository, repository, PARTNER, ProfileIn(name="P one"), NOW)
 
     assert created
 
 
 def test_score_of_an_unknown_partner() -> None:
     with pytest.raises(UnknownPartner):
-        partners.current_score(FakePartnerRepository(), "nobody")
+        partners.current_score(FakePartnerRepository(), FakePartnerRepository(), "nobody")
 
 
 # -- policy v2 through the ports: the profile's timezone and the declared signals' activity ----------

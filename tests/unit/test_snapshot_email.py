@@ -13,16 +13,11 @@ from typing import Any
 
 import pytest
 from scorecard.adapters.mailer import mime_message
+from scorecard.adapters.records import TrendPoint
 from scorecard.domain.policy import load_policy
-from scorecard.records import TrendPoint
-from scorecard.services.emails import (
-    PRODUCT,
-    render_snapshot,
-    snapshot_context,
-    subject_for,
-)
-from scorecard.services.notification_emails import render_part_received
-from scorecard.snapshot_views import SnapshotDocument, SnapshotLineView
+from scorecard.email.notifications import render_part_received
+from scorecard.email.snapshot import PRODUCT, render_snapshot, snapshot_context, subject_for
+from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 
 POLICY = load_policy("v1")
 XSS = "<script>alert(1)</script>"
@@ -306,34 +301,25 @@ def test_the_network_percentile_in_words_in_both_parts() -> None:
 
 
 def test_load_templates_compiles_all_the_snapshot_email_renders(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The monthly worker loads the snapshot's templates at init (email_render.load_templates): its
-    renders then load no template, the one it imports (snapshot_wording.j2) included. They are loaded
-    precompiled (scorecard/compiled_templates): no template source is read at all."""
+    """The monthly worker loads the snapshot's templates at init (render.load_templates): its renders
+    then read no template source, the one it imports (snapshot_wording.j2) included."""
     import jinja2
-    from scorecard.services import email_render
+    from scorecard.email import render as email_render
 
-    email_render._environment.cache_clear()  # fresh environments: nothing loaded yet
-    read: list[str] = []
+    email_render.environment.cache_clear()  # fresh environments: nothing loaded yet
     sources_read: list[str] = []
-    load = jinja2.ModuleLoader.load
     source = jinja2.PackageLoader.get_source
-
-    def counting(self: jinja2.ModuleLoader, environment: jinja2.Environment, name: str, *rest: Any) -> Any:
-        read.append(name)
-        return load(self, environment, name, *rest)
 
     def reading(self: jinja2.PackageLoader, environment: jinja2.Environment, name: str) -> Any:
         sources_read.append(name)
         return source(self, environment, name)
 
-    monkeypatch.setattr(jinja2.ModuleLoader, "load", counting)
     monkeypatch.setattr(jinja2.PackageLoader, "get_source", reading)
     email_render.load_templates("snapshot_email")
-    loaded = sorted(read)
-    read.clear()
+    loaded = sorted(sources_read)
+    sources_read.clear()
     render(document())
 
-    assert read == []
     assert sources_read == []
     assert loaded == [
         "snapshot_email.html.j2",

@@ -8,7 +8,7 @@ import sys
 import types
 
 import pytest
-from scorecard.snapstart import register_hooks, reseed_random
+from scorecard.platform.snapstart import register_hooks, reseed_random
 
 
 def test_a_restored_environment_draws_other_numbers_than_the_snapshot_would() -> None:

@@ -8,10 +8,10 @@ from datetime import date
 
 import msgspec
 from pydantic import TypeAdapter
-from scorecard.adapters.partner_repository import _score
+from scorecard.adapters.score_repository import _score
 from scorecard.domain.grading import TierState
 from scorecard.domain.policy import Tier
-from scorecard.records import TierHistory
+from scorecard.domain.tiering import TierHistory
 
 
 @dataclass(frozen=True, slots=True)

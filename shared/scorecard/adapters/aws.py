@@ -46,7 +46,7 @@ def client(service: Service) -> Any:
 def _client(service: Service) -> Any:
     import boto3  # imported on first use: keeps cold starts of handlers that never call AWS cheap
 
-    from scorecard.settings import current
+    from scorecard.platform.settings import current
 
     region = current().aws_region
     config = _CONFIG.merge(_SERVICE_CONFIG[service]) if service in _SERVICE_CONFIG else _CONFIG

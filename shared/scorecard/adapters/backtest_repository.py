@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import query_items, to_item
-from scorecard.backtest_views import BacktestBatchResult, BacktestRecord, VersionRun
+from scorecard.schemas.backtests import BacktestBatchResult, BacktestRecord, VersionRun
 
 _RUNS = TypeAdapter(list[VersionRun])
 _COUNTERS = (

@@ -24,7 +24,7 @@ from scorecard.adapters.aggregate_items import (
     lowest_index_key,
 )
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import batch_writer, query_items
+from scorecard.adapters.dynamodb import batch_get_items, batch_writer, query_items
 from scorecard.adapters.event_store import (
     EVENT_BYTES_BUDGET,
     aggregate_of,
@@ -35,7 +35,7 @@ from scorecard.adapters.event_store import (
 from scorecard.domain.events import Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import KeysAndAttributesOutputTypeDef, KeysAndAttributesTypeDef
+    pass
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -168,21 +168,10 @@ class BulkImporter:
         return lowest
 
     def _items(self, item_keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
-        found: dict[tuple[str, str], dict[str, Any]] = {}
-        dynamodb = client("dynamodb")
-        for chunk in _chunks(item_keys, 100):
-            request: Mapping[str, KeysAndAttributesTypeDef | KeysAndAttributesOutputTypeDef] = {
-                self._table: {
-                    "Keys": [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in chunk],
-                    "ConsistentRead": True,  # a rebuild reads right after deleting
-                }
-            }
-            while request:
-                response = dynamodb.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self._table, []):
-                    found[(item["PK"]["S"], item["SK"]["S"])] = item
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        wire = [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in item_keys]
+        # Consistent: a rebuild reads right after deleting.
+        items = batch_get_items(self._table, wire, consistent=True)
+        return {(item["PK"]["S"], item["SK"]["S"]): item for item in items}
 
     def _existing(self, item_keys: Iterator[dict[str, str]] | Any) -> set[str]:
         return {pk for pk, _ in self._items(list(item_keys))}

@@ -1,15 +1,16 @@
-"""EventBridge publisher for score events (PutEvents, 10 entries per call, failed entries retried)."""
+"""EventBridge publisher for score events: PutEvents, 10 entries per call, failed entries retried
+(adapters.retry)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from scorecard.adapters.aws import client
-from scorecard.score_events import DETAIL_TYPES, SOURCE
+from scorecard.adapters.retry import until_done
+from scorecard.schemas.bus import DETAIL_TYPES, SOURCE
 
 if TYPE_CHECKING:
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
@@ -33,15 +34,15 @@ class EventBridgePublisher:
             for detail in details
         ]
         calls = 0
+
+        def put(pending: list[PutEventsRequestEntryTypeDef]) -> list[PutEventsRequestEntryTypeDef]:
+            nonlocal calls
+            calls += 1
+            response = client("events").put_events(Entries=pending)
+            if not response.get("FailedEntryCount"):
+                return []
+            return [e for e, r in zip(pending, response["Entries"], strict=True) if r.get("ErrorCode")]
+
         for start in range(0, len(entries), PUT_EVENTS_LIMIT):
-            pending = entries[start : start + PUT_EVENTS_LIMIT]
-            for attempt in range(6):
-                calls += 1
-                response = client("events").put_events(Entries=pending)
-                if not response.get("FailedEntryCount"):
-                    break
-                pending = [e for e, r in zip(pending, response["Entries"], strict=True) if r.get("ErrorCode")]
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            else:
-                raise RuntimeError(f"PutEvents kept failing for {len(pending)} entries")
+            until_done(put, entries[start : start + PUT_EVENTS_LIMIT], what="PutEvents")
         return calls

@@ -5,7 +5,7 @@ its idempotency marker, conditional on its absence, then its evidence item (keys
 event and never rewritten, so an event costs the same 3 write units on a job's 60th event as on its
 first (marker 1, evidence item 1, its GSI1 entry 1). A re-sent event_id fails the marker condition
 and changes nothing: the marker's content hash then tells a `duplicate` (identical content) from a
-`conflict` (DESIGN §3). The marker goes first, so no evidence is ever written for a conflict; if the
+`conflict` (docs/api.md). The marker goes first, so no evidence is ever written for a conflict; if the
 evidence put then fails, `record` raises (the caller answers 503 and asks for the event again), and
 the re-sent event, a duplicate, writes the missing evidence item: nothing recorded is lost.
 
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
-import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, assert_never, cast
@@ -26,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, assert_never, cast
 import msgspec
 from botocore.exceptions import BotoCoreError, ClientError
 
-from scorecard.adapters import keys
+from scorecard.adapters import keys, retry
 from scorecard.adapters.aggregate_items import (
     aggregate_start,
     evidence_event_id,
@@ -46,7 +44,6 @@ RecordStatus = Literal["recorded", "duplicate", "conflict"]
 # DynamoDB's 400 KB item limit, and a job of ordinary size (tens of events) never spills.
 EVENT_BYTES_BUDGET = 64 * 1024
 
-_MAX_ATTEMPTS = 8
 REMEMBERED_PARTNERS = 50_000  # registered partners a store remembers (about 4 MB of ids at most)
 # Cancellation reasons worth another attempt: a concurrent writer, or capacity (botocore's own
 # retries cover throttling of the whole call, not a transaction cancelled for it).
@@ -224,7 +221,7 @@ class DynamoEventStore:
     ) -> RecordStatus:
         """One transaction: the marker, the month's activity item and (once) the registry entry."""
         placement = _Placement()
-        for attempt in range(_MAX_ATTEMPTS):
+        for attempt in range(retry.ATTEMPTS):
             items = [
                 self._marker(event, body, digest, received_at, position),
                 self._append(event, body, aggregate, placement),
@@ -258,7 +255,7 @@ class DynamoEventStore:
                     )
                     continue
                 if _TRANSIENT_REASONS.intersection(reasons) or not reasons:
-                    time.sleep(min(0.02 * 2**attempt, 0.5) * random.random())
+                    retry.sleep(retry.backoff(attempt))
                     continue
                 raise EventStoreError(f"event {event.event_id} rejected: {reasons}") from error
             except BotoCoreError as error:  # connection and timeout errors, after botocore's retries

@@ -33,7 +33,7 @@ GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): a partner's evidence, in one query. Evide
   (partner_repository.load_evidence). The score item is not in it (it was, as "~SCORE", until its daily
   rewrite cost a second write unit in the index): the daily run reads a batch's tier states with
   one BatchGetItem.
-GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid> | <pid>#SCORE): the partner registry, paged in id order.
+GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid>): the partner registry, paged in id order.
 GSI2 (GSI2PK = REVIEWS#open | REVIEWS#resolved, GSI2SK = <requested_at UTC>#<rid>): the review queue
   across partners, oldest request first. Only review items carry these attributes (a sparse use of
   the same index); a resolution moves its review from the open to the resolved partition.
@@ -49,7 +49,7 @@ GSI3 (GSI3PK = SCORES, GSI3SK = <score in tenths, 4 digits>#<pid>): scored partn
   run at MaximumConcurrency 20 writes about 630/s to it (README, Performance). Past ~31 workers the
   partition key needs sharding (SCORES#0..n, merged by the listing).
 
-No item grows without bound (DESIGN §3). A job or request event is its own item, written once (issue
+No item grows without bound (docs/api.md). A job or request event is its own item, written once (issue
 11: a growing job item cost more write units with every event, and an update is billed on the larger
 of the item before and after). A month's activity item keeps its events on itself while they fit a
 byte budget (event_store.EVENT_BYTES_BUDGET, 64 KB: the condition `ev_bytes < budget` is checked
@@ -64,14 +64,14 @@ declared signals read real events (instants in the policy timezone, metric value
 and capacity updates it keeps one per UTC quarter-hour (see PRESENCE_SLOTS), so a month's activity
 is bounded whatever arrives; the per-day counters count every event. Markers (EVENT#<id>) stay the
 full record of every event.
-BACKTEST#<bid> / BACKTEST       a backtest (DESIGN §6): range, the candidate policy inline (so it cannot
+BACKTEST#<bid> / BACKTEST       a backtest (docs/api.md): range, the candidate policy inline (so it cannot
                                  change), the version in force on each day, progress counters
 BACKTEST#<bid> / RESULT#<batch>  one batch's result, written once (conditional put, in one
                                  transaction with the counters): per-day grade and tier histograms
                                  under both versions and the batch's partners that change on the
                                  last day; bounded by the batch size (50) and the range (92 days)
 
-S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
+S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (docs/snapshots.md).
 """
 
 from __future__ import annotations
@@ -98,9 +98,7 @@ EVENT_PREFIX = "EVENT#"
 EVENT_SK = "EVENT"
 REGISTRY_PK = "PARTNERS"
 PROFILE_GSI1SK = "~PROFILE"
-SCORE_GSI2_SUFFIX = "#SCORE"
 SCORE_DOCUMENT = "doc_zd"  # the score item's document, compressed (adapters.score_document), in no index
-PLAIN_ZLIB_SCORE_DOCUMENT = "doc_z"  # the same, plain zlib: score items written before doc_zd
 GSI1 = "GSI1"
 GSI2 = "GSI2"
 GSI3 = "GSI3"
@@ -220,7 +218,7 @@ def snapshot_sk(month: str) -> str:
 
 
 def snapshot_object_key(month: str, partner_id: str, extension: str) -> str:
-    """S3 key of an archived snapshot (DESIGN §5 contract): snapshots/<YYYY-MM>/<pid>.<json|html>."""
+    """S3 key of an archived snapshot (docs/snapshots.md contract): snapshots/<YYYY-MM>/<pid>.<json|html>."""
     return f"snapshots/{month}/{partner_id}.{extension}"
 
 
@@ -243,10 +241,6 @@ def event_pk(event_id: str) -> str:
 def instant_key(instant: datetime) -> str:
     """UTC, microseconds, fixed width: lexical order equals time order."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def score_gsi2sk(partner_id: str) -> str:
-    return partner_id + SCORE_GSI2_SUFFIX
 
 
 def score_order_prefix(score: Decimal | float) -> str:
@@ -289,7 +283,7 @@ def review_queue_sk(requested_at: datetime, review_id: str) -> str:
     return f"{instant_key(requested_at)}#{review_id}"
 
 
-# Policy versions (DESIGN §6): POLICY#VERSIONS / <version> holds a stored version (the policy JSON,
+# Policy versions (docs/api.md): POLICY#VERSIONS / <version> holds a stored version (the policy JSON,
 # who added it, when, why); POLICY#ADOPTIONS / <effective_from>#<recorded_at> one adoption each, never
 # overwritten (the history). The version in force on a day is the adoption with the greatest
 # effective_from on or before it (the latest recorded among equals): one Query, newest first, Limit 1.
@@ -306,7 +300,7 @@ def policy_adoptions_until(day: date) -> str:
     return day.isoformat() + "~"
 
 
-# Backtests (DESIGN §6): BACKTEST#<bid> / BACKTEST is the request and its progress; its batches'
+# Backtests (docs/api.md): BACKTEST#<bid> / BACKTEST is the request and its progress; its batches'
 # results are BACKTEST#<bid> / RESULT#<batch key>, read back with one Query (begins_with RESULT#).
 BACKTEST_PREFIX = "BACKTEST#"
 BACKTEST_SK = "BACKTEST"

@@ -9,7 +9,6 @@ bounded number of times; past that `SendThrottled` is raised and the SQS message
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Callable
@@ -24,11 +23,12 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from scorecard.adapters.aws import client
+from scorecard.adapters.retry import backoff
 
 logger = Logger(child=True)
 
 THROTTLE_ATTEMPTS = 5
-THROTTLE_BASE_DELAY = 0.5  # seconds; doubles per attempt: 0.5, 1, 2, 4 (+ jitter) ~ 7.5 s worst case
+THROTTLE_BASE_DELAY = 0.5  # seconds, at most, before the second attempt; doubling (adapters.retry)
 THROTTLE_MAX_DELAY = 8.0
 
 _sleep: Callable[[float], None] = time.sleep  # tests replace it
@@ -100,8 +100,7 @@ class SesMailer:
                     raise SendRejected(f"SES refused the message: {code}") from error
                 if attempt == THROTTLE_ATTEMPTS:
                     raise SendThrottled(f"SES throttled {attempt} attempts") from error
-                delay = min(THROTTLE_MAX_DELAY, THROTTLE_BASE_DELAY * 2 ** (attempt - 1))
-                delay *= 0.5 + random.random() / 2  # jitter: concurrent workers do not retry in step
+                delay = backoff(attempt - 1, THROTTLE_BASE_DELAY, THROTTLE_MAX_DELAY)
                 logger.warning("SES throttled; retrying", extra={"attempt": attempt, "delay_s": delay})
                 _sleep(delay)
                 continue

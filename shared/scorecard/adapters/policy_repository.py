@@ -13,7 +13,7 @@ from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import from_item, query_items, to_item
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.stored_policy_views import AdoptionView, PolicyVersionView
+from scorecard.schemas.policy import AdoptionView, PolicyVersionView
 
 
 def _version(item: dict[str, Any]) -> PolicyVersionView:

@@ -1,16 +1,16 @@
-"""SQS sender: JSON message bodies, SendMessageBatch of 10, failed entries retried."""
+"""SQS sender: JSON message bodies, SendMessageBatch of 10, failed entries retried (adapters.retry)."""
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters.aws import client
+from scorecard.adapters.retry import until_done
 
 if TYPE_CHECKING:
-    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef as Entry
 
 SEND_BATCH_LIMIT = 10
 
@@ -22,23 +22,20 @@ class SqsQueue:
     def send_all(self, bodies: Sequence[dict[str, Any]]) -> int:
         """Send each body as one message; returns the number of SendMessageBatch calls."""
         calls = 0
+
+        def send(pending: list[Entry]) -> list[Entry]:
+            nonlocal calls
+            calls += 1
+            failed = client("sqs").send_message_batch(QueueUrl=self.url, Entries=pending).get("Failed") or []
+            retry = {f["Id"] for f in failed if not f.get("SenderFault")}
+            if len(retry) < len(failed):
+                raise RuntimeError(f"SQS rejected messages: {failed}")
+            return [e for e in pending if e["Id"] in retry]
+
         for start in range(0, len(bodies), SEND_BATCH_LIMIT):
-            entries: list[SendMessageBatchRequestEntryTypeDef] = [
+            entries: list[Entry] = [
                 {"Id": str(i), "MessageBody": json.dumps(body, separators=(",", ":"))}
                 for i, body in enumerate(bodies[start : start + SEND_BATCH_LIMIT])
             ]
-            for attempt in range(6):
-                calls += 1
-                failed = (
-                    client("sqs").send_message_batch(QueueUrl=self.url, Entries=entries).get("Failed") or []
-                )
-                if not failed:
-                    break
-                retry = {f["Id"] for f in failed if not f.get("SenderFault")}
-                if len(retry) < len(failed):
-                    raise RuntimeError(f"SQS rejected messages: {failed}")
-                entries = [e for e in entries if e["Id"] in retry]
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            else:
-                raise RuntimeError(f"SendMessageBatch kept failing for {len(entries)} messages")
+            until_done(send, entries, what="SendMessageBatch")
         return calls

@@ -14,7 +14,7 @@ from scorecard.adapters import keys
 from scorecard.adapters.aggregate_items import exclusion_update, lowest_index_key
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import query_items
-from scorecard.views import ReviewView
+from scorecard.schemas.reviews import ReviewView
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef

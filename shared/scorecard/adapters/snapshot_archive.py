@@ -1,4 +1,4 @@
-"""The S3 archive of monthly snapshots: snapshots/<YYYY-MM>/<pid>.json and .html (DESIGN §5).
+"""The S3 archive of monthly snapshots: snapshots/<YYYY-MM>/<pid>.json and .html (docs/snapshots.md).
 
 Puts are whole-object overwrites of fixed keys, so re-running a month rewrites the archive in place
 (the bucket is versioned: earlier renderings stay recoverable)."""

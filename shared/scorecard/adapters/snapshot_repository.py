@@ -10,8 +10,8 @@ from typing import Any
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import from_item, query_items, to_item
-from scorecard.records import SnapshotRecord, TrendPoint
-from scorecard.snapshot_document import SnapshotDocument
+from scorecard.adapters.records import SnapshotRecord, TrendPoint
+from scorecard.schemas.snapshots import SnapshotDocument
 
 
 def _item(snapshot: SnapshotRecord) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Who is calling (from the Lambda authorizer's context) and what they may touch (DESIGN §6).
+"""Who is calling (from the Lambda authorizer's context) and what they may touch (docs/api.md).
 
 Each route declares its roles once with `@allow(...)`. `AccessBeforeValidation` checks them, and a
 partner's own `partner_id` in the path, before Powertools validates the request: a caller who may
@@ -20,7 +20,13 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
 )
 
 from scorecard.api.errors import ApiError
-from scorecard.auth import AuthError, Principal, Role, can_access_partner, principal_from_request_context
+from scorecard.auth.tokens import (
+    AuthError,
+    Principal,
+    Role,
+    can_access_partner,
+    principal_from_request_context,
+)
 
 ALLOWED_ROLES = "__scorecard_allowed_roles__"
 Route = TypeVar("Route", bound=Callable[..., Any])

@@ -1,4 +1,4 @@
-"""The API's error shape (DESIGN §6): {"error": {"code", "message", "details"}} for every failure."""
+"""The API's error shape (docs/api.md): {"error": {"code", "message", "details"}} for every failure."""
 
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
@@ -22,7 +22,7 @@ class ErrorBody(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    """The shape of every error answer (DESIGN §6)."""
+    """The shape of every error answer (docs/api.md)."""
 
     error: ErrorBody
 

@@ -1,4 +1,4 @@
-"""Job and partner events (DESIGN §3): one pydantic model per type, a discriminated union on `type`.
+"""Job and partner events (docs/api.md): one pydantic model per type, a discriminated union on `type`.
 
 Each model names its aggregate kind (`aggregate`): where it is stored and which fold reads it.
 The models are the single source of truth for the event schema: the ingestion API validates

@@ -70,7 +70,7 @@ class DelayReport(msgspec.Struct, frozen=True):
 
 
 class CompletionRules(msgspec.Struct, frozen=True):
-    """How completion is judged (DESIGN §4, §4a). The defaults are policy v1: dates in the policy
+    """How completion is judged (docs/scoring.md). The defaults are policy v1: dates in the policy
     timezone, unshipped jobs never complete, no notice credit."""
 
     zone: ZoneInfo  # the policy's: window and month boundaries
@@ -84,7 +84,7 @@ class CompletionRules(msgspec.Struct, frozen=True):
 
 
 class Completion(msgspec.Struct, frozen=True):
-    """How and when a job completed (DESIGN §4). An overdue job (§4a rule 1) is not shipped yet: it
+    """How and when a job completed (docs/scoring.md). An overdue job (§4a rule 1) is not shipped yet: it
     counts from the day after its due date, with `days_late` counted to the day scored."""
 
     at: datetime

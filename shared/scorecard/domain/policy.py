@@ -1,4 +1,4 @@
-"""The scoring policy as versioned data (DESIGN §4). Every threshold the scoring uses lives here."""
+"""The scoring policy as versioned data (docs/scoring.md). Every threshold the scoring uses lives here."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,7 +76,7 @@ BONUS_ELIGIBLE = "bonus_eligible"
 
 
 class Benefit(_Frozen):
-    """What a tier gives the partner (DESIGN §4a rule 5), e.g. ship_direct with 2 days of lead time."""
+    """What a tier gives the partner (policy v2 rule 5), e.g. ship_direct with 2 days of lead time."""
 
     name: BenefitName
     lead_time_bonus_days: int | None = Field(default=None, ge=0, le=365)
@@ -128,7 +128,7 @@ class ScoringPolicy(_Frozen):
     tiers: tuple[TierBand, ...]
     demotion_runs: int = Field(ge=1, le=30)
     monthly: MonthlyWeights
-    # Policy v2 (DESIGN §4a); the defaults are v1's behaviour.
+    # Policy v2 (docs/scoring.md); the defaults are v1's behaviour.
     overdue_jobs_count: bool = Field(default=False, description="rule 1: unshipped past due = late")
     partner_local_dates: bool = Field(default=False, description="rule 2: on time by the partner's date")
     provisional_min_tier: Tier | None = Field(

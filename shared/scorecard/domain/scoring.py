@@ -1,4 +1,5 @@
-"""The Partner Success Score (DESIGN §4): components, weighted score, ledger and the path to the next grade.
+"""The Partner Success Score (docs/scoring.md): components, weighted score, ledger and the path
+to the next grade.
 
 Every component is a ratio of sums. Each job contributes a `Tally` of those sums, so the score
 without one job (the ledger) is the score of the totals minus that job's tally: exact, and O(1) per job.

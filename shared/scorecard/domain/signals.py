@@ -1,4 +1,4 @@
-"""Optional signals a policy may declare (DESIGN §4a rule 6), each a value 0..100 or absent.
+"""Optional signals a policy may declare (docs/scoring.md rule 6), each a value 0..100 or absent.
 
 - `capacity_current`: share of the 4 weeks ending on the day scored with a `partner.capacity_updated`;
 - `active_weeks`: share of those weeks with any partner activity (logins, capacity updates, metrics,

@@ -1,4 +1,4 @@
-"""Monthly Partner Performance Snapshot metrics (DESIGN §5) as a pure function of a partner's jobs."""
+"""Monthly Partner Performance Snapshot metrics (docs/snapshots.md) as a pure function of a partner's jobs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Peer standing (DESIGN §6): where a partner's score stands in the network and among partners of the
+"""Peer standing (docs/api.md): where a partner's score stands in the network and among partners of the
 same process, against the latest complete daily distribution.
 
 A distribution is a sparse histogram of scores in tenths (scores carry one decimal, so a bucket per

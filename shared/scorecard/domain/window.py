@@ -1,4 +1,5 @@
-"""The scoring window (DESIGN §4): 30 days, extended to the 10 most recent completed jobs, capped at 180."""
+"""The scoring window (docs/scoring.md): 30 days, extended to the 10 most recent completed jobs,
+capped at 180."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Backtests (DESIGN §6): replay a candidate policy over a range of past days next to the versions in
+"""Backtests (docs/api.md): replay a candidate policy over a range of past days next to the versions in
 force on those days, from the same evidence and with the same pure scoring as the daily run.
 
 The API stores the backtest (candidate inline) and queues one plan message; the backtest worker pages
@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
 import msgspec
 from aws_lambda_powertools import Logger
 
-from scorecard.backtest_views import (
+from scorecard.adapters.records import PartnerEvidence
+from scorecard.domain.grading import TierState
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.ports import BacktestStore, EvidenceStore, MessageSender, PartnerStore, ScoreStore, Versions
+from scorecard.schemas.backtests import (
     CHANGES_SHOWN,
     BacktestAccepted,
     BacktestBatchResult,
@@ -41,64 +44,19 @@ from scorecard.backtest_views import (
     Histogram,
     VersionRun,
 )
-from scorecard.domain.events import Event, parse_stored_event
-from scorecard.domain.grading import TierState
-from scorecard.domain.jobs import JobState, fold_job
-from scorecard.domain.policy import ScoringPolicy
-from scorecard.domain.requests import UpdateRequest, fold_request
-from scorecard.domain.scoring import ScoreResult, compute_success_score
-from scorecard.domain.window import day_end
-from scorecard.messages.backtests import (
+from scorecard.schemas.messages import (
     BACKTEST_BATCH_SIZE,
     BacktestBatchMessage,
     BacktestMessage,
     BacktestPlanMessage,
 )
-from scorecard.records import PartnerEvidence, StoredAggregate
-from scorecard.services.daily import decide_tier
+from scorecard.schemas.scores import HistoryPointView
 from scorecard.services.errors import Invalid, NotFound
-from scorecard.services.evidence import evidence_since, partner_zone
-from scorecard.services.fanout import BatchWork, MessageSender, QueuedRun, queue_partners, work_batch
-from scorecard.services.policy_catalog import UnknownVersion
-from scorecard.views import HistoryPointView
+from scorecard.services.fanout import BatchWork, QueuedRun, queue_partners, work_batch
+from scorecard.services.policies import UnknownVersion
+from scorecard.services.scoring import Evidence, load_evidence, score_day
 
 logger = Logger(child=True)
-
-
-class BacktestStore(Protocol):
-    """adapters.backtest_repository.BacktestRepository."""
-
-    def create(self, record: BacktestRecord) -> None: ...
-
-    def get(self, backtest_id: str) -> BacktestRecord | None: ...
-
-    def set_active_versions(self, backtest_id: str, active_versions: list[VersionRun]) -> None: ...
-
-    def mark_planned(self, backtest_id: str, partners: int, batches: int) -> None: ...
-
-    def add_result(self, backtest_id: str, batch_key: str, result: BacktestBatchResult) -> bool: ...
-
-    def results(self, backtest_id: str) -> list[BacktestBatchResult]: ...
-
-
-class Versions(Protocol):
-    """services.policy_catalog.PolicyCatalog."""
-
-    def get(self, version: str) -> ScoringPolicy: ...
-
-    def active_on(self, day: date) -> ScoringPolicy: ...
-
-
-class EvidenceSource(Protocol):
-    """What a backtest reads of a partner (adapters.partner_repository.PartnerRepository)."""
-
-    def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence: ...
-
-    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]: ...
-
-    def score_history(self, partner_id: str, first: date, last: date) -> list[HistoryPointView]: ...
-
-    def iter_partner_ids(self) -> Iterator[str]: ...
 
 
 class UnknownBacktest(NotFound):
@@ -151,36 +109,6 @@ def start_backtest(
 
 # -- replaying one partner: the daily run's pure functions, day after day ---------------------------
 
-T = TypeVar("T")
-
-
-class _Folds(Generic[T]):
-    """Aggregates parsed once for the whole range, each folded again only when an event of it falls
-    in the new day (a fold depends only on the events at or before `until`)."""
-
-    def __init__(
-        self, stored: Sequence[StoredAggregate], fold: Callable[[StoredAggregate, list[Event], datetime], T]
-    ):
-        self._fold = fold
-        self._entries: list[tuple[StoredAggregate, list[Event], list[datetime]]] = []
-        for aggregate in stored:
-            events = sorted(
-                (parse_stored_event(raw) for raw in aggregate.events), key=lambda e: e.occurred_at
-            )
-            self._entries.append((aggregate, events, [e.occurred_at for e in events]))
-        self._cached: list[tuple[int, T] | None] = [None] * len(self._entries)
-
-    def at(self, until: datetime) -> list[T]:
-        states: list[T] = []
-        for index, (aggregate, events, instants) in enumerate(self._entries):
-            seen = bisect_right(instants, until)  # events at or before `until`, as fold_job keeps
-            cached = self._cached[index]
-            if cached is None or cached[0] != seen:
-                cached = (seen, self._fold(aggregate, events, until))
-                self._cached[index] = cached
-            states.append(cached[1])
-        return states
-
 
 class DayOutcome(msgspec.Struct, frozen=True):
     score: float | None
@@ -211,43 +139,16 @@ def replay_partner(
     day_policies: Sequence[ScoringPolicy],
     candidate: ScoringPolicy,
 ) -> PartnerReplay:
-    """Score `evidence` on each day under the version in force that day and under the candidate, each
-    version's tier advancing from `start`. A day where both are the same policy is scored once."""
-    partner_id = evidence.partner_id
-    zone = partner_zone(evidence.profile)
-    jobs: _Folds[JobState] = _Folds(
-        evidence.jobs,
-        lambda a, events, until: fold_job(partner_id, a.id, events, until=until, excluded=a.excluded),
-    )
-    requests: _Folds[UpdateRequest] = _Folds(
-        evidence.requests, lambda a, events, until: fold_request(a.id, events, until=until)
-    )
-    activity = sorted(
-        (parse_stored_event(raw) for a in evidence.activity for raw in a.events), key=lambda e: e.occurred_at
-    )
-    activity_instants = [event.occurred_at for event in activity]
-    distinct = {id(policy): policy for policy in day_policies}  # compared once each, not once a day
-    candidate_is = {key: policy == candidate for key, policy in distinct.items()}
+    """Score `evidence` on each day under the version in force that day and under the candidate
+    (services.scoring.score_day, as the daily run), each version's tier advancing from `start`."""
+    folded = Evidence(evidence)
     states = [start, start]
     outcomes: tuple[list[DayOutcome], list[DayOutcome]] = ([], [])
     for day, active in zip(days, day_policies, strict=True):
-        results: list[ScoreResult] = []
         for side, policy in enumerate((active, candidate)):
-            if side == 1 and candidate_is[id(active)]:
-                result = results[0]  # the candidate is the version in force: same score
-            else:
-                until = day_end(day, policy.zone)
-                result = compute_success_score(
-                    jobs.at(until),
-                    requests.at(until),
-                    day,
-                    policy,
-                    partner_zone=zone,
-                    # as services.evidence.activity_events cuts it: the events before the day's end
-                    activity=activity[: bisect_left(activity_instants, until)],
-                )
-            results.append(result)
-            states[side] = decide_tier(states[side], result, day, policy).state
+            scored = score_day(folded, policy, day, states[side])
+            states[side] = scored.decision.state
+            result = scored.result
             outcomes[side].append(
                 DayOutcome(
                     score=None if result.score is None else float(result.score),
@@ -255,7 +156,18 @@ def replay_partner(
                     tier=states[side].tier,
                 )
             )
-    return PartnerReplay(partner_id, outcomes[0], outcomes[1])
+    return PartnerReplay(evidence.partner_id, outcomes[0], outcomes[1])
+
+
+class BacktestDeps(msgspec.Struct, frozen=True):
+    """What the backtest worker reads and writes."""
+
+    backtests: BacktestStore
+    versions: Versions
+    partners: PartnerStore
+    evidence: EvidenceStore
+    scores: ScoreStore
+    queue: MessageSender
 
 
 # -- the worker: plan, then batches -----------------------------------------------------------------
@@ -273,28 +185,24 @@ def version_runs(days: Sequence[date], versions: Sequence[str]) -> list[VersionR
 
 
 def plan_backtest(
-    message: BacktestPlanMessage,
-    store: BacktestStore,
-    versions: Versions,
-    registry: EvidenceSource,
-    queue: MessageSender,
-    batch_size: int = BACKTEST_BATCH_SIZE,
+    message: BacktestPlanMessage, deps: BacktestDeps, batch_size: int = BACKTEST_BATCH_SIZE
 ) -> QueuedRun | None:
     """Record which version was in force on each day, then queue the registry in batches (the daily
     run's coordinator). A re-delivered plan of a backtest already planned does nothing."""
+    store = deps.backtests
     record = store.get(message.backtest_id)
     if record is None:
         logger.warning("plan of an unknown backtest dropped", extra={"backtest_id": message.backtest_id})
         return None
     if record.planned:
         return None
-    runs = version_runs(record.days, [versions.active_on(day).version for day in record.days])
+    runs = version_runs(record.days, [deps.versions.active_on(day).version for day in record.days])
     store.set_active_versions(record.backtest_id, runs)  # before any batch: the workers read it
     queued = queue_partners(
-        registry.iter_partner_ids(),
+        deps.partners.iter_partner_ids(),
         lambda partner_ids: BacktestBatchMessage(backtest_id=record.backtest_id, partner_ids=partner_ids),
         batch_size,
-        queue,
+        deps.queue,
     )
     store.mark_planned(record.backtest_id, queued.partners, queued.messages)
     return queued
@@ -343,26 +251,18 @@ def batch_result(replays: Sequence[PartnerReplay], days: int, isolated: bool) ->
     )
 
 
-def backtest_batch(
-    batch: BacktestBatchMessage,
-    store: BacktestStore,
-    versions: Versions,
-    partners: EvidenceSource,
-    queue: MessageSender,
-) -> BacktestBatchResult | None:
+def backtest_batch(batch: BacktestBatchMessage, deps: BacktestDeps) -> BacktestBatchResult | None:
     """Replay one message's partners and store the batch's result; partners that fail are split off
     like the daily run's (services.fanout.work_batch), each into a message (and result) of its own."""
+    store = deps.backtests
     record = store.get(batch.backtest_id)
     if record is None:
         logger.warning("batch of an unknown backtest dropped", extra={"backtest_id": batch.backtest_id})
         return None
     days = record.days
-    by_version = {run.version: versions.get(run.version) for run in record.active_versions}
+    by_version = {run.version: deps.versions.get(run.version) for run in record.active_versions}
     day_policies = [by_version[record.version_on(day)] for day in days]
     involved = [*by_version.values(), record.candidate]
-    since = min(evidence_since(record.first_day, policy) for policy in involved)
-    until = max(day_end(record.last_day, policy.zone) for policy in involved)
-    reads_activity = any(policy.signals for policy in involved)
     before_range = record.first_day - timedelta(days=1)
 
     def replay(message: BacktestBatchMessage) -> BatchWork[BacktestBatchResult]:
@@ -370,10 +270,10 @@ def backtest_batch(
         failed: list[str] = []
         for partner_id in message.partner_ids:
             try:
-                evidence = partners.load_evidence(partner_id, since)
-                if reads_activity:
-                    evidence.activity = partners.load_activity(partner_id, since, until)
-                start = start_state(partners.score_history(partner_id, before_range, before_range))
+                evidence = load_evidence(
+                    deps.evidence, partner_id, record.first_day, record.last_day, involved
+                )
+                start = start_state(deps.scores.score_history(partner_id, before_range, before_range))
                 replays.append(replay_partner(evidence, start, days, day_policies, record.candidate))
             except Exception:
                 logger.exception("backtest failed for a partner", extra={"partner_id": partner_id})
@@ -385,26 +285,20 @@ def backtest_batch(
             store.add_result(message.backtest_id, result_key(message), result)
         return BatchWork(result, dict.fromkeys(failed))
 
-    return work_batch(batch, replay, queue)
+    return work_batch(batch, replay, deps.queue)
 
 
-def handle_message(
-    message: BacktestMessage,
-    store: BacktestStore,
-    versions: Versions,
-    partners: EvidenceSource,
-    queue: MessageSender,
-) -> str:
+def handle_message(message: BacktestMessage, deps: BacktestDeps) -> str:
     """One BacktestQueue record: a plan or a batch. Returns what was done (for the logs)."""
     body = message.root
     if isinstance(body, BacktestPlanMessage):
-        queued = plan_backtest(body, store, versions, partners, queue)
+        queued = plan_backtest(body, deps)
         return (
             "plan skipped"
             if queued is None
             else f"planned {queued.partners} partners, {queued.messages} batches"
         )
-    result = backtest_batch(body, store, versions, partners, queue)
+    result = backtest_batch(body, deps)
     return "batch skipped" if result is None else f"batch of {result.partners} partners replayed"
 
 

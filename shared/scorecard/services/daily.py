@@ -3,85 +3,52 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 import msgspec
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
+from scorecard.adapters.records import (
+    PartnerEvidence,
+    ScoreRecord,
+    ScoreWrite,
+)
 from scorecard.domain.grading import (
     TierDecision,
     TierState,
-    advance_tier,
-    tier_for,
     tier_rank,
-    tier_without_score,
 )
-from scorecard.domain.policy import ScoringPolicy, Tier
-from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.scoring import ScoreResult
 from scorecard.domain.standing import Distribution, most_offered_process, standing
-from scorecard.domain.window import day_end
-from scorecard.messages.batches import DAILY_BATCH_SIZE, DailyBatchMessage
-from scorecard.messages.notifications import DemotionNotifier, DemotionWarningMessage
-from scorecard.records import (
-    PartnerEvidence,
-    RegistryEntry,
-    ScoreRecord,
-    ScoreWrite,
-    StoredAggregate,
-    TierHistory,
+from scorecard.domain.tiering import TierHistory, prior_tier_state
+from scorecard.ports import (
+    DemotionNotifier,
+    DistributionStore,
+    EventPublisher,
+    EvidenceStore,
+    MessageSender,
+    PartnerStore,
+    ScoreStore,
 )
-from scorecard.score_events import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
-from scorecard.services.evidence import (
-    activity_events,
-    evidence_since,
-    fold_jobs,
-    fold_requests,
-    partner_zone,
-)
-from scorecard.services.fanout import BatchWork, MessageSender, queue_partners, work_batch
-from scorecard.services.presenters import score_view
-from scorecard.views import (
+from scorecard.schemas.bus import DemotionWarningDetail, ScoreChangedDetail, TierChangedDetail
+from scorecard.schemas.messages import DAILY_BATCH_SIZE, DailyBatchMessage, DemotionWarningMessage
+from scorecard.schemas.scores import (
     DailyRunView,
     HistoryPointView,
     PercentileView,
     ProcessPercentileView,
     ScoreView,
 )
+from scorecard.services.fanout import BatchWork, queue_partners, work_batch
+from scorecard.services.presenters import score_view
+from scorecard.services.scoring import Evidence, load_evidence, score_day
 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
 SCORE_READ_BATCH = 100  # partners whose current scores one BatchGetItem reads (its limit)
-
-
-class ScoreStore(Protocol):
-    """What the daily run reads and writes (adapters.partner_repository.PartnerRepository)."""
-
-    def load_evidence(self, partner_id: str, since: datetime) -> PartnerEvidence: ...
-
-    def current_scores(self, partner_ids: Sequence[str]) -> dict[str, ScoreRecord]: ...
-
-    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]: ...
-
-    def save_scores(self, writes: Sequence[ScoreWrite], *, current: bool = True) -> None: ...
-
-    def iter_partner_ids(self) -> Iterator[str]: ...
-
-    def registry_page(
-        self, limit: int, start_after: str | None = None
-    ) -> tuple[list[RegistryEntry], str | None]: ...
-
-
-class DistributionStore(Protocol):
-    """The daily score distributions (adapters.distribution_repository.DistributionRepository)."""
-
-    def save_batch(self, key: str, distribution: Distribution) -> None: ...
-
-    def load(self, day: date) -> Distribution | None: ...
-
-    def clear(self, day: date) -> int: ...
 
 
 def batch_key(partner_ids: Sequence[str]) -> str:
@@ -111,34 +78,6 @@ def percentile_view(
     )
 
 
-def prior_tier_state(stored: ScoreRecord | None, as_of: date) -> tuple[TierState | None, bool]:
-    """The tier state a run for `as_of` starts from, and whether this is a re-run of that day. A
-    re-run starts from the state before that day's first run (so re-runs never count twice); the
-    state is None for a day older than the last run (a backfill must not rewrite the tier in force)."""
-    if stored is None:
-        return TierState(), False
-    current = stored.tiers.current
-    if current.last_run is None or as_of > current.last_run:
-        return current, False
-    if as_of == current.last_run:
-        return stored.tiers.before, True
-    return None, False
-
-
-def computed_tier(result: ScoreResult, policy: ScoringPolicy) -> Tier | None:
-    """The tier a day's score alone gives (before hysteresis)."""
-    if result.score is None:
-        return tier_without_score(policy)
-    return tier_for(result.score, result.provisional, policy)
-
-
-def decide_tier(state: TierState, result: ScoreResult, as_of: date, policy: ScoringPolicy) -> TierDecision:
-    """One day's run's effect on the tier in force (the daily run's, and a backtest's day by day)."""
-    # No score places a new partner (policy v2) but, like a provisional score, never lowers a tier.
-    provisional = result.provisional or result.score is None
-    return advance_tier(state, computed_tier(result, policy), provisional, as_of, policy)
-
-
 class PartnerScore(msgspec.Struct, frozen=True):
     partner_id: str
     result: ScoreResult
@@ -157,20 +96,13 @@ def score_partner(
     computed_at: datetime,
     distribution: Distribution | None = None,
 ) -> PartnerScore:
-    until = day_end(as_of, policy.zone)
-    jobs = fold_jobs(evidence.partner_id, evidence.jobs, until)
-    requests = fold_requests(evidence.requests, until)
-    result = compute_success_score(
-        jobs,
-        requests,
-        as_of,
-        policy,
-        partner_zone=partner_zone(evidence.profile),
-        activity=activity_events(evidence.activity, until),
-    )
-    prior, rerun = prior_tier_state(evidence.score, as_of)
+    """One partner's run of day `as_of`: the score (services.scoring.score_day) from the tier state
+    the run starts from (`evidence.score`: a re-run of a day starts where that day's first run did),
+    its document, history point and current record."""
+    prior, rerun = prior_tier_state(None if evidence.score is None else evidence.score.tiers, as_of)
     base = prior if prior is not None else TierState()
-    decision = decide_tier(base, result, as_of, policy)
+    scored = score_day(Evidence(evidence), policy, as_of, base)
+    result, decision = scored.result, scored.decision
     process = most_offered_process(wj.job.process for wj in result.window.jobs) if result.window else None
     view = score_view(evidence.partner_id, result, decision, computed_at, policy)
     percentile = percentile_view(distribution, result, process)
@@ -198,10 +130,6 @@ def score_partner(
     )
     write = ScoreWrite(record, view, point)
     return PartnerScore(evidence.partner_id, result, decision, view, write, prior is not None, rerun, process)
-
-
-class ScoreEventPublisher(Protocol):
-    def publish(self, details: Sequence[BaseModel]) -> int: ...
 
 
 def score_events(
@@ -268,12 +196,13 @@ def score_events(
 
 
 def score_partners(
-    repository: ScoreStore,
+    evidence_store: EvidenceStore,
+    scores: ScoreStore,
     partner_ids: Iterable[str],
     as_of: date,
     policy: ScoringPolicy,
     computed_at: datetime,
-    publisher: ScoreEventPublisher | None = None,
+    publisher: EventPublisher | None = None,
     warner: DemotionNotifier | None = None,
     distributions: DistributionStore | None = None,
     batch_key: str | None = None,
@@ -283,7 +212,6 @@ def score_partners(
     the others. Score events (and demotion warning emails, sent
     once each by the notification worker) go out before the results are written, so a crash in
     between repeats them on retry (at least once) rather than losing them."""
-    since = evidence_since(as_of, policy)
     partners = scored = without = changes = 0
     failed: list[str] = []
     pending: list[ScoreWrite] = []
@@ -312,8 +240,8 @@ def score_partners(
                     if isinstance(d, DemotionWarningDetail)
                 ]
             )
-        repository.save_scores(pending)
-        repository.save_scores(history_only, current=False)
+        scores.save_scores(pending)
+        scores.save_scores(history_only, current=False)
         details.clear()
         pending.clear()
         history_only.clear()
@@ -326,12 +254,10 @@ def score_partners(
         partners += 1
         try:
             if index >= read_until:  # the tier states of the next partners, one BatchGetItem
-                stored = repository.current_scores(ids[index : index + SCORE_READ_BATCH])
+                stored = scores.current_scores(ids[index : index + SCORE_READ_BATCH])
                 read_until = index + SCORE_READ_BATCH
-            evidence = repository.load_evidence(partner_id, since)
+            evidence = load_evidence(evidence_store, partner_id, as_of, as_of, [policy])
             evidence.score = stored.get(partner_id)
-            if policy.signals:  # a second query, only for a policy that reads activity (v2 rule 6)
-                evidence.activity = repository.load_activity(partner_id, since, day_end(as_of, policy.zone))
             outcome = score_partner(evidence, as_of, policy, computed_at, previous)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
@@ -363,7 +289,7 @@ def score_partners(
 
 
 def plan_daily_run(
-    repository: ScoreStore,
+    partners: PartnerStore,
     queue: MessageSender,
     as_of: date,
     batch_size: int = DAILY_BATCH_SIZE,
@@ -375,7 +301,7 @@ def plan_daily_run(
     if distributions is not None:
         distributions.clear(as_of)
     queued = queue_partners(
-        repository.iter_partner_ids(),
+        partners.iter_partner_ids(),
         lambda partner_ids: DailyBatchMessage(as_of=as_of, partner_ids=partner_ids),
         batch_size,
         queue,
@@ -385,11 +311,12 @@ def plan_daily_run(
 
 def score_daily_batch(
     batch: DailyBatchMessage,
-    repository: ScoreStore,
+    evidence_store: EvidenceStore,
+    scores: ScoreStore,
     queue: MessageSender,
     policy: ScoringPolicy,
     computed_at: datetime,
-    publisher: ScoreEventPublisher | None = None,
+    publisher: EventPublisher | None = None,
     warner: DemotionNotifier | None = None,
     distributions: DistributionStore | None = None,
 ) -> DailyRunView:
@@ -400,7 +327,8 @@ def score_daily_batch(
 
     def score(message: DailyBatchMessage) -> BatchWork[DailyRunView]:
         report = score_partners(
-            repository,
+            evidence_store,
+            scores,
             message.partner_ids,
             message.as_of,
             policy,

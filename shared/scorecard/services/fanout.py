@@ -1,4 +1,5 @@
-"""One fan-out for the scheduled runs (DESIGN §8), the daily scores and the monthly snapshots alike.
+"""One fan-out for the scheduled runs (docs/architecture.md), the daily scores and the monthly
+snapshots alike.
 
 Coordinator: page the partner registry and queue the partners in messages of a few dozen
 (`queue_partners`). Worker: do one message's partners (`work_batch`); a partner that fails is split
@@ -10,13 +11,14 @@ batch responses) and keeps what each record's work returned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 from pydantic import BaseModel
 
-from scorecard.messages.batches import PartnerBatch
+from scorecard.ports import MessageSender
+from scorecard.schemas.messages import PartnerBatch
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -27,10 +29,6 @@ QUEUE_FLUSH = 100  # messages buffered by a coordinator between sends (10 SendMe
 BatchT = TypeVar("BatchT", bound=PartnerBatch)
 MessageT = TypeVar("MessageT", bound=BaseModel)  # a worker's message: a PartnerBatch, or a union of kinds
 ResultT = TypeVar("ResultT")
-
-
-class MessageSender(Protocol):
-    def send_all(self, bodies: Sequence[dict[str, Any]]) -> int: ...
 
 
 # -- coordinator -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ transaction (see adapters/event_store.py).
 
 Validation (domain/events.py) bounds everything the write path could choke on, so a batch that
 passes it is written whole unless storage itself fails: then the batch stops at that event with
-IngestInterrupted, carrying what was written so far (DESIGN §3: 503, re-sending is safe).
+IngestInterrupted, carrying what was written so far (docs/api.md: 503, re-sending is safe).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from datetime import datetime
 
 from scorecard.adapters.event_store import DynamoEventStore, EventStoreError
 from scorecard.domain.events import EventBatch, JobReceived
-from scorecard.ingest_views import EventResultView, IngestResultView
-from scorecard.messages.notifications import PartReceivedMessage, ReceiptNotifier
+from scorecard.ports import ReceiptNotifier
+from scorecard.schemas.events import EventResultView, IngestResultView
+from scorecard.schemas.messages import PartReceivedMessage
 
 
 class IngestInterrupted(Exception):
@@ -35,7 +36,7 @@ def _summary(results: list[EventResultView]) -> IngestResultView:
 
 
 def conflicts(result: IngestResultView) -> list[str]:
-    """The event ids answered `conflict` (DESIGN §3: the batch is then answered 409)."""
+    """The event ids answered `conflict` (docs/api.md: the batch is then answered 409)."""
     return [r.event_id for r in result.results if r.status == "conflict"]
 
 

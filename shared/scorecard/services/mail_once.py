@@ -15,24 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Literal, Protocol
+from typing import Literal
 
 import msgspec
 from aws_lambda_powertools import Logger
 
 from scorecard.adapters.mail_claims import MailClaim, MailClaims
 from scorecard.adapters.mailer import MailNotSent
-from scorecard.observability import EMAILS_FAILED, EMAILS_SENT, count
+from scorecard.platform.observability import EMAILS_FAILED, EMAILS_SENT, count
+from scorecard.ports import Mailer
 
 logger = Logger(child=True)
 
 Outcome = Literal["sent", "already_sent", "no_address"]
-
-
-class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> str:
-        """Send; return the provider's message id; raise MailNotSent when definitely not sent."""
-        ...
 
 
 class ClaimHeld(RuntimeError):
@@ -109,7 +104,7 @@ class MailOut(msgspec.Struct, frozen=True):
     ) -> SendResult:
         """A multipart text + HTML email, sent at most once for (partner, kind, ref)."""
         from scorecard.adapters.mailer import mime_message
-        from scorecard.services.email_format import PRODUCT
+        from scorecard.email.format import PRODUCT
 
         return send_once(
             self.claims,

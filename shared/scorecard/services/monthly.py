@@ -1,4 +1,4 @@
-"""The monthly Partner Performance Snapshot job (DESIGN §5, §8).
+"""The monthly Partner Performance Snapshot job (docs/snapshots.md, docs/architecture.md).
 
 Coordinator (services.monthly_queue): list the partners, queue them in messages of 25 on the
 snapshot queue (services.fanout). Worker, per partner: fold every job, compute the §5 metrics
@@ -17,9 +17,7 @@ import msgspec
 from aws_lambda_powertools import Logger
 
 from scorecard.adapters import keys
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository
+from scorecard.adapters.records import PartnerProfile, SnapshotRecord, StoredAggregate
 from scorecard.domain.policy import ScoringPolicy, Tier
 from scorecard.domain.snapshot import (
     Month,
@@ -30,27 +28,58 @@ from scorecard.domain.snapshot import (
     monthly_tier,
 )
 from scorecard.domain.window import day_start
-from scorecard.messages.batches import SnapshotBatchMessage
-from scorecard.records import PartnerProfile, SnapshotRecord, StoredAggregate
-from scorecard.services.emails import TREND_MONTHS, render_snapshot, snapshot_context
-from scorecard.services.evidence import fold_jobs, partner_zone
-from scorecard.services.fanout import BatchWork, MessageSender, work_batch
+from scorecard.email.snapshot import TREND_MONTHS, render_snapshot, snapshot_context
+from scorecard.ports import (
+    Archive,
+    EvidenceStore,
+    MessageSender,
+    PartnerStore,
+    PolicySource,
+    ScoreStore,
+    SnapshotStore,
+)
+from scorecard.schemas.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
+from scorecard.schemas.snapshots import MonthlyQueuedView, SnapshotDocument, SnapshotLineView
+from scorecard.services.fanout import BatchWork, queue_partners, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
-from scorecard.services.policy_catalog import PolicySource
-from scorecard.snapshot_document import SnapshotDocument, SnapshotLineView
+from scorecard.services.scoring import fold_jobs, partner_zone
 
 logger = Logger(child=True)
 
 SNAPSHOT_MAIL_KIND = keys.MAIL_KIND_SNAPSHOT
 
 
+# -- coordinator ----------------------------------------------------------------------------------
+
+
+def queue_month(
+    partners: PartnerStore, queue: MessageSender, month: Month, *, email: bool = True
+) -> MonthlyQueuedView:
+    """Page the partner registry (GSI2, never job data) and queue the partners (services.fanout)."""
+    queued = queue_partners(
+        partners.iter_partner_ids(),
+        lambda partner_ids: SnapshotBatchMessage(month=str(month), partner_ids=partner_ids, email=email),
+        SNAPSHOT_BATCH_SIZE,
+        queue,
+    )
+    return MonthlyQueuedView(
+        month=str(month),
+        email=email,
+        partners=queued.partners,
+        messages=queued.messages,
+        send_calls=queued.send_calls,
+    )
+
+
 # -- worker ----------------------------------------------------------------------------------------
 
 
 class MonthlyDeps(msgspec.Struct, frozen=True):
-    partners: PartnerRepository
-    snapshots: SnapshotRepository
-    archive: SnapshotArchive
+    partners: PartnerStore
+    evidence: EvidenceStore
+    scores: ScoreStore
+    snapshots: SnapshotStore
+    archive: Archive
     policies: PolicySource  # the month is snapshotted under the version in force on its last day
     mail: MailOut
 
@@ -131,13 +160,14 @@ class PartnerMonth(msgspec.Struct, frozen=True):
 def load_partner_month(
     deps: MonthlyDeps, partner_id: str, month: Month, policy: ScoringPolicy
 ) -> PartnerMonth:
-    """The profile (GetItem: name, email, timezone) and one GSI1 query (DESIGN §8) for every job whose latest
+    """The profile (GetItem: name, email, timezone) and one GSI1 query (docs/architecture.md)
+    for every job whose latest
     event is at or after the month's start -- which is every job with an event in the month; older
     jobs add nothing to it. Each job comes with all its events, later ones included (an inspection
     after the month still counts for a shipment in it). Plus the month's daily history points: the
     tier of each run decides the bonus (policy v2 rule 5)."""
-    evidence = deps.partners.load_evidence(partner_id, day_start(month.first_day, policy.zone))
-    history = deps.partners.score_history(partner_id, month.first_day, month.last_day)
+    evidence = deps.evidence.load_evidence(partner_id, day_start(month.first_day, policy.zone))
+    history = deps.scores.score_history(partner_id, month.first_day, month.last_day)
     runs = [(point.date, point.tier) for point in history]
     last = max(history, key=lambda point: point.date, default=None)
     percentile = None if last is None else last.network_percentile

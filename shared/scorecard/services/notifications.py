@@ -1,7 +1,7 @@
 """Part received notifications ("will I know when you have received and approved a part?").
 
 Ingestion stays thin: once a `job.received` event is stored it only queues a small message (through
-a messages.notifications.ReceiptNotifier, adapters.receipt_notifier on SQS); the notification worker
+a ports.ReceiptNotifier, adapters.notifier on SQS); the notification worker
 renders and sends the email, once per job, with the same claim as the monthly snapshot
 (services.mail_once).
 """
@@ -11,22 +11,18 @@ from __future__ import annotations
 import msgspec
 
 from scorecard.adapters import keys
-from scorecard.adapters.partner_repository import PartnerRepository
+from scorecard.adapters.records import PartnerProfile
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages.notifications import (
-    DemotionWarningMessage,
-    PartReceivedMessage,
-    ReviewResolvedMessage,
-)
-from scorecard.records import PartnerProfile
-from scorecard.services.email_render import RenderedEmail
-from scorecard.services.evidence import fold_jobs
-from scorecard.services.mail_once import MailOut, SendResult
-from scorecard.services.notification_emails import (
+from scorecard.email.notifications import (
     render_demotion_warning,
     render_part_received,
     render_review_resolved,
 )
+from scorecard.email.render import RenderedEmail
+from scorecard.ports import EvidenceStore, PartnerStore
+from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
+from scorecard.services.mail_once import MailOut, SendResult
+from scorecard.services.scoring import fold_jobs
 
 RECEIVED_MAIL_KIND = keys.MAIL_KIND_RECEIVED
 DEMOTION_MAIL_KIND = keys.MAIL_KIND_DEMOTION
@@ -34,7 +30,8 @@ REVIEW_MAIL_KIND = keys.MAIL_KIND_REVIEW
 
 
 class NotificationDeps(msgspec.Struct, frozen=True):
-    partners: PartnerRepository
+    partners: PartnerStore
+    evidence: EvidenceStore
     policy: ScoringPolicy
     mail: MailOut
 
@@ -60,7 +57,7 @@ def _send_once(
 
 def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) -> SendResult:
     profile = deps.partners.get_profile(notice.partner_id)
-    stored = deps.partners.get_job(notice.partner_id, notice.job_id)
+    stored = deps.evidence.get_job(notice.partner_id, notice.job_id)
     job = fold_jobs(notice.partner_id, [stored], until=None)[0] if stored else None
     rendered = render_part_received(
         partner_name=(profile.name if profile and profile.name else notice.partner_id),
@@ -73,7 +70,7 @@ def notify_part_received(deps: NotificationDeps, notice: PartReceivedMessage) ->
 
 
 def notify_demotion_warning(deps: NotificationDeps, notice: DemotionWarningMessage) -> SendResult:
-    """The warning of DESIGN §4, once per partner and day (a re-run or a retry sends nothing more)."""
+    """The warning of docs/scoring.md, once per partner and day (a re-run or a retry sends nothing more)."""
     profile = deps.partners.get_profile(notice.partner_id)
     rendered = render_demotion_warning(
         partner_name=(profile.name if profile and profile.name else notice.partner_id),

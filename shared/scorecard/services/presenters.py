@@ -11,19 +11,21 @@ from scorecard.domain.grading import TierDecision
 from scorecard.domain.jobs import CompletionRules, JobState
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.window import Window
-from scorecard.views import (
-    ComponentView,
+from scorecard.schemas.jobs import (
     DocumentView,
     DueDateChangeView,
     InspectionView,
     JobDetailView,
     JobSummaryView,
+    ShipmentView,
+    TimelineEntryView,
+)
+from scorecard.schemas.scores import (
+    ComponentView,
     LedgerEntryView,
     NextGradeView,
     ScoreView,
-    ShipmentView,
     TierStatusView,
-    TimelineEntryView,
     WindowView,
 )
 

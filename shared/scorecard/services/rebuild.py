@@ -12,12 +12,10 @@ from datetime import datetime
 import msgspec
 
 from scorecard.adapters.bulk_import import ProjectionRebuilder
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.review_repository import ReviewRepository
-from scorecard.records import ScoreRecord
+from scorecard.adapters.records import ScoreRecord
+from scorecard.ports import EvidenceStore, PolicySource, ReviewStore, ScoreStore
 from scorecard.services.daily import score_partner
-from scorecard.services.evidence import evidence_since
-from scorecard.services.policy_catalog import PolicySource
+from scorecard.services.scoring import load_evidence
 
 
 class RebuildReport(msgspec.Struct, frozen=True):
@@ -34,8 +32,9 @@ class RebuildReport(msgspec.Struct, frozen=True):
 def rebuild_partner(
     partner_id: str,
     rebuilder: ProjectionRebuilder,
-    partners: PartnerRepository,
-    reviews: ReviewRepository,
+    evidence_store: EvidenceStore,
+    scores: ScoreStore,
+    reviews: ReviewStore,
     policies: PolicySource,
     now: datetime,
 ) -> RebuildReport:
@@ -46,13 +45,13 @@ def rebuild_partner(
         for job_id in review.excluded_job_ids
     }
     events = rebuilder.rebuild(partner_id, excluded, now)
-    stored = partners.get_score(partner_id)
+    stored = scores.get_score(partner_id)
     recomputed = None
     if stored is not None:
         # A re-run of the stored day starts from the tier state that day started from, so an equal
         # record means equal evidence, score, grade and tier decision (under that day's version).
         policy = policies.active_on(stored.as_of)
-        evidence = partners.load_evidence(partner_id, evidence_since(stored.as_of, policy))
+        evidence = load_evidence(evidence_store, partner_id, stored.as_of, stored.as_of, [policy])
         evidence.score = stored
         recomputed = score_partner(evidence, stored.as_of, policy, now).write.record
     return RebuildReport(partner_id, events, stored, recomputed)

@@ -1,4 +1,5 @@
-"""Score reviews (DESIGN §1, §6): a partner asks, ops pick the review up and decide; an adjustment
+"""Score reviews (docs/architecture.md, docs/api.md): a partner asks, ops pick the review up and
+decide; an adjustment
 excludes jobs and the partner is rescored at once. Each step is recorded in the review's audit trail
 (who, when, note); a new review is announced on the bus (ReviewRequested); a resolution is emailed to
 the partner once, through the NotificationQueue, so a mail problem never fails the resolution."""
@@ -8,20 +9,26 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from scorecard.adapters.review_repository import ReviewConflict, ReviewPage, UnknownJobs
+from scorecard.adapters.review_repository import ReviewConflict, UnknownJobs
 from scorecard.domain.business_days import business_days_between, is_overdue
 from scorecard.domain.policy import ScoringPolicy
-from scorecard.messages.notifications import ReviewNotifier, ReviewResolvedMessage
-from scorecard.records import PartnerProfile, ScoreRecord
-from scorecard.score_events import ReviewRequestedDetail
-from scorecard.services.daily import DistributionStore, ScoreEventPublisher, ScoreStore, score_partners
-from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
-from scorecard.services.policy_catalog import PolicySource
-from scorecard.views import (
+from scorecard.ports import (
+    DistributionStore,
+    EventPublisher,
+    EvidenceStore,
+    PartnerStore,
+    PolicySource,
+    ReviewNotifier,
+    ReviewStore,
+    ScoreStore,
+)
+from scorecard.schemas.bus import ReviewRequestedDetail
+from scorecard.schemas.messages import ReviewResolvedMessage
+from scorecard.schemas.reviews import (
     RESOLVED_STATUSES,
     PickupIn,
     ResolutionIn,
@@ -33,6 +40,8 @@ from scorecard.views import (
     ReviewStep,
     ReviewView,
 )
+from scorecard.services.daily import score_partners
+from scorecard.services.errors import Conflict, Invalid, NotFound, ServiceError, UnknownPartner
 
 logger = Logger(child=True)
 
@@ -40,36 +49,6 @@ FIELD = "excluded_job_ids"  # the resolution body's field every refusal names
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 QueueName = Literal["open", "resolved"]
-
-
-class ReviewStore(Protocol):
-    """Reviews, their steps and the ops queue (adapters.review_repository.ReviewRepository)."""
-
-    def create(self, review: ReviewView) -> None:
-        """Store a new review; UnknownJobs (nothing stored) when a job is not the partner's."""
-        ...
-
-    def for_partner(self, partner_id: str) -> list[ReviewView]: ...
-
-    def find(self, review_id: str) -> ReviewView | None: ...
-
-    def pick_up(self, previous: ReviewView, review: ReviewView) -> None:
-        """Store the in_review step; ReviewConflict when the review changed since `previous`."""
-        ...
-
-    def resolve(self, previous: ReviewView, review: ReviewView) -> None:
-        """Store the resolution and exclude its jobs at once; ReviewConflict / UnknownJobs otherwise."""
-        ...
-
-    def queue(self, queue: QueueName, limit: int, cursor: str | None) -> ReviewPage: ...
-
-
-class ReviewPartners(ScoreStore, Protocol):
-    """The partner side of a review: the registry, and the scores a resolution rewrites."""
-
-    def get_profile(self, partner_id: str) -> PartnerProfile | None: ...
-
-    def get_score(self, partner_id: str) -> ScoreRecord | None: ...
 
 
 class UnknownReview(NotFound):
@@ -110,13 +89,13 @@ class UnknownJobsOfPartner(Invalid):
 
 
 def request_review(
-    partners: ReviewPartners,
+    partners: PartnerStore,
     reviews: ReviewStore,
     partner_id: str,
     body: ReviewIn,
     requested_by: str,
     now: datetime,
-    publisher: ScoreEventPublisher | None = None,
+    publisher: EventPublisher | None = None,
 ) -> ReviewView:
     """Store the review (only if every job is the partner's), then announce it on the bus."""
     if partners.get_profile(partner_id) is None:
@@ -154,7 +133,7 @@ def request_review(
     return review
 
 
-def list_reviews(partners: ReviewPartners, reviews: ReviewStore, partner_id: str) -> ReviewListView:
+def list_reviews(partners: PartnerStore, reviews: ReviewStore, partner_id: str) -> ReviewListView:
     if partners.get_profile(partner_id) is None:
         raise UnknownPartner(partner_id)
     found = reviews.for_partner(partner_id)
@@ -187,8 +166,8 @@ def pick_up_review(
     return review
 
 
-def _score_of(partners: ReviewPartners, partner_id: str) -> float | None:
-    stored = partners.get_score(partner_id)
+def _score_of(scores: ScoreStore, partner_id: str) -> float | None:
+    stored = scores.get_score(partner_id)
     return float(stored.score) if stored and stored.score is not None else None
 
 
@@ -214,14 +193,15 @@ def _announce(notifier: ReviewNotifier | None, review: ReviewView, score_after: 
 
 
 def resolve_review(
-    partners: ReviewPartners,
+    evidence: EvidenceStore,
+    scores: ScoreStore,
     reviews: ReviewStore,
     review_id: str,
     body: ResolutionIn,
     resolved_by: str,
     now: datetime,
     policies: PolicySource,
-    publisher: ScoreEventPublisher | None = None,
+    publisher: EventPublisher | None = None,
     notifier: ReviewNotifier | None = None,
     distributions: DistributionStore | None = None,
 ) -> ResolutionView:
@@ -233,7 +213,7 @@ def resolve_review(
         raise UnknownReview(review_id)
     partner_id = found.partner_id
     if found.status in RESOLVED_STATUSES:
-        _announce(notifier, found, _score_of(partners, partner_id))
+        _announce(notifier, found, _score_of(scores, partner_id))
         raise ReviewAlreadyResolved(review_id)
     if body.decision == "upheld" and body.excluded_job_ids:
         raise InvalidResolution("an upheld score excludes no jobs; use decision 'adjusted'", FIELD)
@@ -249,7 +229,7 @@ def resolve_review(
             "resolved_by": resolved_by,
             "excluded_job_ids": sorted(set(body.excluded_job_ids)),
             "note": body.note,
-            "score_before": _score_of(partners, partner_id),
+            "score_before": _score_of(scores, partner_id),
             "history": [
                 *found.history,
                 ReviewStep(status=body.decision, at=now, by=resolved_by, note=body.note),
@@ -266,15 +246,15 @@ def resolve_review(
     except UnknownJobs as error:  # one details entry per id, as a review request's 422
         raise UnknownJobsOfPartner(partner_id, FIELD, error.job_ids) from error
     rescored = None
-    stored = partners.get_score(partner_id)
+    stored = scores.get_score(partner_id)
     if body.decision == "adjusted" and stored is not None:
         # Read-only on the distributions (no batch key): the rescored score keeps its peer standing.
         # Rescored under the version in force on that day, as the daily run scored it.
         policy = policies.active_on(stored.as_of)
         rescored = score_partners(
-            partners, [partner_id], stored.as_of, policy, now, publisher, distributions=distributions
+            evidence, scores, [partner_id], stored.as_of, policy, now, publisher, distributions=distributions
         )
-        stored = partners.get_score(partner_id)
+        stored = scores.get_score(partner_id)
     score_after = float(stored.score) if stored and stored.score is not None else None
     _announce(notifier, review, score_after)
     return ResolutionView(

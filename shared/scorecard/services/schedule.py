@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
 
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.snapshot import Month
-from scorecard.messages.batches import MonthText
+from scorecard.schemas.messages import MonthText
 
 
 class ScheduledRunInput(BaseModel):

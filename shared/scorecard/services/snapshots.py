@@ -2,42 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from scorecard.adapters import keys
 from scorecard.adapters.mail_claims import StoredClaim
-from scorecard.records import PartnerProfile, SnapshotRecord
+from scorecard.adapters.records import SnapshotRecord
+from scorecard.ports import ArchiveLinks, PartnerStore, SentClaims, SnapshotStore
+from scorecard.schemas.snapshots import SnapshotEmailView, SnapshotListView, SnapshotSummaryView, SnapshotView
 from scorecard.services.errors import NotFound, UnknownPartner
-from scorecard.snapshot_views import (
-    SnapshotEmailView,
-    SnapshotListView,
-    SnapshotSummaryView,
-    SnapshotView,
-)
-
-
-class SnapshotStore(Protocol):
-    """Recorded snapshots (adapters.snapshot_repository.SnapshotRepository)."""
-
-    def get(self, partner_id: str, month: str) -> SnapshotRecord | None: ...
-
-    def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]: ...
-
-
-class Profiles(Protocol):
-    def get_profile(self, partner_id: str) -> PartnerProfile | None: ...
-
-
-class SentClaims(Protocol):
-    """Once-only email claims (adapters.mail_claims.MailClaims): what was sent, and when."""
-
-    def get(self, partner_id: str, kind: str, ref: str) -> StoredClaim | None: ...
-
-    def of_kind(self, partner_id: str, kind: str) -> dict[str, StoredClaim]: ...
-
-
-class ArchiveLinks(Protocol):
-    def presigned_url(self, key: str) -> str: ...
 
 
 class UnknownSnapshot(NotFound):
@@ -60,7 +30,7 @@ def email_view(stored: SnapshotRecord, claim: StoredClaim | None) -> SnapshotEma
 
 
 def list_snapshots(
-    partners: Profiles,
+    partners: PartnerStore,
     snapshots: SnapshotStore,
     claims: SentClaims,
     archive: ArchiveLinks,
@@ -89,7 +59,7 @@ def list_snapshots(
 
 
 def get_snapshot(
-    partners: Profiles,
+    partners: PartnerStore,
     snapshots: SnapshotStore,
     claims: SentClaims,
     archive: ArchiveLinks,

@@ -1,0 +1,221 @@
+"""The Powertools resolvers the Lambda handlers (and the local server, through them) run."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from scorecard.api.access import AccessBeforeValidation
+from scorecard.api.errors import error_response, install_error_handlers
+from scorecard.bootstrap import bootstrap
+from scorecard.domain.calendar import VALIDATION_NOW
+
+MAX_BODY_BYTES = 1024 * 1024
+# No request of this API nests deeper than a candidate policy (about 5 levels) nor carries a number
+# longer than a money amount: far tighter bounds than the parser's own limits (recursion depth,
+# Python's 4,300-digit int conversion), which fail as 500s instead of 400s.
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_CHARS = 40
+OPENAPI_TITLE = "Partner Scorecard API"
+OPENAPI_VERSION = "1.0.0"
+DOCS_PATH = "/v1/docs"  # Swagger UI (template.yaml routes it to the API function, unauthenticated)
+OPENAPI_PATH = "/v1/openapi.json"
+
+
+def _bounded_number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _BodyRefused(f"a number longer than {MAX_NUMBER_CHARS} characters")
+        return kind(text)
+
+    return parse
+
+
+class _BodyRefused(ValueError):
+    pass
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests containers more than `limit` deep (iterative: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def parse_json_body(text: str) -> Any:
+    """The JSON body, or json.JSONDecodeError (which the validation answers as 400 malformed_json)
+    for anything the parser chokes on: nesting beyond MAX_JSON_DEPTH (RecursionError deep down),
+    numbers beyond MAX_NUMBER_CHARS (int-digit limit ValueError)."""
+    try:
+        value = json.loads(text, parse_int=_bounded_number(int), parse_float=_bounded_number(float))
+    except json.JSONDecodeError:
+        raise
+    except _BodyRefused as error:
+        raise json.JSONDecodeError(str(error), text, 0) from None
+    except (RecursionError, ValueError):
+        raise json.JSONDecodeError("nesting or numbers beyond the parser's limits", text, 0) from None
+    if _depth_exceeds(value, MAX_JSON_DEPTH):
+        raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", text, 0)
+    return value
+
+
+def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+    # Roles first, then the body: see api/access.py.
+    app._request_validation_middleware = AccessBeforeValidation()
+    for router in routers:
+        app.include_router(router)
+    install_error_handlers(app)
+    return app
+
+
+def all_routers() -> list[APIGatewayRouter]:
+    """Every router of the API, in the OpenAPI document's order."""
+    from scorecard.api.backtests import backtests_router
+    from scorecard.api.events import events_router
+    from scorecard.api.jobs import jobs_router
+    from scorecard.api.partners import partners_router
+    from scorecard.api.policy import policy_router
+    from scorecard.api.reviews import reviews_router
+    from scorecard.api.scores import scores_router
+    from scorecard.api.snapshots import snapshots_router
+
+    return [
+        events_router,
+        partners_router,
+        scores_router,
+        jobs_router,
+        snapshots_router,
+        reviews_router,
+        policy_router,
+        backtests_router,
+    ]
+
+
+def build_api() -> APIGatewayRestResolver:
+    """The whole API: every route, GET /v1/openapi.json and its Swagger UI at DOCS_PATH."""
+    app = build_resolver(all_routers())
+    app.get(OPENAPI_PATH, include_in_schema=False)(lambda: openapi_response(app))
+    enable_docs(app)
+    return app
+
+
+def _document_info() -> dict[str, Any]:
+    """What the OpenAPI document says about itself: one set for /v1/openapi.json and /v1/docs."""
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer  # only the document needs it
+
+    return {
+        "title": OPENAPI_TITLE,
+        "version": OPENAPI_VERSION,
+        "description": "Success Scores, monthly snapshots and reviews for manufacturing partners.",
+        "security_schemes": {"bearer": HTTPBearer(bearerFormat="JWT")},
+        "security": [{"bearer": []}],
+    }
+
+
+def openapi_document(app: APIGatewayRestResolver) -> str:
+    return app.get_openapi_json_schema(**_document_info())
+
+
+def enable_docs(app: APIGatewayRestResolver) -> None:
+    """Powertools' Swagger UI at DOCS_PATH over `app`'s document. The page embeds the Swagger UI
+    JavaScript and CSS that ship inside the Powertools package (no `swagger_base_url`, so no CDN):
+    it works offline, at the price of a ~1.7 MB page."""
+    app.enable_swagger(path=DOCS_PATH, **_document_info())
+
+
+def _body_size(event: dict[str, Any]) -> int:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        try:
+            return len(base64.b64decode(body, validate=False))
+        except ValueError:  # not base64: answered 400 once the size is known to be fine
+            return len(body)
+    return len(body.encode("utf-8"))
+
+
+def _plain_response(app: APIGatewayRestResolver, response: Response[Any]) -> dict[str, Any]:
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(response.body or {}, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
+def _normalise_content_type(event: dict[str, Any]) -> Response[Any] | None:
+    """Every body is JSON. JSON types (any case, `+json` suffixes), a missing type and the form type
+    `curl -d` sends by default are all handed to the resolver as application/json, the one type it
+    parses; any other type is 415."""
+    headers = event.get("headers") or {}
+    name = next((k for k in headers if k.lower() == "content-type"), "content-type")
+    value = str(headers.get(name) or "").split(";")[0].strip().lower()
+    if value in ("", "application/x-www-form-urlencoded", "application/json") or value.endswith("+json"):
+        event["headers"] = {
+            **{k: v for k, v in headers.items() if k != name},
+            "content-type": "application/json",
+        }
+        event["multiValueHeaders"] = {
+            **{
+                k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"
+            },
+            "content-type": ["application/json"],
+        }
+        return None
+    return error_response(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as application/json"
+    )
+
+
+def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Resolve one API Gateway proxy event: oversized bodies get 413 before any parsing, and the
+    events' 5-minute future check compares against this request's clock."""
+    if _body_size(event) > MAX_BODY_BYTES:
+        return _plain_response(
+            app,
+            error_response(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                "payload_too_large",
+                f"body exceeds {MAX_BODY_BYTES} bytes",
+            ),
+        )
+    if event.get("body"):
+        if event.get("isBase64Encoded"):
+            # Decoded here once: a body that is not base64 of UTF-8 text is malformed (400), not a
+            # UnicodeDecodeError deep in the resolver (500).
+            try:
+                event["body"] = base64.b64decode(event["body"], validate=False).decode("utf-8")
+            except ValueError:
+                return _plain_response(
+                    app,
+                    error_response(
+                        HTTPStatus.BAD_REQUEST, "malformed_json", "request body is not base64 of UTF-8 JSON"
+                    ),
+                )
+            event["isBase64Encoded"] = False
+        unsupported = _normalise_content_type(event)
+        if unsupported is not None:
+            return _plain_response(app, unsupported)
+    token = VALIDATION_NOW.set(bootstrap().clock.now())
+    try:
+        result: dict[str, Any] = app.resolve(event, context)
+        return result
+    finally:
+        VALIDATION_NOW.reset(token)
+
+
+def openapi_response(app: APIGatewayRestResolver) -> Response[str]:
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document(app))

@@ -73,6 +73,10 @@ class PartnerStore(Protocol):
         it now is, or None when there is none."""
         ...
 
+    def profiles(self, partner_ids: list[str]) -> list[PartnerProfile]:
+        """These partners' profiles, in this order (one without a profile: its id alone)."""
+        ...
+
     def registry_page(
         self, limit: int, start_after: str | None = None
     ) -> tuple[list[PartnerProfile], str | None]: ...

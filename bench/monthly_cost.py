@@ -159,6 +159,7 @@ def bench_monthly(report: Report) -> None:
     report("monthly_dynamodb_request_mix", json.dumps({op: round(n, 3) for op, n in mix.items()}), "")
     report("monthly_wru_per_partner", units[0], "")
     report("monthly_rru_per_partner", units[1], "")
+    report("monthly_units_per_partner", json.dumps(units[3]), "")
     report("monthly_s3_kb_per_partner", s3_kb, "(the JSON and the HTML page)")
     report("monthly_email_kb", units[2], "(the raw MIME message)")
 
@@ -261,9 +262,9 @@ def _steady_state(table: str, deps: Any) -> None:
                 )
 
 
-def _metered(table: str, deps: Any) -> tuple[float, float, float]:
+def _metered(table: str, deps: Any) -> tuple[float, float, float, dict[str, float]]:
     """Untimed: one message of the month again (its claims cleared) under the capacity meter: write
-    and read units per partner, and the email's size in KB."""
+    and read units per partner, the email's size in KB, and the units per kind of item."""
     from scorecard.schemas.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
     from scorecard.services.monthly import snapshot_batch
 
@@ -276,7 +277,10 @@ def _metered(table: str, deps: Any) -> tuple[float, float, float]:
     assert not work.failed and meter.failed == 0, (work.failed, meter.failed)
     sizes = [len(params["RawMessage"]["Data"]) for _, _, params in calls.of("ses")]
     count = len(partners)
-    return meter.wru / count, meter.rru / count, sum(sizes) / len(sizes) / 1024
+    units = {
+        label: round(value / count, 3) for label, value in sorted(meter.units.items(), key=lambda kv: -kv[1])
+    }
+    return meter.wru / count, meter.rru / count, sum(sizes) / len(sizes) / 1024, units
 
 
 def _clear_claims(table: str) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from bench.backtest_cost import bench_backtest
 from bench.fixtures import AS_OF, TABLE, capacity_meter, load_network, moto_table, partner_events, partner_id
 from bench.monthly_cost import bench_monthly as monthly_figures
+from bench.simulate_cost import bench_simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -585,6 +586,11 @@ def bench_monthly() -> None:
     monthly_figures(report)
 
 
+def bench_simulate_max() -> None:
+    """simulate_max_call_s and the daily figure beside it (bench/simulate_cost.py)."""
+    bench_simulate(report)
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -612,6 +618,7 @@ def main() -> int:
         bench_monthly,
         bench_scaling,
         bench_backtest_cost,
+        bench_simulate_max,
     )
     only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
     for step in steps:

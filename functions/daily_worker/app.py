@@ -2,22 +2,28 @@
 reported as partial batch failures so only they return to the queue (services.fanout). A message for a
 day after today (which the coordinator never queues) fails before anything is read or written."""
 
+import time
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.domain.periods import check_day
-from scorecard.platform.models import build_at_init
-from scorecard.platform.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
+from scorecard.platform.observability import (
+    DAILY_BATCH_DURATION,
+    PARTNERS_BY_GRADE,
+    PARTNERS_FAILED,
+    PARTNERS_SCORED,
+    count,
+    logger,
+    metrics,
+    milliseconds,
+    traced,
+)
 from scorecard.schemas.messages import DailyBatchMessage
-from scorecard.schemas.scores import DAILY_SCORE_VIEWS, DailyRunView
+from scorecard.schemas.scores import DailyRunView
 from scorecard.services.daily import score_daily_batch
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
-
-# Every batch: its message, its partners' stored events, and what is written and reported for them.
-build_at_init(DailyBatchMessage, *STORED_EVENT_PARSING, *DAILY_SCORE_VIEWS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView]:
@@ -26,6 +32,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
 
     def score(batch: DailyBatchMessage) -> DailyRunView:
         check_day(batch.as_of, boot.clock.today())
+        started = time.perf_counter()
         try:
             report = score_daily_batch(
                 batch,
@@ -41,8 +48,12 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
         except PartnersFailed as error:
             count(PARTNERS_FAILED, len(error.failed))
             raise
+        finally:
+            milliseconds(DAILY_BATCH_DURATION, (time.perf_counter() - started) * 1000)
         # A failed partner of a larger batch is re-queued alone: counted when that single one fails.
         count(PARTNERS_SCORED, report.scored)
+        for grade, name in PARTNERS_BY_GRADE.items():
+            count(name, report.grades.get(grade, 0))
         logger.info("daily batch scored", extra=report.model_dump(mode="json"))
         return report
 

@@ -7,11 +7,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.domain.periods import check_month
 from scorecard.domain.snapshot import Month
 from scorecard.email.render import load_templates
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import (
     SNAPSHOTS_ARCHIVED,
     SNAPSHOTS_FAILED,
@@ -20,14 +18,12 @@ from scorecard.platform.observability import (
     metrics,
     traced,
 )
+from scorecard.platform.snapstart import before_snapshot
 from scorecard.schemas.messages import SnapshotBatchMessage
-from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
 
-# Every message: itself, each partner's stored events, folded, and the snapshot document archived.
-build_at_init(SnapshotBatchMessage, *STORED_EVENT_PARSING, SnapshotLineView, SnapshotDocument)
-load_templates("snapshot_email")  # rendered for the archive (and the email) of every partner
+before_snapshot(lambda: load_templates("snapshot_email"))  # compiled into the snapshot
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[SnapshotOutcome]]:

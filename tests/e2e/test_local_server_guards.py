@@ -1,4 +1,4 @@
-"""End to end over raw sockets: what the local server (DESIGN §7's `make run`) answers by itself to
+"""End to end over raw sockets: what the local server (`make run`, docs/architecture.md) answers by itself to
 hostile clients. A request trickled in slowly meets a whole-request deadline (408), and the snapshot
 links' route /_local/s3 answers any malformed path or query with a 4xx in the error shape.
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from scorecard.domain.events import EVENT_ADAPTER, Event
 from scorecard.domain.policy import DEFAULT_POLICY_VERSION
@@ -119,3 +120,13 @@ def load_network(table: str, partners: range, jobs: int) -> int:
     if chunk:
         total += importer.import_events(chunk, datetime.now(UTC), record_markers=False)[0]
     return total
+
+
+def capacity_meter(table: str) -> Any:
+    """A CapacityMeter on the shared DynamoDB client, the table's schema read from template.yaml."""
+    from scorecard.adapters.aws import client
+    from scorecard_local.capacity import CapacityMeter, schemas_from_template
+    from scorecard_local.template_tables import find_template, load_template
+
+    schemas = schemas_from_template(load_template(find_template()), {"ScorecardTable": table})
+    return CapacityMeter(client("dynamodb"), schemas)

@@ -1,7 +1,7 @@
 """`make bench`: figures measured side by side in one run on moto in-process (see bench/README.md).
 
 Prints `BENCH <name> <value>` lines and a summary table, and writes bench/results.md.
-Sizes shrink with BENCH_QUICK=1 (a smoke run, not for the record); BENCH_ONLY=capacity_daily,cold_imports
+Sizes shrink with BENCH_QUICK=1 (a smoke run, not for the record); BENCH_ONLY=capacity_daily,monthly
 runs only the named steps (nor is that written to results.md).
 """
 
@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.backtest_cost import bench_backtest
-from bench.fixtures import AS_OF, TABLE, load_network, moto_table, partner_events, partner_id
+from bench.fixtures import AS_OF, TABLE, capacity_meter, load_network, moto_table, partner_events, partner_id
+from bench.monthly_cost import bench_monthly as monthly_figures
 from bench.simulate_cost import bench_simulate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -322,16 +323,6 @@ def bench_ingest() -> None:
     report("ingest_ratio", ours / bare, "<= 1.2")
 
 
-def _meter(table: str) -> Any:
-    """A CapacityMeter on the shared DynamoDB client, the table's schema read from template.yaml."""
-    from scorecard.adapters.aws import client
-    from scorecard_local.capacity import CapacityMeter, schemas_from_template
-    from scorecard_local.template_tables import find_template, load_template
-
-    schemas = schemas_from_template(load_template(find_template()), {"ScorecardTable": table})
-    return CapacityMeter(client("dynamodb"), schemas)
-
-
 def _per(values: Any, count: int, scale: float = 1.0) -> str:
     """A breakdown divided by `count`, largest first, as JSON."""
     ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -363,7 +354,7 @@ def bench_capacity_daily() -> None:
         distributions = DistributionRepository(table)
         run_ours_daily(table, AS_OF - timedelta(days=1), distributions)
         evidence = _evidence_bytes(table) / CAPACITY_PARTNERS
-        with _meter(table) as meter:
+        with capacity_meter(table) as meter:
             scored = run_ours_daily(table, AS_OF, distributions)
         assert scored == CAPACITY_PARTNERS, scored
         assert meter.failed == 0 and meter.filtered == 0, (meter.failed, meter.filtered)
@@ -409,7 +400,7 @@ def bench_capacity_ingest() -> None:
             for registering in batches[:: CAPACITY_JOBS_PER_PARTNER + 1]:  # one job a partner
                 post(registering)
             measured = [b for b in batches if b not in batches[:: CAPACITY_JOBS_PER_PARTNER + 1]]
-            with _meter(os.environ["TABLE_NAME"]) as meter:
+            with capacity_meter(os.environ["TABLE_NAME"]) as meter:
                 for batch in measured:
                     post(batch)
             assert meter.failed == 0, meter.failed
@@ -590,6 +581,11 @@ def bench_backtest_cost() -> None:
     bench_backtest(report)
 
 
+def bench_monthly() -> None:
+    """monthly_ratio, monthly_ms_per_partner and monthly_vs_all_calls (bench/monthly_cost.py)."""
+    monthly_figures(report)
+
+
 def bench_simulate_max() -> None:
     """simulate_max_call_s and the daily figure beside it (bench/simulate_cost.py)."""
     bench_simulate(report)
@@ -619,6 +615,7 @@ def main() -> int:
         bench_naive,
         bench_daily,
         bench_capacity_daily,
+        bench_monthly,
         bench_scaling,
         bench_backtest_cost,
         bench_simulate_max,

@@ -1,11 +1,13 @@
 """Daily run coordinator, started by EventBridge Scheduler with
 {"scheduled_time": "<aws.scheduler.scheduled-time>"} (or {"as_of": "YYYY-MM-DD"} for a manual run or
-backfill): queues the partner registry in batches on DailyQueue for functions/daily_worker."""
+backfill): queues the partner registry in batches on DailyQueue for functions/daily_worker. A day after
+today (policy timezone) is refused (PeriodNotEnded) and nothing is queued."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.domain.periods import check_day
 from scorecard.platform.observability import REVIEW_QUEUE_OLDEST_AGE, logger, metrics, seconds, traced
 from scorecard.services.daily import plan_daily_run
 from scorecard.services.schedule import DailyRunInput
@@ -30,7 +32,7 @@ def measure_review_queue() -> None:
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     boot = bootstrap()
-    as_of = DailyRunInput.model_validate(event).score_date(boot.policy)
+    as_of = check_day(DailyRunInput.model_validate(event).score_date(boot.policy), boot.clock.today())
     queued = plan_daily_run(boot.partners, boot.daily_queue, as_of, distributions=boot.distributions)
     logger.info("daily run queued", extra={"as_of": str(as_of), "partners": queued})
     measure_review_queue()

@@ -1,5 +1,6 @@
 """Daily run worker: scores the partners of each SQS message (DailyBatchMessage); failed records are
-reported as partial batch failures so only they return to the queue (services.fanout)."""
+reported as partial batch failures so only they return to the queue (services.fanout). A message for a
+day after today (which the coordinator never queues) fails before anything is read or written."""
 
 import time
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.domain.periods import check_day
 from scorecard.platform.observability import (
     DAILY_BATCH_DURATION,
     PARTNERS_BY_GRADE,
@@ -29,6 +31,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
     boot = bootstrap()
 
     def score(batch: DailyBatchMessage) -> DailyRunView:
+        check_day(batch.as_of, boot.clock.today())
         started = time.perf_counter()
         try:
             report = score_daily_batch(

@@ -1,11 +1,13 @@
 """Monthly snapshot coordinator, started by EventBridge Scheduler on the 1st of the month with
 {"scheduled_time": "<aws.scheduler.scheduled-time>"} (or {"month": "YYYY-MM"} by hand; add
-"email": false to archive without emailing): queues every partner on the snapshot queue."""
+"email": false to archive without emailing): queues every partner on the snapshot queue. The current
+month or a later one (policy timezone) is refused (PeriodNotEnded) and nothing is queued."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.domain.periods import check_month
 from scorecard.platform.observability import logger, traced
 from scorecard.services.monthly import queue_month
 from scorecard.services.schedule import MonthlyRunInput
@@ -16,7 +18,7 @@ from scorecard.services.schedule import MonthlyRunInput
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     boot = bootstrap()
     request = MonthlyRunInput.model_validate(event)
-    month = request.snapshot_month(boot.policy)
+    month = check_month(request.snapshot_month(boot.policy), boot.clock.today())
     report = queue_month(
         boot.partners,
         boot.snapshot_queue,

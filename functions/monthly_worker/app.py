@@ -1,11 +1,14 @@
-"""Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the docs/snapshots.md
-snapshot archived to S3, recorded in DynamoDB and emailed once."""
+"""Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the monthly
+snapshot archived to S3, recorded in DynamoDB and emailed once. A message for a month that has not
+ended (which the coordinator never queues) fails before anything is written or emailed."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
+from scorecard.domain.periods import check_month
+from scorecard.domain.snapshot import Month
 from scorecard.email.render import load_templates
 from scorecard.platform.observability import (
     SNAPSHOTS_ARCHIVED,
@@ -28,6 +31,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[Snapsho
     boot = bootstrap()
 
     def snapshot(message: SnapshotBatchMessage) -> list[SnapshotOutcome]:
+        check_month(Month.parse(message.month), boot.clock.today())
         try:
             outcomes = process_snapshot_message(boot.monthly, message, boot.snapshot_queue)
         except PartnersFailed as error:

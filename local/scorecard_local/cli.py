@@ -41,10 +41,27 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
 def _local(args: argparse.Namespace) -> int:
     from scorecard_local.run import serve
 
-    return serve(host=args.host, port=args.port, demo=not args.no_demo, verbose=args.verbose)
+    return serve(
+        host=args.host,
+        port=args.port,
+        demo=not args.no_demo,
+        verbose=args.verbose,
+        request_deadline=args.request_deadline,
+    )
 
 
 def _rebuild(args: argparse.Namespace) -> int:
@@ -104,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     local.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     local.add_argument("--no-demo", action="store_true", help="start empty")
     local.add_argument("--verbose", action="store_true", help="log every request")
+    local.add_argument(
+        "--request-deadline",
+        type=seconds,
+        default=os.environ.get("LOCAL_REQUEST_DEADLINE"),
+        help="seconds a request's headers and body have to arrive in (default 10; 408 past it)",
+    )
     local.set_defaults(run=_local)
 
     rebuild = commands.add_parser(

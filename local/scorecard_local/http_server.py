@@ -3,8 +3,12 @@ local-only routes that drive the schedules (docs/api.md)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
+import socket
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from email.message import Message
@@ -17,6 +21,9 @@ from scorecard_local.stack import HttpResult, LocalStack
 
 MAX_READ = 8 * 1024 * 1024  # bodies above 1 MiB still reach the handler, which answers 413
 READ_TIMEOUT_SECONDS = 5.0
+# A request's headers and body arrive within this long of its first byte, however they trickle in
+# (each read alone is bounded by READ_TIMEOUT_SECONDS): past it the answer is 408.
+REQUEST_DEADLINE_SECONDS = 10.0
 ROUTED_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})  # what API Gateway routes here
 S3_ROUTE = "/_local/s3"  # GET /_local/s3/<bucket>/<key>: the snapshot archive, for its links
 
@@ -35,26 +42,40 @@ def _bad_request(field: str, message: str) -> HttpResult:
 
 
 def run_daily_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
+    """POST /_local/run/daily?date=YYYY-MM-DD (default: today); a day after today is 422."""
     from scorecard.bootstrap import bootstrap
+    from scorecard.domain.periods import PeriodNotEnded, check_day
 
+    today = bootstrap().clock.today()
     text = (query.get("date") or [""])[-1]
     try:
-        as_of = date.fromisoformat(text) if text else bootstrap().clock.today()
+        as_of = date.fromisoformat(text) if text else today
     except ValueError:
         return _bad_request("date", "date must be YYYY-MM-DD")
+    try:
+        check_day(as_of, today, "date")
+    except PeriodNotEnded as refused:
+        return _bad_request(refused.field, str(refused))
     return _json(HTTPStatus.OK, stack.run_daily(as_of))
 
 
 def run_monthly_route(stack: LocalStack, query: dict[str, list[str]]) -> HttpResult:
-    """POST /_local/run/monthly?month=YYYY-MM (default: the month before this one) [&email=false]."""
+    """POST /_local/run/monthly?month=YYYY-MM (default: the month before this one) [&email=false]; a
+    month that has not ended is 422."""
     from scorecard.bootstrap import bootstrap
+    from scorecard.domain.periods import PeriodNotEnded, check_month
     from scorecard.domain.snapshot import Month
 
+    today = bootstrap().clock.today()
     text = (query.get("month") or [""])[-1]
     try:
-        month = Month.parse(text) if text else Month.of(bootstrap().clock.today()).previous()
+        month = Month.parse(text) if text else Month.of(today).previous()
     except ValueError:
         return _bad_request("month", "month must be YYYY-MM")
+    try:
+        check_month(month, today, "month")
+    except PeriodNotEnded as refused:
+        return _bad_request(refused.field, str(refused))
     email = (query.get("email") or ["true"])[-1].lower() not in ("false", "0", "no")
     return _json(HTTPStatus.OK, stack.run_monthly(str(month), email=email))
 
@@ -85,28 +106,95 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
     return HttpResult(status, {"Content-Type": "application/json", **(headers or {})}, body)
 
 
+# What a link of the snapshot archive can name: S3's bucket naming rules, a key of 1..1024 UTF-8 bytes,
+# and SigV4's bounds on a pre-signed link (at most 7 days, dated no later than S3's 15 min clock skew).
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+MAX_KEY_BYTES = 1024
+MAX_LINK_SECONDS = 7 * 24 * 3600
+CLOCK_SKEW = timedelta(minutes=15)
+_AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z")
+_AMZ_EXPIRES = re.compile(r"[0-9]{1,7}")
+_SIGNING_PARAMETERS = ("X-Amz-Date", "X-Amz-Expires")
+
+
+class _Refused(Exception):
+    def __init__(self, result: HttpResult) -> None:
+        super().__init__(result.status)
+        self.result = result
+
+
+def _object_path(path: str) -> tuple[str, str]:
+    """The bucket and key of /_local/s3/<bucket>/<key>, or 400 for what S3 could not name."""
+    try:
+        text = unquote(path.removeprefix(S3_ROUTE + "/"), errors="strict")
+    except UnicodeDecodeError:
+        raise _Refused(_error(HTTPStatus.BAD_REQUEST, "bad_request", "the path is not UTF-8")) from None
+    bucket, _, key = text.partition("/")
+    if _BUCKET_NAME.fullmatch(bucket) is None or ".." in bucket:
+        raise _Refused(_error(HTTPStatus.BAD_REQUEST, "bad_request", "not a bucket name"))
+    if not key or len(key.encode()) > MAX_KEY_BYTES:
+        message = f"the object key must be 1 to {MAX_KEY_BYTES} bytes"
+        raise _Refused(_error(HTTPStatus.BAD_REQUEST, "bad_request", message))
+    if any(not char.isprintable() for char in key) or {".", ".."} & set(key.split("/")):
+        message = "the object key has control characters or '.' or '..' segments"
+        raise _Refused(_error(HTTPStatus.BAD_REQUEST, "bad_request", message))
+    return bucket, key
+
+
+def _link_window(query: dict[str, list[str]], now: datetime) -> None:
+    """Refuse a link that is not pre-signed (403), malformed (400), not yet valid or expired (403)."""
+    values = {name: query.get(name) or [] for name in _SIGNING_PARAMETERS}
+    if not all(values.values()):
+        raise _Refused(_error(HTTPStatus.FORBIDDEN, "forbidden", "not a pre-signed link"))
+    for name, given in values.items():
+        if len(given) > 1:
+            raise _Refused(_error(HTTPStatus.BAD_REQUEST, "bad_request", f"{name} is given more than once"))
+    signed_at, expires = values["X-Amz-Date"][0], values["X-Amz-Expires"][0]
+    try:
+        if _AMZ_DATE.fullmatch(signed_at) is None:
+            raise ValueError(signed_at)
+        signed = datetime.strptime(signed_at, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        message = "X-Amz-Date must be YYYYMMDDTHHMMSSZ"
+        raise _Refused(_error(HTTPStatus.BAD_REQUEST, "bad_request", message)) from None
+    if _AMZ_EXPIRES.fullmatch(expires) is None or not 1 <= int(expires) <= MAX_LINK_SECONDS:
+        message = f"X-Amz-Expires must be a whole number of seconds from 1 to {MAX_LINK_SECONDS}"
+        raise _Refused(_error(HTTPStatus.BAD_REQUEST, "bad_request", message))
+    if signed > now + CLOCK_SKEW:  # and so no date arithmetic near year 9999 below
+        raise _Refused(_error(HTTPStatus.FORBIDDEN, "forbidden", "the link is not valid yet"))
+    if now > signed + timedelta(seconds=int(expires)):
+        raise _Refused(_error(HTTPStatus.FORBIDDEN, "forbidden", "the link has expired"))
+
+
 def _s3_object(stack: LocalStack, path: str, query: dict[str, list[str]]) -> HttpResult:
     """GET /_local/s3/<bucket>/<key>: an object of moto's S3, where the local stack signs snapshot
-    links (SNAPSHOT_URL_ENDPOINT). The link's expiry is checked; its signature is not (local only)."""
+    links (SNAPSHOT_URL_ENDPOINT). The link's expiry is checked; its signature is not (local only).
+    Whatever the path or query, the answer is the object or a 4xx in the error shape."""
+    from botocore.exceptions import BotoCoreError, ClientError
     from scorecard.adapters.aws import client
 
-    bucket, _, key = unquote(path.removeprefix(S3_ROUTE + "/")).partition("/")
-    signed_at, expires = (query.get("X-Amz-Date") or [""])[-1], (query.get("X-Amz-Expires") or [""])[-1]
     try:
-        deadline = datetime.strptime(signed_at, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) + timedelta(
-            seconds=int(expires)
-        )
-    except ValueError:
-        return _error(HTTPStatus.FORBIDDEN, "forbidden", "not a pre-signed link")
-    if datetime.now(UTC) > deadline:
-        return _error(HTTPStatus.FORBIDDEN, "forbidden", "the link has expired")
+        bucket, key = _object_path(path)
+        _link_window(query, datetime.now(UTC))
+    except _Refused as refused:
+        return refused.result
     s3 = client("s3")
     try:
         with stack.lock:
             found = s3.get_object(Bucket=bucket, Key=key)
             body = found["Body"].read()
-    except (s3.exceptions.NoSuchKey, s3.exceptions.NoSuchBucket):
-        return _error(HTTPStatus.NOT_FOUND, "not_found", f"no object {key} in {bucket}")
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)
+        if status == HTTPStatus.NOT_FOUND or error.response.get("Error", {}).get("Code") in (
+            "NoSuchKey",
+            "NoSuchBucket",
+        ):
+            return _error(HTTPStatus.NOT_FOUND, "not_found", "no such object")
+        if 400 <= status < 500:
+            return _error(HTTPStatus.BAD_REQUEST, "bad_request", "S3 refused this object name")
+        raise
+    except BotoCoreError:  # the client's own validation of the name
+        return _error(HTTPStatus.BAD_REQUEST, "bad_request", "S3 refused this object name")
     return HttpResult(
         HTTPStatus.OK, {"Content-Type": found.get("ContentType") or "application/octet-stream"}, body
     )
@@ -146,13 +234,74 @@ def _body_length(headers: Message) -> int:
     return int(text)
 
 
-def make_server(stack: LocalStack, host: str, port: int) -> ThreadingHTTPServer:
+class RequestTimedOut(Exception):
+    """The request's headers and body did not all arrive within its deadline."""
+
+
+class DeadlineReader(io.RawIOBase):
+    """A connection's reads under two limits: each read waits at most `idle` seconds (a stalled body,
+    an idle keep-alive connection), and a request arrives whole within `deadline` seconds of its
+    first byte (`start_request()` starts the next request's clock). Past it, RequestTimedOut."""
+
+    def __init__(self, connection: socket.socket, idle: float, deadline: float) -> None:
+        super().__init__()
+        self._connection, self._idle, self._limit = connection, idle, deadline
+        self._ends_at: float | None = None  # the current request's deadline, from its first byte
+
+    def start_request(self) -> None:
+        self._ends_at = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        wait = self._idle
+        if self._ends_at is not None:
+            left = self._ends_at - time.monotonic()
+            if left <= 0:
+                raise RequestTimedOut
+            wait = min(wait, left)
+        self._connection.settimeout(wait)
+        try:
+            received = self._connection.recv_into(buffer)
+        except TimeoutError:
+            if self._ends_at is not None and time.monotonic() >= self._ends_at:
+                raise RequestTimedOut from None
+            raise
+        finally:
+            self._connection.settimeout(self._idle)  # the answer's writes keep the usual timeout
+        if received and self._ends_at is None:
+            self._ends_at = time.monotonic() + self._limit
+        return received
+
+
+def make_server(
+    stack: LocalStack, host: str, port: int, *, request_deadline: float = REQUEST_DEADLINE_SECONDS
+) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         server_version = "scorecard-local/1"
         protocol_version = "HTTP/1.1"
         # Socket reads give up after this long (a body shorter than its Content-Length, an idle
-        # keep-alive connection): the connection is answered or closed, never left hanging.
+        # keep-alive connection): the connection is answered or closed, never left hanging. A
+        # request trickled in slower than that, read by read, meets its deadline (DeadlineReader).
         timeout = READ_TIMEOUT_SECONDS
+
+        def setup(self) -> None:
+            super().setup()
+            self.rfile.close()  # the plain socket file; reads go through the deadline instead
+            self.reader = DeadlineReader(self.connection, READ_TIMEOUT_SECONDS, request_deadline)
+            self.rfile = io.BufferedReader(self.reader)
+
+        def handle_one_request(self) -> None:
+            self.reader.start_request()
+            # What _send needs if the deadline passes before the request line is parsed.
+            self.command, self.requestline, self.request_version = "", "", self.protocol_version
+            try:
+                super().handle_one_request()
+            except RequestTimedOut:
+                self.close_connection = True
+                message = f"the request did not arrive within {request_deadline:g} s"
+                self._send(_error(HTTPStatus.REQUEST_TIMEOUT, "request_timeout", message))
 
         def _handle(self) -> None:
             url = urlsplit(self.path)
@@ -193,9 +342,9 @@ def make_server(stack: LocalStack, host: str, port: int) -> ThreadingHTTPServer:
                 else:
                     headers = {k.lower(): v for k, v in self.headers.items()}
                     result = stack.http(self.command, url.path, query, headers, body, self.client_address[0])
-            except Exception as error:  # answer, never drop the connection
+            except Exception as error:  # answer, never drop the connection (nor show Python's words)
                 self.log_error("handler failed: %r", error)
-                result = _json(500, {"error": {"code": "internal_error", "message": str(error)}})
+                result = _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error")
             self._send(result)
 
         def _send(self, result: HttpResult) -> None:

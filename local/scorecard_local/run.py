@@ -158,15 +158,17 @@ Press Ctrl-C to stop.
 """
 
 
-def serve(*, host: str, port: int, demo: bool, verbose: bool = False) -> int:
-    from scorecard_local.http_server import make_server
+def serve(
+    *, host: str, port: int, demo: bool, verbose: bool = False, request_deadline: float | None = None
+) -> int:
+    from scorecard_local.http_server import REQUEST_DEADLINE_SECONDS, make_server
     from scorecard_local.template_tables import find_template
 
     stack = LocalStack(find_template().parent)
     stack.verbose = verbose
     stack.start()
     try:
-        server = make_server(stack, host, port)
+        server = make_server(stack, host, port, request_deadline=request_deadline or REQUEST_DEADLINE_SECONDS)
     except OSError as error:
         print(f"cannot listen on {host}:{port}: {error} (set PORT to use another port)", file=sys.stderr)
         return 1

@@ -72,6 +72,17 @@ class PartnerStore(Protocol):
         """Create or replace the profile; True when it did not exist before."""
         ...
 
+    def patch_profile(
+        self, partner_id: str, changes: dict[str, str | None], updated_at: datetime
+    ) -> PartnerProfile | None:
+        """Set (None: remove) only these profile fields, in one conditional update: the profile as
+        it now is, or None when there is none."""
+        ...
+
+    def profiles(self, partner_ids: list[str]) -> list[PartnerProfile]:
+        """These partners' profiles, in this order (one without a profile: its id alone)."""
+        ...
+
     def registry_page(
         self, limit: int, start_after: str | None = None
     ) -> tuple[list[PartnerProfile], str | None]: ...

@@ -411,10 +411,94 @@ def test_invalid_and_oversized_batches_over_http(server: Server) -> None:
     assert too_big.body["error"]["code"] == "payload_too_large"
 
 
+def test_patch_changes_only_the_fields_given_over_http(server: Server) -> None:
+    """PUT replaces a profile whole; PATCH (routed from template.yaml) merges: a name alone keeps the
+    email and timezone, which decide on-time judgments under policy v2."""
+    ops, path = token("ops"), "/v1/partners/e2e-patched"
+    full = {"name": "Patched Works", "email": "ops@patched.example", "timezone": "America/Chicago"}
+    assert server.request("PUT", path, token=ops, body=full).status in (200, 201)
+
+    patched = server.request("PATCH", path, token=ops, body={"name": "Patched Works Inc"})
+
+    assert patched.status == 200
+    assert {k: patched.body[k] for k in full} == {**full, "name": "Patched Works Inc"}
+    listing = server.request("GET", "/v1/partners?limit=1000", token=ops).body["partners"]
+    assert [p for p in listing if p["partner_id"] == "e2e-patched"] == [patched.body]
+    cleared = server.request("PATCH", path, token=token("service"), body={"timezone": None})
+    assert (cleared.status, cleared.body["timezone"], cleared.body["email"]) == (200, None, full["email"])
+    unknown = server.request("PATCH", "/v1/partners/e2e-nobody", token=ops, body={"name": "Nobody"})
+    assert (unknown.status, unknown.body["error"]["code"]) == (404, "not_found")
+
+
 def test_the_local_daily_route_rejects_a_bad_date(server: Server) -> None:
     answer = server.request("POST", "/_local/run/daily?date=11/01/2026")
     assert answer.status == 422
     assert answer.body["error"]["details"] == [{"field": "date"}]
+
+
+# The schedule guards. The server's clock is the real one and its policy timezone UTC: an hour from now
+# is still "today or later" however close to midnight the test runs.
+SOON = datetime.now(UTC) + timedelta(hours=1)
+GUARDED = "e2e-guarded"
+SHIPPED = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+
+
+def _guarded_partner(server: Server) -> None:
+    """A partner with an email and a job shipped today (on time), so a run would score and email it."""
+    profile = {"name": "Guarded Works", "email": "ops@guarded.example", "timezone": "UTC"}
+    put = server.request("PUT", f"/v1/partners/{GUARDED}", token=token("ops"), body=profile)
+    assert put.status in (200, 201)
+    offered, due = (SHIPPED - timedelta(days=3)).isoformat(), (SHIPPED + timedelta(days=10)).date()
+    job = {"partner_id": GUARDED, "job_id": "G-1"}
+    events = [  # the same events each time: a re-send is all duplicates
+        {"event_id": "e2e-guarded:G-1:o", "type": "job.offered", **job, "value": "100.00", "part_count": 1,
+         "occurred_at": offered, "due_date": due.isoformat()},
+        {"event_id": "e2e-guarded:G-1:a", "type": "job.accepted", **job, "occurred_at": offered},
+        {"event_id": "e2e-guarded:G-1:s", "type": "job.shipped", **job, "parts_shipped": 1,
+         "occurred_at": SHIPPED.isoformat()},
+    ]  # fmt: skip
+    assert server.request("POST", "/v1/events", token=token("service"), body={"events": events}).status == 200
+
+
+@pytest.mark.parametrize("days_ahead", [1, 24])  # 24: the measured case, 12-31 run on 12-07
+def test_the_local_daily_route_refuses_a_day_after_today(server: Server, days_ahead: int) -> None:
+    _guarded_partner(server)
+    ahead = (SOON + timedelta(days=days_ahead)).date()
+
+    answer = server.request("POST", f"/_local/run/daily?date={ahead}")
+
+    assert answer.status == 422
+    assert answer.body["error"]["code"] == "validation_failed"
+    assert answer.body["error"]["details"] == [{"field": "date"}]
+    assert f"{ahead} is after today" in answer.body["error"]["message"]
+    # Nothing scored: no current score, no history point of that day.
+    score = server.request("GET", f"/v1/partners/{GUARDED}/score", token=token("ops"))
+    assert score.status == 404 or score.body["as_of"] != ahead.isoformat()
+    history = server.request(
+        "GET", f"/v1/partners/{GUARDED}/score/history?from={ahead}&to={ahead}", token=token("ops")
+    )
+    assert history.status == 422 or history.body.get("points", []) == []
+
+
+def test_the_local_monthly_route_refuses_a_month_that_has_not_ended(server: Server) -> None:
+    """Measured before the guard: a run of the month in progress emailed its partners a snapshot, and
+    the real month-end run then sent none."""
+    from scorecard.domain.snapshot import Month
+
+    _guarded_partner(server)
+    emails_before = len(server.request("GET", "/_local/outbox").body)
+    current = Month.of(SOON.date())
+    for month in (current, current.next()):
+        answer = server.request("POST", f"/_local/run/monthly?month={month}")
+        assert answer.status == 422
+        assert answer.body["error"]["details"] == [{"field": "month"}]
+        assert f"{month} has not ended" in answer.body["error"]["message"]
+    assert len(server.request("GET", "/_local/outbox").body) == emails_before
+    listing = server.request("GET", f"/v1/partners/{GUARDED}/snapshots", token=token("ops"))
+    assert [s["month"] for s in listing.body["snapshots"]] == []
+    # No final snapshot of the month in progress (at most its month-to-date projection).
+    got = server.request("GET", f"/v1/partners/{GUARDED}/snapshots/{current}", token=token("ops"))
+    assert got.status == 404 or got.body.get("status") == "projection"
 
 
 def test_an_unknown_path_is_404_in_the_error_shape(server: Server) -> None:
@@ -499,6 +583,7 @@ SCOPED = frozenset({"partner", "ops", "service"})
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/events"): frozenset({"service", "ops"}),
     ("PUT", "/v1/partners/{id}"): frozenset({"service", "ops"}),
+    ("PATCH", "/v1/partners/{id}"): frozenset({"service", "ops"}),
     ("GET", "/v1/partners"): frozenset({"ops"}),
     ("GET", "/v1/partners/{id}/score"): SCOPED,
     ("GET", "/v1/partners/{id}/score/history"): SCOPED,
@@ -547,6 +632,7 @@ BODIES: dict[tuple[str, str], Any] = {
         ]
     },
     ("PUT", "/v1/partners/{id}"): {"name": "Matrix Partner"},
+    ("PATCH", "/v1/partners/{id}"): {"timezone": "UTC"},
     ("POST", "/v1/partners/{id}/reviews"): {
         "reason": "the late job was customer-caused",
         "job_ids": ["MX-1"],
@@ -698,7 +784,7 @@ def test_a_method_nothing_answers_is_405_in_the_error_shape(server: Server, meth
 
 def test_405_names_every_method_of_the_path(server: Server) -> None:
     status, headers, body = _raw(server, b"TRACE /v1/partners/acme-01 HTTP/1.1\r\nHost: local\r\n\r\n")
-    assert (status, headers["Allow"], body["error"]["code"]) == (405, "PUT", "method_not_allowed")
+    assert (status, headers["Allow"], body["error"]["code"]) == (405, "PATCH, PUT", "method_not_allowed")
     status, headers, _ = _raw(server, b"OPTIONS /_local/run/daily HTTP/1.1\r\nHost: local\r\n\r\n")
     assert (status, headers["Allow"]) == (405, "POST")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from scorecard.adapters.bulk_import import BulkImporter
 from scorecard.adapters.distribution_repository import DistributionRepository
 from scorecard.domain.events import EVENT_ADAPTER
 from scorecard.domain.policy import load_policy
+from scorecard.platform import settings
 from scorecard.schemas.bus import DETAIL_TYPES, ScoreChangedDetail, TierChangedDetail
 from scorecard.services.daily import score_partner
 from scorecard.services.scoring import evidence_since
@@ -187,7 +188,9 @@ def steady_then_late() -> list[dict[str, Any]]:
     return raw
 
 
-def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> None:
+def test_demotion_waits_three_runs_and_is_announced(
+    fanout: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A partner on time for 12 jobs (elite), then late on the next ones: the lower tier must hold on
     three consecutive daily runs before TierChanged (demotion) is published; DemotionWarning on the
     first."""
@@ -198,6 +201,9 @@ def test_demotion_waits_three_runs_and_is_announced(fanout: dict[str, str]) -> N
     tiers: list[str | None] = []
     announced: list[tuple[str, str]] = []
     for day in (date(2026, 10, 28), date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)):
+        # Each run on its scheduled night, the day after (a day after today is never scored).
+        night = datetime.combine(day + timedelta(days=1), time(0, 15), UTC)
+        monkeypatch.setattr(settings, "utc_now", lambda night=night: night)
         coordinator({"as_of": day.isoformat()})
         drain(fanout["queue"], worker)
         stored = PartnerData(table).get_score("steady")

@@ -763,3 +763,59 @@ def test_ses_rejecting_one_address_fails_that_partner_with_the_reason_and_no_oth
         process_snapshot_message(deps, alone, SqsQueue(network.snapshot_queue))
     assert list(failed.value.failed) == [BLUEWATER]
     assert EMAILS[BLUEWATER] not in emails_by_recipient()
+
+
+def test_a_message_reads_its_partners_profiles_with_one_batch_get(network: MailEnv) -> None:
+    """Per partner a GetItem of its profile was a round trip of its own (4 here, 25 in a full
+    message); the worker reads the message's profiles at once and every email still has its
+    partner's name and address (delta has none: no email)."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def note(params: dict[str, Any], model: Any, **_: Any) -> None:
+        sent.append((model.name, params))
+
+    client("dynamodb").meta.events.register("before-parameter-build.dynamodb", note)
+    work = snapshot_batch(
+        bootstrap().monthly, SnapshotBatchMessage(month=MONTH, partner_ids=[ACME, BLUEWATER, CEDAR, DELTA])
+    )
+
+    profile_reads = [
+        (operation, params)
+        for operation, params in sent
+        if (operation == "GetItem" and params["Key"]["SK"]["S"] == "PROFILE") or operation == "BatchGetItem"
+    ]
+    assert [operation for operation, _ in profile_reads] == ["BatchGetItem"]
+    assert [(o.partner_id, o.email) for o in work.result] == [
+        (ACME, "sent"),
+        (BLUEWATER, "sent"),
+        (CEDAR, "sent"),
+        (DELTA, "no_address"),
+    ]
+    greetings = {to: sent_email["text"] for to, sent_email in ((e["to"], e) for e in outbox())}
+    assert "Acme Precision" in greetings[EMAILS[ACME]] and "Cedar Ridge" in greetings[EMAILS[CEDAR]]
+
+
+def test_an_unreadable_batch_of_profiles_fails_each_partner_to_be_retried_alone(
+    network: MailEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dynamodb = client("dynamodb")
+    real = dynamodb.batch_get_item
+
+    def batch_get_item(**kwargs: Any) -> Any:
+        if len(kwargs["RequestItems"][network.table]["Keys"]) > 1:
+            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "boom"}}, "BatchGetItem")
+        return real(**kwargs)
+
+    monkeypatch.setattr(dynamodb, "batch_get_item", batch_get_item)
+    message = SnapshotBatchMessage(month=MONTH, partner_ids=[ACME, BLUEWATER, CEDAR, DELTA])
+
+    work = snapshot_batch(bootstrap().monthly, message)
+
+    assert work.result == [] and list(work.failed) == [ACME, BLUEWATER, CEDAR, DELTA]
+    assert outbox() == []
+    # split off one partner a message, each reads its own profile and is done
+    outcomes = process_snapshot_message(bootstrap().monthly, message, SqsQueue(network.snapshot_queue))
+    assert outcomes == []
+    report = drain_snapshots(network)
+    assert (report.received, report.failed) == (4, 0)
+    assert_one_email_each(network)

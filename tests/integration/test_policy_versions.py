@@ -5,7 +5,7 @@ use the new one, and every score and history point names its version. Today is N
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from integration_support import Lambdas, get_item, job_events
 from lambda_events import api_event, caller, response_json, sample_body
 from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.policy import load_policy
+from scorecard.platform import settings
 
 PARTNER = "ver-01"
 CANDIDATE = "v2-delivery"  # events/api_post_policy_version.json: v2 with on-time weighted 0.60
@@ -220,7 +221,9 @@ def test_a_partner_may_not_adopt_even_with_a_broken_body(v2: Lambdas) -> None:
     assert response["statusCode"] == 403, response["body"]
 
 
-def test_runs_before_the_adoption_day_keep_the_old_version(v2: Lambdas, table: str) -> None:
+def test_runs_before_the_adoption_day_keep_the_old_version(
+    v2: Lambdas, table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(v2)
     assert post_version(v2, sample_body("api_post_policy_version"))[0] == 201
 
@@ -243,6 +246,8 @@ def test_runs_before_the_adoption_day_keep_the_old_version(v2: Lambdas, table: s
     policy_today = v2.api(api_event("api_get_policy"))
     assert response_json(policy_today)["version"] == "v2"
 
+    # The next night: 2026-11-03 has begun (a day after today is never scored).
+    monkeypatch.setattr(settings, "utc_now", lambda: datetime(2026, 11, 4, 0, 15, tzinfo=UTC))
     assert v2.daily({"as_of": "2026-11-03"})["failed"] == []
     after = score_item(table)
     assert after["policy_version"] == CANDIDATE

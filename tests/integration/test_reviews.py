@@ -78,11 +78,19 @@ def test_a_partner_asks_ops_adjust_and_the_score_follows(lambdas: Lambdas, table
 def test_an_unknown_job_rejects_the_whole_resolution(lambdas: Lambdas, table: str) -> None:
     seed(lambdas)
     _, review = call(lambdas, load_event("api_post_review"))
+    excluded = ["NOPE-2", "J-101", "NOPE-1"]
     status, body = call(
-        lambdas, resolution(review["review_id"], decision="adjusted", excluded_job_ids=["J-101", "NOPE-1"])
+        lambdas, resolution(review["review_id"], decision="adjusted", excluded_job_ids=excluded)
     )
     assert status == 422
-    assert "NOPE-1" in body["error"]["message"]
+    assert body["error"]["code"] == "validation_failed"
+    # Each unknown id named in its own details entry, as a review request's 422 does (sorted: the
+    # resolution stores its excluded ids sorted).
+    assert body["error"]["details"] == [
+        {"field": "excluded_job_ids", "job_id": "NOPE-1"},
+        {"field": "excluded_job_ids", "job_id": "NOPE-2"},
+    ]
+    assert "NOPE-1" in body["error"]["message"] and "NOPE-2" in body["error"]["message"]
     assert "excluded" not in (get_item(table, "PARTNER#acme-01", "JOB#J-101") or {})
     _, listed = call(lambdas, load_event("api_get_reviews"))
     assert listed["reviews"][0]["status"] == "open"  # nothing of the resolution was written

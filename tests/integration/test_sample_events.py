@@ -59,7 +59,7 @@ def test_api_samples_are_rest_proxy_events_of_a_template_route(name: str) -> Non
     assert event["multiValueHeaders"] == {k: [v] for k, v in event["headers"].items()}
     query = event["queryStringParameters"]
     assert event["multiValueQueryStringParameters"] == ({k: [v] for k, v in query.items()} if query else None)
-    if event["httpMethod"] in ("POST", "PUT"):
+    if event["httpMethod"] in ("POST", "PUT", "PATCH"):
         assert event["headers"]["Content-Type"] == "application/json"
         assert isinstance(event["body"], str)
     else:

@@ -92,6 +92,7 @@ def test_globals(template: dict[str, Any]) -> None:
 CONTRACT_ROUTES = {
     ("POST", "/v1/events"),
     ("PUT", "/v1/partners/{id}"),
+    ("PATCH", "/v1/partners/{id}"),  # a merge beside PUT's full replacement (issue 20)
     ("GET", "/v1/partners"),
     ("GET", "/v1/partners/{id}/score"),
     ("GET", "/v1/partners/{id}/score/history"),

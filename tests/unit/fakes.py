@@ -88,6 +88,16 @@ class FakePartnerRepository:
         self.profiles[profile.partner_id] = profile
         return before is None or before.updated_at is None
 
+    def patch_profile(
+        self, partner_id: str, changes: dict[str, str | None], updated_at: datetime
+    ) -> PartnerProfile | None:
+        before = self.profiles.get(partner_id)
+        if before is None:
+            return None
+        patched = msgspec.structs.replace(before, **changes, updated_at=updated_at)
+        self.profiles[partner_id] = patched
+        return patched
+
     def registry_page(
         self, limit: int, start_after: str | None = None
     ) -> tuple[list[PartnerProfile], str | None]:

@@ -101,6 +101,25 @@ def test_a_rerun_of_the_same_day_starts_from_the_state_before_it() -> None:
     assert publisher.details == []  # same score, same grade, tier change already announced
 
 
+def test_a_backfill_writes_history_only_publishes_nothing_and_counts_no_tier_change() -> None:
+    """D - 3 after D: the backfill starts from no tier state (it must not rewrite the tier in force), so
+    its decision 'places' the partner in standard; that is no change of the tier in force."""
+    repository = two_jobs_partner()
+    run_daily(repository, D, POLICY, NOW)
+    current = repository.scores[PARTNER]
+    publisher = CapturingPublisher()
+
+    backfill = run_daily(repository, D - timedelta(days=3), POLICY, NOW, publisher)
+
+    assert (backfill.scored, backfill.tier_changes) == (1, 0)
+    assert repository.scores[PARTNER] == current
+    assert [p.date for p in repository.score_history(PARTNER, D - timedelta(days=3), D)] == [
+        D - timedelta(days=3),
+        D,
+    ]
+    assert publisher.details == []
+
+
 def test_the_daily_run_reads_current_scores_a_hundred_partners_at_a_time() -> None:
     repository = FakePartnerRepository()
     ids = [f"p{n:03d}" for n in range(250)]
@@ -233,8 +252,10 @@ def test_put_profile_creates_then_updates() -> None:
     repository = FakePartnerRepository()
     body = ProfileIn(name="Demo Works", email="ops@demo.example", timezone="America/Chicago")
 
-    view, created = partners.put_profile(repository, "demo-1", body, NOW)
-    again, created_again = partners.put_profile(repository, "demo-1", ProfileIn(name="Demo Works Inc"), NOW)
+    view, created = partners.put_profile(repository, repository, "demo-1", body, NOW)
+    again, created_again = partners.put_profile(
+        repository, repository, "demo-1", ProfileIn(name="Demo Works Inc"), NOW
+    )
 
     assert created and not created_again
     assert (view.partner_id, view.name, view.email, view.timezone) == (
@@ -250,7 +271,7 @@ def test_put_profile_creates_then_updates() -> None:
 def test_put_profile_of_a_partner_registered_by_its_events_counts_as_created() -> None:
     repository = two_jobs_partner()  # registered by its job events, no profile PUT yet
 
-    _, created = partners.put_profile(repository, PARTNER, ProfileIn(name="P one"), NOW)
+    _, created = partners.put_profile(repository, repository, PARTNER, ProfileIn(name="P one"), NOW)
 
     assert created
 

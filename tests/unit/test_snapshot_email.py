@@ -245,6 +245,32 @@ def test_the_email_lists_at_most_ten_jobs_the_archive_all() -> None:
     assert URL.split("?")[0] not in rendered.archive_html  # the archive does not link to itself
 
 
+def test_each_part_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Subject, text and HTML of the email, and the archived page: the archive's own subject and
+    text part were rendered too, and thrown away."""
+    from scorecard.email import render as email_render
+
+    rendered: list[str] = []
+    real = email_render.render_template
+
+    def counted(name: str, context: Any, **extra: Any) -> str:
+        rendered.append(name)
+        return real(name, context, **extra)
+
+    monkeypatch.setattr(email_render, "render_template", counted)
+    monkeypatch.setattr("scorecard.email.snapshot.render_template", counted)
+
+    result = render(DOCUMENTS["many late jobs"])
+
+    assert sorted(rendered) == [
+        "snapshot_email.html.j2",  # the email's
+        "snapshot_email.html.j2",  # the archived page
+        "snapshot_email.txt.j2",
+        "snapshot_email_subject.txt.j2",
+    ]
+    assert "<title>" in result.archive_html and result.subject in result.archive_html
+
+
 def test_score_notes() -> None:
     assert "Nothing shipped in October" in render(DOCUMENTS["not graded"]).text
     shipped_only = document(

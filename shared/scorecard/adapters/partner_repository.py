@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
+
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import (
@@ -74,6 +76,37 @@ class PartnerRepository:
         )
         # Events can register a partner before its profile is PUT: "created" means no profile yet.
         return "updated_at" not in response.get("Attributes", {})
+
+    def patch_profile(
+        self, partner_id: str, changes: dict[str, str | None], updated_at: datetime
+    ) -> PartnerProfile | None:
+        """Set (or, for None, remove) only the profile fields in `changes` (name, email, timezone),
+        in one conditional update: the profile as it now is, or None when there is none. Two patches
+        of different fields never undo each other (no read-modify-write)."""
+        sets, removes = ["#upd = :upd"], []
+        values: dict[str, Any] = {":upd": {"S": updated_at.isoformat()}}
+        for name, value in changes.items():
+            if value is None:
+                removes.append(f"#{name}")
+            else:
+                sets.append(f"#{name} = :{name}")
+                values[f":{name}"] = {"S": value}
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            response = client("dynamodb").update_item(
+                TableName=self._table,
+                Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.PROFILE_SK}},
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames={"#upd": "updated_at", **{f"#{name}": name for name in changes}},
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return None
+            raise
+        return profile_from_item(response["Attributes"])
 
     def registry_page(
         self, limit: int, start_after: str | None = None

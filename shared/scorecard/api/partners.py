@@ -15,7 +15,7 @@ from scorecard.api.errors import error_responses
 from scorecard.api.params import PartnerId
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.policy import Grade, Tier
-from scorecard.schemas.partners import PartnerListView, PartnerView, ProfileIn
+from scorecard.schemas.partners import PartnerListView, PartnerView, ProfileIn, ProfilePatch
 from scorecard.services import partners as partner_service
 
 partners_router = APIGatewayRouter()
@@ -23,7 +23,12 @@ partners_router = APIGatewayRouter()
 
 @partners_router.put(
     "/v1/partners/<partner_id>",
-    summary="Create (201) or update (200) a partner profile",
+    summary="Create (201) or replace (200) a partner profile",
+    description=(
+        "A full replacement: the profile becomes exactly the body, so fields left out are cleared "
+        "(email, timezone). To change some fields only, use PATCH. The answer carries the "
+        "partner's standing (score, grade, tier, provisional, as_of) as GET /v1/partners lists it."
+    ),
     tags=["partners"],
     responses={
         200: {"description": "updated", "content": {"application/json": {"model": PartnerView}}},
@@ -34,12 +39,31 @@ partners_router = APIGatewayRouter()
 @allow("service", "ops")
 def put_partner(partner_id: PartnerId, profile: Annotated[ProfileIn, Body()]) -> Response[Any]:
     boot = bootstrap()
-    view, created = partner_service.put_profile(boot.partners, partner_id, profile, boot.clock.now())
+    view, created = partner_service.put_profile(
+        boot.partners, boot.scores, partner_id, profile, boot.clock.now()
+    )
     return Response(
         status_code=HTTPStatus.CREATED if created else HTTPStatus.OK,
         content_type=content_types.APPLICATION_JSON,
         body=view.model_dump(mode="json"),
     )
+
+
+@partners_router.patch(
+    "/v1/partners/<partner_id>",
+    summary="Change some fields of a partner profile",
+    description=(
+        "A merge: only the fields given change; null clears email or timezone (a profile keeps its "
+        "name, so a null name is 422). An unknown partner is 404. The answer is the whole profile "
+        "with the partner's standing, as PUT answers it."
+    ),
+    tags=["partners"],
+    responses=error_responses(404, 422),
+)
+@allow("service", "ops")
+def patch_partner(partner_id: PartnerId, patch: Annotated[ProfilePatch, Body()]) -> PartnerView:
+    boot = bootstrap()
+    return partner_service.patch_profile(boot.partners, boot.scores, partner_id, patch, boot.clock.now())
 
 
 @partners_router.get(

@@ -26,7 +26,7 @@ from scorecard.email.format import (
     month_only,
     short_month,
 )
-from scorecard.email.render import render_email, render_template
+from scorecard.email.render import email_templates, render_email, render_template
 from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12
@@ -295,7 +295,9 @@ def _limited(context: SnapshotContext, rows: int) -> SnapshotContext:
 
 def render_snapshot(context: SnapshotContext) -> RenderedSnapshot:
     email = render_email("snapshot_email", _limited(context, EMAIL_JOB_ROWS))
-    archive = render_email("snapshot_email", msgspec.structs.replace(context, archive=True, html_url=None))
+    # The archived page is the HTML alone (its subject is the email's: the month and grade).
+    archive = msgspec.structs.replace(context, archive=True, html_url=None)
+    archive_html = render_template(email_templates("snapshot_email")[2], archive, subject=email.subject)
     return RenderedSnapshot(
-        subject=email.subject, text=email.text, html=email.html, archive_html=archive.html
+        subject=email.subject, text=email.text, html=email.html, archive_html=archive_html
     )

@@ -1,4 +1,4 @@
-"""Partner profiles and the partner listing (PUT /v1/partners/{id}, GET /v1/partners)."""
+"""Partner profiles and the partner listing (PUT and PATCH /v1/partners/{id}, GET /v1/partners)."""
 
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -31,6 +31,27 @@ class ProfileIn(BaseModel):
                     "unknown_timezone", "unknown IANA timezone {timezone!r}", {"timezone": value}
                 ) from error
         return value
+
+
+class ProfilePatch(ProfileIn):
+    """PATCH's body: only the fields given change; null clears email or timezone. A profile keeps its
+    name (PUT requires one), so a null name is refused."""
+
+    # Optional here (left out: unchanged), unlike PUT's; a null is refused below.
+    name: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
+
+    @field_validator("name")
+    @classmethod
+    def _name_kept(cls, value: str | None) -> str:
+        if value is None:  # only reached when given: a default is not validated
+            raise PydanticCustomError(
+                "name_required", "a profile keeps its name; give a new one or leave it out"
+            )
+        return value
+
+    def changes(self) -> dict[str, str | None]:
+        """The fields given, with their new values (None: clear it)."""
+        return {name: getattr(self, name) for name in sorted(self.model_fields_set)}
 
 
 class PartnerView(View):

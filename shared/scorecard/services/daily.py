@@ -266,7 +266,8 @@ def score_partners(
             continue
         scored += outcome.result.score is not None
         without += outcome.result.score is None
-        changes += outcome.decision.changed and not outcome.rerun
+        # A re-run announced its change the first time; a backfill (history only) changes no tier.
+        changes += outcome.decision.changed and not outcome.rerun and outcome.updates_current
         if outcome.view.grade is not None:
             grades[outcome.view.grade] = grades.get(outcome.view.grade, 0) + 1
         details.extend(score_events(outcome, evidence.score, policy))

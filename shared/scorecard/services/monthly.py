@@ -159,20 +159,20 @@ class PartnerMonth(msgspec.Struct, frozen=True):
 
 
 def load_partner_month(
-    deps: MonthlyDeps, partner_id: str, month: Month, policy: ScoringPolicy
+    deps: MonthlyDeps, profile: PartnerProfile | None, partner_id: str, month: Month, policy: ScoringPolicy
 ) -> PartnerMonth:
-    """The profile (GetItem: name, email, timezone) and one GSI1 query (docs/architecture.md)
-    for every job whose latest
-    event is at or after the month's start -- which is every job with an event in the month; older
-    jobs add nothing to it. Each job comes with all its events, later ones included (an inspection
-    after the month still counts for a shipment in it). Plus the month's daily history points: the
-    tier of each run decides the bonus (policy v2 rule 5)."""
+    """With the partner's profile (name, email, timezone; read a message's partners at a time), one
+    GSI1 query (docs/architecture.md) for every job whose latest event is at or after the month's
+    start -- which is every job with an event in the month; older jobs add nothing to it. Each job
+    comes with all its events, later ones included (an inspection after the month still counts for a
+    shipment in it). Plus the month's daily history points: the tier of each run decides the bonus
+    (policy v2 rule 5)."""
     evidence = deps.evidence.load_evidence(partner_id, day_start(month.first_day, policy.zone))
     history = deps.scores.score_history(partner_id, month.first_day, month.last_day)
     runs = [(point.date, point.tier) for point in history]
     last = max(history, key=lambda point: point.date, default=None)
     percentile = None if last is None else last.network_percentile
-    return PartnerMonth(deps.partners.get_profile(partner_id), evidence.jobs, runs, percentile)
+    return PartnerMonth(profile, evidence.jobs, runs, percentile)
 
 
 def snapshot_partner(
@@ -185,7 +185,8 @@ def snapshot_partner(
     loaded: PartnerMonth | None = None,
 ) -> SnapshotOutcome:
     if loaded is None:
-        loaded = load_partner_month(deps, partner_id, month, policy)
+        profile = deps.partners.get_profile(partner_id)
+        loaded = load_partner_month(deps, profile, partner_id, month, policy)
     profile = loaded.profile
     jobs = fold_jobs(partner_id, loaded.jobs, until=None)
     metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile))
@@ -250,9 +251,14 @@ def snapshot_batch(deps: MonthlyDeps, message: SnapshotBatchMessage) -> BatchWor
     # Every read first, then the writes and sends: the message's queries see one state of the table
     # (and the local stack's moto index is built once per message, not once per partner).
     loaded: dict[str, PartnerMonth] = {}
+    try:  # the message's profiles in one BatchGetItem (GetItem per partner was a round trip each)
+        profiles = dict(zip(message.partner_ids, deps.partners.profiles(message.partner_ids), strict=True))
+    except Exception as error:  # each partner fails (and is split off into a message of its own)
+        logger.warning("snapshot profiles unreadable", extra={"error": repr(error)})
+        return BatchWork(outcomes, dict.fromkeys(message.partner_ids, error))
     for partner_id in message.partner_ids:
         try:
-            loaded[partner_id] = load_partner_month(deps, partner_id, month, policy)
+            loaded[partner_id] = load_partner_month(deps, profiles[partner_id], partner_id, month, policy)
         except Exception as error:
             logger.warning(
                 "snapshot evidence unreadable", extra={"partner_id": partner_id, "error": repr(error)}

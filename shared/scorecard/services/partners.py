@@ -13,7 +13,13 @@ from scorecard.adapters.records import (
 )
 from scorecard.domain.policy import Grade, Tier
 from scorecard.ports import PartnerStore, ScoreStore
-from scorecard.schemas.partners import GradeCountsView, PartnerListView, PartnerView, ProfileIn
+from scorecard.schemas.partners import (
+    GradeCountsView,
+    PartnerListView,
+    PartnerView,
+    ProfileIn,
+    ProfilePatch,
+)
 from scorecard.schemas.scores import ScoreHistoryView, ScoreView
 from scorecard.services.errors import Invalid, NotFound, UnknownPartner
 
@@ -43,14 +49,32 @@ def _partner_view(entry: ListedPartner) -> PartnerView:
 
 
 def put_profile(
-    partners: PartnerStore, partner_id: str, profile: ProfileIn, now: datetime
+    partners: PartnerStore, scores: ScoreStore, partner_id: str, profile: ProfileIn, now: datetime
 ) -> tuple[PartnerView, bool]:
+    """Replace the profile whole (a field left out is cleared); the answer carries the partner's
+    standing as GET /v1/partners lists it."""
     created = partners.put_profile(
         PartnerProfile(partner_id, profile.name, profile.email, profile.timezone, now)
     )
-    return _partner_view(
-        ListedPartner(partners.get_profile(partner_id) or PartnerProfile(partner_id), None)
-    ), created
+    stored = partners.get_profile(partner_id) or PartnerProfile(partner_id)
+    return _with_standing(scores, stored), created
+
+
+def patch_profile(
+    partners: PartnerStore, scores: ScoreStore, partner_id: str, patch: ProfilePatch, now: datetime
+) -> PartnerView:
+    """Change only the fields given (null clears email or timezone); UnknownPartner when the partner
+    has no profile. An empty patch changes nothing and answers the profile as it is."""
+    changes = patch.changes()
+    stored = partners.patch_profile(partner_id, changes, now) if changes else partners.get_profile(partner_id)
+    if stored is None:
+        raise UnknownPartner(partner_id)
+    return _with_standing(scores, stored)
+
+
+def _with_standing(scores: ScoreStore, profile: PartnerProfile) -> PartnerView:
+    figures = scores.figures([profile.partner_id]).get(profile.partner_id)
+    return _partner_view(ListedPartner(profile, figures))
 
 
 PartnerSort = Literal["score", "-score"]

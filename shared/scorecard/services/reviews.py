@@ -274,8 +274,8 @@ def resolve_review(
         if current is not None and current.status in RESOLVED_STATUSES:
             raise ReviewAlreadyResolved(review_id) from error
         raise ReviewChanged(review_id) from error
-    except UnknownJobs as error:
-        raise InvalidResolution(f"unknown jobs of this partner: {', '.join(error.job_ids)}", FIELD) from error
+    except UnknownJobs as error:  # one details entry per id, as a review request's 422
+        raise UnknownJobsOfPartner(partner_id, FIELD, error.job_ids) from error
     rescored = None
     stored = scores.get_score(partner_id)
     if body.decision == "adjusted" and stored is not None:

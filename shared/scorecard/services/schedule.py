@@ -3,6 +3,7 @@
 EventBridge Scheduler sends {"scheduled_time": "<aws.scheduler.scheduled-time>"} (template.yaml) and
 the run covers the period that just ended in the policy timezone; each run also takes its period by
 hand instead (`as_of` for the daily run, `month` for the monthly one) for manual runs and backfills.
+Which periods a run may take (a day up to today, a month that has ended) is domain.periods' rule.
 """
 
 from datetime import date, timedelta

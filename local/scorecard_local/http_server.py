@@ -18,7 +18,7 @@ from scorecard_local.stack import HttpResult, LocalStack
 MAX_READ = 8 * 1024 * 1024  # bodies above 1 MiB still reach the handler, which answers 413
 READ_TIMEOUT_SECONDS = 5.0
 ROUTED_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})  # what API Gateway routes here
-S3_ROUTE = "/_local/s3"  # GET /_local/s3/<bucket>/<key>: the snapshot archive, for its links
+S3_ROUTE = "/_local/s3"  # GET /_local/s3/<bucket>/<key>: the snapshot archive and exports, for their links
 
 LocalRoute = Callable[[LocalStack, dict[str, list[str]]], HttpResult]
 
@@ -86,8 +86,8 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
 
 
 def _s3_object(stack: LocalStack, path: str, query: dict[str, list[str]]) -> HttpResult:
-    """GET /_local/s3/<bucket>/<key>: an object of moto's S3, where the local stack signs snapshot
-    links (SNAPSHOT_URL_ENDPOINT). The link's expiry is checked; its signature is not (local only)."""
+    """GET /_local/s3/<bucket>/<key>: an object of moto's S3, where the local stack signs snapshot and
+    export links (SNAPSHOT_URL_ENDPOINT). The link's expiry is checked; its signature is not (local only)."""
     from scorecard.adapters.aws import client
 
     bucket, _, key = unquote(path.removeprefix(S3_ROUTE + "/")).partition("/")
@@ -107,9 +107,10 @@ def _s3_object(stack: LocalStack, path: str, query: dict[str, list[str]]) -> Htt
             body = found["Body"].read()
     except (s3.exceptions.NoSuchKey, s3.exceptions.NoSuchBucket):
         return _error(HTTPStatus.NOT_FOUND, "not_found", f"no object {key} in {bucket}")
-    return HttpResult(
-        HTTPStatus.OK, {"Content-Type": found.get("ContentType") or "application/octet-stream"}, body
-    )
+    headers = {"Content-Type": found.get("ContentType") or "application/octet-stream"}
+    if found.get("ContentDisposition"):  # an export's CSV downloads under its own name
+        headers["Content-Disposition"] = found["ContentDisposition"]
+    return HttpResult(HTTPStatus.OK, headers, body)
 
 
 def _allowed_methods(stack: LocalStack, path: str) -> list[str]:

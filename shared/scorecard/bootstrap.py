@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -19,6 +20,8 @@ from scorecard.adapters.distribution_repository import DistributionRepository
 from scorecard.adapters.event_bus import EventBridgePublisher
 from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.adapters.evidence_repository import EvidenceRepository
+from scorecard.adapters.export_files import CsvExportFiles
+from scorecard.adapters.export_repository import ExportRepository
 from scorecard.adapters.mail_claims import MailClaims
 from scorecard.adapters.mailer import SesMailer, pacer_for
 from scorecard.adapters.notifier import SqsNotifier
@@ -37,6 +40,9 @@ from scorecard.services.mail_once import MailOut
 from scorecard.services.monthly import MonthlyDeps
 from scorecard.services.notifications import NotificationDeps
 from scorecard.services.policies import PolicyCatalog, PolicyVersions
+
+if TYPE_CHECKING:
+    from scorecard.services.exports import ExportDeps
 
 
 class Clock(msgspec.Struct, frozen=True):
@@ -103,6 +109,14 @@ class Bootstrap:
         return BacktestRepository(self.table)
 
     @cached_property
+    def exports(self) -> ExportRepository:
+        return ExportRepository(self.table)
+
+    @cached_property
+    def export_files(self) -> CsvExportFiles:
+        return CsvExportFiles(self.settings.required("export_bucket"), self.settings.snapshot_url_endpoint)
+
+    @cached_property
     def events(self) -> DynamoEventStore:
         return DynamoEventStore(self.table)
 
@@ -131,6 +145,10 @@ class Bootstrap:
     @cached_property
     def backtest_queue(self) -> SqsQueue:
         return SqsQueue(self.settings.required("backtest_queue_url"))
+
+    @cached_property
+    def export_queue(self) -> SqsQueue:
+        return SqsQueue(self.settings.required("export_queue_url"))
 
     @cached_property
     def snapshot_queue(self) -> SqsQueue:
@@ -195,6 +213,22 @@ class Bootstrap:
             evidence=self.evidence,
             scores=self.scores,
             queue=self.backtest_queue,
+        )
+
+    @cached_property
+    def export_worker(self) -> ExportDeps:
+        from scorecard.services.exports import ExportDeps  # only the export worker imports it
+
+        return ExportDeps(
+            exports=self.exports,
+            files=self.export_files,
+            partners=self.partners,
+            scores=self.scores,
+            snapshots=self.snapshots,
+            evidence=self.evidence,
+            policies=self.policies,
+            queue=self.export_queue,
+            clock=self.clock.now,
         )
 
 

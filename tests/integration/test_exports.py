@@ -20,6 +20,7 @@ from scorecard import bootstrap
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import to_item
+from scorecard.adapters.export_files import CsvExportFiles, encode_rows
 from scorecard.adapters.export_repository import ExportRepository
 from scorecard.adapters.queue import SqsQueue
 from scorecard.schemas.exports import JOB_COLUMNS, PARTNER_COLUMNS, ROSTER_COLUMNS
@@ -509,3 +510,24 @@ def test_an_expired_export_is_gone(exporting: MailEnv, monkeypatch: pytest.Monke
     later = NOW + export_service.EXPORT_LIFETIME
     monkeypatch.setattr(settings, "utc_now", lambda: later)
     assert get(accepted["id"])[0] == 404
+
+
+def test_parts_are_put_together_in_order_in_parts_of_at_least_5_mb(exporting: MailEnv) -> None:
+    """Four 2 MB pages: S3 takes every part of an upload but the last only from 5 MB, so the file is
+    two parts, pages 0-2 (6 MB with the header) and page 3, byte for byte the header and the pages."""
+    bucket = physical_name(PREFIX, "ExportBucket").lower()
+    files = CsvExportFiles(bucket)
+    export_id = "ex-" + "a" * 20
+    pages = [[[f"p{page}-{n:05d}", "x" * 90] for n in range(2 * 1024 * 1024 // 100)] for page in range(4)]
+    for number, rows in enumerate(pages):
+        files.put_part(export_id, number, rows, None if number == 3 else f"c{number}")
+    key = files.compose(export_id, 4, ("id", "filler"), "big.csv")
+    body = files.read(key)
+    assert body == b"id,filler\r\n" + b"".join(encode_rows(rows) for rows in pages)
+    assert client("s3").head_object(Bucket=bucket, Key=key)["ETag"].strip('"').endswith("-2")
+    # A page written again (a second delivery) keeps what was written first, and says so.
+    again = files.put_part(export_id, 1, [["other"]], "elsewhere")
+    assert (again.next_cursor, again.rows) == ("c1", len(pages[1]))
+    files.delete_parts(export_id, 4)
+    listed = client("s3").list_objects_v2(Bucket=bucket, Prefix=f"exports/{export_id}/")["Contents"]
+    assert [item["Key"] for item in listed] == [key]

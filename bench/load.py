@@ -266,7 +266,7 @@ class Readback:
 
 def read_back(port: int, jobs: dict[tuple[str, str], list[dict[str, Any]]]) -> Readback:
     auth = f"Bearer {token('ops')}"
-    # The local stack's policy is the default one (v2): job details judge overdue jobs as of today.
+    # The local stack's policy is the default one (v3): job details judge overdue jobs as of today.
     policy = load_policy()
     rules = completion_rules(policy)
     today = policy.local_date(datetime.now(UTC))

@@ -25,6 +25,7 @@ from typing import Any
 
 from bench.backtest_cost import bench_backtest
 from bench.fixtures import AS_OF, TABLE, load_network, moto_table, partner_events, partner_id
+from bench.simulate_cost import bench_simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -589,6 +590,11 @@ def bench_backtest_cost() -> None:
     bench_backtest(report)
 
 
+def bench_simulate_max() -> None:
+    """simulate_max_call_s and the daily figure beside it (bench/simulate_cost.py)."""
+    bench_simulate(report)
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -615,6 +621,7 @@ def main() -> int:
         bench_capacity_daily,
         bench_scaling,
         bench_backtest_cost,
+        bench_simulate_max,
     )
     only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
     for step in steps:

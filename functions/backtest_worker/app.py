@@ -7,16 +7,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.events import STORED_EVENT_PARSING
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import logger, metrics, traced
-from scorecard.schemas.backtests import BACKTEST_BATCH_MODELS
-from scorecard.schemas.messages import BACKTEST_MESSAGES, BacktestMessage
+from scorecard.schemas.messages import BacktestMessage
 from scorecard.services.backtests import handle_message
 from scorecard.services.fanout import WorkerRun, process_records
-
-# Every record: its message; every batch: its partners' stored events, replayed, and the result stored.
-build_at_init(*BACKTEST_MESSAGES, *STORED_EVENT_PARSING, *BACKTEST_BATCH_MODELS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[str]:

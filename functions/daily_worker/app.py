@@ -1,21 +1,27 @@
 """Daily run worker: scores the partners of each SQS message (DailyBatchMessage); failed records are
 reported as partial batch failures so only they return to the queue (services.fanout)."""
 
+import time
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.events import STORED_EVENT_PARSING
-from scorecard.platform.models import build_at_init
-from scorecard.platform.observability import PARTNERS_FAILED, PARTNERS_SCORED, count, logger, metrics, traced
+from scorecard.platform.observability import (
+    DAILY_BATCH_DURATION,
+    PARTNERS_BY_GRADE,
+    PARTNERS_FAILED,
+    PARTNERS_SCORED,
+    count,
+    logger,
+    metrics,
+    milliseconds,
+    traced,
+)
 from scorecard.schemas.messages import DailyBatchMessage
-from scorecard.schemas.scores import DAILY_SCORE_VIEWS, DailyRunView
+from scorecard.schemas.scores import DailyRunView
 from scorecard.services.daily import score_daily_batch
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
-
-# Every batch: its message, its partners' stored events, and what is written and reported for them.
-build_at_init(DailyBatchMessage, *STORED_EVENT_PARSING, *DAILY_SCORE_VIEWS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView]:
@@ -23,6 +29,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
     boot = bootstrap()
 
     def score(batch: DailyBatchMessage) -> DailyRunView:
+        started = time.perf_counter()
         try:
             report = score_daily_batch(
                 batch,
@@ -38,8 +45,12 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
         except PartnersFailed as error:
             count(PARTNERS_FAILED, len(error.failed))
             raise
+        finally:
+            milliseconds(DAILY_BATCH_DURATION, (time.perf_counter() - started) * 1000)
         # A failed partner of a larger batch is re-queued alone: counted when that single one fails.
         count(PARTNERS_SCORED, report.scored)
+        for grade, name in PARTNERS_BY_GRADE.items():
+            count(name, report.grades.get(grade, 0))
         logger.info("daily batch scored", extra=report.model_dump(mode="json"))
         return report
 

@@ -7,15 +7,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import logger, metrics, traced
-from scorecard.schemas.exports import EXPORT_WORKER_MODELS
 from scorecard.schemas.messages import ExportPageMessage
 from scorecard.services.exports import handle_page
 from scorecard.services.fanout import WorkerRun, process_records
-
-# Every record: its message and the stored export.
-build_at_init(ExportPageMessage, *EXPORT_WORKER_MODELS)
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[str]:

@@ -6,14 +6,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import logger, traced
-from scorecard.schemas.messages import SnapshotBatchMessage
-from scorecard.schemas.snapshots import MonthlyQueuedView
 from scorecard.services.monthly import queue_month
 from scorecard.services.schedule import MonthlyRunInput
-
-build_at_init(SnapshotBatchMessage, MonthlyQueuedView)  # every run queues these and reports in this
 
 
 @traced

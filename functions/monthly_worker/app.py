@@ -1,4 +1,4 @@
-"""Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the §5
+"""Monthly snapshot worker (SQS, partial batch responses; services.fanout): per partner, the docs/snapshots.md
 snapshot archived to S3, recorded in DynamoDB and emailed once."""
 
 from typing import Any
@@ -6,9 +6,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.email.render import load_templates
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import (
     SNAPSHOTS_ARCHIVED,
     SNAPSHOTS_FAILED,
@@ -17,14 +15,12 @@ from scorecard.platform.observability import (
     metrics,
     traced,
 )
+from scorecard.platform.snapstart import before_snapshot
 from scorecard.schemas.messages import SnapshotBatchMessage
-from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
 from scorecard.services.fanout import PartnersFailed, WorkerRun, process_records
 from scorecard.services.monthly import SnapshotOutcome, process_snapshot_message
 
-# Every message: itself, each partner's stored events, folded, and the snapshot document archived.
-build_at_init(SnapshotBatchMessage, *STORED_EVENT_PARSING, SnapshotLineView, SnapshotDocument)
-load_templates("snapshot_email")  # rendered for the archive (and the email) of every partner
+before_snapshot(lambda: load_templates("snapshot_email"))  # compiled into the snapshot
 
 
 def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[list[SnapshotOutcome]]:

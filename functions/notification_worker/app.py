@@ -8,13 +8,11 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from scorecard.bootstrap import bootstrap
-from scorecard.domain.events import STORED_EVENT_PARSING
 from scorecard.email.render import load_templates
-from scorecard.platform.models import build_at_init
 from scorecard.platform.observability import logger, metrics, traced
+from scorecard.platform.snapstart import before_snapshot
 from scorecard.schemas.messages import (
     NOTIFICATION_ADAPTER,
-    NOTIFICATION_MESSAGES,
     DemotionWarningMessage,
     ReviewResolvedMessage,
 )
@@ -24,12 +22,7 @@ from scorecard.services.notifications import (
     notify_review_resolved,
 )
 
-# Every record is one of these messages and renders an email. Most of the queue is part-received
-# notices (one per received job), each folding the job's stored events: their templates and the stored-
-# event parser are loaded here; demotion warnings and review resolutions (a few a day) load theirs on
-# first use.
-build_at_init(*NOTIFICATION_MESSAGES, *STORED_EVENT_PARSING)
-load_templates("part_received_email")
+before_snapshot(lambda: load_templates("part_received_email"))  # compiled into the snapshot
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -4,12 +4,14 @@ stored scores read back (a partner's current score may be of a later day than th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
+from scorecard.domain.policy import Grade
 from scorecard.schemas.messages import DailyBatchMessage
 from scorecard.schemas.scores import DailyRunView
 from scorecard.services.fanout import WorkerRun
@@ -43,6 +45,9 @@ class DailyTally:
                 self.done[partner_id] = report is not None and partner_id not in report.failed
 
     def view(self, partners_queued: int) -> DailyRunView:
+        grades: Counter[Grade] = Counter()
+        for report in self.reports:
+            grades.update(report.grades)
         return DailyRunView(
             as_of=self.as_of,
             partners=partners_queued,
@@ -50,6 +55,7 @@ class DailyTally:
             without_score=sum(r.without_score for r in self.reports),
             failed=[partner_id for partner_id, done in self.done.items() if not done],
             tier_changes=sum(r.tier_changes for r in self.reports),
+            grades=dict(sorted(grades.items())),
         )
 
 

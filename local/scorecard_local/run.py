@@ -95,7 +95,7 @@ BACKTEST_DAYS = 30
 
 
 def run_backtest_demo(stack: LocalStack, today: date, base: str) -> str:
-    """A backtest of v1 (the candidate) against v2 (the version in force) over the last 30 days, driven
+    """A backtest of v1 (the candidate) against the version in force (v3) over the last 30 days, driven
     through the local queues like every other run; returns what to print."""
     ops = {"authorization": f"Bearer {_token('ops')}", "content-type": "application/json"}
     first, last = today - timedelta(days=BACKTEST_DAYS), today - timedelta(days=1)

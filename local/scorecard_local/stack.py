@@ -27,7 +27,7 @@ from typing import Any
 from scorecard.adapters.aws import client
 from scorecard.auth.tokens import LOCAL_DEV_SECRET, SECRET_ENV
 
-from scorecard_local import daily_run
+from scorecard_local import daily_run, webhooks
 from scorecard_local.api_routes import ApiRoute, api_routes, authorizer_code_uri
 from scorecard_local.outbox import sent_emails
 from scorecard_local.queues import DrainReport, drain_queue
@@ -111,7 +111,7 @@ LOCAL_ENV = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
     "TABLE_NAME": LOCAL_TABLE,
-    "POLICY_VERSION": "v2",
+    "POLICY_VERSION": "v3",
     "POWERTOOLS_SERVICE_NAME": "scorecard",
     "POWERTOOLS_METRICS_NAMESPACE": "Scorecard",
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -137,6 +137,7 @@ class LocalStack:
         self._overrides = dict(env or {})
         self.resources: LocalResources | None = None  # queues, bucket, SES sender, parameters
         self.authorizer: tuple[str, str] | None = None  # CodeUri and Handler of the API's authorizer
+        self.webhook: webhooks.WebhookDelivery | None = None  # with SCORECARD_WEBHOOK_URL only
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -160,8 +161,13 @@ class LocalStack:
         # Read once: parsing template.yaml costs ~90 ms, which every authorized request used to pay.
         self.authorizer = authorizer_code_uri(self.template)
         self.resources = self._provision()
+        if self.webhook is not None:
+            self.webhook.start()
 
     def stop(self) -> None:
+        if self.webhook is not None:
+            self.webhook.stop()
+            self.webhook = None
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
@@ -205,7 +211,9 @@ class LocalStack:
         resolves to."""
         template = _template(self.template)
         resources = LocalResources()
-        create_queues(client("sqs"), template, RESOURCE_PREFIX, resources)
+        webhook = webhooks.WebhookConfig.from_env(os.environ)
+        conditions = {webhooks.CONDITION: webhook is not None}
+        create_queues(client("sqs"), template, RESOURCE_PREFIX, resources, conditions)
         create_buckets(client("s3"), template, RESOURCE_PREFIX, resources)
         parameters = parameter_values(
             template,
@@ -216,6 +224,9 @@ class LocalStack:
         )
         resources.refs.update(parameters)
         client("ses").verify_email_identity(EmailAddress=parameters["SenderEmail"])
+        if webhook is not None:  # the score bus too: without a webhook nothing is published locally
+            target = webhooks.provision(template, RESOURCE_PREFIX, resources, webhook)
+            self.webhook = webhooks.WebhookDelivery(target, self.lock, ACCOUNT)
         return resources
 
     @contextlib.contextmanager
@@ -276,6 +287,8 @@ class LocalStack:
             self.drain()
         except Exception:
             log.exception("draining the local queues failed")
+        if self.webhook is not None:
+            self.webhook.wake()  # score and review events the request published
 
     def run_daily(self, as_of: date) -> dict[str, Any]:
         """What the daily schedule does, for the end of day `as_of`: the coordinator queues the
@@ -298,6 +311,8 @@ class LocalStack:
                 batch_size=source.batch_size,
                 visibility_timeout=LOCAL_VISIBILITY_TIMEOUT,
             )
+        if self.webhook is not None:
+            self.webhook.wake()
         return report.model_dump(mode="json")
 
     def run_monthly(self, month: str, *, email: bool = True) -> dict[str, Any]:
@@ -313,6 +328,8 @@ class LocalStack:
             )
             drained = self.drain(only="SnapshotQueue").get("MonthlyWorkerFunction", DrainReport())
             sent = len(sent_emails(ACCOUNT, REGION)) - before
+        if self.webhook is not None:
+            self.webhook.wake()
         return {
             "coordinator": queued,
             "worker": {

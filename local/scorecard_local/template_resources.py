@@ -53,9 +53,21 @@ def physical_name(prefix: str, logical_id: str) -> str:
     return f"{prefix}-{logical_id}"
 
 
-def create_queues(sqs: Any, template: Mapping[str, Any], prefix: str, resources: LocalResources) -> None:
-    """Every AWS::SQS::Queue, dead-letter queues first (a redrive policy names its DLQ's ARN)."""
-    queues = {lid: r for lid, r in template["Resources"].items() if r.get("Type") == QUEUE_TYPE}
+def create_queues(
+    sqs: Any,
+    template: Mapping[str, Any],
+    prefix: str,
+    resources: LocalResources,
+    conditions: Mapping[str, bool] | None = None,
+) -> None:
+    """Every AWS::SQS::Queue, dead-letter queues first (a redrive policy names its DLQ's ARN); a queue
+    under a template Condition only when `conditions` says it holds."""
+    holds = conditions or {}
+    queues = {
+        lid: r
+        for lid, r in template["Resources"].items()
+        if r.get("Type") == QUEUE_TYPE and holds.get(r.get("Condition", ""), "Condition" not in r)
+    }
 
     def create(logical_id: str) -> None:
         if logical_id in resources.refs:

@@ -1,7 +1,8 @@
 """The composition root: builds repositories, queues, mailer, bus, clock and policy from one Settings
 and hands them to handlers and routes (nothing else reads the environment).
 
-Each component is built on first use (a cached property). `bootstrap()` caches one Bootstrap per
+Each component is built, and its module imported, on first use (a cached property): a function
+loads the adapters and services it uses, not every one of the stack. `bootstrap()` caches one Bootstrap per
 distinct Settings: in Lambda the environment never changes, so it is built once; the local stack and
 the tests change variables between invocations and get the matching Bootstrap without any reset
 (`reset()` forgets them all, e.g. after replacing a module-level cache such as mailer.pacer_for).
@@ -15,34 +16,33 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from scorecard.adapters.backtest_repository import BacktestRepository
-from scorecard.adapters.distribution_repository import DistributionRepository
-from scorecard.adapters.event_bus import EventBridgePublisher
-from scorecard.adapters.event_store import DynamoEventStore
-from scorecard.adapters.evidence_repository import EvidenceRepository
-from scorecard.adapters.export_files import CsvExportFiles
-from scorecard.adapters.export_repository import ExportRepository
-from scorecard.adapters.mail_claims import MailClaims
-from scorecard.adapters.mailer import SesMailer, pacer_for
-from scorecard.adapters.notifier import SqsNotifier
-from scorecard.adapters.partner_repository import PartnerRepository
-from scorecard.adapters.policy_repository import PolicyRepository
-from scorecard.adapters.queue import SqsQueue
-from scorecard.adapters.review_repository import ReviewRepository
-from scorecard.adapters.score_repository import ScoreRepository
-from scorecard.adapters.snapshot_archive import SnapshotArchive
-from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.platform import settings
 from scorecard.platform.settings import Settings
-from scorecard.services.backtests import BacktestDeps
-from scorecard.services.mail_once import MailOut
-from scorecard.services.monthly import MonthlyDeps
-from scorecard.services.notifications import NotificationDeps
-from scorecard.services.policies import PolicyCatalog, PolicyVersions
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # each component's module is imported when the component is built
+    from scorecard.adapters.backtest_repository import BacktestRepository
+    from scorecard.adapters.distribution_repository import DistributionRepository
+    from scorecard.adapters.event_bus import EventBridgePublisher
+    from scorecard.adapters.event_store import DynamoEventStore
+    from scorecard.adapters.evidence_repository import EvidenceRepository
+    from scorecard.adapters.export_files import CsvExportFiles
+    from scorecard.adapters.export_repository import ExportRepository
+    from scorecard.adapters.mail_claims import MailClaims
+    from scorecard.adapters.mailer import SesMailer
+    from scorecard.adapters.notifier import SqsNotifier
+    from scorecard.adapters.partner_repository import PartnerRepository
+    from scorecard.adapters.queue import SqsQueue
+    from scorecard.adapters.review_repository import ReviewRepository
+    from scorecard.adapters.score_repository import ScoreRepository
+    from scorecard.adapters.snapshot_archive import SnapshotArchive
+    from scorecard.adapters.snapshot_repository import SnapshotRepository
+    from scorecard.services.backtests import BacktestDeps
     from scorecard.services.exports import ExportDeps
+    from scorecard.services.mail_once import MailOut
+    from scorecard.services.monthly import MonthlyDeps
+    from scorecard.services.notifications import NotificationDeps
+    from scorecard.services.policies import PolicyCatalog, PolicyVersions
 
 
 class Clock(msgspec.Struct, frozen=True):
@@ -71,11 +71,17 @@ class Bootstrap:
 
     @cached_property
     def policies(self) -> PolicyCatalog:
+        from scorecard.adapters.policy_repository import PolicyRepository
+        from scorecard.services.policies import PolicyCatalog
+
         return PolicyCatalog(PolicyRepository(self.table), self.settings.policy_version)
 
     @cached_property
     def policy_versions(self) -> PolicyVersions:
         """The catalog with what the policy-version routes do (add, adopt, list)."""
+        from scorecard.adapters.policy_repository import PolicyRepository
+        from scorecard.services.policies import PolicyVersions
+
         return PolicyVersions(PolicyRepository(self.table), self.settings.policy_version)
 
     @cached_property
@@ -90,80 +96,117 @@ class Bootstrap:
 
     @cached_property
     def partners(self) -> PartnerRepository:
+        from scorecard.adapters.partner_repository import PartnerRepository
+
         return PartnerRepository(self.table)
 
     @cached_property
     def evidence(self) -> EvidenceRepository:
+        from scorecard.adapters.evidence_repository import EvidenceRepository
+
         return EvidenceRepository(self.table)
 
     @cached_property
     def scores(self) -> ScoreRepository:
+        from scorecard.adapters.score_repository import ScoreRepository
+
         return ScoreRepository(self.table)
 
     @cached_property
     def distributions(self) -> DistributionRepository:
+        from scorecard.adapters.distribution_repository import DistributionRepository
+
         return DistributionRepository(self.table)
 
     @cached_property
     def backtests(self) -> BacktestRepository:
+        from scorecard.adapters.backtest_repository import BacktestRepository
+
         return BacktestRepository(self.table)
 
     @cached_property
     def exports(self) -> ExportRepository:
+        from scorecard.adapters.export_repository import ExportRepository
+
         return ExportRepository(self.table)
 
     @cached_property
     def export_files(self) -> CsvExportFiles:
+        from scorecard.adapters.export_files import CsvExportFiles
+
         return CsvExportFiles(self.settings.required("export_bucket"), self.settings.snapshot_url_endpoint)
 
     @cached_property
     def events(self) -> DynamoEventStore:
+        from scorecard.adapters.event_store import DynamoEventStore
+
         return DynamoEventStore(self.table)
 
     @cached_property
     def reviews(self) -> ReviewRepository:
+        from scorecard.adapters.review_repository import ReviewRepository
+
         return ReviewRepository(self.table)
 
     @cached_property
     def snapshots(self) -> SnapshotRepository:
+        from scorecard.adapters.snapshot_repository import SnapshotRepository
+
         return SnapshotRepository(self.table)
 
     @cached_property
     def mail_claims(self) -> MailClaims:
+        from scorecard.adapters.mail_claims import MailClaims
+
         return MailClaims(self.table)
 
     @cached_property
     def archive(self) -> SnapshotArchive:
+        from scorecard.adapters.snapshot_archive import SnapshotArchive
+
         return SnapshotArchive(self.settings.required("snapshot_bucket"), self.settings.snapshot_url_endpoint)
 
     # -- queues, bus, notifiers ------------------------------------------------------------------
 
     @cached_property
     def daily_queue(self) -> SqsQueue:
+        from scorecard.adapters.queue import SqsQueue
+
         return SqsQueue(self.settings.required("daily_queue_url"))
 
     @cached_property
     def backtest_queue(self) -> SqsQueue:
+        from scorecard.adapters.queue import SqsQueue
+
         return SqsQueue(self.settings.required("backtest_queue_url"))
 
     @cached_property
     def export_queue(self) -> SqsQueue:
+        from scorecard.adapters.queue import SqsQueue
+
         return SqsQueue(self.settings.required("export_queue_url"))
 
     @cached_property
     def snapshot_queue(self) -> SqsQueue:
+        from scorecard.adapters.queue import SqsQueue
+
         return SqsQueue(self.settings.required("snapshot_queue_url"))
 
     @cached_property
     def notifier(self) -> SqsNotifier | None:
         """Part-received notices, demotion warnings and review resolutions, or None without
         NOTIFICATION_QUEUE_URL."""
+        from scorecard.adapters.notifier import SqsNotifier
+        from scorecard.adapters.queue import SqsQueue
+
         url = self.settings.notification_queue_url
         return None if url is None else SqsNotifier(SqsQueue(url))
 
     @cached_property
     def publisher(self) -> EventBridgePublisher | None:
         """Score events go to EVENT_BUS_NAME, or nowhere where no bus is configured."""
+        from scorecard.adapters.event_bus import EventBridgePublisher
+
         bus = self.settings.event_bus_name
         return None if bus is None else EventBridgePublisher(bus)
 
@@ -171,11 +214,15 @@ class Bootstrap:
 
     @cached_property
     def mailer(self) -> SesMailer:
+        from scorecard.adapters.mailer import SesMailer, pacer_for
+
         pacer = pacer_for(self.settings.ses_max_send_rate, self.settings.ses_senders)
         return SesMailer(self.settings.required("sender_email"), pacer)
 
     @cached_property
     def mail(self) -> MailOut:
+        from scorecard.services.mail_once import MailOut
+
         return MailOut(
             claims=self.mail_claims,
             mailer=self.mailer,
@@ -188,6 +235,8 @@ class Bootstrap:
 
     @cached_property
     def monthly(self) -> MonthlyDeps:
+        from scorecard.services.monthly import MonthlyDeps
+
         return MonthlyDeps(
             partners=self.partners,
             evidence=self.evidence,
@@ -200,12 +249,16 @@ class Bootstrap:
 
     @cached_property
     def notifications(self) -> NotificationDeps:
+        from scorecard.services.notifications import NotificationDeps
+
         return NotificationDeps(
             partners=self.partners, evidence=self.evidence, policy=self.policy, mail=self.mail
         )
 
     @cached_property
     def backtest_worker(self) -> BacktestDeps:
+        from scorecard.services.backtests import BacktestDeps
+
         return BacktestDeps(
             backtests=self.backtests,
             versions=self.policies,
@@ -217,7 +270,7 @@ class Bootstrap:
 
     @cached_property
     def export_worker(self) -> ExportDeps:
-        from scorecard.services.exports import ExportDeps  # only the export worker imports it
+        from scorecard.services.exports import ExportDeps
 
         return ExportDeps(
             exports=self.exports,

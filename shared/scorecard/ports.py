@@ -63,6 +63,12 @@ class EvidenceStore(Protocol):
         self, partner_id: str, limit: int, start_after: JobPosition | None = None
     ) -> tuple[list[PagedJob], JobPosition | None]: ...
 
+    def evidence_page(
+        self, partner_id: str, since: datetime, limit: int, start_after: JobPosition | None = None
+    ) -> tuple[list[tuple[JobPosition, tuple[str, ...]]], JobPosition | None]:
+        """A page of the partner's job and request event items indexed since `since`, newest first."""
+        ...
+
 
 class PartnerStore(Protocol):
     """Profiles and the registry of partners (adapters.partner_repository)."""
@@ -135,6 +141,8 @@ class Versions(PolicySource, Protocol):
     """Policies by version, and which scores a day (services.policies.PolicyCatalog)."""
 
     def get(self, version: str) -> ScoringPolicy: ...
+
+    def in_force(self, first: date, last: date) -> list[ScoringPolicy]: ...
 
 
 class PolicyStore(Protocol):

@@ -1,4 +1,5 @@
-"""The local stack's monthly job and outbox over HTTP (DESIGN §7): `scorecard local` in a subprocess,
+"""The local stack's monthly job and outbox over HTTP (docs/architecture.md): `scorecard local` in a
+subprocess,
 a partner and its events posted through the API, then POST /_local/run/monthly and GET /_local/outbox.
 A posted job.received must be emailed with no manual step."""
 

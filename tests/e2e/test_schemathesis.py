@@ -1,6 +1,6 @@
 """An outside fuzzer against our own OpenAPI document: schemathesis generates requests for every
 operation of the local server's `/v1/openapi.json`, for each role, and checks that no answer is a
-server error and that every answer conforms to the document (issue 8, DESIGN §6).
+server error and that every answer conforms to the document (issue 8, docs/api.md).
 
 Bounded and deterministic: a fixed number of examples per operation, derandomized, no shrinking
 deadline, so the run takes the same time and finds the same things every time.

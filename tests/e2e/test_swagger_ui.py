@@ -1,4 +1,4 @@
-"""The Swagger UI at GET /v1/docs (issue 10, DESIGN §6) in a real browser: Debian's headless Chromium
+"""The Swagger UI at GET /v1/docs (issue 10, docs/api.md) in a real browser: Debian's headless Chromium
 loads the page from the real local server, and the rendered DOM lists every operation of
 /v1/openapi.json, with no console message at all, without any network access beyond the page itself.
 

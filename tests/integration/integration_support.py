@@ -1,5 +1,5 @@
 """Helpers of the integration suite: the real Lambda handlers loaded by file path, table access for
-assertions, and terse builders of §3 event dicts."""
+assertions, and terse builders of docs/api.md event dicts."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ def put_partner(table: str, partner_id: str, name: str, email: str | None) -> No
 
 
 def record(table: str, events: list[dict[str, Any]], received_at: datetime = NOW) -> None:
-    """Store §3 events with the real event store (what POST /v1/events does after validation)."""
+    """Store docs/api.md events with the real event store (what POST /v1/events does after validation)."""
     store = DynamoEventStore(table)
     for data in events:
         assert store.record(EVENT_ADAPTER.validate_python(data), received_at) == "recorded"

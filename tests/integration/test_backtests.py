@@ -1,4 +1,4 @@
-"""Backtests through the handlers and the queue (DESIGN §6, issue 9 item 3): the API stores the
+"""Backtests through the handlers and the queue (docs/api.md, issue 9 item 3): the API stores the
 backtest and queues one plan; the backtest worker pages the registry into batches on the same queue
 and replays each batch; GET sums the batches. Today is NOW: 2026-11-02 (the active version is v1,
 the deployment default of this suite)."""

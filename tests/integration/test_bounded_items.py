@@ -1,4 +1,4 @@
-"""Issue 8 item 1 (DESIGN §3): no stored item grows without bound. Before, a job's events were one
+"""Issue 8 item 1 (docs/api.md): no stored item grows without bound. Before, a job's events were one
 string set: the 41st `job.rejected` with 4,000-character feedback hit DynamoDB's 400 KB item limit and
 every later event of the job got a 500. Now each job or request event is its own evidence item (issue
 11: 3 write units an event however long the job), and a month's activity item holds events up to a
@@ -376,7 +376,7 @@ def test_logins_of_a_taken_quarter_hour_are_only_counted(table: str) -> None:
 
 
 def test_a_hundred_thousand_logins_in_a_month_are_bounded_and_counted(lambdas: Lambdas, table: str) -> None:
-    """DESIGN §3's figure: 100,000 logins in one month (one every 26.8 s). Through BulkImporter without
+    """docs/api.md's figure: 100,000 logins in one month (one every 26.8 s). Through BulkImporter without
     markers (100,000 marker writes take minutes in moto; a marker is one event's item, bounded by
     construction): the month keeps one login per quarter-hour, 2,976 at most, in items below the
     limit; the counters count all 100,000; the partner is scored."""

@@ -77,6 +77,7 @@ def test_the_scheduled_run_scores_the_day_before(lambdas: Lambdas, table: str) -
         "without_score": 0,
         "failed": [],
         "tier_changes": 1,
+        "grades": {"C": 1},  # 74.2 (below)
     }
     item = score_item(table, "acme-01")
     assert item["as_of"]["S"] == "2026-11-01"

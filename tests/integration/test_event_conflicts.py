@@ -1,4 +1,4 @@
-"""Issue 8 item 2 (DESIGN §3): an event_id re-sent with other content is a `conflict` (409, not
+"""Issue 8 item 2 (docs/api.md): an event_id re-sent with other content is a `conflict` (409, not
 written), with identical content a `duplicate`; through the real ingest handler, in moto."""
 
 from __future__ import annotations

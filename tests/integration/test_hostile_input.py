@@ -1,4 +1,4 @@
-"""Hostile input gets a 4xx in the error shape, never a 5xx (issue 8, DESIGN §3): each case here
+"""Hostile input gets a 4xx in the error shape, never a 5xx (issue 8, docs/api.md): each case here
 answered 500 before, through the real Lambda handlers. Nothing of a rejected batch is written."""
 
 from __future__ import annotations

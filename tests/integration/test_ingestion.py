@@ -1,5 +1,5 @@
 """POST /v1/events through the real ingest Lambda handler (and DynamoEventStore directly for concurrency),
-against the template's table in moto: DESIGN §3 counts, idempotency, all-or-nothing validation, size and
+against the template's table in moto: docs/api.md counts, idempotency, all-or-nothing validation, size and
 media-type limits, order independence and concurrent writers."""
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def test_a_resent_event_with_changed_content_keeps_the_first_version(lambdas: La
 
     resent = post(lambdas, [{**shipped, "parts_shipped": 3}])
 
-    # DESIGN §3 (issue 8 item 2): other content under a known event_id is a conflict, not a duplicate
+    # docs/api.md (issue 8 item 2): other content under a known event_id is a conflict, not a duplicate
     assert resent["statusCode"] == 409
     assert response_json(resent)["duplicates"] == 0
     assert response_json(resent)["results"] == [{"event_id": shipped["event_id"], "status": "conflict"}]

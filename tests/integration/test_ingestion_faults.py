@@ -1,4 +1,4 @@
-"""A storage failure mid-batch (issue 8, DESIGN §3): the third event's marker put fails with the
+"""A storage failure mid-batch (issue 8, docs/api.md): the third event's marker put fails with the
 ThrottlingException botocore raises once its own retries are spent, or its evidence put does after the
 marker was written. The real ingest handler, ingestion service and event store run against moto; the
 fault is injected on the DynamoDB client's `before-call` hook (which answers instead of moto, so the

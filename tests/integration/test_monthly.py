@@ -1,4 +1,5 @@
-"""The monthly snapshot job end to end in moto (DESIGN §5, §8; issue 3): scheduler input -> coordinator
+"""The monthly snapshot job end to end in moto (docs/snapshots.md, docs/performance.md; issue 3): scheduler
+input -> coordinator
 -> SQS -> worker -> S3 + DynamoDB + SES, and the GET /snapshots routes. Exactly one email per partner
 and month, whatever re-runs, crashes or SES throttling happen."""
 
@@ -162,7 +163,7 @@ def delta_events() -> list[dict[str, Any]]:
 
 
 def expected_october() -> dict[str, dict[str, Any]]:
-    """§5, computed by hand from the events above."""
+    """docs/snapshots.md, computed by hand from the events above."""
     # acme: parts A-1 6 + 4, A-2 5, A-3 2; on time: A-1's 6 (10-10 <= 10-15), A-2's 5, A-3's 2
     acme_parts, acme_on_time = 6 + 4 + 5 + 2, 6 + 5 + 2
     acme_inspected, acme_defective = 6 + 4 + 5 + 2, 1 + 0 + 0 + 1
@@ -293,7 +294,7 @@ def test_the_schedule_sample_snapshots_the_month_that_just_ended(network: MailEn
 def test_a_month_for_several_partners(network: MailEnv) -> None:
     run_scheduled_month(network)
 
-    assert_every_snapshot_exists(network)  # the §5 fields on the hand-computed data, all four
+    assert_every_snapshot_exists(network)  # the docs/snapshots.md fields on the hand-computed data, all four
     acme = s3_json(network.bucket, f"snapshots/{MONTH}/{ACME}.json")
     assert acme["partner_id"] == ACME and acme["month"] == MONTH and acme["policy_version"] == "v1"
     assert acme["late_jobs"] == [
@@ -509,7 +510,7 @@ def test_the_snapshot_api(network: MailEnv) -> None:
     )
     assert status == 200 and delta["email"]["status"] == "no_address" and delta["grade"] == "A"
 
-    # access (DESIGN §6), unknown month and partner, a malformed month
+    # access (docs/api.md), unknown month and partner, a malformed month
     assert get(f"/v1/partners/{ACME}/snapshots", caller("partner", BLUEWATER), {"id": ACME})[0] == 403
     assert (
         get(f"/v1/partners/{ACME}/snapshots/2026-08", caller("ops"), {"id": ACME, "month": "2026-08"})[0]

@@ -1,4 +1,4 @@
-"""Policy versions through the handlers (DESIGN §6, issue 9 item 2): ops store a version, adopt it from
+"""Policy versions through the handlers (docs/api.md, issue 9 item 2): ops store a version, adopt it from
 a day on; runs before that day keep the old version (a re-run reproduces the old score), runs from it
 use the new one, and every score and history point names its version. Today is NOW: 2026-11-02."""
 
@@ -90,6 +90,7 @@ def test_a_version_is_stored_once_and_never_changes(v2: Lambdas) -> None:
     assert [(v["version"], v["source"]) for v in listed["versions"]] == [
         ("v1", "builtin"),
         ("v2", "builtin"),
+        ("v3", "builtin"),
         (CANDIDATE, "stored"),
     ]
     assert listed["versions"][2]["policy"]["demotion_runs"] == 3  # the first content stays
@@ -138,6 +139,23 @@ def _bad(change: dict[str, Any]) -> dict[str, Any]:
             "policy",
             "tiers must be listed elite, preferred, standard, probation",
         ),
+        (
+            {"late_credit": [{"max_days_late": n, "credit": f"0.{90 - n}"} for n in range(1, 12)]},
+            "policy.late_credit",
+            "at most 10 items",
+        ),
+        (
+            {"late_credit": [{"max_days_late": 3, "credit": "0.5"}, {"max_days_late": 1, "credit": "0.25"}]},
+            "policy",
+            "late_credit: max_days_late must ascend",
+        ),
+        (
+            {"late_credit": [{"max_days_late": 1, "credit": "1"}]},
+            "policy.late_credit.0.credit",
+            "less than 1",
+        ),
+        ({"targets": {"speed": "50"}}, "policy", "targets name no component of this policy"),
+        ({"targets": {"on_time": "101"}}, "policy.targets.on_time", "less than or equal to 100"),
     ],
     ids=[
         "grades-order",
@@ -151,6 +169,11 @@ def _bad(change: dict[str, Any]) -> dict[str, Any]:
         "signal-component",
         "extra-clash",
         "tier-order",
+        "late-credit-steps",
+        "late-credit-order",
+        "late-credit-share",
+        "target-component",
+        "target-range",
     ],
 )
 def test_each_kind_of_bad_policy_is_named(v2: Lambdas, change: dict[str, Any], field: str, says: str) -> None:
@@ -159,7 +182,7 @@ def test_each_kind_of_bad_policy_is_named(v2: Lambdas, change: dict[str, Any], f
     assert error["error"]["code"] == "validation_failed"
     details = error["error"]["details"]
     assert any(d["field"].startswith(field) and says in d["message"] for d in details), details
-    assert [v["version"] for v in versions(v2)["versions"]] == ["v1", "v2"]  # nothing stored
+    assert [v["version"] for v in versions(v2)["versions"]] == ["v1", "v2", "v3"]  # nothing stored
 
 
 @pytest.mark.parametrize(

@@ -257,6 +257,7 @@ def test_a_new_review_reaches_the_bus_as_a_schema_valid_review_requested(
 
     import jsonschema_rs
     from scorecard.adapters.aws import client
+    from scorecard.schemas.bus import ReviewRequestedDetail
 
     sqs = client("sqs")
     capture = capture_bus("scorecard-review-events", "review-bus-capture")
@@ -274,7 +275,7 @@ def test_a_new_review_reaches_the_bus_as_a_schema_valid_review_requested(
         (Path(__file__).resolve().parents[2] / "docs" / "score-events.schema.json").read_text()
     )
     jsonschema_rs.validator_for(schema["detail-types"]["ReviewRequested"]).validate(event["detail"])
-    assert event["detail"] == {
+    reported = {
         "review_id": review["review_id"],
         "partner_id": ACME,
         "reason": "please look again",
@@ -282,3 +283,5 @@ def test_a_new_review_reaches_the_bus_as_a_schema_valid_review_requested(
         "requested_at": "2026-11-02T09:00:00Z",
         "requested_by": "partner:acme-01",
     }
+    event_id = ReviewRequestedDetail.model_validate(reported).event_id  # derived from what it reports
+    assert event["detail"] == {**reported, "event_id": event_id}

@@ -76,7 +76,7 @@ def test_authorizer_context_matches_the_bearer_token(name: str) -> None:
         assert "Authorization" not in event["headers"]
         return
     token = event["headers"]["Authorization"].removeprefix("Bearer ")
-    # Sample tokens live one hour (DESIGN §6): check them at the time they were issued.
+    # Sample tokens live one hour (docs/api.md): check them at the time they were issued.
     issued = datetime.fromtimestamp(jwt.decode(token, options={"verify_signature": False})["iat"], UTC)
     principal = verify_token(token, secret=LOCAL_DEV_SECRET, now=issued)
     assert principal_from_request_context(authorizer) == principal

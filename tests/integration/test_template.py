@@ -86,11 +86,11 @@ def test_globals(template: dict[str, Any]) -> None:
     assert function_globals["Tracing"] == "Active"
     variables = function_globals["Environment"]["Variables"]
     assert variables["POWERTOOLS_SERVICE_NAME"] == "scorecard"
-    assert variables["POLICY_VERSION"] == "v2"
+    assert variables["POLICY_VERSION"] == "v3"
     assert variables["TABLE_NAME"] == {"Ref": "ScorecardTable"}
 
 
-# The routes of DESIGN §6, as (method, path) pairs under /v1.
+# The routes of docs/api.md, as (method, path) pairs under /v1.
 CONTRACT_ROUTES = {
     ("POST", "/v1/events"),
     ("PUT", "/v1/partners/{id}"),
@@ -99,6 +99,7 @@ CONTRACT_ROUTES = {
     ("GET", "/v1/partners/{id}/score/history"),
     ("GET", "/v1/partners/{id}/jobs"),
     ("GET", "/v1/partners/{id}/jobs/{job_id}"),
+    ("GET", "/v1/partners/{id}/rejections"),  # rejection feedback of 90 days (issue 21)
     ("GET", "/v1/partners/{id}/snapshots"),
     ("GET", "/v1/partners/{id}/snapshots/{month}"),
     ("POST", "/v1/partners/{id}/reviews"),

@@ -1,7 +1,7 @@
 """Terse builders for the domain tests.
 
 Events are built the way ingestion receives them (a JSON-like dict validated through
-`EVENT_ADAPTER`), so every test also exercises the §3 schema. Instants are given as RFC 3339
+`EVENT_ADAPTER`), so every test also exercises the docs/api.md schema. Instants are given as RFC 3339
 strings, aware datetimes, or dates (a date means noon UTC that day).
 """
 

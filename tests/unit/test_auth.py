@@ -1,4 +1,4 @@
-"""Bearer-token issue/verify, header parsing, authorizer context and partner access (DESIGN §6)."""
+"""Bearer-token issue/verify, header parsing, authorizer context and partner access (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ def test_settings_read_each_variable_and_treat_blank_as_unset() -> None:
     assert parsed.ses_senders == 1  # at least one sender
     assert parsed.aws_region == "eu-west-1"
     assert parsed.mail_claim_lease_seconds == 900
-    assert parsed.policy_version == "v2"  # the default policy (DESIGN §4a)
+    assert parsed.policy_version == "v3"  # the default policy (docs/scoring.md)
 
 
 def test_a_missing_required_setting_names_its_variable() -> None:

@@ -1,5 +1,5 @@
-"""The demo network (scorecard_local.demo): deterministic, valid per DESIGN §3, causally ordered, and
-rich enough that scoring it (DESIGN §4) spreads over grades and tiers and hits every rule."""
+"""The demo network (scorecard_local.demo): deterministic, valid per docs/api.md, causally ordered, and
+rich enough that scoring it (docs/scoring.md) spreads over grades and tiers and hits every rule."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def test_seed_and_date_change_the_network(network: DemoNetwork) -> None:
 def test_generation_is_fast() -> None:
     started = time.perf_counter()
     demo_network(TODAY)
-    assert time.perf_counter() - started < 3  # about 0.2 s; generous for a loaded machine
+    assert time.perf_counter() - started < 10  # about 0.2 s alone; generous for a shared, loaded machine
 
 
 def test_size_is_what_the_local_stack_can_ingest(network: DemoNetwork) -> None:

@@ -1,4 +1,4 @@
-"""Event validation (DESIGN §3)."""
+"""Event validation (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from scorecard.domain.events import (
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 DROP = object()
 
-# Minimal valid extra fields per type (DESIGN §3, "Type-specific fields").
+# Minimal valid extra fields per type (docs/api.md, "Type-specific fields").
 MINIMAL: dict[str, dict[str, Any]] = {
     "job.offered": {"value": "1250.00", "part_count": 3, "due_date": "2026-10-20"},
     "job.read": {},
@@ -178,7 +178,7 @@ def test_job_id_is_required_for_job_types(type_: str) -> None:
 
 @pytest.mark.parametrize("type_", PARTNER_TYPES)
 def test_job_id_is_optional_but_checked_for_partner_types(type_: str) -> None:
-    # §3 lists job_id among the common fields, "required for job.* types": optional elsewhere.
+    # docs/api.md lists job_id among the common fields, "required for job.* types": optional elsewhere.
     assert parse(raw(type_)).job_id is None
     assert parse(raw(type_, job_id="J-9")).job_id == "J-9"
     with pytest.raises(ValidationError) as exc:

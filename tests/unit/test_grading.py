@@ -1,4 +1,4 @@
-"""Grades, tiers and demotion hysteresis (DESIGN §4)."""
+"""Grades, tiers and demotion hysteresis (docs/scoring.md)."""
 
 from __future__ import annotations
 

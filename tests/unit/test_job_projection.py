@@ -1,4 +1,4 @@
-"""The job projection (DESIGN §4): due dates, partial shipments, cancellations, timezones."""
+"""The job projection (docs/scoring.md): due dates, partial shipments, cancellations, timezones."""
 
 from __future__ import annotations
 

@@ -63,3 +63,13 @@ def test_the_tracer_is_built_only_where_tracing_is_on(
     assert handler(1, None) == expected
     assert handler(1, None) == expected
     assert len(fake.wrapped) == (1 if traced else 0)  # decided and wrapped once
+
+
+def test_a_metric_per_grade_and_every_name_in_the_one_list() -> None:
+    from typing import get_args
+
+    from scorecard.domain.policy import Grade
+
+    assert list(observability.PARTNERS_BY_GRADE) == list(get_args(Grade))
+    names = [value for key, value in vars(observability).items() if key.isupper() and isinstance(value, str)]
+    assert set(names) | set(observability.PARTNERS_BY_GRADE.values()) == observability.METRIC_NAMES

@@ -75,7 +75,7 @@ def test_a_version_name_is_taken_for_good() -> None:
         versions.add(PolicyVersionIn(policy=load_policy("v1")), "ops", NOW)
     assert versions.get("v2-strict") == STRICT
     with pytest.raises(UnknownVersion):
-        versions.get("v3")
+        versions.get("v4")
 
 
 def test_a_racing_add_of_the_same_version_is_answered_with_the_stored_one() -> None:

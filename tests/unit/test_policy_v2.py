@@ -1,4 +1,4 @@
-"""Policy v2 (DESIGN §4a), rule by rule, with the arithmetic written out. The v1 tests stay pinned to
+"""Policy v2 (docs/scoring.md), rule by rule, with the arithmetic written out. The v1 tests stay pinned to
 v1 (builders.POLICY); everything here scores under the shipped v2 unless it says otherwise."""
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ def score(
     return compute_success_score(states, [], as_of, policy, partner_zone=partner_zone, activity=cut)
 
 
-def test_v2_is_the_default_and_v1_stays_available() -> None:
-    assert DEFAULT_POLICY_VERSION == "v2"
-    assert load_policy().version == "v2"
+def test_v2_and_v1_stay_available_after_v3_became_the_default() -> None:
+    assert DEFAULT_POLICY_VERSION == "v3"
+    assert load_policy().version == "v3"
+    assert load_policy("v2").version == "v2"
     assert load_policy("v1").version == "v1"
     # v1's document has none of the v2 rules
     assert (V1.overdue_jobs_count, V1.partner_local_dates, V1.provisional_min_tier, V1.notice) == (
@@ -111,8 +112,11 @@ def test_next_grade_speaks_of_overdue_jobs_and_notice() -> None:
     # on_time = 100 x 30 / 40 = 75: (33.75 + 10 + 10) / 0.65 = 82.69.. -> 82.7, B
     assert (result.score, result.grade) == (Decimal("82.7"), "B")
     assert result.next_grade is not None
+    # v2's truth: the job counts from 10-16 (due + 1) whether it ships or not, and shipping it later
+    # only moves its completion to that shipment (it was "counts as late until shipped", untrue)
     assert result.next_grade.message.endswith(
-        "; 1 overdue job (OVERDUE) counts as late until shipped: "
+        "; 1 overdue job (OVERDUE) counts as late for at least 30 days from the day after its due date, "
+        "or from its last shipment if it ships; a customer or platform cancellation erases it; "
         "report a delay at least 48 h before a due date to earn notice credit"
     )
 

@@ -256,7 +256,7 @@ def test_snapshot_percentages_stay_within_0_and_100(builders: list[JobBuilder], 
     assert s.value_accepted >= 0 and s.value_accepted.as_tuple().exponent == -2
 
 
-# ---- policy v2 equals v1 where its rules do not apply (DESIGN §4a) ------------------------------------
+# ---- policy v2 equals v1 where its rules do not apply (docs/scoring.md) ------------------------------------
 
 V2 = load_policy("v2")
 

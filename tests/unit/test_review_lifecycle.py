@@ -1,6 +1,7 @@
 """The review lifecycle against the in-memory repositories: jobs checked at request, the audit trail,
-the ops queue (oldest first, age, overdue), ReviewRequested on the bus, the resolution's email notice.
-The DynamoDB adapter behind the same port is tested in tests/integration/test_review_queue.py."""
+the ops queue (oldest first, age, overdue), ReviewRequested and ReviewResolved on the bus, the
+resolution's email notice. The DynamoDB adapter behind the same port is tested in
+tests/integration/test_review_queue.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from builders import PARTNER, POLICY, completed_job, day
 from fakes import FakePartnerRepository, FakeReviewRepository, FixedPolicies
 from pydantic import BaseModel
 from scorecard.domain.standing import Distribution
-from scorecard.schemas.bus import ReviewRequestedDetail
+from scorecard.schemas.bus import ReviewRequestedDetail, ReviewResolvedDetail, ScoreChangedDetail
 from scorecard.schemas.messages import ReviewResolvedMessage
 from scorecard.schemas.reviews import PickupIn, ResolutionIn, ReviewIn
 from scorecard.services import reviews
@@ -189,6 +190,117 @@ def test_a_retried_resolution_is_409_and_queues_the_same_notice_again() -> None:
         )
     assert len(notifier.notices) == 2 and notifier.notices[0] == notifier.notices[1]
     assert (notifier.notices[0].score_before, notifier.notices[0].score_after) == (76.9, 76.9)
+
+
+class ResolutionsFailPublisher(CapturingPublisher):
+    """The bus refuses ReviewResolved (the rescoring's own events go through)."""
+
+    def publish(self, details: Sequence[BaseModel]) -> int:
+        if any(isinstance(d, ReviewResolvedDetail) for d in details):
+            raise RuntimeError("PutEvents kept failing")
+        return super().publish(details)
+
+
+def test_a_resolution_is_announced_on_the_bus_after_the_rescoring() -> None:
+    partner_store, review_store = network()
+    publisher = CapturingPublisher()
+    review = reviews.request_review(
+        partner_store,
+        review_store,
+        PARTNER,
+        ReviewIn(reason="B", job_ids=["B"]),
+        "partner:P-1",
+        MON,
+        publisher,
+    )
+    resolved_at = MON + timedelta(days=1)
+    body = ResolutionIn(decision="adjusted", excluded_job_ids=["B"], note="the customer moved the date")
+    resolution = reviews.resolve_review(
+        partner_store,
+        partner_store,
+        review_store,
+        review.review_id,
+        body,
+        "ops:bob",
+        resolved_at,
+        FixedPolicies(POLICY),
+        publisher,
+    )
+    first, *rescoring, last = publisher.details
+    assert isinstance(first, ReviewRequestedDetail)
+    # The rescoring's ScoreChanged (76.9 -> 100.0: only A counts) goes out before the resolution.
+    changed = [d for d in rescoring if isinstance(d, ScoreChangedDetail)]
+    assert [(d.previous_score, d.score) for d in changed] == [(76.9, 100.0)]
+    assert last == ReviewResolvedDetail(
+        review_id=review.review_id,
+        partner_id=PARTNER,
+        decision="adjusted",
+        excluded_job_ids=["B"],
+        note="the customer moved the date",
+        score_before=76.9,
+        score_after=100.0,
+        grade=resolution.grade,
+        tier=resolution.tier,
+        resolved_at=resolved_at,
+        resolved_by="ops:bob",
+    )
+    assert resolution.grade == "A"
+    published = len(publisher.details)
+    with pytest.raises(reviews.ReviewAlreadyResolved):  # a retried resolution announces nothing again
+        reviews.resolve_review(
+            partner_store,
+            partner_store,
+            review_store,
+            review.review_id,
+            body,
+            "ops:bob",
+            resolved_at,
+            FixedPolicies(POLICY),
+            publisher,
+        )
+    assert len(publisher.details) == published
+
+
+def test_an_upheld_review_is_announced_and_a_bus_failure_never_fails_the_resolution() -> None:
+    partner_store, review_store = network()
+    review = reviews.request_review(
+        partner_store, review_store, PARTNER, ReviewIn(reason="why"), "partner:P-1", MON
+    )
+    body = ResolutionIn(decision="upheld", note="on time is on time")
+    upheld = CapturingPublisher()
+    reviews.resolve_review(
+        partner_store,
+        partner_store,
+        review_store,
+        review.review_id,
+        body,
+        "ops",
+        MON,
+        FixedPolicies(POLICY),
+        upheld,
+    )
+    announced = [d for d in upheld.details if isinstance(d, ReviewResolvedDetail)]
+    # Upheld: nothing excluded, no rescoring, the score stays 76.9.
+    assert [(d.decision, d.excluded_job_ids, d.score_before, d.score_after) for d in announced] == [
+        ("upheld", [], 76.9, 76.9)
+    ]
+    assert len(upheld.details) == 1
+    other = reviews.request_review(
+        partner_store, review_store, PARTNER, ReviewIn(reason="again"), "partner:P-1", MON
+    )
+    resolution = reviews.resolve_review(
+        partner_store,
+        partner_store,
+        review_store,
+        other.review_id,
+        body,
+        "ops",
+        MON,
+        FixedPolicies(POLICY),
+        ResolutionsFailPublisher(),
+    )
+    assert resolution.review.status == "upheld"
+    assert review_store.reviews[other.review_id].status == "upheld"
 
 
 def test_the_queue_is_oldest_first_across_partners_with_age_and_overdue() -> None:

@@ -1,4 +1,5 @@
-"""The Partner Success Score (DESIGN §4): components, renormalised weights, rounding, ledger, next grade.
+"""The Partner Success Score (docs/scoring.md): components, renormalised weights, rounding, ledger, next
+grade.
 
 Every expectation is computed by hand in the comments. Unless said otherwise a job here is read,
 accepted and has a status update before it ships (see builders.completed_job), so communication

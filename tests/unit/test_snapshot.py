@@ -1,4 +1,4 @@
-"""Monthly Partner Performance Snapshot (DESIGN §5)."""
+"""Monthly Partner Performance Snapshot (docs/snapshots.md)."""
 
 from __future__ import annotations
 
@@ -172,7 +172,8 @@ def test_an_empty_month() -> None:
 
 
 def test_shipped_but_nothing_completed_scores_quality_only() -> None:
-    # §5 leaves pct_jobs_on_time undefined with no completed job; the code then scores quality alone.
+    # docs/snapshots.md leaves pct_jobs_on_time undefined with no completed job; the code then scores
+    # quality alone.
     job = (
         JobBuilder("J")
         .offered(day(9, 20), due=day(11, 30), parts=20)

@@ -66,7 +66,8 @@ def document(**changes: Any) -> SnapshotDocument:
     return SnapshotDocument(**base)
 
 
-# The eight §5 metrics as the partner reads them (snapshot_wording.j2), for an October snapshot.
+# The eight docs/snapshots.md metrics as the partner reads them (snapshot_wording.j2), for an October
+# snapshot.
 METRICS_IN_OCTOBER = [
     ("Jobs on Board", "The number of jobs that were pushed to your job board in October."),
     (

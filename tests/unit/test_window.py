@@ -1,4 +1,5 @@
-"""The scoring window (DESIGN §4): (D-30d, D], extended to the 10 most recent completions, capped at 180d."""
+"""The scoring window (docs/scoring.md): (D-30d, D], extended to the 10 most recent completions, capped at
+180d."""
 
 from __future__ import annotations
 

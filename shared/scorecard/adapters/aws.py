@@ -44,7 +44,7 @@ def client(service: Service) -> Any:
 
 @cache
 def _client(service: Service) -> Any:
-    import boto3  # imported on first use: keeps cold starts of handlers that never call AWS cheap
+    import boto3  # on first use: importing the layer needs no AWS configuration
 
     from scorecard.platform.settings import current
 

@@ -1,6 +1,5 @@
 """The DynamoDB plumbing every repository shares, from boto3 itself: the query paginator, the batch
-writer, and the attribute (de)serialisers. boto3 is imported on first use, as in aws.py: handlers
-that never reach DynamoDB keep their cold start cheap."""
+writer, and the attribute (de)serialisers."""
 
 from __future__ import annotations
 

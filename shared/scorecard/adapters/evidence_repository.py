@@ -200,6 +200,48 @@ class EvidenceRepository:
         # The last item read may be an update request's: the position is its key all the same.
         return jobs, None if last is None else JobPosition(last["GSI1SK"]["S"], last["SK"]["S"])
 
+    def evidence_page(
+        self, partner_id: str, since: datetime, limit: int, start_after: JobPosition | None = None
+    ) -> tuple[list[tuple[JobPosition, tuple[str, ...]]], JobPosition | None]:
+        """One Query of at most `limit` of the partner's job and request items indexed at or after
+        `since`, newest index key first (an event's key is its instant, raised to its aggregate's
+        lowest: keys.py): each item's position and the JSON of its events; the position to resume
+        from, or None at the end."""
+        pk = keys.partner_pk(partner_id)
+        since_key = keys.instant_key(since)
+        if start_after is not None:
+            _check_position(start_after)
+            if start_after.latest < since_key:
+                return [], None  # a walk that began before `since` moved past it: nothing is left
+        request: dict[str, Any] = {
+            "IndexName": keys.GSI1,
+            "ScanIndexForward": False,
+            "Limit": limit,
+            "ProjectionExpression": "SK, GSI1SK, ev",
+            # Instants only: "~" sorts after every instant key and before "~PROFILE".
+            "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :since AND :markers",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": pk},
+                ":since": {"S": since_key},
+                ":markers": {"S": "~"},
+            },
+        }
+        if start_after is not None:
+            request["ExclusiveStartKey"] = {
+                "GSI1PK": {"S": pk},
+                "GSI1SK": {"S": start_after.latest},
+                "PK": {"S": pk},
+                "SK": {"S": start_after.sk},
+            }
+        response = client("dynamodb").query(TableName=self._table, **request)
+        items = [
+            (JobPosition(_index_key(item), item["SK"]["S"]), tuple(item.get("ev", {}).get("SS", ())))
+            for item in response.get("Items", [])
+            if item["SK"]["S"].startswith((keys.JOB_PREFIX, keys.REQUEST_PREFIX))
+        ]
+        last = response.get("LastEvaluatedKey")
+        return items, None if last is None else JobPosition(last["GSI1SK"]["S"], last["SK"]["S"])
+
     def _aggregate_items(self, partner_id: str, aggregate_sk: str) -> list[dict[str, Any]]:
         """Every item of an aggregate (its own, its evidence and any overflow items): one strongly
         consistent Query of its key range."""

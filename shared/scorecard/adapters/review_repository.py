@@ -1,7 +1,7 @@
 """Score reviews in DynamoDB: requests, pickups, resolutions, job exclusions, and the ops queue (GSI2,
 see adapters.keys). Every change of a review is conditioned on the document it was read as, so two
 concurrent steps cannot overwrite each other's audit trail: `steps` counts the audit trail's entries
-(absent on reviews stored before the trail existed) and each change is conditioned on it."""
+(at least one: the request) and each change is conditioned on it."""
 
 from __future__ import annotations
 
@@ -40,15 +40,11 @@ def _cancellation_reasons(error: ClientError) -> list[str]:
 
 def _unchanged(previous: ReviewView) -> str:
     """The condition that the stored review still has the audit trail `previous` was read with."""
-    return (
-        "steps = :previous_steps"
-        if previous.history
-        else "attribute_exists(PK) AND attribute_not_exists(steps)"
-    )
+    return "steps = :previous_steps"
 
 
 def _previous_steps(previous: ReviewView) -> dict[str, AttributeValueTypeDef]:
-    return {":previous_steps": {"N": str(len(previous.history))}} if previous.history else {}
+    return {":previous_steps": {"N": str(len(previous.history))}}
 
 
 class ReviewPage(msgspec.Struct, frozen=True):

@@ -10,8 +10,7 @@ The dictionary holds no data, only the document's vocabulary (field names in the
 writes them, the ledger's reason texts), so it compresses any partner's document alike. A stored
 document names its dictionary in its first byte and a dictionary never changes once written
 (tests/unit/test_score_document.py pins its hash): a new vocabulary is a new version, and older
-documents stay readable. Documents written before dictionaries (plain zlib, attribute `doc_z`) are
-read as they are.
+documents stay readable.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 @cache
 def _tier_history() -> msgspec.json.Decoder[TierHistory]:
     """Stored as {"current": TierState, "before": TierState} JSON (dates ISO, lower_runs a list; the
-    bytes pydantic wrote when these were dataclasses); built on first use, not at import (cold starts).
+    bytes pydantic wrote when these were dataclasses).
     Written with msgspec.json.encode."""
     return msgspec.json.Decoder(TierHistory)
 

@@ -6,6 +6,8 @@ not use a route gets 401/403 whatever its body (never the schema's field list). 
 request-validation middleware first of all (`_build_middleware_stack` in
 aws_lambda_powertools/event_handler/api_gateway.py puts `app._request_validation_middleware` before
 router and route middlewares), so the check extends that middleware rather than being one of them.
+tests/unit/test_powertools_internals.py pins these internals (and the context's `_route`,
+`_route_args`), so an upgrade that moves them fails by name.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ BacktestId = Annotated[str, Path(min_length=23, max_length=23, pattern=r"^bt-[0-
             "description": "stored and queued",
             "content": {"application/json": {"model": BacktestAccepted}},
         },
-        **error_responses(422, success=False),
+        **error_responses(413, 422, success=False),
     },
 )
 @allow("ops")

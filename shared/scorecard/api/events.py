@@ -1,5 +1,6 @@
 """POST /v1/events (docs/api.md). Its own module: the ingest function imports nothing of the read side."""
 
+import base64
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -10,13 +11,22 @@ from aws_lambda_powertools.logging import Logger
 
 from scorecard.api.access import allow
 from scorecard.api.errors import ErrorBody, error_responses
+from scorecard.api.resolver import parse_json_body
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
-from scorecard.platform.observability import EVENTS_CONFLICT, EVENTS_DUPLICATE, EVENTS_RECORDED, count
+from scorecard.platform.observability import (
+    EVENTS_CONFLICT,
+    EVENTS_DUPLICATE,
+    EVENTS_RECORDED,
+    EVENTS_REJECTED,
+    count,
+)
 from scorecard.schemas.events import IngestResultView
 from scorecard.services.ingestion import IngestInterrupted, conflicts, ingest_batch
 
 RETRY_AFTER_SECONDS = 2
+# Answers that refuse the whole batch (malformed JSON, too large, not JSON, invalid): nothing is written.
+REJECTED_STATUSES = frozenset({400, 413, 415, 422})
 
 logger = Logger(child=True)
 
@@ -113,3 +123,21 @@ def _storage_failed(error: IngestInterrupted) -> Response[Any]:
             **error.written.model_dump(),
         ).model_dump(mode="json"),
     )
+
+
+def count_rejected(event: dict[str, Any], status: int) -> None:
+    """EventsRejected when the answer refused the whole batch: the number of events it carried, or one
+    when they cannot be counted (a body too large to read again, not JSON, no list of events)."""
+    if status not in REJECTED_STATUSES:
+        return
+    events: Any = None
+    if status != HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+        try:
+            body = event.get("body") or ""
+            if event.get("isBase64Encoded"):
+                body = base64.b64decode(body).decode("utf-8")
+            parsed = parse_json_body(body)
+            events = parsed.get("events") if isinstance(parsed, dict) else None
+        except (ValueError, TypeError):  # JSONDecodeError, binascii.Error and UnicodeDecodeError too
+            events = None
+    count(EVENTS_REJECTED, len(events) if isinstance(events, list) and events else 1)

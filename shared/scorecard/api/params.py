@@ -1,4 +1,4 @@
-"""Path parameter types shared by the routers (the §3 id charset)."""
+"""Path parameter types shared by the routers (the docs/api.md id charset)."""
 
 from __future__ import annotations
 

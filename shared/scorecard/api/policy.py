@@ -35,8 +35,8 @@ MAX_SIMULATED_PARTNERS = 40
 
 
 class SimulationIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     policy: ScoringPolicy = Field(description="the candidate policy (same shape as GET /v1/policy)")
     as_of: IsoDate | None = Field(
@@ -66,7 +66,7 @@ def get_policy() -> ScoringPolicy:
     "/v1/policy/simulate",
     summary="Who would change grade or tier under a candidate policy",
     tags=["policy"],
-    responses=error_responses(422),
+    responses=error_responses(413, 422),
 )
 @allow("ops")
 def post_simulation(body: Annotated[SimulationIn, Body()]) -> SimulationView:
@@ -109,7 +109,7 @@ def get_policy_versions(
             "content": {"application/json": {"model": PolicyVersionView}},
         },
         201: {"description": "stored", "content": {"application/json": {"model": PolicyVersionView}}},
-        **error_responses(409, 422, success=False),
+        **error_responses(409, 413, 422, success=False),
     },
 )
 @allow("ops")

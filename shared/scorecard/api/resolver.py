@@ -6,8 +6,10 @@ import base64
 import json
 from collections.abc import Iterable
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
+import aws_lambda_powertools
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
@@ -17,6 +19,9 @@ from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import VALIDATION_NOW
 
 MAX_BODY_BYTES = 1024 * 1024
+# The routes that take a policy document: their bodies are bounded by the policy's own bound
+# (domain.policy.MAX_POLICY_BYTES, 64 KB), refused with 413 before anything parses them.
+POLICY_BODY_PATHS = frozenset({"/v1/policy/versions", "/v1/policy/simulate", "/v1/policy/backtests"})
 # No request of this API nests deeper than a candidate policy (about 5 levels) nor carries a number
 # longer than a money amount: far tighter bounds than the parser's own limits (recursion depth,
 # Python's 4,300-digit int conversion), which fail as 500s instead of 400s.
@@ -26,6 +31,7 @@ OPENAPI_TITLE = "Partner Scorecard API"
 OPENAPI_VERSION = "1.0.0"
 DOCS_PATH = "/v1/docs"  # Swagger UI (template.yaml routes it to the API function, unauthenticated)
 OPENAPI_PATH = "/v1/openapi.json"
+SWAGGER_ASSETS = Path(aws_lambda_powertools.__file__).parent / "event_handler" / "openapi" / "swagger_ui"
 
 
 def _bounded_number(kind: type[int] | type[float]) -> Any:
@@ -90,6 +96,7 @@ def all_routers() -> list[APIGatewayRouter]:
     from scorecard.api.jobs import jobs_router
     from scorecard.api.partners import partners_router
     from scorecard.api.policy import policy_router
+    from scorecard.api.rejections import rejections_router
     from scorecard.api.reviews import reviews_router
     from scorecard.api.scores import scores_router
     from scorecard.api.snapshots import snapshots_router
@@ -99,6 +106,7 @@ def all_routers() -> list[APIGatewayRouter]:
         partners_router,
         scores_router,
         jobs_router,
+        rejections_router,
         snapshots_router,
         reviews_router,
         policy_router,
@@ -133,10 +141,34 @@ def openapi_document(app: APIGatewayRestResolver) -> str:
 
 
 def enable_docs(app: APIGatewayRestResolver) -> None:
-    """Powertools' Swagger UI at DOCS_PATH over `app`'s document. The page embeds the Swagger UI
-    JavaScript and CSS that ship inside the Powertools package (no `swagger_base_url`, so no CDN):
-    it works offline, at the price of a ~1.7 MB page."""
-    app.enable_swagger(path=DOCS_PATH, **_document_info())
+    """Powertools' Swagger UI page at DOCS_PATH over `app`'s own document, with the Swagger UI
+    JavaScript and CSS that ship inside the Powertools package (no CDN: it works offline, at the
+    price of a ~1.7 MB page). Built on request: its OpenAPI models are the largest import of the API
+    function, and only this page and GET /v1/openapi.json use them."""
+
+    @app.get(DOCS_PATH, include_in_schema=False)
+    def swagger_ui() -> Response[str]:
+        return Response(status_code=200, content_type="text/html", body=swagger_page(app))
+
+
+def swagger_page(app: APIGatewayRestResolver) -> str:
+    from aws_lambda_powertools.event_handler.openapi.models import Server
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
+
+    # "Try it out" goes through the stage when called on the execute-api domain (the stage in the
+    # path), and straight to the path on a custom domain.
+    context = app.current_event.request_context
+    stage = context.stage
+    base = f"/{stage}" if stage and stage != "$default" and context.path.startswith(f"/{stage}") else "/"
+    spec = app.get_openapi_json_schema(**_document_info(), servers=[Server(url=base)])
+    assets = SWAGGER_ASSETS
+    return generate_swagger_html(
+        spec.replace("</", "<\\/"),  # no "</script>" can close the page's script early
+        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        "",
+        None,
+    )
 
 
 def _body_size(event: dict[str, Any]) -> int:
@@ -147,6 +179,16 @@ def _body_size(event: dict[str, Any]) -> int:
         except ValueError:  # not base64: answered 400 once the size is known to be fine
             return len(body)
     return len(body.encode("utf-8"))
+
+
+def body_limit(event: dict[str, Any]) -> int:
+    """The largest body this request may carry: MAX_BODY_BYTES, or a policy's bound on the routes
+    that take one."""
+    if event.get("httpMethod") == "POST" and (event.get("path") or "").rstrip("/") in POLICY_BODY_PATHS:
+        from scorecard.domain.policy import MAX_POLICY_BYTES  # the policy routes import it anyway
+
+        return MAX_POLICY_BYTES
+    return MAX_BODY_BYTES
 
 
 def _plain_response(app: APIGatewayRestResolver, response: Response[Any]) -> dict[str, Any]:
@@ -183,16 +225,15 @@ def _normalise_content_type(event: dict[str, Any]) -> Response[Any] | None:
 
 
 def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Resolve one API Gateway proxy event: oversized bodies get 413 before any parsing, and the
-    events' 5-minute future check compares against this request's clock."""
-    if _body_size(event) > MAX_BODY_BYTES:
+    """Resolve one API Gateway proxy event: oversized bodies (body_limit) get 413 before any parsing,
+    and the events' 5-minute future check compares against this request's clock."""
+    limit = body_limit(event)
+    if _body_size(event) > limit:
+        message = f"body exceeds {limit} bytes"
+        if limit < MAX_BODY_BYTES:
+            message += f" (a policy document is at most {limit // 1024} KB of JSON)"
         return _plain_response(
-            app,
-            error_response(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                "payload_too_large",
-                f"body exceeds {MAX_BODY_BYTES} bytes",
-            ),
+            app, error_response(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", message)
         )
     if event.get("body"):
         if event.get("isBase64Encoded"):

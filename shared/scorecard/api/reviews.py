@@ -25,11 +25,6 @@ from scorecard.schemas.reviews import (
 )
 from scorecard.services import reviews as review_service
 
-# The review service is imported inside the routes that call them: they pull in the
-# daily scoring (services.daily, domain.scoring), which the API's cold start need not pay for every
-# other route (bench: cold_import_ratio_api).
-
-
 reviews_router = APIGatewayRouter()
 
 

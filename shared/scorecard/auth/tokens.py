@@ -7,8 +7,8 @@ the overlap (see ``KeySet``). In AWS the authorizer verifies the token once and 
 the API function through the authorizer context (flat string values only), so both directions
 of that mapping live here, next to the token format, and cannot drift apart.
 
-This module is imported by the authorizer on every cold start: keep it light (no Powertools,
-no pydantic, boto3 only when the secret has to be fetched).
+The authorizer needs only this module: no Powertools and no pydantic here; boto3 only when the
+secret has to be fetched.
 """
 
 from __future__ import annotations
@@ -298,8 +298,7 @@ _fetched: dict[str, tuple[float, str]] = {}  # arn -> (monotonic time of the fet
 
 
 def _secrets_client() -> _SecretsClient:
-    # Created on first use, not at import: importing must work without AWS configuration
-    # (tests, local stack) and a cold start that never needs the secret pays nothing.
+    # Created on first use: importing must work without AWS configuration (tests, local stack).
     global _client
     if _client is None:
         import boto3  # local import: the authorizer only pays for boto3 when it has to

@@ -72,17 +72,21 @@ class AggregateKind(StrEnum):
 
 
 class _EventBase(BaseModel):
-    # defer_build (scorecard.deferred): ingestion builds them at init (EVENT_VALIDATION), the workers
-    # the union they parse stored events with (STORED_EVENT_PARSING); the API's routes that read
-    # events build them on first use, the others never.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
+    # strict: a field takes only the JSON type the schema states (true is no integer, "7" none, "yes"
+    # no boolean); `value` alone opts out (a decimal string or a JSON number), and occurred_at,
+    # whose own validator checks it. Dates pass: their before-validator parses the string.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, strict=True)
 
     aggregate: ClassVar[AggregateKind]
 
     event_id: EventId
     partner_id: EntityId
     occurred_at: datetime = Field(
-        description=f"RFC 3339 timestamp with offset, from {EARLIEST_INSTANT.date()}; at most 5 minutes ahead"
+        # Not strict: _rfc3339 below is the type check (an RFC 3339 string with its offset), and a
+        # stored event's string, which it passes on, is then parsed by pydantic's own (lax) parser.
+        strict=False,
+        description=f"RFC 3339 timestamp with offset, from {EARLIEST_INSTANT.date()}; "
+        "at most 5 minutes ahead",
     )
 
     @field_validator("occurred_at", mode="before")
@@ -142,7 +146,7 @@ class ActivityEventBase(_EventBase):
 
     aggregate: ClassVar[AggregateKind] = AggregateKind.ACTIVITY
 
-    job_id: EntityId | None = None  # §3: job_id is a common field, required only for job.*
+    job_id: EntityId | None = None  # docs/api.md: job_id is a common field, required only for job.*
 
     @property
     def aggregate_id(self) -> str:
@@ -176,11 +180,15 @@ def _money_text(schema: dict[str, Any]) -> None:
 class JobOffered(JobEventBase):
     type: Literal["job.offered"]
     value: Decimal = Field(
-        ge=0, max_digits=14, decimal_places=2, description="job value in USD", json_schema_extra=_money_text
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        strict=False,  # a decimal string or a JSON number (never a boolean: pydantic refuses those)
+        description="job value in USD",
+        json_schema_extra=_money_text,
     )
     part_count: int = Field(ge=1, le=10_000_000)
     due_date: IsoDate
-    # default=[], not default_factory=list: see scorecard.deferred
     required_documents: list[DocumentType] = Field(default=[])
     process: str | None = Field(
         default=None,
@@ -233,12 +241,47 @@ class JobShipped(JobEventBase):
     direct_to_customer: bool = False
 
 
+DefectCategory = Literal[
+    "dimensional", "surface_finish", "material", "cosmetic", "shipping_damage", "documentation", "other"
+]
+# The defect categories, in the order every view lists them (docs/api.md, "Events").
+DEFECT_CATEGORIES: tuple[DefectCategory, ...] = get_args(DefectCategory)
+MAX_DEFECTS_PER_INSPECTION = 100
+MAX_DEFECT_NOTE_CHARS = 500
+# A part number as drawings and ERPs write them: letters, digits and . _ - / # + ( ), single words
+# joined by spaces, starting with a letter or digit and never ending in a space.
+PART_NUMBER_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9 ._/#+()-]*[A-Za-z0-9._/#+()-])?$"
+PartNumber = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=PART_NUMBER_PATTERN)]
+
+
+class Defect(BaseModel):
+    """One line of an inspection's defects: which part, how many of it, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    part_number: PartNumber
+    quantity: int = Field(ge=1, le=10_000_000)
+    category: DefectCategory
+    note: str | None = Field(
+        default=None, max_length=MAX_DEFECT_NOTE_CHARS, exclude_if=lambda value: value is None
+    )
+
+
 class JobInspected(JobEventBase):
     type: Literal["job.inspected"]
     parts_inspected: int = Field(ge=1, le=10_000_000)
     parts_defective: int = Field(ge=0, le=10_000_000)
     ncmr_id: str | None = Field(default=None, min_length=1, max_length=128)
     report_url: str | None = Field(default=None, max_length=2048, pattern=r"^https?://\S+$")
+    defects: list[Defect] = Field(
+        default=[],
+        max_length=MAX_DEFECTS_PER_INSPECTION,
+        # Left out of the stored JSON when there are none: an inspection without defects stays the
+        # bytes (and content hash) it was before the field existed, and [] is the same as absent.
+        exclude_if=lambda value: not value,
+        description=f"which parts were defective and why (at most {MAX_DEFECTS_PER_INSPECTION}); "
+        "the quantities sum to at most parts_defective",
+    )
 
     @field_validator("parts_defective")
     @classmethod
@@ -246,6 +289,17 @@ class JobInspected(JobEventBase):
         inspected = info.data.get("parts_inspected")  # declared first, so validated by now
         if inspected is not None and value > inspected:
             raise ValueError("parts_defective must not exceed parts_inspected")
+        return value
+
+    @field_validator("defects")
+    @classmethod
+    def _defects_within_defective(cls, value: list[Defect], info: ValidationInfo) -> list[Defect]:
+        defective = info.data.get("parts_defective")  # declared before, so validated by now (if valid)
+        total = sum(defect.quantity for defect in value)
+        if defective is not None and total > defective:
+            raise ValueError(
+                f"the defects' quantities sum to {total}, more than parts_defective ({defective})"
+            )
         return value
 
 
@@ -292,7 +346,7 @@ class PartnerMetricRecorded(ActivityEventBase):
 
     type: Literal["partner.metric_recorded"]
     metric: MetricName
-    value: Decimal = Field(ge=-1_000_000, le=1_000_000, max_digits=20)
+    value: Decimal = Field(ge=-1_000_000, le=1_000_000, max_digits=20, strict=False)  # as JobOffered's
     period: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
 
     @field_validator("value", mode="before")
@@ -322,29 +376,15 @@ ActivityEvent = PartnerLoggedIn | PartnerCapacityUpdated | PartnerMetricRecorded
 # checks both). Adding a type: its model here, and its case in the fold of its aggregate; mypy then
 # names every `match` that misses it (each ends in assert_never).
 Event = Annotated[JobEvent | RequestEvent | ActivityEvent, Field(discriminator="type")]
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_build=True))
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
 class EventBatch(BaseModel):
     """Body of POST /v1/events."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     events: list[Event] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
-
-
-EVENT_MODELS: tuple[type[BaseModel], ...] = (
-    *get_args(JobEvent),
-    *get_args(RequestEvent),
-    *get_args(ActivityEvent),
-)
-# What a function builds at init (scorecard.deferred.build_at_init) when every invocation validates
-# and writes events (ingestion): each event model, whose serializer event_json uses, then the union
-# over them, which reuses their schemas.
-EVENT_VALIDATION: tuple[type[BaseModel] | TypeAdapter[Any], ...] = (*EVENT_MODELS, EVENT_ADAPTER)
-# ... and when every invocation only reads stored events (the workers): the union that
-# parse_stored_event validates with; the members' own validators and serializers go unused there.
-STORED_EVENT_PARSING: tuple[TypeAdapter[Any], ...] = (EVENT_ADAPTER,)
 
 
 _STORED = {"stored": True}

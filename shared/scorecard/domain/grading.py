@@ -44,8 +44,8 @@ def tier_for(score: Decimal, provisional: bool, policy: ScoringPolicy) -> Tier:
 
 
 def tier_without_score(policy: ScoringPolicy) -> Tier | None:
-    """The tier of a partner with no score: v1 none (the tier in force stays), v2 `standard` (rule 3,
-    applied like a provisional score: it places a new partner, never lowers a tier)."""
+    """The tier of a partner with no score: v1 none (the tier in force stays), v2 and v3 `standard`
+    (rule 3, applied like a v2 provisional score: it places a new partner, never lowers a tier)."""
     return policy.provisional_min_tier
 
 
@@ -77,11 +77,15 @@ def advance_tier(
     provisional: bool,
     run_date: date,
     policy: ScoringPolicy,
+    *,
+    scored: bool = True,
 ) -> TierDecision:
     """One daily run's effect on the tier. Promotion is immediate; a demotion needs the lower tier to
-    hold for `policy.demotion_runs` consecutive runs; a provisional score never lowers a tier; no
-    score keeps the tier as it is."""
+    hold for `policy.demotion_runs` consecutive runs; a provisional score never lowers a tier, unless
+    the policy lets provisional partners float (v3 rule 3: they move like everyone else); no score
+    (`scored` False) never lowers a tier (v1: keeps it as it is)."""
     current = state.tier
+    holds = not scored or (provisional and not policy.provisional_floats)
     if computed is None:
         return TierDecision(
             msgspec.structs.replace(state, last_run=run_date), None, False, current, False, None
@@ -89,7 +93,7 @@ def advance_tier(
     if current is None or tier_rank(computed) > tier_rank(current):
         new = TierState(computed, run_date, run_date, ())
         return TierDecision(new, computed, computed != current, current, False, None)
-    if tier_rank(computed) == tier_rank(current) or provisional:
+    if tier_rank(computed) == tier_rank(current) or holds:
         new = TierState(current, state.since, run_date, ())
         return TierDecision(new, computed, False, current, False, None)
     lower_runs = (*state.lower_runs, computed)

@@ -19,7 +19,9 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from scorecard.domain.events import (
+    DEFECT_CATEGORIES,
     ActivityEventBase,
+    DefectCategory,
     Event,
     JobAccepted,
     JobCancelled,
@@ -46,6 +48,15 @@ class Shipment(msgspec.Struct, frozen=True):
     direct_to_customer: bool
 
 
+class PartDefect(msgspec.Struct, frozen=True):
+    """One line of an inspection's defects (events.Defect): part, quantity, category, note."""
+
+    part_number: str
+    quantity: int
+    category: DefectCategory
+    note: str | None = None
+
+
 class Inspection(msgspec.Struct, frozen=True):
     event_id: str
     at: datetime
@@ -53,6 +64,18 @@ class Inspection(msgspec.Struct, frozen=True):
     parts_defective: int
     ncmr_id: str | None
     report_url: str | None
+    defects: tuple[PartDefect, ...] = ()  # which parts were defective and why, as reported
+
+
+def defects_by_category(inspections: Iterable[Inspection]) -> dict[DefectCategory, int]:
+    """The defective parts the inspections itemise, summed per category (domain.events.DEFECT_CATEGORIES
+    order, categories with none left out). Their total is at most the inspections' parts_defective:
+    an inspection may itemise fewer parts than it found defective, or none."""
+    totals: dict[DefectCategory, int] = {}
+    for inspection in inspections:
+        for defect in inspection.defects:
+            totals[defect.category] = totals.get(defect.category, 0) + defect.quantity
+    return {category: totals[category] for category in DEFECT_CATEGORIES if category in totals}
 
 
 class DueDateChange(msgspec.Struct, frozen=True):
@@ -77,6 +100,8 @@ class CompletionRules(msgspec.Struct, frozen=True):
     local_zone: ZoneInfo | None = None  # rule 2: the partner's, for on-time (None: the policy's)
     overdue: bool = False  # rule 1: not fully shipped by the end of the due date -> late from due + 1
     notice_hours: int | None = None  # rule 4: hours of notice before the due date begins for credit
+    overdue_while_open: bool = False  # v3 rule 1: an open overdue job completes on the day scored
+    overdue_cancellation: bool = False  # v3 rule 2: a cancellation after the due date completes late
 
     @property
     def date_zone(self) -> ZoneInfo:
@@ -84,12 +109,14 @@ class CompletionRules(msgspec.Struct, frozen=True):
 
 
 class Completion(msgspec.Struct, frozen=True):
-    """How and when a job completed (docs/scoring.md). An overdue job (§4a rule 1) is not shipped yet: it
-    counts from the day after its due date, with `days_late` counted to the day scored."""
+    """How and when a job completed (docs/scoring.md). An overdue job (policy v2 rule 1) is not shipped
+    yet: it counts from the day after its due date (policy v3: on the day scored), with `days_late`
+    counted to the day scored. `overdue_cancellation` (v3 rule 2): cancelled, by anyone, after its
+    due date."""
 
     at: datetime
     on_time: bool
-    via: Literal["shipment", "partner_cancellation", "overdue"]
+    via: Literal["shipment", "partner_cancellation", "overdue", "overdue_cancellation"]
     local_date: date
     days_late: int
     noticed: bool = False  # late, but announced in time and completed by the announced date (rule 4)
@@ -183,7 +210,8 @@ class JobState(msgspec.Struct, frozen=True):
         or partly shipped, neither cancelled nor fully shipped by the end of its due date, completes
         late at the start of the next day (policy timezone); `as_of` (the day scored, default that
         next day) counts its days late, and before that next day the job is not overdue yet (None:
-        still open)."""
+        still open). Policy v3: an open overdue job completes on `as_of` itself (rule 1), and a
+        cancellation, by anyone, after the due date completes the job late that day (rule 2)."""
         rules = zone if isinstance(zone, CompletionRules) else CompletionRules(zone)
         shipped_at = self._shipment_completion_at()
         due = self.due_date
@@ -193,6 +221,9 @@ class JobState(msgspec.Struct, frozen=True):
             on_time = late <= 0
             noticed = not on_time and self._noticed(rules, due, local)
             return Completion(shipped_at, on_time, "shipment", local, max(late, 0), noticed)
+        cancelled_late = self._cancelled_overdue(rules, due)
+        if cancelled_late is not None:
+            return cancelled_late
         if (
             self.cancelled_by == "partner"
             and self.cancelled_at is not None
@@ -211,15 +242,30 @@ class JobState(msgspec.Struct, frozen=True):
             if as_of is not None and as_of < late_from:
                 return None  # not past its due date on the day asked about
             day = late_from if as_of is None else as_of
+            counted = day if rules.overdue_while_open else late_from  # the day it completes for the window
             return Completion(
-                datetime.combine(late_from, time.min, tzinfo=rules.zone),
+                datetime.combine(counted, time.min, tzinfo=rules.zone),
                 False,
                 "overdue",
-                late_from,
+                counted,
                 (day - due).days,
                 self._noticed(rules, due, day),
             )
         return None
+
+    def _cancelled_overdue(self, rules: CompletionRules, due: date | None) -> Completion | None:
+        """v3 rule 2: a job accepted (or partly shipped) before its cancellation, cancelled by anyone
+        after the end of its due date (the partner's date, as for shipments), completes late then."""
+        cancelled = self.cancelled_at
+        if not rules.overdue_cancellation or cancelled is None or due is None:
+            return None
+        owed = (self.accepted_at is not None and self.accepted_at <= cancelled) or any(
+            shipment.at <= cancelled for shipment in self.shipments
+        )
+        local = cancelled.astimezone(rules.date_zone).date()
+        if not owed or local <= due:
+            return None
+        return Completion(cancelled, False, "overdue_cancellation", local, (local - due).days)
 
     def _noticed(self, rules: CompletionRules, due: date, completed_on: date) -> bool:
         """Rule 4: a delay report sent at least `notice_hours` before the due date begins (partner's
@@ -319,6 +365,9 @@ def fold_job(
                         event.parts_defective,
                         event.ncmr_id,
                         event.report_url,
+                        tuple(
+                            PartDefect(d.part_number, d.quantity, d.category, d.note) for d in event.defects
+                        ),
                     )
                 )
             case JobDocumentUploaded():

@@ -4,10 +4,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from scorecard.domain.calendar import TimezoneName
 
@@ -15,14 +16,31 @@ Grade = Literal["A", "B", "C", "D"]
 Tier = Literal["elite", "preferred", "standard", "probation"]
 TIER_ORDER: tuple[Tier, ...] = ("probation", "standard", "preferred", "elite")
 COMPONENTS: tuple[str, ...] = ("on_time", "quality", "communication", "engagement")
-DEFAULT_POLICY_VERSION = "v2"
-POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2")  # shipped with the package (policy/<version>.json)
+DEFAULT_POLICY_VERSION = "v3"
+POLICY_VERSIONS: tuple[str, ...] = ("v1", "v2", "v3")  # shipped with the package (policy/<version>.json)
+
+# Bounds of a policy document. It is stored whole in one DynamoDB item (a version, a backtest with its
+# candidate inline), sent whole in queue messages, and scored per partner and day: a policy of 6,000
+# benefits (643 KB) failed its write past the 400 KB item limit. Every list and map is bounded (a
+# name is at most 64 characters), so the largest valid policy is about 17 KB of JSON; the routes that
+# take one refuse a body over MAX_POLICY_BYTES (413) before parsing it.
+MAX_POLICY_BYTES = 64 * 1024
+MAX_SIGNALS = 20  # also bounds extra_weights: each extra component needs a signal feeding it
+MAX_GRADE_BANDS = 10
+MAX_TIERS = 10  # the four tiers, in order (ScoringPolicy._bands_cover); the bound names the field first
+MAX_BENEFITS_PER_TIER = 20
+MAX_LATE_CREDIT_STEPS = 10
 
 
 class _Frozen(BaseModel):
-    # The parts of a policy are validated as part of one (ScoringPolicy, built at import): their own
-    # validators and serializers are built on first use, if ever (scorecard.deferred).
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    # strict: integers and booleans only as JSON integers and booleans (no true for 1, no "3");
+    # amounts (Decimal) and the policy's lists opt out below, as they must take JSON's forms.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+# What a strict policy lets through as JSON has it: amounts as a decimal string (GET /v1/policy's
+# form) or a JSON number, never a boolean; lists as JSON arrays (strict Python mode wants a tuple).
+Lax = Strict(False)
 
 
 class WindowRule(_Frozen):
@@ -40,8 +58,8 @@ class WindowRule(_Frozen):
 # Policy numbers are bounded so that no candidate policy can overflow (or underflow to nothing) the
 # Decimal arithmetic of the scoring: weights are shares in 0..1, divisors and floors positive and of
 # a plausible size.
-Weight = Annotated[Decimal, Field(ge=0, le=1, description="a share, 0..1")]
-Positive = Annotated[Decimal, Field(ge=Decimal("0.001"), le=1_000_000, description="0.001 .. 1,000,000")]
+Weight = Annotated[Decimal, Lax, Field(ge=0, le=1, description="a share, 0..1")]
+Positive = Annotated[Decimal, Lax, Field(ge=Decimal("0.001"), le=1_000_000, description="0.001 .. 1,000,000")]
 
 
 class ComponentWeights(_Frozen):
@@ -62,7 +80,7 @@ class GradeBand(_Frozen):
 
 class TierBand(_Frozen):
     tier: Tier
-    min: Decimal = Field(ge=0, le=100)
+    min: Decimal = Field(ge=0, le=100, strict=False)
     requires_final: bool = Field(description="a provisional score cannot reach this tier")
 
 
@@ -90,6 +108,19 @@ class NoticeCredit(_Frozen):
     credit: Weight
 
 
+class LateCreditStep(_Frozen):
+    """Policy v3 (optional): a job completed late by at most `max_days_late` days (the first step that
+    covers it) earns `credit` of its weight in on_time, as the notice credit does."""
+
+    max_days_late: int = Field(ge=1, le=3660)
+    credit: Annotated[Decimal, Lax] = Field(
+        gt=0, lt=1, description="a share of the job's weight, strictly between 0 and 1"
+    )
+
+
+Target = Annotated[Decimal, Lax, Field(ge=0, le=100, description="0..100")]
+
+
 SignalSource = Literal["capacity_current", "active_weeks", "metric"]
 ComponentName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -102,8 +133,8 @@ class Signal(_Frozen):
     name: ComponentName
     source: SignalSource
     component: ComponentName = Field(description="communication, engagement, or a name in extra_weights")
-    scale_min: Decimal = Field(default=Decimal(0), ge=-1_000_000, le=1_000_000)
-    scale_max: Decimal = Field(default=Decimal(100), ge=-1_000_000, le=1_000_000)
+    scale_min: Decimal = Field(default=Decimal(0), ge=-1_000_000, le=1_000_000, strict=False)
+    scale_max: Decimal = Field(default=Decimal(100), ge=-1_000_000, le=1_000_000, strict=False)
 
     @model_validator(mode="after")
     def _scale(self) -> Self:
@@ -115,7 +146,7 @@ class Signal(_Frozen):
 
 
 class ScoringPolicy(_Frozen):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     timezone: TimezoneName = "UTC"
@@ -124,8 +155,8 @@ class ScoringPolicy(_Frozen):
     job_weight_floor: Positive = Field(description="job weight = sqrt(max(value, floor))")
     quality_dpt_divisor: Positive = Field(description="quality = max(0, 100 - DPT / divisor)")
     update_response_hours: int = Field(ge=1, le=24 * 30)
-    grades: tuple[GradeBand, ...]
-    tiers: tuple[TierBand, ...]
+    grades: Annotated[tuple[GradeBand, ...], Lax] = Field(max_length=MAX_GRADE_BANDS)
+    tiers: Annotated[tuple[TierBand, ...], Lax] = Field(max_length=MAX_TIERS)
     demotion_runs: int = Field(ge=1, le=30)
     monthly: MonthlyWeights
     # Policy v2 (docs/scoring.md); the defaults are v1's behaviour.
@@ -135,11 +166,37 @@ class ScoringPolicy(_Frozen):
         default=None, description="rule 3: a provisional or absent score places the partner at least here"
     )
     notice: NoticeCredit | None = Field(default=None, description="rule 4: credit for a delay notice")
-    benefits: dict[Tier, tuple[Benefit, ...]] = Field(default_factory=dict, description="rule 5")
-    extra_weights: dict[ComponentName, Weight] = Field(
-        default_factory=dict, description="rule 6: weights of components beyond the four"
+    benefits: dict[Tier, Annotated[tuple[Benefit, ...], Lax, Field(max_length=MAX_BENEFITS_PER_TIER)]] = (
+        Field(default_factory=dict, description="rule 5")
     )
-    signals: tuple[Signal, ...] = Field(default=(), description="rule 6: optional signals")
+    extra_weights: dict[ComponentName, Weight] = Field(
+        default_factory=dict,
+        max_length=MAX_SIGNALS,
+        description="rule 6: weights of components beyond the four",
+    )
+    signals: Annotated[tuple[Signal, ...], Lax] = Field(
+        default=(), max_length=MAX_SIGNALS, description="rule 6: optional signals"
+    )
+    # Policy v3; the defaults are v1's and v2's behaviour.
+    overdue_counts_while_open: bool = Field(
+        default=False, description="v3 rule 1: an open overdue job counts as completed late on the day scored"
+    )
+    overdue_cancellation_counts: bool = Field(
+        default=False,
+        description="v3 rule 2: a cancellation, by anyone, after the due date is a late completion",
+    )
+    provisional_floats: bool = Field(
+        default=False,
+        description="v3 rule 3: a provisional score can lower a tier (after demotion_runs runs)",
+    )
+    late_credit: Annotated[tuple[LateCreditStep, ...], Lax] = Field(
+        default=(),
+        max_length=MAX_LATE_CREDIT_STEPS,
+        description="v3 (optional): credit for a job completed a few days late; steps by max_days_late",
+    )
+    targets: dict[ComponentName, Target] = Field(
+        default_factory=dict, description="v3 (optional): a target (0..100) per component"
+    )
 
     @model_validator(mode="after")
     def _signals_declared(self) -> Self:
@@ -160,6 +217,26 @@ class ScoringPolicy(_Frozen):
             if not any(signal.component == component for signal in self.signals):
                 raise ValueError(f"extra component {component!r} has no signal feeding it")
         return self
+
+    @model_validator(mode="after")
+    def _v3_rules(self) -> Self:
+        if self.overdue_counts_while_open and not self.overdue_jobs_count:
+            raise ValueError("overdue_counts_while_open needs overdue_jobs_count")
+        for before, after in pairwise(self.late_credit):
+            if after.max_days_late <= before.max_days_late:
+                raise ValueError("late_credit: max_days_late must ascend")
+            if after.credit >= before.credit:
+                raise ValueError("late_credit: credit must descend")
+        unknown = set(self.targets) - set(self.components)
+        if unknown:
+            raise ValueError(f"targets name no component of this policy: {sorted(unknown)}")
+        return self
+
+    def late_credit_for(self, days_late: int) -> LateCreditStep | None:
+        """The first late-credit step covering a job `days_late` days late (None: no credit)."""
+        if days_late < 1:
+            return None
+        return next((step for step in self.late_credit if days_late <= step.max_days_late), None)
 
     @property
     def components(self) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ import msgspec
 
 from scorecard.domain.events import Event
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
-from scorecard.domain.jobs import JobState
+from scorecard.domain.jobs import Completion, JobState
 from scorecard.domain.policy import Grade, ScoringPolicy
 from scorecard.domain.requests import UpdateRequest
 from scorecard.domain.signals import signal_values
@@ -38,6 +38,7 @@ class Tally(msgspec.Struct):
     jobs_completed: int = 0
     jobs_on_time: int = 0
     jobs_noticed: int = 0  # late with notice credit (policy v2 rule 4)
+    jobs_late_credit: int = 0  # late with late credit, when larger than any notice credit (policy v3)
     parts_inspected: int = 0
     parts_defective: int = 0
     status_jobs: int = 0
@@ -205,6 +206,17 @@ class JobContribution(msgspec.Struct, frozen=True):
     offered_in_window: bool
 
 
+def late_job_credit(completion: Completion, policy: ScoringPolicy) -> tuple[Decimal, str | None]:
+    """The share of a late job's weight that on_time counts, and which credit gave it: `notice` (v2
+    rule 4) or `late` (the policy's late_credit steps), the larger (notice on a tie); (0, None) when
+    neither. Late credit is for a late shipment only: a job still open or cancelled never earns it."""
+    notice = policy.notice.credit if completion.noticed and policy.notice is not None else ZERO
+    step = policy.late_credit_for(completion.days_late) if completion.via == "shipment" else None
+    if step is not None and step.credit > notice:
+        return step.credit, "late"
+    return (notice, "notice") if notice else (ZERO, None)
+
+
 def job_contribution(
     job: JobState, window_job: WindowJob | None, window: Window, policy: ScoringPolicy
 ) -> JobContribution:
@@ -217,9 +229,12 @@ def job_contribution(
         if completion.on_time:
             tally.weight_on_time = weight
             tally.jobs_on_time = 1
-        elif completion.noticed and policy.notice is not None:
-            tally.weight_on_time = weight * policy.notice.credit
-            tally.jobs_noticed = 1
+        else:
+            credit, kind = late_job_credit(completion, policy)
+            if kind is not None:
+                tally.weight_on_time = weight * credit
+                tally.jobs_noticed = int(kind == "notice")
+                tally.jobs_late_credit = int(kind == "late")
         tally.parts_inspected = job.parts_inspected
         tally.parts_defective = job.parts_defective
         tally.status_jobs = 1
@@ -227,7 +242,9 @@ def job_contribution(
         if job.required_documents:
             tally.document_jobs = 1
             tally.document_ok = int(job.all_documents_uploaded)
-    offered = window.contains(job.offered_at) and not job.voided_by_other_party
+    # A customer/platform cancellation leaves the offer out, unless the job counts (v3 rule 2: after its
+    # due date, completed late in the window).
+    offered = window.contains(job.offered_at) and (window_job is not None or not job.voided_by_other_party)
     if offered:
         tally.offers = 1
         tally.offers_read = int(job.first_read_at is not None)
@@ -262,6 +279,8 @@ class ComponentResult(msgspec.Struct, frozen=True):
     weight: Decimal  # policy weight
     effective_weight: Decimal  # renormalised over the components present
     evidence: dict[str, int | str]
+    target: Decimal | None = None  # the policy's target for this component (v3), if any
+    meets_target: bool | None = None  # value (as shown, one decimal) >= target; None: no target or no value
 
 
 class LedgerEntry(msgspec.Struct, frozen=True):
@@ -306,6 +325,8 @@ def _evidence(name: str, tally: Tally) -> dict[str, int | str]:
         evidence: dict[str, int | str] = {"jobs": tally.jobs_completed, "on_time_jobs": tally.jobs_on_time}
         if tally.jobs_noticed:
             evidence["late_jobs_with_notice_credit"] = tally.jobs_noticed
+        if tally.jobs_late_credit:
+            evidence["late_jobs_with_late_credit"] = tally.jobs_late_credit
         return evidence
     if name == "quality":
         return {"parts_inspected": tally.parts_inspected, "parts_defective": tally.parts_defective}
@@ -323,27 +344,52 @@ def _evidence(name: str, tally: Tally) -> dict[str, int | str]:
     return {}  # an extra component: its signals are its evidence
 
 
+def _component(
+    name: str,
+    value: Decimal | None,
+    policy: ScoringPolicy,
+    effective: Decimal,
+    evidence: dict[str, int | str],
+) -> ComponentResult:
+    """One component as shown, with its target (v3) and whether the value shown meets it."""
+    target = policy.targets.get(name)
+    meets = None if target is None or value is None else value >= target
+    return ComponentResult(name, value, policy.weight_of(name), effective, evidence, target, meets)
+
+
 def _signal_evidence(signals: Signals) -> dict[str, int | str]:
     return {name: "none" if value is None else str(round_half_up(value)) for name, value in signals.items()}
 
 
-def _reasons(contribution: JobContribution) -> tuple[str, ...]:
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _reasons(contribution: JobContribution, policy: ScoringPolicy) -> tuple[str, ...]:
     reasons: list[str] = []
     wj = contribution.window_job
     job = contribution.job
     if wj is not None:
         c = wj.completion
-        days = f"{c.days_late} day{'s' if c.days_late != 1 else ''}"
+        days = _days(c.days_late)
         if c.via == "partner_cancellation":
             reasons.append("cancelled by partner after acceptance (counts as late)")
+        elif c.via == "overdue_cancellation":
+            reasons.append(f"cancelled by {job.cancelled_by} {days} past its due date (counts as late)")
         elif c.via == "overdue":
             reasons.append(f"overdue: not fully shipped, {days} past its due date (counts as late)")
         elif c.on_time:
             reasons.append("shipped on time")
         else:
             reasons.append(f"shipped {days} late")
-        if c.noticed:
-            reasons.append("delay reported in advance and the announced date kept: half credit")
+        if contribution.tally.jobs_noticed:
+            assert policy.notice is not None  # the notice credit counted
+            share = "half" if policy.notice.credit == Decimal("0.5") else str(policy.notice.credit)
+            reasons.append(f"delay reported in advance and the announced date kept: {share} credit")
+        if contribution.tally.jobs_late_credit:
+            step = policy.late_credit_for(c.days_late)
+            assert step is not None  # the late credit counted
+            reasons.append(f"late credit: at most {_days(step.max_days_late)} late earns {step.credit}")
         if job.parts_defective:
             reasons.append(f"{job.parts_defective} of {job.parts_inspected} inspected parts defective")
         if not contribution.tally.status_ok:
@@ -431,8 +477,8 @@ def fewest(reaches: Callable[[int], bool], most: int) -> int | None:
 
 
 def _overdue_hint(window: Window, next_grade: NextGrade | None, policy: ScoringPolicy) -> NextGrade | None:
-    """Policy v2 speaks of what weighs most: an overdue job counts as late until it ships, and notice
-    given in time earns credit."""
+    """What weighs most, as the policy really treats it: how long an overdue job counts as late, and
+    the credit that notice (v2) or a short delay (late_credit) earns."""
     if next_grade is None:
         return None
     overdue = [wj.job.job_id for wj in window.jobs if wj.completion.via == "overdue"]
@@ -441,10 +487,31 @@ def _overdue_hint(window: Window, next_grade: NextGrade | None, policy: ScoringP
     named = ", ".join(sorted(overdue)[:3]) + ("…" if len(overdue) > 3 else "")
     one = len(overdue) == 1
     jobs = f"{len(overdue)} overdue job{'' if one else 's'} ({named})"
-    hint = f"; {jobs} count{'s' if one else ''} as late until shipped"
+    days = policy.window.base_days
+    counts = "counts" if one else "count"
+    erased = (
+        ""
+        if policy.overdue_cancellation_counts
+        else f"; a customer or platform cancellation erases {'it' if one else 'them'}"
+    )
+    if policy.overdue_counts_while_open:
+        # v3 rule 1: in every daily score while open; then completed on its last shipment (or, rule 2,
+        # its cancellation), from which the window keeps it for base_days at least.
+        ended = "shipped or cancelled" if policy.overdue_cancellation_counts else "shipped"
+        hint = f"; {jobs} {counts} as late until {ended}, then for at least {days} days{erased}"
+    else:
+        # v2: completed late on the day after its due date, or later on its last shipment.
+        its, ships = ("its", "it ships") if one else ("their", "they ship")
+        hint = (
+            f"; {jobs} {counts} as late for at least {days} days from the day after {its} due date, "
+            f"or from {its} last shipment if {ships}{erased}"
+        )
     if policy.notice is not None:
         hours = policy.notice.min_hours
-        hint += f": report a delay at least {hours} h before a due date to earn notice credit"
+        hint += f"; report a delay at least {hours} h before a due date to earn notice credit"
+    if policy.late_credit:
+        first = policy.late_credit[0]
+        hint += f"; a job shipped at most {_days(first.max_days_late)} late earns {first.credit} credit"
     return NextGrade(next_grade.grade, next_grade.jobs_needed, next_grade.message + hint)
 
 
@@ -480,10 +547,10 @@ def compute_success_score(
     score = round_half_up(raw)
     present_weight = sum((policy.weight_of(n) for n in policy.components if values[n] is not None), ZERO)
     components = tuple(
-        ComponentResult(
+        _component(
             name,
             None if values[name] is None else round_half_up(values[name]),  # type: ignore[arg-type]
-            policy.weight_of(name),
+            policy,
             round_half_up(policy.weight_of(name) / present_weight, Decimal("0.0001"))
             if values[name] is not None and present_weight
             else ZERO,
@@ -510,7 +577,7 @@ def compute_success_score(
                 value=job.value,
                 parts_inspected=job.parts_inspected,
                 parts_defective=job.parts_defective,
-                reasons=_reasons(contribution),
+                reasons=_reasons(contribution, policy),
             )
         )
     ledger.sort(key=operator.attrgetter("effect", "job_id"))

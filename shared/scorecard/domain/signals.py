@@ -84,6 +84,18 @@ def signal_values(
     if not policy.signals:
         return {}
     activity = [e for e in activity if isinstance(e, ActivityEventBase)]
+    # Each declared metric's latest value in the window, in one pass (not one pass per metric signal).
+    declared = policy.declared_metrics()
+    latest: dict[str, PartnerMetricRecorded] = {}
+    for event in activity:
+        if (
+            isinstance(event, PartnerMetricRecorded)
+            and event.metric in declared
+            and window.contains(event.occurred_at)
+        ):
+            held = latest.get(event.metric)
+            if held is None or event_order(event) >= event_order(held):  # as sorted(...)[-1] picks
+                latest[event.metric] = event
     values: dict[str, Decimal | None] = {}
     for signal in policy.signals:
         if signal.source == "capacity_current":
@@ -97,15 +109,6 @@ def signal_values(
             instants += [r.responded_at for r in requests if r.responded_at is not None]
             values[signal.name] = _weeks_with(instants, window.as_of, policy)
         else:
-            recorded = sorted(
-                (
-                    e
-                    for e in activity
-                    if isinstance(e, PartnerMetricRecorded)
-                    and e.metric == signal.name
-                    and window.contains(e.occurred_at)
-                ),
-                key=event_order,
-            )
-            values[signal.name] = _scaled(recorded[-1].value, signal) if recorded else None
+            recorded = latest.get(signal.name)
+            values[signal.name] = None if recorded is None else _scaled(recorded.value, signal)
     return values

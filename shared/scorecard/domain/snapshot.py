@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from scorecard.domain.events import DefectCategory
 from scorecard.domain.grading import grade_for, round_half_up, round_to_int
-from scorecard.domain.jobs import CompletionRules, Inspection, JobState, Shipment
+from scorecard.domain.jobs import CompletionRules, Inspection, JobState, Shipment, defects_by_category
 from scorecard.domain.policy import BONUS_ELIGIBLE, Grade, ScoringPolicy, Tier
 from scorecard.domain.window import day_start
 
@@ -82,6 +83,8 @@ class SnapshotMetrics(msgspec.Struct, frozen=True):
     grade: Grade | None
     late_jobs: tuple[SnapshotLine, ...]
     defective_jobs: tuple[SnapshotLine, ...]
+    # the parts the month's inspections itemise as defective, per category (domain.jobs)
+    defects_by_category: dict[DefectCategory, int] = msgspec.field(default_factory=dict)
 
 
 def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | None:
@@ -98,7 +101,8 @@ def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | No
 def compute_monthly_snapshot(
     jobs: Iterable[JobState], month: Month, policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
 ) -> SnapshotMetrics:
-    """The §5 snapshot of calendar month `month` in the policy timezone, from jobs folded with all known
+    """The docs/snapshots.md snapshot of calendar month `month` in the policy timezone, from jobs folded
+    with all known
     events. Excluded jobs (resolved reviews) and jobs voided by the customer or platform are left out
     of the on-time and quality figures. Under policy v2 a shipment is on time by its date in
     `partner_zone` (the partner's profile timezone; rule 2); the month stays the policy's."""
@@ -117,6 +121,7 @@ def compute_monthly_snapshot(
     completed = completed_on_time = 0
     late: list[SnapshotLine] = []
     faulty: list[SnapshotLine] = []
+    month_inspections: list[Inspection] = []  # of parts shipped in the month, as inspected/defective
     for job in jobs:
         if job.excluded:
             continue
@@ -126,7 +131,8 @@ def compute_monthly_snapshot(
             accepted += 1
             value += job.value or Decimal(0)
         if job.voided_by_other_party:
-            continue  # §4: a customer/platform cancellation never counts: no on-time or quality figures
+            # docs/scoring.md: a customer/platform cancellation never counts: no on-time or quality figures
+            continue
         due = job.due_date
         month_shipments = [s for s in job.shipments if in_month(s.at)]
         job_parts = sum(s.parts for s in month_shipments)
@@ -139,6 +145,7 @@ def compute_monthly_snapshot(
             if owner is not None and in_month(owner.at):
                 job_inspected += inspection.parts_inspected
                 job_defective += inspection.parts_defective
+                month_inspections.append(inspection)
         inspected += job_inspected
         defective += job_defective
         completion = job.completion(rules)
@@ -183,11 +190,13 @@ def compute_monthly_snapshot(
         grade=None if monthly is None else grade_for(Decimal(monthly), policy),
         late_jobs=tuple(sorted(late, key=lambda line: line.job_id)),
         defective_jobs=tuple(sorted(faulty, key=lambda line: line.job_id)),
+        defects_by_category=defects_by_category(month_inspections),
     )
 
 
 class MonthlyTier(msgspec.Struct, frozen=True):
-    """The partner's tier at the end of month M and whether M earned the monthly bonus (§4a rule 5)."""
+    """The partner's tier at the end of month M and whether M earned the monthly bonus (docs/scoring.md
+    rule 5)."""
 
     tier: Tier | None
     bonus_eligible: bool

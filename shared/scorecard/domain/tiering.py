@@ -49,6 +49,13 @@ def computed_tier(result: ScoreResult, policy: ScoringPolicy) -> Tier | None:
 
 def decide_tier(state: TierState, result: ScoreResult, as_of: date, policy: ScoringPolicy) -> TierDecision:
     """One day's run's effect on the tier in force (the daily run's, and a backtest's day by day)."""
-    # No score places a new partner (policy v2) but, like a provisional score, never lowers a tier.
-    provisional = result.provisional or result.score is None
-    return advance_tier(state, computed_tier(result, policy), provisional, as_of, policy)
+    # No score places a new partner (policy v2, v3) but never lowers a tier; a provisional score
+    # never lowers one either, unless the policy lets it float (v3 rule 3).
+    return advance_tier(
+        state,
+        computed_tier(result, policy),
+        result.provisional,
+        as_of,
+        policy,
+        scored=result.score is not None,
+    )

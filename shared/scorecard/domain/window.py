@@ -32,6 +32,8 @@ def completion_rules(policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
         local_zone=partner_zone if policy.partner_local_dates else None,
         overdue=policy.overdue_jobs_count,
         notice_hours=policy.notice.min_hours if policy.notice is not None else None,
+        overdue_while_open=policy.overdue_counts_while_open,
+        overdue_cancellation=policy.overdue_cancellation_counts,
     )
 
 

@@ -1,8 +1,8 @@
 """Jinja2 rendering of the emails (templates in scorecard/email/templates, autoescaped for HTML): one
 helper renders an email's subject, text part and HTML part from one typed context.
 
-A function that renders in every invocation loads its templates at import (`load_templates`): with
-SnapStart that compilation is part of the published version's snapshot, not of any request.
+A function that renders in every invocation compiles its templates before SnapStart's snapshot
+(`load_templates` in a before-snapshot hook), so no request pays for it; elsewhere on first use.
 """
 
 from __future__ import annotations
@@ -66,8 +66,7 @@ def render_email(email: str, context: msgspec.Struct) -> RenderedEmail:
 
 
 def load_templates(*emails: str) -> None:
-    """Compile these emails' templates (and those they import) now: a function that renders them in
-    every invocation calls this at import, inside the SnapStart snapshot."""
+    """Compile these emails' templates (and those they import) now."""
     for email in emails:
         for name in email_templates(email):
             html = name.endswith(".html.j2")

@@ -80,6 +80,19 @@ class TrendBar(msgspec.Struct, frozen=True):
     current: bool
 
 
+class DefectCount(msgspec.Struct, frozen=True):
+    category: str  # "Surface finish"
+    parts: str  # "3"
+
+
+def defect_counts(document: SnapshotDocument) -> list[DefectCount]:
+    """The month's itemised defective parts per category, in the document's (category list) order."""
+    return [
+        DefectCount(category.replace("_", " ").capitalize(), fmt_int(parts))
+        for category, parts in document.defects_by_category.items()
+    ]
+
+
 class JobRow(msgspec.Struct, frozen=True):
     job_id: str
     due: str
@@ -119,6 +132,7 @@ class SnapshotContext(msgspec.Struct, frozen=True):
     archive: bool = False  # the page archived in S3: every job listed, no link to itself
     late_jobs_more: str | None = None  # rows left out of the email ("and 5 more")
     defective_jobs_more: str | None = None
+    defects_by_category: list[DefectCount] = msgspec.field(default_factory=list)  # empty: none itemised
 
 
 class RenderedSnapshot(msgspec.Struct, frozen=True):
@@ -258,6 +272,7 @@ def snapshot_context(
         defective_count=fmt_int(len(document.defective_jobs)),
         late_jobs=_job_rows(document.late_jobs, month),
         defective_jobs=_job_rows(document.defective_jobs, month),
+        defects_by_category=defect_counts(document),
         html_url=html_url,
         link_days=str(LINK_DAYS),
     )

@@ -1,8 +1,7 @@
 """Runtime settings: one typed model of the environment (set by template.yaml, or by the local stack).
 
 This is the one module of the Lambda layer that reads the environment (the authorizer's JWT key and
-log level included: that costs the authorizer pydantic's import, about 50 ms of its cold start, and
-buys one reader). Everything else asks scorecard.bootstrap, which builds the adapters from a Settings.
+log level included). Everything else asks scorecard.bootstrap, which builds the adapters from a Settings.
 """
 
 import os
@@ -95,7 +94,7 @@ _ENV_NAMES = frozenset(str(info.alias) for info in Settings.model_fields.values(
 
 
 def current() -> Settings:
-    """The settings of this invocation's environment (cheap: ~20 µs with the bootstrap lookup)."""
+    """The settings of this invocation's environment."""
     return Settings.from_environ()
 
 

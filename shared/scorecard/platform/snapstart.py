@@ -24,12 +24,25 @@ Lambda (the local stack, the tests) there is no snapshot and nothing to register
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 
 def reseed_random() -> None:
     """The after-restore hook: a fresh seed for the shared generator (random.seed() with no argument
     reads os.urandom)."""
     random.seed()
+
+
+def before_snapshot(warm: Callable[[], object]) -> bool:
+    """Run `warm` before Lambda snapshots the initialised function (priming: e.g. compiling the
+    templates every invocation renders), so restored environments start with it done. Outside
+    Lambda nothing is snapshotted and `warm`'s work happens on first use. True if registered."""
+    try:
+        from snapshot_restore_py import register_before_snapshot  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    register_before_snapshot(warm)
+    return True
 
 
 def register_hooks() -> bool:

@@ -21,8 +21,8 @@ BacktestStatus = Literal["queued", "running", "complete"]
 class BacktestIn(BaseModel):
     """A candidate, by stored (or built-in) version name or inline, and the days to replay."""
 
-    # built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
+    # exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
     version: str | None = Field(
         default=None,
@@ -64,7 +64,7 @@ class VersionRun(View):
 class BacktestRecord(BaseModel):
     """The stored backtest: the request (candidate inline: it cannot change) and its progress."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)  # BACKTEST_BATCH_MODELS
+    model_config = ConfigDict(frozen=True)
 
     backtest_id: str
     first_day: date
@@ -117,7 +117,7 @@ class BacktestChangeView(View):
 class BacktestBatchResult(BaseModel):
     """One batch's result (stored once): `days[i]` is the i-th day of the range."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)  # BACKTEST_BATCH_MODELS
+    model_config = ConfigDict(frozen=True)
 
     isolated: bool
     partners: int
@@ -167,16 +167,3 @@ class BacktestView(View):
         f"{CHANGES_SHOWN} (`changes_total` counts them all)"
     )
     changes_truncated: bool
-
-
-# What the backtest worker reads, computes and stores for every batch message, built at its init
-# (scorecard.deferred.build_at_init): members before the models that contain them.
-BACKTEST_BATCH_MODELS: tuple[type[BaseModel], ...] = (
-    VersionRun,
-    BacktestRecord,
-    Histogram,
-    DayHistograms,
-    BacktestOutcomeView,
-    BacktestChangeView,
-    BacktestBatchResult,
-)

@@ -4,7 +4,5 @@ from pydantic import BaseModel, ConfigDict
 
 
 class View(BaseModel):
-    # defer_build: a response model's validator is built when first used, not at import: a cold
-    # API request builds the few its route returns instead of every view of the API (about 25 ms of
-    # the API function's import, bench cold_import_vs_floor).
+    # Built on first use: an API request builds the views its route answers with, not all of them.
     model_config = ConfigDict(frozen=True, defer_build=True)

@@ -68,8 +68,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 class _ExportBody(BaseModel):
-    # built by its route's first request (scorecard.platform.models)
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class BonusRosterExportIn(_ExportBody):
@@ -104,7 +104,7 @@ class ExportRecord(BaseModel):
     """The stored export: the request (it cannot change) and where its pages stand. A fixed set of
     scalars: the rows themselves are S3 objects, so the item never grows."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)  # EXPORT_WORKER_MODELS
+    model_config = ConfigDict(frozen=True)
 
     export_id: str
     request: BonusRosterExportIn | PartnersExportIn | JobsExportIn = Field(discriminator="kind")
@@ -156,13 +156,3 @@ class ExportView(View):
     created_at: datetime
     completed_at: datetime | None
     expires_at: datetime = Field(description="the export and its file are deleted after this")
-
-
-# What the export worker reads and stores for every message, built at its init
-# (scorecard.platform.models.build_at_init): members before the models that contain them.
-EXPORT_WORKER_MODELS: tuple[type[BaseModel], ...] = (
-    BonusRosterExportIn,
-    PartnersExportIn,
-    JobsExportIn,
-    ExportRecord,
-)

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from scorecard.domain.events import DefectCategory
 from scorecard.schemas.base import View
 from scorecard.schemas.scores import (
     WindowView,
@@ -20,6 +21,15 @@ class ShipmentView(View):
     on_time: bool | None
 
 
+class DefectView(View):
+    """One line of an inspection's defects, as the inspection reported it."""
+
+    part_number: str
+    quantity: int
+    category: DefectCategory
+    note: str | None
+
+
 class InspectionView(View):
     event_id: str
     inspected_at: datetime
@@ -27,6 +37,9 @@ class InspectionView(View):
     parts_defective: int
     ncmr_id: str | None
     report_url: str | None
+    defects: list[DefectView] = Field(
+        default=[], description="which parts were defective and why (empty when the inspection names none)"
+    )
 
 
 class DocumentView(View):
@@ -60,6 +73,12 @@ class JobSummaryView(View):
     score_effect: float | None = Field(
         default=None,
         description="points this job adds (+) or costs (-) when it counts (the score's ledger), else null",
+    )
+    defects_by_category: dict[DefectCategory, int] | None = Field(
+        default=None,
+        description="the defective parts the job's inspections itemise, per category (categories with "
+        "none left out; their sum is at most parts_defective); with filter=defective and in a job's "
+        "story, else null",
     )
 
 

@@ -3,7 +3,7 @@ notifications."""
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AwareDatetime,
@@ -35,9 +35,7 @@ class PartnerBatch(BaseModel):
     names. A partner that fails in a larger message is split off into a message of its own
     (`isolated`), so it is retried, and finally dead-lettered, alone."""
 
-    # defer_build (scorecard.deferred), as every message model here: each function builds at init
-    # the messages it sends or receives in every invocation, and no other.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     partner_ids: list[EntityId] = Field(min_length=1)
     isolated: bool = False
@@ -79,7 +77,7 @@ BacktestId = Annotated[str, StringConstraints(pattern=r"^bt-[0-9a-f]{20}$")]
 class BacktestPlanMessage(BaseModel):
     """BacktestQueue: page the registry and queue the partners of this backtest in batches."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["plan"] = "plan"
     backtest_id: BacktestId
@@ -97,14 +95,7 @@ class BacktestBatchMessage(PartnerBatch):
 class BacktestMessage(RootModel[BacktestPlanMessage | BacktestBatchMessage]):
     """Either message of BacktestQueue, told apart by `kind`."""
 
-    model_config = ConfigDict(defer_build=True)
-
     root: Annotated[BacktestPlanMessage | BacktestBatchMessage, Field(discriminator="kind")]
-
-
-# What a function that receives these messages in every invocation builds at init
-# (scorecard.deferred.build_at_init): the members, then the union over them, which reuses theirs.
-BACKTEST_MESSAGES: tuple[type[BaseModel], ...] = (BacktestPlanMessage, BacktestBatchMessage, BacktestMessage)
 
 
 EXPORT_CURSOR_MAX = 512  # a registry position (a partner id) or a running record's cursor
@@ -114,7 +105,7 @@ class ExportPageMessage(BaseModel):
     """ExportQueue: write page `page` of an export, starting at `cursor`. `nonce` tells a redelivery of
     this very message (same nonce) from another message for the same page (services.exports)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     export_id: Annotated[str, StringConstraints(pattern=r"^ex-[0-9a-f]{20}$")]
     page: int = Field(ge=0)
@@ -125,7 +116,7 @@ class ExportPageMessage(BaseModel):
 class PartReceivedMessage(BaseModel):
     """NotificationQueue: a job.received event was recorded; tell the partner (once per job)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     partner_id: EntityId
     job_id: EntityId
@@ -141,7 +132,7 @@ class DemotionWarningMessage(BaseModel):
     """NotificationQueue: the first daily run below the partner's tier (docs/scoring.md: "the partner is
     warned on the first"); emailed once per partner and day."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["demotion_warning"] = "demotion_warning"
     partner_id: EntityId
@@ -156,7 +147,7 @@ class ReviewResolvedMessage(BaseModel):
     """NotificationQueue: ops resolved a review; email the partner the decision, the note and the
     score before and after, once per review."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["review_resolved"] = "review_resolved"
     partner_id: EntityId
@@ -173,16 +164,5 @@ class ReviewResolvedMessage(BaseModel):
 NOTIFICATION_ADAPTER: TypeAdapter[PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage] = (
     TypeAdapter(
         PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage,
-        config=ConfigDict(defer_build=True),
     )
-)
-
-
-# What a function that receives these messages in every invocation builds at init
-# (scorecard.deferred.build_at_init): the members, then the union over them, which reuses theirs.
-NOTIFICATION_MESSAGES: tuple[type[BaseModel] | TypeAdapter[Any], ...] = (
-    PartReceivedMessage,
-    DemotionWarningMessage,
-    ReviewResolvedMessage,
-    NOTIFICATION_ADAPTER,
 )

@@ -11,8 +11,8 @@ from scorecard.schemas.base import View
 
 
 class ProfileIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(

@@ -13,7 +13,7 @@ from scorecard.schemas.base import View
 
 class PolicyVersionView(View):
     version: str
-    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2)")
+    source: Literal["builtin", "stored"] = Field(description="builtin: shipped with the code (v1, v2, v3)")
     created_by: str | None = None
     created_at: datetime | None = None
     note: str | None = None
@@ -31,16 +31,16 @@ class AdoptionView(View):
 class PolicyVersionIn(BaseModel):
     """A new version: the policy (same shape as GET /v1/policy, a new `version`) and why."""
 
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     policy: ScoringPolicy
     note: str | None = Field(default=None, max_length=1000, description="why this version exists")
 
 
 class AdoptionIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     effective_from: IsoDate = Field(

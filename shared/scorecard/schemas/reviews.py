@@ -13,16 +13,16 @@ JobIdField = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class ReviewIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     reason: str = Field(min_length=1, max_length=4000)
     job_ids: list[str] = Field(default_factory=list, max_length=50, description="jobs the partner disputes")
 
 
 class ResolutionIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     decision: Literal["upheld", "adjusted"]
     excluded_job_ids: list[str] = Field(default_factory=list, max_length=50)
@@ -36,8 +36,8 @@ RESOLVED_STATUSES: tuple[ReviewStatus, ...] = ("upheld", "adjusted")
 
 
 class PickupIn(BaseModel):
-    # a request body: built by its route's first request (scorecard.deferred)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # a request body, of exact JSON types (strict)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     note: str | None = Field(default=None, max_length=4000)
 

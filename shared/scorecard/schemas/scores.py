@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from scorecard.domain.policy import Benefit, Grade, Tier
 from scorecard.schemas.base import View
@@ -13,6 +13,10 @@ class ComponentView(View):
     weight: float = Field(description="policy weight")
     effective_weight: float = Field(description="weight renormalised over the components present")
     evidence: dict[str, int | str]
+    target: float | None = Field(default=None, description="the policy's target (0-100); null: none")
+    meets_target: bool | None = Field(
+        default=None, description="value >= target; null when there is no target or no value"
+    )
 
 
 class WindowView(View):
@@ -123,19 +127,4 @@ class DailyRunView(View):
     without_score: int
     failed: list[str]
     tier_changes: int
-
-
-# What the daily worker writes for every partner it scores, and reports for every batch, built at its
-# init (scorecard.deferred.build_at_init): members before the models that contain them.
-DAILY_SCORE_VIEWS: tuple[type[BaseModel], ...] = (
-    ComponentView,
-    WindowView,
-    LedgerEntryView,
-    NextGradeView,
-    TierStatusView,
-    ProcessPercentileView,
-    PercentileView,
-    ScoreView,
-    HistoryPointView,
-    DailyRunView,
-)
+    grades: dict[Grade, int] = Field(default={}, description="partners scored, by grade")

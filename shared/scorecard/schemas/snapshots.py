@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from scorecard.domain.events import DefectCategory
 from scorecard.domain.policy import Grade, Tier
 from scorecard.schemas.base import View
 
@@ -62,6 +63,11 @@ class SnapshotDocument(View):
     )
     late_jobs: list[SnapshotLineView]
     defective_jobs: list[SnapshotLineView]
+    defects_by_category: dict[DefectCategory, int] = Field(
+        default={},
+        description="the defective parts of the month (as dpt counts them: inspections of parts shipped "
+        "in the month) that their inspections itemise, per category; categories with none left out",
+    )
 
 
 EmailStatus = Literal["sent", "sending", "pending", "no_address", "not_emailed"]

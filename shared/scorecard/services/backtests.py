@@ -5,7 +5,7 @@ The API stores the backtest (candidate inline) and queues one plan message; the 
 the registry into partner batches with the daily run's fan-out (services.fanout), and for each batch
 loads each partner's evidence once for the whole range, scores every day under the version in force
 that day and under the candidate (compute_success_score, then the daily run's tier rule and
-hysteresis: services.daily.decide_tier), and stores one bounded result per batch. GET sums them.
+hysteresis: domain.tiering.decide_tier), and stores one bounded result per batch. GET sums them.
 
 Tier start: each version starts from the tier the partner's stored history shows for the day before
 `from` (no hysteresis streak carried: a history point keeps only the tier), else from no tier, and
@@ -67,6 +67,35 @@ class UnknownBacktest(NotFound):
 # -- the API: store, queue one plan message ---------------------------------------------------------
 
 
+# A batch (BACKTEST_BATCH_SIZE partners, each day of the range under two versions) must finish inside
+# the worker's 300 s timeout, or it is retried until it dead-letters and the backtest never completes.
+# A day's scoring costs about 32 us per job of evidence, and the evidence reaches the policy's
+# window.max_days back: at one job a day, 92 days of a 366-day window take 1.2 s a partner, 61 s a
+# batch; a 1,461-day window 4.4 s and 219 s; 3,660 days would not finish (docs/performance.md).
+MAX_BACKTEST_WINDOW_DAYS = 366
+
+
+def refuse_unfinishable(candidate: ScoringPolicy, inline: bool, in_force: Sequence[ScoringPolicy]) -> None:
+    """Invalid (422) for a backtest whose replay could not finish: the candidate, or a version in force
+    over the range, reaching more than MAX_BACKTEST_WINDOW_DAYS back."""
+    limit = MAX_BACKTEST_WINDOW_DAYS
+    if candidate.window.max_days > limit:
+        raise Invalid(
+            f"a backtest replays policies whose window reaches at most {limit} days back; the candidate's "
+            f"window.max_days is {candidate.window.max_days}, whose replay could not finish",
+            "policy.window.max_days" if inline else "version",
+        )
+    for policy in in_force:
+        if policy.window.max_days > limit:
+            raise Invalid(
+                f"version {policy.version}, in force over the range, has window.max_days "
+                f"{policy.window.max_days}: a backtest replays policies whose window reaches at most "
+                f"{limit} days back, so its replay could not finish; choose a range outside it",
+                "from",
+                "to",
+            )
+
+
 def start_backtest(
     body: BacktestIn,
     versions: Versions,
@@ -87,6 +116,7 @@ def start_backtest(
             candidate = versions.get(body.version)
         except UnknownVersion as error:
             raise Invalid(error.message, "version") from error
+    refuse_unfinishable(candidate, body.policy is not None, versions.in_force(body.first_day, body.last_day))
     record = BacktestRecord(
         backtest_id="bt-" + secrets.token_hex(10),
         first_day=body.first_day,

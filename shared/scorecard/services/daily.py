@@ -20,7 +20,7 @@ from scorecard.domain.grading import (
     TierState,
     tier_rank,
 )
-from scorecard.domain.policy import ScoringPolicy
+from scorecard.domain.policy import Grade, ScoringPolicy
 from scorecard.domain.scoring import ScoreResult
 from scorecard.domain.standing import Distribution, most_offered_process, standing
 from scorecard.domain.tiering import TierHistory, prior_tier_state
@@ -213,6 +213,7 @@ def score_partners(
     once each by the notification worker) go out before the results are written, so a crash in
     between repeats them on retry (at least once) rather than losing them."""
     partners = scored = without = changes = 0
+    grades: dict[Grade, int] = {}
     failed: list[str] = []
     pending: list[ScoreWrite] = []
     history_only: list[ScoreWrite] = []
@@ -266,6 +267,8 @@ def score_partners(
         scored += outcome.result.score is not None
         without += outcome.result.score is None
         changes += outcome.decision.changed and not outcome.rerun
+        if outcome.view.grade is not None:
+            grades[outcome.view.grade] = grades.get(outcome.view.grade, 0) + 1
         details.extend(score_events(outcome, evidence.score, policy))
         contributed.add(outcome.result.score, outcome.result.provisional, outcome.process)
         (pending if outcome.updates_current else history_only).append(outcome.write)
@@ -281,6 +284,7 @@ def score_partners(
         without_score=without,
         failed=failed,
         tier_changes=changes,
+        grades=dict(sorted(grades.items())),
     )
 
 

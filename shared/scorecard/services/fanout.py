@@ -125,8 +125,8 @@ def process_records(
     `work` raising) are reported in batchItemFailures so only they return to the queue. Every failed
     record is reported, even when all failed, instead of raising: the same retry for SQS, and a
     poisoned single-partner message is counted like any other failure."""
-    # Imported here: the API function imports this module (reviews rescore through services.daily)
-    # and never runs a worker; the batch utilities add about 17 ms to its cold start.
+
+    # Imported here: of the functions that import this module, only the workers process batches.
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)

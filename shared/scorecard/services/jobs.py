@@ -83,7 +83,9 @@ def jobs_that_count(
     scored = scored_window(evidence_store, partner_id, as_of, policy)
     window = scored.result.window
     views = [
-        job_summary(wj.job, scored.rules, scored.effect_of(wj.job.job_id), as_of)
+        job_summary(
+            wj.job, scored.rules, scored.effect_of(wj.job.job_id), as_of, with_defects=which == "defective"
+        )
         for wj in (window.jobs if window else ())
         if _selected(wj.job, wj.completion, which)
     ]
@@ -136,7 +138,7 @@ def running_record(
     `as_of`) and, when it does, its `score_effect`, the same figure as in the window list. Paged:
     `limit` jobs at most, `next_cursor` to go on; a page may hold fewer (even none) and still have
     a `next_cursor`, as a request reads a bounded number of job items (above)."""
-    start = _decode_cursor(cursor)
+    start = decode_cursor(cursor)
     scored = scored_window(evidence_store, partner_id, as_of, policy)
     until = day_end(as_of, policy.zone)
     views: list[JobSummaryView] = []
@@ -151,7 +153,8 @@ def running_record(
             if job.excluded or not job.events:  # excluded by a review, or recorded after `as_of`
                 continue
             if _selected(job, job.completion(scored.rules, as_of), which):
-                views.append(job_summary(job, scored.rules, scored.effect_of(job.job_id), as_of))
+                effect = scored.effect_of(job.job_id)
+                views.append(job_summary(job, scored.rules, effect, as_of, with_defects=which == "defective"))
                 if len(views) == limit:
                     more = next_position is not None or paged is not page[-1]
                     return _record_page(
@@ -178,17 +181,17 @@ def _record_page(
         as_of=as_of,
         window=window_view(scored.result.window),
         jobs=views,
-        next_cursor=None if after is None else _encode_cursor(after),
+        next_cursor=None if after is None else encode_cursor(after),
     )
 
 
-def _encode_cursor(position: JobPosition) -> str:
+def encode_cursor(position: JobPosition) -> str:
     """Opaque to clients: the position as URL-safe base64 of a JSON pair, unpadded."""
     raw = json.dumps([position.latest, position.sk], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None) -> JobPosition | None:
+def decode_cursor(cursor: str | None) -> JobPosition | None:
     if cursor is None:
         return None
     try:

@@ -1,7 +1,7 @@
 """The monthly Partner Performance Snapshot job (docs/snapshots.md, docs/architecture.md).
 
 Coordinator (services.monthly_queue): list the partners, queue them in messages of 25 on the
-snapshot queue (services.fanout). Worker, per partner: fold every job, compute the §5 metrics
+snapshot queue (services.fanout). Worker, per partner: fold every job, compute the docs/snapshots.md metrics
 (domain.snapshot), render the email and the archive page, write snapshots/<YYYY-MM>/<pid>.json|.html
 to S3, record the snapshot in DynamoDB, then email the partner exactly once (services.mail_once).
 Every step before the email is an idempotent overwrite, so a retried or re-run message redoes them
@@ -147,6 +147,7 @@ def snapshot_document(
         network_percentile=network_percentile,
         late_jobs=[_line(line) for line in metrics.late_jobs],
         defective_jobs=[_line(line) for line in metrics.defective_jobs],
+        defects_by_category=metrics.defects_by_category,
     )
 
 

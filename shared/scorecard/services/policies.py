@@ -51,6 +51,17 @@ class PolicyCatalog:
         adoption = self._store.adoption_on(day)
         return self.get(self._default if adoption is None else adoption.version)
 
+    def in_force(self, first: date, last: date) -> list[ScoringPolicy]:
+        """Each version in force on some day of `first`..`last`, in order: the one of `first`, then
+        those adopted after it (one read of the adoptions; a range of at most 92 days holds at most
+        that many)."""
+        policies = [self.active_on(first)]
+        span = (last - first).days
+        for adoption in self._store.adoptions_after(first, span + 1):
+            if adoption.effective_from <= last:
+                policies.append(self.get(adoption.version))
+        return policies
+
 
 ADOPTION_HORIZON = timedelta(days=366)  # how far ahead a version may be adopted
 

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from scorecard.domain.grading import TierDecision
-from scorecard.domain.jobs import CompletionRules, JobState
+from scorecard.domain.jobs import CompletionRules, JobState, defects_by_category
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.window import Window
 from scorecard.schemas.jobs import (
+    DefectView,
     DocumentView,
     DueDateChangeView,
     InspectionView,
@@ -86,6 +87,8 @@ def score_view(
                 weight=float(c.weight),
                 effective_weight=float(c.effective_weight),
                 evidence=c.evidence,
+                target=_num(c.target),
+                meets_target=c.meets_target,
             )
             for c in result.components
         },
@@ -113,11 +116,17 @@ def score_view(
 
 
 def job_summary(
-    job: JobState, rules: ZoneInfo | CompletionRules, effect: Decimal | None = None, as_of: date | None = None
+    job: JobState,
+    rules: ZoneInfo | CompletionRules,
+    effect: Decimal | None = None,
+    as_of: date | None = None,
+    *,
+    with_defects: bool = False,
 ) -> JobSummaryView:
     """A job as the partner sees it; dates in the partner's timezone when the policy judges by it
     (v2), an overdue job with its days late counted to `as_of`; `effect`: its score effect when it
-    counts (services.partners.ScoredWindow), else None."""
+    counts (services.partners.ScoredWindow), else None; `with_defects`: its defective parts by
+    category."""
     rules = rules if isinstance(rules, CompletionRules) else CompletionRules(rules)
     zone = rules.date_zone
     completion = job.completion(rules, as_of)
@@ -139,6 +148,7 @@ def job_summary(
         excluded=job.excluded,
         counts=effect is not None,  # the score's ledger has every job that counts, with its effect
         score_effect=_num(effect),
+        defects_by_category=defects_by_category(job.inspections) if with_defects else None,
     )
 
 
@@ -151,7 +161,7 @@ def job_detail(
     documents = dict(job.documents)
     return JobDetailView(
         partner_id=job.partner_id,
-        job=job_summary(job, rules, effect, as_of),
+        job=job_summary(job, rules, effect, as_of, with_defects=True),
         offered_at=job.offered_at,
         first_read_at=job.first_read_at,
         accepted_at=job.accepted_at,
@@ -178,6 +188,12 @@ def job_detail(
                 parts_defective=i.parts_defective,
                 ncmr_id=i.ncmr_id,
                 report_url=i.report_url,
+                defects=[
+                    DefectView(
+                        part_number=d.part_number, quantity=d.quantity, category=d.category, note=d.note
+                    )
+                    for d in i.defects
+                ],
             )
             for i in job.inspections
         ],

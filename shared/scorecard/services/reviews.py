@@ -1,18 +1,20 @@
 """Score reviews (docs/architecture.md, docs/api.md): a partner asks, ops pick the review up and
 decide; an adjustment
 excludes jobs and the partner is rescored at once. Each step is recorded in the review's audit trail
-(who, when, note); a new review is announced on the bus (ReviewRequested); a resolution is emailed to
-the partner once, through the NotificationQueue, so a mail problem never fails the resolution."""
+(who, when, note); a new review is announced on the bus (ReviewRequested), and so is its resolution
+(ReviewResolved); a resolution is emailed to the partner once, through the NotificationQueue, so a
+mail problem never fails the resolution."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from aws_lambda_powertools import Logger
 
+from scorecard.adapters.records import ScoreRecord
 from scorecard.adapters.review_repository import ReviewConflict, UnknownJobs
 from scorecard.domain.business_days import business_days_between, is_overdue
 from scorecard.domain.policy import ScoringPolicy
@@ -26,7 +28,7 @@ from scorecard.ports import (
     ReviewStore,
     ScoreStore,
 )
-from scorecard.schemas.bus import ReviewRequestedDetail
+from scorecard.schemas.bus import ReviewRequestedDetail, ReviewResolvedDetail
 from scorecard.schemas.messages import ReviewResolvedMessage
 from scorecard.schemas.reviews import (
     RESOLVED_STATUSES,
@@ -192,6 +194,35 @@ def _announce(notifier: ReviewNotifier | None, review: ReviewView, score_after: 
         logger.exception("review resolution email not queued", extra={"review_id": review.review_id})
 
 
+def _publish_resolved(
+    publisher: EventPublisher | None,
+    review: ReviewView,
+    score_after: float | None,
+    stored: ScoreRecord | None,
+) -> None:
+    """ReviewResolved on the bus, after the rescoring's own events; a bus failure is logged, never the
+    resolution's failure (as for ReviewRequested)."""
+    if publisher is None or review.resolved_at is None or review.resolved_by is None:
+        return
+    detail = ReviewResolvedDetail(
+        review_id=review.review_id,
+        partner_id=review.partner_id,
+        decision="upheld" if review.status == "upheld" else "adjusted",
+        excluded_job_ids=review.excluded_job_ids,
+        note=review.note,
+        score_before=review.score_before,
+        score_after=score_after,
+        grade=stored.grade if stored else None,
+        tier=stored.tier if stored else None,
+        resolved_at=review.resolved_at,
+        resolved_by=review.resolved_by,
+    )
+    try:
+        publisher.publish([detail])
+    except Exception:
+        logger.exception("ReviewResolved not published", extra={"review_id": review.review_id})
+
+
 def resolve_review(
     evidence: EvidenceStore,
     scores: ScoreStore,
@@ -257,6 +288,7 @@ def resolve_review(
         stored = scores.get_score(partner_id)
     score_after = float(stored.score) if stored and stored.score is not None else None
     _announce(notifier, review, score_after)
+    _publish_resolved(publisher, review, score_after, stored)
     return ResolutionView(
         review=review,
         rescored=rescored,
@@ -295,6 +327,15 @@ def review_queue(
         reviews=[queue_entry(review, now, policy) for review in page.reviews],
         next_cursor=page.next_cursor,
     )
+
+
+def oldest_open_review_age(reviews: ReviewStore, now: datetime) -> timedelta:
+    """How long the oldest unresolved review (open or in review) has waited; zero when none has (one
+    query of the open queue, a page of one: it is in request order)."""
+    page = reviews.queue("open", 1, None)
+    if not page.reviews:
+        return timedelta(0)
+    return max(timedelta(0), now - page.reviews[0].requested_at)
 
 
 def overdue_reviews(reviews: ReviewStore, now: datetime, policy: ScoringPolicy) -> list[ReviewQueueEntry]:

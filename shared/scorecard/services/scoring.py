@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 
 from scorecard.adapters.records import PartnerEvidence, PartnerProfile, StoredAggregate
-from scorecard.domain.events import Event, parse_stored_event
+from scorecard.domain.events import Event, PartnerMetricRecorded, parse_stored_event
 from scorecard.domain.grading import TierDecision, TierState
 from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
@@ -73,6 +73,10 @@ def fold_jobs(partner_id: str, stored: Iterable[StoredAggregate], until: datetim
     ]
 
 
+# Signals count presence (logins, capacity updates) over the 4 weeks ending on the day scored and
+# metrics over the window, or over those weeks for active_weeks; 30 days hold 4 weeks in any zone.
+PRESENCE_SPAN = timedelta(days=30)
+
 T = TypeVar("T")
 _occurred_at = operator.attrgetter("occurred_at")
 
@@ -118,9 +122,14 @@ class Evidence:
         self._requests: _Folds[UpdateRequest] = _Folds(
             stored.requests, lambda a, events, until: fold_request(a.id, events, until=until)
         )
-        activity = (parse_stored_event(raw) for a in stored.activity for raw in a.events)
-        self._activity = sorted(activity, key=_occurred_at)
-        self._activity_instants = [event.occurred_at for event in self._activity]
+        activity = sorted(
+            (parse_stored_event(raw) for a in stored.activity for raw in a.events), key=_occurred_at
+        )
+        # metrics apart from the rest: a day's signals read them over the window, the rest over 4 weeks
+        self._metrics = [e for e in activity if isinstance(e, PartnerMetricRecorded)]
+        self._presence = [e for e in activity if not isinstance(e, PartnerMetricRecorded)]
+        self._metric_instants = [e.occurred_at for e in self._metrics]
+        self._presence_instants = [e.occurred_at for e in self._presence]
 
     def jobs(self, until: datetime) -> list[JobState]:
         """Every job, folded from its events at or before `until`."""
@@ -129,9 +138,20 @@ class Evidence:
     def requests(self, until: datetime) -> list[UpdateRequest]:
         return self._requests.at(until)
 
-    def activity(self, until: datetime) -> list[Event]:
-        """The activity events (logins, capacity updates, metrics) before `until`."""
-        return self._activity[: bisect_left(self._activity_instants, until)]
+    def activity(self, until: datetime, policy: ScoringPolicy) -> list[Event]:
+        """The activity events (logins, capacity updates, metrics) before `until` that `policy`'s
+        signals can count (domain.signals): metrics of its longest window, the rest of the last
+        PRESENCE_SPAN. A day costs those weeks, not every event since the evidence starts (a backtest
+        of a partner logging in every quarter-hour would re-read 26,000 events each day)."""
+        presence_from = until - PRESENCE_SPAN
+        metrics_from = min(until - timedelta(days=policy.window.max_days + 1), presence_from)
+        metrics = self._metrics[
+            bisect_left(self._metric_instants, metrics_from) : bisect_left(self._metric_instants, until)
+        ]
+        presence = self._presence[
+            bisect_left(self._presence_instants, presence_from) : bisect_left(self._presence_instants, until)
+        ]
+        return [*metrics, *presence]
 
 
 class DayScore(msgspec.Struct, frozen=True):
@@ -151,6 +171,6 @@ def score_day(evidence: Evidence, policy: ScoringPolicy, day: date, tier: TierSt
         day,
         policy,
         partner_zone=evidence.zone,
-        activity=evidence.activity(until),
+        activity=evidence.activity(until, policy),
     )
     return DayScore(result, decide_tier(tier, result, day, policy))

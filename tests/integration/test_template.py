@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from cfnlint.api import lint_file  # type: ignore[import-untyped]
 from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
+from scorecard.services.exports import EXPORT_LIFETIME, MAX_ATTEMPTS
 from scorecard_local.template_tables import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +44,7 @@ def test_every_code_dir_exists(template: dict[str, Any]) -> None:
         "NotificationWorkerFunction",
         "JwtRotationFunction",
         "BacktestWorkerFunction",
+        "ExportWorkerFunction",
     }
     for logical_id, resource in functions.items():
         props = resource["Properties"]
@@ -113,6 +115,8 @@ CONTRACT_ROUTES = {
     ("PUT", "/v1/policy/active"),
     ("POST", "/v1/policy/backtests"),
     ("GET", "/v1/policy/backtests/{backtest_id}"),
+    ("POST", "/v1/exports"),
+    ("GET", "/v1/exports/{export_id}"),
     ("GET", "/v1/openapi.json"),
     ("GET", "/v1/docs"),
 }
@@ -314,3 +318,60 @@ def test_backtests_fan_out_through_their_own_queue_with_least_privilege(template
     assert {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["BacktestQueue", "QueueName"]}}} in api[
         "Policies"
     ]
+
+
+def test_exports_chain_through_their_own_queue_into_their_own_bucket(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    worker = resources["ExportWorkerFunction"]["Properties"]
+    source = worker["Events"]["ExportMessages"]["Properties"]
+    assert source["Queue"] == {"Fn::GetAtt": ["ExportQueue", "Arn"]}
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BatchSize"] == 1
+    assert source["ScalingConfig"]["MaximumConcurrency"] <= 5  # paced: the daily run keeps the table
+    queue = resources["ExportQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]}
+    # The queue retries a step more often than the worker tries it before failing the export with the
+    # reason (services/exports.py MAX_ATTEMPTS): a failing export says why before its message is lost.
+    assert queue["RedrivePolicy"]["maxReceiveCount"] > MAX_ATTEMPTS
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    alarm = resources["ExportDeadLetterAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["ExportDeadLetterQueue", "QueueName"]}
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    # The worker reads, writes only its export item and its bucket's exports/ prefix.
+    statements = worker["Policies"][0]["Statement"]
+    table_actions = {a for st in statements for a in st["Action"] if a.startswith("dynamodb:")}
+    assert table_actions == {
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    }
+    (s3,) = [st for st in statements if str(st["Action"]).startswith("['s3:")]
+    assert s3["Resource"] == {"Fn::Sub": "${ExportBucket.Arn}/exports/*"}
+    assert worker["Policies"][1] == {
+        "SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["ExportQueue", "QueueName"]}}
+    }
+    variables = worker["Environment"]["Variables"]
+    assert variables == {"EXPORT_QUEUE_URL": {"Ref": "ExportQueue"}, "EXPORT_BUCKET": {"Ref": "ExportBucket"}}
+    # The API queues the first page and signs links to the finished file.
+    api = resources["ApiFunction"]["Properties"]
+    assert api["Environment"]["Variables"]["EXPORT_QUEUE_URL"] == {"Ref": "ExportQueue"}
+    assert api["Environment"]["Variables"]["EXPORT_BUCKET"] == {"Ref": "ExportBucket"}
+    assert {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["ExportQueue", "QueueName"]}}} in api[
+        "Policies"
+    ]
+    readable = [
+        st for p in api["Policies"] for st in p.get("Statement", []) if st["Action"] == "s3:GetObject"
+    ]
+    assert {"Fn::Sub": "${ExportBucket.Arn}/exports/*"} in readable[0]["Resource"]
+    # Private, encrypted, TLS only; files and records live 7 days.
+    bucket = resources["ExportBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"
+    ] == {"SSEAlgorithm": "AES256"}
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-exports"]["ExpirationInDays"] == EXPORT_LIFETIME.days
+    assert rules["abort-incomplete-uploads"]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    (deny,) = resources["ExportBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

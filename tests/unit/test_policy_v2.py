@@ -424,18 +424,37 @@ OCTOBER = Month(2026, 10)
 def test_bonus_eligible_when_every_run_of_the_month_was_elite() -> None:
     runs: list[tuple[date, Tier | None]] = [(day(10, d), "elite") for d in range(1, 32)]
     runs += [(day(9, 30), "standard"), (day(11, 1), "probation")]  # other months do not matter
-    assert monthly_tier(runs, OCTOBER, V2) == MonthlyTier("elite", True)
+    # 31 runs in October, all elite: 31 days scored, 31 in the bonus tier
+    assert monthly_tier(runs, OCTOBER, V2) == MonthlyTier(
+        "elite", True, days_scored=31, days_in_bonus_tier=31
+    )
 
 
 def test_one_run_below_a_bonus_tier_loses_the_bonus() -> None:
     runs: list[tuple[date, Tier | None]] = [(day(10, d), "elite") for d in range(1, 32)]
     runs[14] = (day(10, 15), "preferred")
-    assert monthly_tier(runs, OCTOBER, V2) == MonthlyTier("elite", False)  # the tier at month end
+    # the tier at month end; 31 days scored, 31 - 1 = 30 of them elite
+    assert monthly_tier(runs, OCTOBER, V2) == MonthlyTier(
+        "elite", False, days_scored=31, days_in_bonus_tier=30
+    )
 
 
 def test_no_run_in_the_month_is_no_bonus_and_v1_has_no_bonus_tier() -> None:
-    assert monthly_tier([(day(9, 30), "elite")], OCTOBER, V2) == MonthlyTier(None, False)
-    assert monthly_tier([(day(10, 1), "elite")], OCTOBER, V1) == MonthlyTier("elite", False)
+    assert monthly_tier([(day(9, 30), "elite")], OCTOBER, V2) == MonthlyTier(None, False, 0, 0)
+    # v1 gives no tier the bonus: one day scored, none of it in a bonus tier
+    assert monthly_tier([(day(10, 1), "elite")], OCTOBER, V1) == MonthlyTier("elite", False, 1, 0)
+
+
+def test_days_count_each_day_of_the_month_once() -> None:
+    # a day stored twice (a re-run) counts once, by its latest point: 10-02 ends elite
+    runs: list[tuple[date, Tier | None]] = [
+        (day(10, 1), "elite"),
+        (day(10, 2), "preferred"),
+        (day(10, 2), "elite"),
+    ]
+    runs += [(day(10, 3), None)]  # a run without a tier (no score yet) is a day scored, not in a bonus tier
+    # 3 distinct days; elite on 10-01 and 10-02 -> 2; not every day elite -> no bonus; last: no tier
+    assert monthly_tier(runs, OCTOBER, V2) == MonthlyTier(None, False, days_scored=3, days_in_bonus_tier=2)
 
 
 def snapshot_doc(tier: Tier | None, bonus: bool) -> SnapshotDocument:

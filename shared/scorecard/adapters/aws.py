@@ -56,3 +56,24 @@ def _client(service: Service) -> Any:
 def reset_clients() -> None:
     """Forget cached clients (tests switch moto on and off)."""
     _client.cache_clear()
+
+
+def presigned_get(bucket: str, key: str, expires_in: int, endpoint: str | None = None) -> str:
+    """A pre-signed GET link to an object (signed locally, no request). With `endpoint`, signed for
+    that endpoint instead of S3 (the local stack's server, which serves its buckets); None in AWS. It
+    also dies with the signing credentials: see docs/snapshots.md on Lambda role sessions."""
+    signer = client("s3") if endpoint is None else _signer_for(endpoint)
+    url: str = signer.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
+    )
+    return url
+
+
+@cache
+def _signer_for(endpoint: str) -> Any:
+    """An S3 client that only signs links for ``endpoint`` (path style: the bucket is a path
+    segment there); signing makes no request."""
+    import boto3
+
+    config = Config(signature_version="s3v4", s3={"addressing_style": "path"})
+    return boto3.session.Session().client("s3", endpoint_url=endpoint, config=config)  # type: ignore[call-overload]

@@ -70,8 +70,12 @@ BACKTEST#<bid> / RESULT#<batch>  one batch's result, written once (conditional p
                                  transaction with the counters): per-day grade and tier histograms
                                  under both versions and the batch's partners that change on the
                                  last day; bounded by the batch size (50) and the range (92 days)
+EXPORT#<eid> / EXPORT           an export (docs/api.md): the request and a fixed set of progress
+                                 scalars (next page, its cursor, rows, status, reason); `expires_at`
+                                 (TTL) deletes it 7 days on, as the bucket's lifecycle does its file
 
 S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (docs/snapshots.md).
+S3 (the export bucket): exports/<eid>/parts/<page>.csv while it runs, then exports/<eid>/<name>.csv.
 """
 
 from __future__ import annotations
@@ -313,3 +317,23 @@ def backtest_pk(backtest_id: str) -> str:
 
 def backtest_result_sk(batch_key: str) -> str:
     return BACKTEST_RESULT_PREFIX + batch_key
+
+
+# Exports (docs/api.md): EXPORT#<eid> / EXPORT, one item per export whatever its size (the rows are
+# S3 objects); the export bucket's keys are here too.
+EXPORT_PREFIX = "EXPORT#"
+EXPORT_SK = "EXPORT"
+EXPORT_OBJECT_PREFIX = "exports/"
+
+
+def export_pk(export_id: str) -> str:
+    return EXPORT_PREFIX + export_id
+
+
+def export_part_key(export_id: str, page: int) -> str:
+    """Page `page` of an export's rows (no header); fixed width, so the parts list in page order."""
+    return f"{EXPORT_OBJECT_PREFIX}{export_id}/parts/{page:06d}.csv"
+
+
+def export_file_key(export_id: str, filename: str) -> str:
+    return f"{EXPORT_OBJECT_PREFIX}{export_id}/{filename}"

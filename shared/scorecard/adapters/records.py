@@ -83,6 +83,16 @@ class ScoreFigures(msgspec.Struct, frozen=True):
     as_of: date
 
 
+class ScoreStanding(msgspec.Struct, frozen=True):
+    """A current score's figures with its peer standing (ScoreRepository.standings: the partners
+    export)."""
+
+    figures: ScoreFigures
+    percentile: int | None  # percentile.network
+    process: str | None
+    process_percentile: int | None
+
+
 class ListedPartner(msgspec.Struct, frozen=True):
     """A partner of the score-ordered listing: its profile and its score's figures (None: no score
     item yet)."""
@@ -112,6 +122,13 @@ class SnapshotRecord(msgspec.Struct, frozen=True):
     @property
     def month(self) -> str:
         return self.document.month
+
+
+class LatestSnapshot(msgspec.Struct, frozen=True):
+    """A partner's final snapshot of a month in its latest revision (SnapshotRepository.latest_snapshots)."""
+
+    record: SnapshotRecord
+    revision: int
 
 
 class TrendPoint(msgspec.Struct, frozen=True):

@@ -29,6 +29,7 @@ from scorecard.adapters.records import (
     MalformedCursor,
     ScoreFigures,
     ScoreRecord,
+    ScoreStanding,
     ScoreWrite,
 )
 from scorecard.adapters.score_document import compress_document, decompress_document
@@ -169,6 +170,38 @@ def score_figures(table: str, partner_ids: Sequence[str]) -> dict[str, ScoreFigu
     return {item["partner_id"]["S"]: _figures(item) for item in items}
 
 
+class _ProcessStanding(msgspec.Struct, frozen=True):
+    name: str
+    percentile: int
+
+
+class _Percentile(msgspec.Struct, frozen=True):
+    network: int | None = None
+    process: _ProcessStanding | None = None
+
+
+class _Standing(msgspec.Struct, frozen=True):
+    """The one part of a score document the partners export reads (unknown fields are skipped)."""
+
+    percentile: _Percentile | None = None
+
+
+@cache
+def _standing_decoder() -> msgspec.json.Decoder[_Standing]:
+    return msgspec.json.Decoder(_Standing)
+
+
+def _standing(item: dict[str, Any]) -> ScoreStanding:
+    found = _standing_decoder().decode(score_document(item)).percentile
+    process = None if found is None else found.process
+    return ScoreStanding(
+        figures=_figures(item),
+        percentile=None if found is None else found.network,
+        process=None if process is None else process.name,
+        process_percentile=None if process is None else process.percentile,
+    )
+
+
 def _bucket(order_key: str) -> str:
     """The key prefix every partner with this key's score shares: "0923#" of "0923#acme-01"."""
     return order_key[: keys.SCORE_ORDER_WIDTH + 1]
@@ -194,6 +227,12 @@ class ScoreRepository:
     def figures(self, partner_ids: Sequence[str]) -> dict[str, ScoreFigures]:
         """What a listing shows of these partners' current scores, by partner (score_figures)."""
         return score_figures(self._table, partner_ids)
+
+    def standings(self, partner_ids: Sequence[str]) -> dict[str, ScoreStanding]:
+        """These partners' current figures and peer standing (from the compressed document, about
+        0.5 KB a partner), by partner: one BatchGetItem per 100."""
+        items = batch_get(self._table, partner_ids, keys.SCORE_SK, f"{_FIGURES}, {keys.SCORE_DOCUMENT}", {})
+        return {item["partner_id"]["S"]: _standing(item) for item in items}
 
     def get_score(self, partner_id: str) -> ScoreRecord | None:
         item = self._get(keys.partner_pk(partner_id), keys.SCORE_SK)

@@ -5,13 +5,10 @@ Puts are whole-object overwrites of fixed keys, so re-running a month rewrites t
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
 import msgspec
 
 from scorecard.adapters import keys
-from scorecard.adapters.aws import client
+from scorecard.adapters.aws import client, presigned_get
 
 PRESIGNED_TTL_SECONDS = 7 * 24 * 3600  # SigV4's maximum
 
@@ -63,23 +60,5 @@ class SnapshotArchive:
         return body
 
     def presigned_url(self, key: str, expires_in: int = PRESIGNED_TTL_SECONDS) -> str:
-        """A GET link (signed locally, no network call). It also dies with the signing credentials:
-        see docs/snapshots.md on Lambda role sessions."""
-        signer = client("s3") if self._url_endpoint is None else _signer_for(self._url_endpoint)
-        url: str = signer.generate_presigned_url(
-            "get_object",
-            Params={"Bucket": self._bucket, "Key": key},
-            ExpiresIn=expires_in,
-        )
-        return url
-
-
-@cache
-def _signer_for(endpoint: str) -> Any:
-    """An S3 client that only signs links for ``endpoint`` (path style: the bucket is a path
-    segment there); signing makes no request."""
-    import boto3
-    from botocore.config import Config
-
-    config = Config(signature_version="s3v4", s3={"addressing_style": "path"})
-    return boto3.session.Session().client("s3", endpoint_url=endpoint, config=config)  # type: ignore[call-overload]
+        """A GET link (adapters.aws.presigned_get: signed locally, for the local server when set)."""
+        return presigned_get(self._bucket, key, expires_in, self._url_endpoint)

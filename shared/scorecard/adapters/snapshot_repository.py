@@ -3,14 +3,14 @@ what the email's 12-month trend reads, without touching S3."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import from_item, query_items, to_item
-from scorecard.adapters.records import SnapshotRecord, TrendPoint
+from scorecard.adapters.dynamodb import batch_get_items, from_item, query_items, to_item
+from scorecard.adapters.records import LatestSnapshot, SnapshotRecord, TrendPoint
 from scorecard.schemas.snapshots import SnapshotDocument
 
 
@@ -69,6 +69,21 @@ class SnapshotRepository:
         )
         item = response.get("Item")
         return None if item is None else _snapshot(item)
+
+    def latest_snapshots(self, month: str, partner_ids: Sequence[str]) -> dict[str, LatestSnapshot]:
+        """The final snapshot of `month` of each of these partners that has one, in its latest
+        revision, by partner: one BatchGetItem per 100 partners. The bonus roster reads snapshots
+        through here only. Each record is its month's one revision so far (revision 1: the monthly
+        run's)."""
+        items = batch_get_items(
+            self._table,
+            [
+                {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.snapshot_sk(month)}}
+                for partner_id in partner_ids
+            ],
+        )
+        found = (_snapshot(item) for item in items)
+        return {record.partner_id: LatestSnapshot(record, 1) for record in found}
 
     def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]:
         """Newest first."""

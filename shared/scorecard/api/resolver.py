@@ -92,6 +92,7 @@ def all_routers() -> list[APIGatewayRouter]:
     """Every router of the API, in the OpenAPI document's order."""
     from scorecard.api.backtests import backtests_router
     from scorecard.api.events import events_router
+    from scorecard.api.exports import exports_router
     from scorecard.api.jobs import jobs_router
     from scorecard.api.partners import partners_router
     from scorecard.api.policy import policy_router
@@ -110,6 +111,7 @@ def all_routers() -> list[APIGatewayRouter]:
         reviews_router,
         policy_router,
         backtests_router,
+        exports_router,
     ]
 
 

@@ -200,6 +200,8 @@ class MonthlyTier(msgspec.Struct, frozen=True):
 
     tier: Tier | None
     bonus_eligible: bool
+    days_scored: int = 0  # days of M with a daily run
+    days_in_bonus_tier: int = 0  # of those, the days whose run left a bonus tier in force
 
 
 def monthly_tier(
@@ -207,11 +209,13 @@ def monthly_tier(
 ) -> MonthlyTier:
     """From the daily runs' (day, tier in force) points: bonus-eligible for M when M had at least one
     run and every run of M placed the partner in a tier whose benefits include `bonus_eligible`; the
-    tier is the one the last run of M left in force."""
-    in_month = sorted((day, tier) for day, tier in runs if Month.of(day) == month)
-    if not in_month:
+    tier is the one the last run of M left in force. A day counts once (its latest point)."""
+    by_day = {day: tier for day, tier in sorted(runs, key=lambda run: run[0]) if Month.of(day) == month}
+    if not by_day:
         return MonthlyTier(None, False)
-    eligible = all(
-        any(benefit.name == BONUS_ELIGIBLE for benefit in policy.benefits_of(tier)) for _, tier in in_month
+    in_bonus = sum(
+        any(benefit.name == BONUS_ELIGIBLE for benefit in policy.benefits_of(tier))
+        for tier in by_day.values()
     )
-    return MonthlyTier(in_month[-1][1], eligible)
+    last = by_day[max(by_day)]
+    return MonthlyTier(last, in_bonus == len(by_day), len(by_day), in_bonus)

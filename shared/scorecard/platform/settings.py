@@ -30,11 +30,14 @@ class Settings(BaseModel):
     snapshot_queue_url: str | None = Field(default=None, alias="SNAPSHOT_QUEUE_URL")
     backtest_queue_url: str | None = Field(default=None, alias="BACKTEST_QUEUE_URL")
     snapshot_bucket: str | None = Field(default=None, alias="SNAPSHOT_BUCKET")
+    export_queue_url: str | None = Field(default=None, alias="EXPORT_QUEUE_URL")
+    export_bucket: str | None = Field(default=None, alias="EXPORT_BUCKET")
     # Unset: ingestion queues no part-received notices and the daily run no demotion warnings.
     notification_queue_url: str | None = Field(default=None, alias="NOTIFICATION_QUEUE_URL")
     # Unset: score events are not published.
     event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
-    # Where snapshot links point instead of S3 (the local stack's server sets it); unset in AWS.
+    # Where pre-signed links (snapshots and exports) point instead of S3 (the local stack's server
+    # sets it); unset in AWS.
     snapshot_url_endpoint: str | None = Field(default=None, alias="SNAPSHOT_URL_ENDPOINT")
     # The JWT signing key: the key itself (local stack, tests) or the Secrets Manager secret holding it.
     jwt_secret: str | None = Field(default=None, alias="SCORECARD_JWT_SECRET")

@@ -98,6 +98,21 @@ class BacktestMessage(RootModel[BacktestPlanMessage | BacktestBatchMessage]):
     root: Annotated[BacktestPlanMessage | BacktestBatchMessage, Field(discriminator="kind")]
 
 
+EXPORT_CURSOR_MAX = 512  # a registry position (a partner id) or a running record's cursor
+
+
+class ExportPageMessage(BaseModel):
+    """ExportQueue: write page `page` of an export, starting at `cursor`. `nonce` tells a redelivery of
+    this very message (same nonce) from another message for the same page (services.exports)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    export_id: Annotated[str, StringConstraints(pattern=r"^ex-[0-9a-f]{20}$")]
+    page: int = Field(ge=0)
+    cursor: str | None = Field(default=None, min_length=1, max_length=EXPORT_CURSOR_MAX)
+    nonce: str = Field(min_length=1, max_length=64)
+
+
 class PartReceivedMessage(BaseModel):
     """NotificationQueue: a job.received event was recorded; tell the partner (once per job)."""
 

@@ -45,6 +45,16 @@ class SnapshotDocument(View):
         description="every daily run of the month placed the partner in a tier whose benefits include "
         "bonus_eligible",
     )
+    days_scored: int | None = Field(
+        default=None,
+        ge=0,
+        description="days of the month with a daily run (null on snapshots stored before it)",
+    )
+    days_in_bonus_tier: int | None = Field(
+        default=None,
+        ge=0,
+        description="of those, the days whose run left a tier in force whose benefits include bonus_eligible",
+    )
     network_percentile: int | None = Field(
         default=None,
         ge=0,

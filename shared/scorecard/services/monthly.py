@@ -142,6 +142,8 @@ def snapshot_document(
         jobs_completed_on_time=metrics.jobs_completed_on_time,
         tier=standing.tier,
         bonus_eligible=standing.bonus_eligible,
+        days_scored=standing.days_scored,
+        days_in_bonus_tier=standing.days_in_bonus_tier,
         network_percentile=network_percentile,
         late_jobs=[_line(line) for line in metrics.late_jobs],
         defective_jobs=[_line(line) for line in metrics.defective_jobs],

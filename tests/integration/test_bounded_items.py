@@ -327,9 +327,8 @@ def test_many_logins_of_a_month_are_each_their_own_item_and_counted_per_day(tabl
     assert {store.record(login, RECEIVED) for login in logins} == {"recorded"}
 
     # hours 0, 2, .., 22 are the quarter-hours 0, 8, .., 88 of each day
-    assert presence_day(table, date(2026, 10, 1))["slots_login"] == {
-        "SS": [f"{q:02d}" for q in range(0, 96, 8)]
-    }
+    first_day = presence_day(table, date(2026, 10, 1))
+    assert sorted(first_day["slots_login"]["SS"]) == [f"{q:02d}" for q in range(0, 96, 8)]
     assert day_counts(table, date(2026, 10, 1), "partner.logged_in") == 12
     assert day_counts(table, date(2026, 10, 25), "partner.logged_in") == 12
     assert day_counts(table, date(2026, 10, 26), "partner.logged_in") == 0
@@ -366,7 +365,7 @@ def test_logins_of_a_taken_quarter_hour_are_counted_and_read_once(table: str) ->
 
     day = presence_day(table, date(2026, 10, 7))
     # 14:30 is quarter-hour 14 x 4 + 2 = 58 of the day, 14:45 is 59
-    assert (day["slots_login"], day["slots_capacity"]) == ({"SS": ["58", "59"]}, {"SS": ["58"]})
+    assert (sorted(day["slots_login"]["SS"]), day["slots_capacity"]["SS"]) == (["58", "59"], ["58"])
     assert day_counts(table, date(2026, 10, 7), "partner.logged_in") == 41
     assert day_counts(table, date(2026, 10, 7), "partner.capacity_updated") == 5
     markers = [i for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]

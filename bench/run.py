@@ -40,6 +40,11 @@ COLD_ROUNDS = 9  # rounds of interleaved cold imports (bench_cold_imports)
 CAPACITY_PARTNERS = 20 if QUICK else 50  # the daily run billed call by call (scorecard_local.capacity)
 CAPACITY_JOBS_PER_PARTNER = 5
 CAPACITY_INGEST_PARTNERS = 1 if QUICK else 2  # x 5 jobs, each posted whole: of 6 events, then of 60
+ACTIVITY_LOGINS = (
+    1,
+    1000,
+    5000,
+)  # the logins of one month whose units are measured (bench_capacity_activity)
 # The library floor of a handler's cold start: what the stack we chose imports before any code of ours
 # (boto3, pydantic, Powertools' REST resolver with validation, its Logger).
 LIBRARY_FLOOR = (
@@ -49,6 +54,7 @@ LIBRARY_FLOOR = (
 )
 
 results: list[tuple[str, str, str]] = []  # (name, value, goal)
+evidence_rru_budget: list[float] = []  # the daily read's budget, from bench_capacity_daily
 
 
 def report(name: str, value: float | str, goal: str = "") -> None:
@@ -307,7 +313,7 @@ def bench_ingest() -> None:
                 condition = {"ConditionExpression": "attribute_not_exists(PK)"} if lowest is None else {}
                 dynamodb.put_item(TableName=bare_table, Item=item, **condition)
                 if e.partner_id not in registered:
-                    dynamodb.update_item(**store._register(e.partner_id)["Update"])
+                    dynamodb.update_item(**store._register(e.partner_id))
                     registered.add(e.partner_id)
 
         ours = bare = 0.0
@@ -359,6 +365,7 @@ def bench_capacity_daily() -> None:
         assert scored == CAPACITY_PARTNERS, scored
         assert meter.failed == 0 and meter.filtered == 0, (meter.failed, meter.filtered)
     per = CAPACITY_PARTNERS
+    evidence_rru_budget.append(evidence / 4096)
     report("daily_wru_per_partner", meter.wru / per, "<= 3")
     report(
         "daily_rru_per_partner",
@@ -407,6 +414,85 @@ def bench_capacity_ingest() -> None:
             events = sum(len(batch) for batch in measured)
             report(f"ingest_wru_per_event_{size}", meter.wru / events, "<= 3")
             report(f"ingest_units_per_event_{size}", _per(meter.units, events))
+
+
+def bench_capacity_activity() -> None:
+    """Units an activity event bills wherever it falls in its month: logins #1, #1,000 and #5,000 of
+    one month (a login every 9 minutes: every quarter-hour of every day taken), a capacity update
+    and a metric in that busy month, each posted through the ingest handler to a registered partner;
+    the month is filled between them by the bulk import, unmetered. The figure is the worst. Then
+    the activity a daily score of that partner under a policy declaring signals reads."""
+    from scorecard.adapters.bulk_import import BulkImporter
+    from scorecard.adapters.evidence_repository import EvidenceRepository
+    from scorecard.domain.events import EVENT_ADAPTER
+    from scorecard.domain.policy import ScoringPolicy, load_policy
+    from scorecard.services.scoring import load_evidence
+
+    month = datetime(AS_OF.year, AS_OF.month - 1, 1, tzinfo=UTC)
+    step = timedelta(days=31) / ACTIVITY_LOGINS[-1]  # October: 31 days
+    pid = partner_id(90_000)
+
+    def event(kind: str, event_id: str, at: datetime, **fields: Any) -> Any:
+        raw = {"event_id": event_id, "type": kind, "partner_id": pid, "occurred_at": at.isoformat()}
+        return EVENT_ADAPTER.validate_python(raw | fields)
+
+    def login(n: int) -> Any:  # the n-th login of the month, n >= 1
+        return event("partner.logged_in", f"{pid}:login:{n}", month + step * (n - 1))
+
+    def metric(n: int) -> Any:  # one a day at 09:00
+        at = month + timedelta(days=n, hours=9)
+        return event("partner.metric_recorded", f"{pid}:nps:{n}", at, metric="nps", value="42")
+
+    last_day = month + timedelta(days=30)
+    measured = {
+        **{f"login #{n:,}": login(n) for n in ACTIVITY_LOGINS},
+        "capacity update": event(
+            "partner.capacity_updated", f"{pid}:capacity", last_day + timedelta(hours=12)
+        ),
+        "metric #31": metric(30),
+    }
+    costs: dict[str, float] = {}
+    units: dict[str, dict[str, float]] = {}
+    with moto_table():
+        table = os.environ["TABLE_NAME"]
+        post = _ingest_handler()
+        post([event("partner.logged_in", f"{pid}:register", month - timedelta(days=1))])
+        importer, filled = BulkImporter(table), 1
+        importer.import_events([metric(n) for n in range(30)], datetime.now(UTC))
+        for label, measured_event in measured.items():
+            if label.startswith("login #"):  # the logins before it, unmetered
+                number = int(label.removeprefix("login #").replace(",", ""))
+                importer.import_events([login(n) for n in range(filled + 1, number)], datetime.now(UTC))
+                filled = number
+            with _meter(table) as meter:
+                post([measured_event])
+            assert meter.failed == 0, (label, meter.failed)
+            costs[label], units[label] = meter.wru, dict(meter.units)
+        signals = ScoringPolicy.model_validate(
+            load_policy("v2").model_dump()
+            | {
+                "extra_weights": {"nps": "0.1"},
+                "signals": [
+                    {"name": "nps", "source": "metric", "component": "nps"},
+                    {"name": "active_weeks", "source": "active_weeks", "component": "engagement"},
+                ],
+            }
+        )
+        day = last_day.date()
+        with _meter(table) as meter:
+            evidence = load_evidence(EvidenceRepository(table), pid, day, day, [signals])
+        assert evidence.activity
+    worst = max(costs, key=lambda label: costs[label])
+    report("ingest_wru_per_event_activity", costs[worst], "<= 3 (the worst of those below)")
+    report("ingest_wru_activity_each", json.dumps(costs))
+    report("ingest_units_per_event_activity", json.dumps(units[worst]))
+    budget = f"{evidence_rru_budget[0]:.1f}" if evidence_rru_budget else "daily_rru_per_partner's"
+    report(
+        "daily_activity_rru",
+        meter.rru,
+        f"<= {budget} (the daily evidence budget): 4 weeks of quarter-hours, 31 days of metrics",
+    )
+    report("daily_activity_units", _per(meter.units, 1))
 
 
 def _ingest_handler() -> Callable[[list[Any]], None]:
@@ -616,6 +702,7 @@ def main() -> int:
         bench_daily,
         bench_capacity_daily,
         bench_monthly,
+        bench_capacity_activity,
         bench_scaling,
         bench_backtest_cost,
         bench_simulate_max,

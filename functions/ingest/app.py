@@ -1,4 +1,4 @@
-"""POST /v1/events: validate the whole batch, then one transaction per event."""
+"""POST /v1/events: validate the whole batch, then record each event (marker first, then its items)."""
 
 from typing import Any
 

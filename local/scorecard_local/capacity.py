@@ -15,7 +15,8 @@ Item size (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Capa
 
 Units (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html):
   * a write is 1 WRU per 1 KB of the item, rounded up, at least 1; PutItem, UpdateItem and
-    DeleteItem are billed on the larger of the item before and after; BatchWriteItem as each put or
+    DeleteItem are billed on the larger of the item before and after, and still billed when their
+    condition fails (on the item as it stands, or the item offered); BatchWriteItem as each put or
     delete on its own;
   * a read is 1 RRU per 4 KB strongly consistent, half that eventually consistent; GetItem and
     BatchGetItem round each item up to 4 KB; Query and Scan add the sizes of all items read in the
@@ -249,9 +250,10 @@ class CapacityMeter:
 
     Totals in `wru` / `rru`; `units` splits them by label: "<kind>" for table items,
     "<kind> @<index>" for index entries, "<operation> <index or table>" for reads; `read_bytes` has the
-    bytes read per item kind. `failed` counts calls that returned an error (billed nothing: a
-    cancelled transaction reports no consumed capacity), `filtered` calls with a FilterExpression
-    (billed on the items returned only: an undercount, so the bench asserts there are none)."""
+    bytes read per item kind. `failed` counts calls that returned an error (billed nothing, but for a
+    single-item write whose condition failed: a cancelled transaction reports no consumed capacity),
+    `filtered` calls with a FilterExpression (billed on the items returned only: an undercount, so the
+    bench asserts there are none)."""
 
     def __init__(
         self,
@@ -312,6 +314,14 @@ class CapacityMeter:
         self.calls[pending.operation] += 1
         if http_response.status_code >= 300:
             self.failed += 1
+            if parsed.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                # A failed condition is still a write of the item as it stands (and, for a put, of the
+                # item offered), billed to the table only: nothing changed for the indexes.
+                table, key, before, _check = pending.writes[0]
+                offered = pending.params.get("Item") if pending.operation == "PutItem" else None
+                cost = write_units(self._schemas[table], before or offered, offered or before)
+                self.wru += cost.table
+                self.units[self._kind(key)] += cost.table
             return
         if pending.operation in _WRITES:
             transactional = pending.operation == "TransactWriteItems"

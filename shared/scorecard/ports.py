@@ -55,7 +55,13 @@ class EvidenceStore(Protocol):
         profile's timezone; not the activity (load_activity) nor the score."""
         ...
 
-    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]: ...
+    def load_activity(
+        self, partner_id: str, since: datetime, until: datetime, presence_since: datetime | None = None
+    ) -> list[StoredAggregate]:
+        """Activity events from `since` to `until`; of logins and capacity updates, only from
+        `presence_since` (default `since`) on, and at least one event in each quarter-hour that had
+        one (what the signals read of them: domain.signals)."""
+        ...
 
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None: ...
 

@@ -1,15 +1,15 @@
-"""Issue 8 item 1 (docs/api.md): no stored item grows without bound. Before, a job's events were one
+"""Issue 8 item 1: no stored item grows without bound (docs/api.md). Before, a job's events were one
 string set: the 41st `job.rejected` with 4,000-character feedback hit DynamoDB's 400 KB item limit and
 every later event of the job got a 500. Now each job or request event is its own evidence item (issue
-11: 3 write units an event however long the job), and a month's activity item holds events up to a
-byte budget, the rest spilling to overflow items. Job items written before the per-event layout (held
-events up to the budget, then overflow items) are still read whole. All against the template's table
-in moto."""
+11: 3 write units an event however long the job), and so is each activity event, a login's or a
+capacity update's quarter-hour marked on its day's item (issue 20). Job items written before the
+per-event layout (held events up to a budget, then overflow items) are still read whole. All against
+the template's table in moto."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from integration_support import Lambdas, PartnerData, get_item, scan_all
@@ -284,66 +284,67 @@ def test_a_job_stored_before_the_per_event_layout_is_read_whole_with_its_later_e
     assert [sorted(p.aggregate.events) for p in repository.job_page(PARTNER, 10)[0]] == [everything]
 
 
-def test_many_logins_of_a_month_stay_bounded_and_are_counted_per_day(table: str) -> None:
-    """The issue's reproduction (3,000 `partner.logged_in` in one month) at a 4 KB budget, so the
-    spill happens within 300 live transactions: the month item stays at its budget, every login is
-    kept (overflow items), and the per-day counters count them all."""
-    store = DynamoEventStore(table, budget=4096)
+def day_counts(table: str, day: date, event_type: str) -> int:
+    """The day's events of a type: a count of their own items (keys.presence_event_prefix)."""
+    total, request = (
+        0,
+        {
+            "TableName": table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": keys.partner_pk(PARTNER)},
+                ":prefix": {"S": keys.presence_event_prefix(day, event_type)},
+            },
+            "Select": "COUNT",
+        },
+    )
+    while True:
+        page = client("dynamodb").query(**request)
+        total += page["Count"]
+        if "LastEvaluatedKey" not in page:
+            return total
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def presence_day(table: str, day: date) -> dict[str, Any]:
+    item = get_item(table, keys.partner_pk(PARTNER), keys.presence_day_sk(day))
+    assert item is not None
+    return item
+
+
+def test_many_logins_of_a_month_are_each_their_own_item_and_counted_per_day(table: str) -> None:
+    """Issue 20's reproduction, 300 `partner.logged_in` of one month through live ingestion (every 2
+    hours: 12 a day, 25 days): each is its own small item, each day's presence item holds its 12
+    quarter-hours, and the day's count is the count of its items."""
+    store = DynamoEventStore(table)
     start = datetime(2026, 10, 1, tzinfo=UTC)
     logins = [
         EVENT_ADAPTER.validate_python(
             event("partner.logged_in", f"login-{n}", (start + timedelta(hours=n * 2)).isoformat())
         )
-        for n in range(300)  # every 2 hours: 12 a day, 25 days
+        for n in range(300)
     ]
     assert {store.record(login, RECEIVED) for login in logins} == {"recorded"}
 
-    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
-    assert month is not None
-    assert int(month["ev_bytes"]["N"]) < 4096 + 200
-    assert month["overflow"] == {"BOOL": True}
-    assert month["n#partner.logged_in#01"] == {"N": "12"}
-    assert month["n#partner.logged_in#25"] == {"N": "12"}
-    assert "n#partner.logged_in#26" not in month
-    # a range query over the month's keys (as the activity read does) returns every login once
-    stored = [
-        body
-        for item in query_items(
-            table,
-            KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-            ExpressionAttributeValues={
-                ":pk": {"S": keys.partner_pk(PARTNER)},
-                ":a": {"S": keys.activity_sk("2026-10")},
-                ":b": {"S": keys.activity_sk("2026-10")[:-2] + "11"},
-            },
-        )
-        for body in item.get("ev", {}).get("SS", [])
-    ]
-    assert sorted(stored) == sorted(e.model_dump_json() for e in logins)
+    # hours 0, 2, .., 22 are the quarter-hours 0, 8, .., 88 of each day
+    first_day = presence_day(table, date(2026, 10, 1))
+    assert sorted(first_day["slots_login"]["SS"]) == [f"{q:02d}" for q in range(0, 96, 8)]
+    assert day_counts(table, date(2026, 10, 1), "partner.logged_in") == 12
+    assert day_counts(table, date(2026, 10, 25), "partner.logged_in") == 12
+    assert day_counts(table, date(2026, 10, 26), "partner.logged_in") == 0
+    assert get_item(table, keys.partner_pk(PARTNER), keys.presence_day_sk(date(2026, 10, 26))) is None
+    assert not [item for item in scan_all(table) if item["SK"]["S"].startswith(keys.ACTIVITY_PREFIX)]
+    assert largest_item(table) < 1024  # every item one write unit
+    # the daily read: 12 a day, one at the start of each quarter-hour (here the logins' own instants)
+    read = PartnerData(table).evidence.load_activity(PARTNER, start, start + timedelta(days=31))
+    instants = sorted(EVENT_ADAPTER.validate_json(raw).occurred_at for day in read for raw in day.events)
+    assert instants == [login.occurred_at for login in logins]
 
 
-def month_activity(table: str, month: str) -> list[str]:
-    """Every stored activity event of the month (its item and its overflow items, as a range query
-    over the month's keys returns them)."""
-    first, last = keys.aggregate_range(keys.activity_sk(month))
-    return [
-        body
-        for item in query_items(
-            table,
-            KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-            ExpressionAttributeValues={
-                ":pk": {"S": keys.partner_pk(PARTNER)},
-                ":a": {"S": first},
-                ":b": {"S": last},
-            },
-        )
-        for body in item.get("ev", {}).get("SS", [])
-    ]
-
-
-def test_logins_of_a_taken_quarter_hour_are_only_counted(table: str) -> None:
-    """Live ingestion: 40 logins in 10 minutes and 5 capacity updates in the same quarter-hour keep one
-    event of each type (the first), count all, and keep every marker."""
+def test_logins_of_a_taken_quarter_hour_are_counted_and_read_once(table: str) -> None:
+    """Live ingestion: 40 logins in 10 minutes and 5 capacity updates in the same quarter-hour each get
+    their own item (counted) and mark the quarter-hour once; a re-sent one changes nothing; every
+    marker is kept; the daily read sees one login and one capacity update in it."""
     store = DynamoEventStore(table)
     start = datetime(2026, 10, 7, 14, 30, tzinfo=UTC)
     logins = [
@@ -362,24 +363,29 @@ def test_logins_of_a_taken_quarter_hour_are_only_counted(table: str) -> None:
     assert {store.record(e, RECEIVED) for e in [*logins, *capacity, next_slot]} == {"recorded"}
     assert store.record(logins[7], RECEIVED) == "duplicate"  # counted once: the marker guards
 
-    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
-    assert month is not None
-    assert sorted(month_activity(table, "2026-10")) == sorted(
-        e.model_dump_json() for e in (logins[0], capacity[0], next_slot)
-    )
-    assert sorted(month["slots_login"]["SS"]) == ["071430", "071445"]
-    assert month["slots_capacity"] == {"SS": ["071430"]}
-    assert month["n#partner.logged_in#07"] == {"N": "41"}
-    assert month["n#partner.capacity_updated#07"] == {"N": "5"}
+    day = presence_day(table, date(2026, 10, 7))
+    # 14:30 is quarter-hour 14 x 4 + 2 = 58 of the day, 14:45 is 59
+    assert (sorted(day["slots_login"]["SS"]), day["slots_capacity"]["SS"]) == (["58", "59"], ["58"])
+    assert day_counts(table, date(2026, 10, 7), "partner.logged_in") == 41
+    assert day_counts(table, date(2026, 10, 7), "partner.capacity_updated") == 5
     markers = [i for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]
     assert len(markers) == 46
+    read = PartnerData(table).evidence.load_activity(PARTNER, start, start + timedelta(hours=1))
+    seen = sorted(
+        (e.type, e.occurred_at) for e in (EVENT_ADAPTER.validate_json(r) for a in read for r in a.events)
+    )
+    assert seen == [
+        ("partner.capacity_updated", start),
+        ("partner.logged_in", start),
+        ("partner.logged_in", start + timedelta(minutes=15)),
+    ]
 
 
 def test_a_hundred_thousand_logins_in_a_month_are_bounded_and_counted(lambdas: Lambdas, table: str) -> None:
-    """docs/api.md's figure: 100,000 logins in one month (one every 26.8 s). Through BulkImporter without
-    markers (100,000 marker writes take minutes in moto; a marker is one event's item, bounded by
-    construction): the month keeps one login per quarter-hour, 2,976 at most, in items below the
-    limit; the counters count all 100,000; the partner is scored."""
+    """The contract's figure: 100,000 logins in one month (one every 26.8 s). Through BulkImporter
+    without markers (100,000 marker writes take minutes in moto; a marker is one event's item, bounded
+    by construction): each login its own item, counted; the month's 31 day items hold every
+    quarter-hour once (96 each, under 1 KB); the partner is scored."""
     start = datetime(2026, 10, 1, tzinfo=UTC)
     step = timedelta(days=31) / 100_000
     logins = [
@@ -388,14 +394,15 @@ def test_a_hundred_thousand_logins_in_a_month_are_bounded_and_counted(lambdas: L
         )
         for n in range(100_000)
     ]
+    post(lambdas, [OFFERED, SHIPPED])  # first: moto reads a partition item by item, 100,000 of them after
     assert BulkImporter(table).import_events(logins, RECEIVED, record_markers=False) == (100_000, 0)
 
-    stored = month_activity(table, "2026-10")
-    assert len(stored) == 31 * 24 * 4  # every quarter-hour of October holds a login
-    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
-    assert month is not None
-    assert sum(int(value["N"]) for name, value in month.items() if name.startswith("n#")) == 100_000
-    assert item_size(month) < ITEM_LIMIT
-    post(lambdas, [OFFERED, SHIPPED])
+    days = [date(2026, 10, 1) + timedelta(days=n) for n in range(31)]
+    for day in days:
+        item = presence_day(table, day)
+        assert len(item["slots_login"]["SS"]) == 96 and item_size(item) < 1024
+    # counted: the first and last days (a count Query of 100,000 items takes moto seconds a day)
+    for day in (days[0], days[-1]):
+        assert day_counts(table, day, "partner.logged_in") == sum(e.occurred_at.date() == day for e in logins)
     report = lambdas.daily({"as_of": "2026-10-31"})
     assert (report["scored"], report["failed"]) == (1, [])

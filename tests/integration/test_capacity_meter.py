@@ -87,6 +87,28 @@ def test_a_transaction_doubles_the_table_write_and_a_cancelled_one_bills_nothing
     assert (meter.wru, meter.failed) == (0, 1)
 
 
+def test_a_single_item_write_whose_condition_fails_is_billed_on_the_table(meter: CapacityMeter) -> None:
+    """DynamoDB bills a failed conditional write on the item as it stands (or the item offered), at
+    least one unit; nothing changed, so no index write."""
+    dynamodb = client("dynamodb")
+    dynamodb.put_item(TableName=TABLE, Item=job("JOB#1", "1", 1500))  # 1,527 bytes: 2 units
+    meter.reset()
+    offered = job("JOB#1", "1", 3000)  # 3,027 bytes: 3 units
+    with pytest.raises(ClientError):
+        dynamodb.put_item(TableName=TABLE, Item=offered, ConditionExpression="attribute_not_exists(PK)")
+    assert (meter.wru, dict(meter.units), meter.failed) == (3, {"JOB": 3}, 1)
+    meter.reset()
+    with pytest.raises(ClientError):
+        dynamodb.update_item(
+            TableName=TABLE,
+            Key={"PK": {"S": "PARTNER#p"}, "SK": {"S": "JOB#1"}},
+            UpdateExpression="SET d = :d",
+            ConditionExpression="attribute_not_exists(PK)",
+            ExpressionAttributeValues={":d": {"S": "x"}},
+        )
+    assert (meter.wru, dict(meter.units)) == (2, {"JOB": 2})  # the item as it stands
+
+
 def test_reads_bill_the_whole_items_not_the_projected_attributes(meter: CapacityMeter) -> None:
     dynamodb = client("dynamodb")
     for n in (1, 2):  # 3,585 bytes each

@@ -380,7 +380,11 @@ def test_bulk_import_and_live_ingestion_give_the_same_items_and_score(lambdas: L
     # index keys (each job's first event arrives first live, as the bulk import picks the earliest).
     live_items = _normalised_items(table, "live-01")
     bulk_items = _normalised_items(table, "bulk-01")
-    assert sorted(sk for sk in live_items if not keys.is_evidence(sk)) == ["ACT#2026-10", "PROFILE"]
+    assert sorted(sk for sk in live_items if not keys.is_evidence(sk)) == [
+        "ACTD#2026-10-05",
+        "ACTE#2026-10-05#partner.logged_in#login:2026-10-05",
+        "PROFILE",
+    ]
     assert sorted(keys.aggregate_sk_of(sk) for sk in live_items if keys.is_evidence(sk)) == sorted(
         ["JOB#J-100"] * 8 + ["JOB#J-101"] * 8 + ["REQ#R-1"] * 2
     )

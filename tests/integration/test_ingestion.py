@@ -28,7 +28,6 @@ from scorecard.adapters.aws import client
 from scorecard.adapters.event_store import DynamoEventStore, RecordStatus
 from scorecard.api.resolver import MAX_BODY_BYTES
 from scorecard.domain.events import EVENT_ADAPTER, Event
-from scorecard_local import moto_patches
 
 SAMPLE = "api_post_events"
 PARTNER = "acme-01"
@@ -76,11 +75,15 @@ def test_sample_batch_is_recorded_event_by_event(lambdas: Lambdas, table: str) -
     markers = [i for i in items if i["PK"]["S"].startswith(keys.EVENT_PREFIX)]
     assert len(markers) == 19
     partner_items = [i["SK"]["S"] for i in items if i["PK"]["S"] == "PARTNER#acme-01"]
-    # the profile, the month's activity item, and one evidence item per job and request event
+    # the profile, the login's item and its day's, and one evidence item per job and request event
     assert sorted(keys.aggregate_sk_of(sk) for sk in partner_items if keys.is_evidence(sk)) == sorted(
         ["JOB#J-100"] * 8 + ["JOB#J-101"] * 8 + ["REQ#R-1"] * 2
     )
-    assert sorted(sk for sk in partner_items if not keys.is_evidence(sk)) == ["ACT#2026-10", "PROFILE"]
+    assert sorted(sk for sk in partner_items if not keys.is_evidence(sk)) == [
+        "ACTD#2026-10-05",
+        "ACTE#2026-10-05#partner.logged_in#acme-01:login:2026-10-05",
+        "PROFILE",
+    ]
     assert len(job_events(table, "J-100")) == 8
     assert len(job_events(table, "J-101")) == 8
     assert len(aggregate_events(table, PARTNER, "REQ#R-1")) == 2
@@ -465,68 +468,30 @@ def test_eight_different_events_of_one_job_recorded_concurrently_all_land(table:
     assert min(index_keys.values()) == lowest
 
 
-def test_two_transactions_on_one_month_item_conflict_and_the_retry_records_both_once(
-    table: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """DynamoDB cancels a transaction touching an item another transaction holds (TransactionConflict);
-    DynamoEventStore.record retries it. Activity events are recorded in a transaction with their month's
-    item: two logins of one month. Made deterministic: the first writer is held in flight until the
-    second has been cancelled, and the second retries only once the first is done."""
+def test_eight_logins_of_one_quarter_hour_recorded_concurrently_all_land(table: str) -> None:
+    """Activity events take no transaction (they used to, with their month's item, and conflicted):
+    eight logins of one quarter-hour and eight of the next, from sixteen threads at once, each get
+    their own item, and the day item holds both quarter-hours (set unions commute)."""
     _warm_client(table)
     store = DynamoEventStore(table)
-    login = next(e for e in SAMPLE_EVENTS if e["type"] == "partner.logged_in")
-    first = parse(login)
-    second = first.model_copy(
-        update={"event_id": f"{first.event_id}:b", "occurred_at": first.occurred_at + timedelta(hours=1)}
-    )
-    first_holds_its_items = threading.Event()
-    second_was_cancelled = threading.Event()
-    first_done = threading.Event()
-    holders: list[str] = []
+    first = parse(next(e for e in SAMPLE_EVENTS if e["type"] == "partner.logged_in"))  # 08:55 on Oct 5
+    logins = [
+        first.model_copy(
+            update={
+                "event_id": f"{first.event_id}:{n}",
+                "occurred_at": first.occurred_at + timedelta(minutes=n),
+            }
+        )
+        for n in range(16)
+    ]
 
-    def hold_the_first(markers: list[tuple[str, str]]) -> None:
-        holders.append(threading.current_thread().name)
-        if len(holders) == 1:
-            first_holds_its_items.set()
-            assert second_was_cancelled.wait(timeout=10)
+    assert _race([lambda e=e: store.record(e, NOW) for e in logins]) == ["recorded"] * 16
 
-    cancellations: list[list[str]] = []
-
-    def on_answer(parsed: dict[str, Any], **_: Any) -> None:
-        if parsed.get("Error", {}).get("Code") == "TransactionCanceledException":
-            cancellations.append([r["Code"] for r in parsed["CancellationReasons"]])
-            second_was_cancelled.set()
-            assert first_done.wait(timeout=10)  # the retry comes after the first writer finished
-
-    monkeypatch.setattr(moto_patches, "transaction_claimed", hold_the_first)
-    dynamodb = client("dynamodb")
-    dynamodb.meta.events.register("after-call.dynamodb.TransactWriteItems", on_answer)
-    statuses: dict[str, RecordStatus] = {}
-
-    def record_first() -> None:
-        statuses["first"] = store.record(first, NOW)
-        first_done.set()
-
-    try:
-        writer = threading.Thread(target=record_first, name="first")
-        writer.start()
-        assert first_holds_its_items.wait(timeout=10)
-        statuses["second"] = store.record(second, NOW)  # conflicts, retries, lands
-        writer.join(timeout=10)
-    finally:
-        dynamodb.meta.events.unregister("after-call.dynamodb.TransactWriteItems", on_answer)
-
-    # [idempotency marker (its own item), month item, partner profile]: the shared items conflict.
-    assert cancellations == [["None", "TransactionConflict", "TransactionConflict"]]
-    assert statuses == {"first": "recorded", "second": "recorded"}
-    assert len(holders) == 2  # the first writer, then the second's retry
-    month = get_item(table, keys.partner_pk(PARTNER), keys.activity_sk("2026-10"))
-    assert month is not None
-    assert sorted(json.loads(raw)["event_id"] for raw in month["ev"]["SS"]) == sorted(
-        [first.event_id, second.event_id]
-    )
-    markers = sorted(i["PK"]["S"] for i in scan_all(table) if i["PK"]["S"].startswith(keys.EVENT_PREFIX))
-    assert markers == sorted(keys.event_pk(e.event_id) for e in (first, second))
+    pk = keys.partner_pk(PARTNER)
+    day = get_item(table, pk, keys.presence_day_sk(first.occurred_at.date()))
+    assert day is not None and sorted(day["slots_login"]["SS"]) == ["35", "36"]  # 08:45-09:00, 09:00-09:15
+    own = [i["SK"]["S"] for i in scan_all(table) if i["SK"]["S"].startswith(keys.PRESENCE_EVENT_PREFIX)]
+    assert sorted(own) == sorted(keys.presence_event_sk(e.occurred_at, e.type, e.event_id) for e in logins)
 
 
 def test_a_store_registers_each_partner_once(table: str) -> None:

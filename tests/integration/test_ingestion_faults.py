@@ -11,12 +11,12 @@ import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from integration_support import Lambdas, aggregate_events, aggregate_items, get_item, scan_all
+from integration_support import Lambdas, aggregate_events, aggregate_items, scan_all
 from lambda_events import api_event, response_json, sample_body
 from moto.core.botocore_stubber import MockRawResponse
 from scorecard.adapters import keys
@@ -83,7 +83,7 @@ def job_events(table: str, job_id: str) -> list[str]:
     return aggregate_events(table, "acme-01", keys.job_sk(job_id))
 
 
-# Two logins of one month: activity events, recorded in a transaction with their month's item.
+# Two logins of one day: activity events, each its own item and a quarter-hour of its day's item.
 LOGIN = SAMPLE_EVENTS[0]
 ACTIVITY = [LOGIN, {**LOGIN, "event_id": f"{LOGIN['event_id']}:b", "occurred_at": "2026-10-05T09:55:00Z"}]
 
@@ -161,75 +161,86 @@ def test_an_evidence_write_that_fails_after_its_marker_is_healed_by_the_resend(
     assert scan_all(table) == before
 
 
-class CancelOnce:
-    """Cancels the first TransactWriteItems with a ThrottlingError reason, as DynamoDB does when one
-    item of a transaction is throttled; later calls reach moto."""
-
-    def __init__(self) -> None:
-        self.cancelled = 0
-
-    def __call__(self, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if self.cancelled:
-            return None
-        self.cancelled += 1
-        parsed = {
-            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
-            "CancellationReasons": [{"Code": "None"}, {"Code": "ThrottlingError"}, {"Code": "None"}],
-            "ResponseMetadata": {"HTTPStatusCode": 400},
-        }
-        return AWSResponse(params.get("url", ""), 400, {}, MockRawResponse(b"")), parsed
+def presence_items(table: str) -> dict[str, dict[str, Any]]:
+    """The partner's day items and per-event presence items, by SK."""
+    return {
+        item["SK"]["S"]: item
+        for item in scan_all(table)
+        if item["PK"]["S"] == keys.partner_pk("acme-01")
+        and item["SK"]["S"].startswith((keys.PRESENCE_DAY_PREFIX, keys.PRESENCE_EVENT_PREFIX))
+    }
 
 
-def test_a_transaction_cancelled_for_throttling_is_retried_by_the_store(lambdas: Lambdas, table: str) -> None:
-    fault = CancelOnce()
+def login_item(event: dict[str, Any]) -> str:
+    return keys.presence_event_sk(
+        datetime.fromisoformat(event["occurred_at"]), event["type"], event["event_id"]
+    )
+
+
+def test_an_activity_write_that_fails_after_its_marker_is_healed_by_the_resend(
+    lambdas: Lambdas, table: str
+) -> None:
+    """A login's marker is written, then its day item's update is throttled past botocore's retries:
+    503, its marker without its quarter-hour or its own item. The re-sent batch answers it `duplicate`
+    and writes both; a third sending finds everything in place and writes nothing."""
+    fault = Throttle(LOGIN["event_id"], keys.PRESENCE_DAY_PREFIX)  # any day update: the first stops the batch
     events = client("dynamodb").meta.events
-    events.register_first("before-call.dynamodb.TransactWriteItems", fault)
-    try:
-        response = lambdas.ingest(api_event("api_post_events", body={"events": ACTIVITY[:1]}))
-    finally:
-        events.unregister("before-call.dynamodb.TransactWriteItems", fault)
-
-    assert fault.cancelled == 1
-    assert response["statusCode"] == 200
-    assert response_json(response)["recorded"] == 1
-    assert markers(table) == [keys.event_pk(LOGIN["event_id"])]
-
-
-class CancelForConflict:
-    """Cancels the first `times` TransactWriteItems with a TransactionConflict reason on the month item,
-    as DynamoDB does when another transaction holds it; later calls reach moto."""
-
-    def __init__(self, times: int) -> None:
-        self.times = times
-        self.cancelled = 0
-
-    def __call__(self, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if self.cancelled == self.times:
-            return None
-        self.cancelled += 1
-        parsed = {
-            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
-            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}, {"Code": "None"}],
-            "ResponseMetadata": {"HTTPStatusCode": 400},
-        }
-        return AWSResponse(params.get("url", ""), 400, {}, MockRawResponse(b"")), parsed
-
-
-def test_a_transaction_conflict_is_retried_and_each_event_recorded_once(lambdas: Lambdas, table: str) -> None:
-    fault = CancelForConflict(times=3)
-    events = client("dynamodb").meta.events
-    events.register_first("before-call.dynamodb.TransactWriteItems", fault)
+    events.register_first("before-call.dynamodb.UpdateItem", fault)
     try:
         response = lambdas.ingest(api_event("api_post_events", body={"events": ACTIVITY}))
     finally:
-        events.unregister("before-call.dynamodb.TransactWriteItems", fault)
+        events.unregister("before-call.dynamodb.UpdateItem", fault)
+    assert response["statusCode"] == 503
+    assert LOGIN["event_id"] in response_json(response)["error"]["message"]
+    assert markers(table) == [keys.event_pk(LOGIN["event_id"])]  # the marker went first
+    assert presence_items(table) == {}
 
-    assert fault.cancelled == 3  # the first event's transaction, three times; then both went through
+    again = lambdas.ingest(api_event("api_post_events", body={"events": ACTIVITY}))
+    assert [r["status"] for r in response_json(again)["results"]] == ["duplicate", "recorded"]
+    stored = presence_items(table)
+    # 08:55 is quarter-hour 8 x 4 + 3 = 35 of Oct 5, 09:55 is 39
+    assert sorted(stored[keys.presence_day_sk(date(2026, 10, 5))]["slots_login"]["SS"]) == ["35", "39"]
+    assert sorted(sk for sk in stored if sk.startswith(keys.PRESENCE_EVENT_PREFIX)) == sorted(
+        login_item(e) for e in ACTIVITY
+    )
+    before = scan_all(table)
+    third = lambdas.ingest(api_event("api_post_events", body={"events": ACTIVITY}))
+    assert [r["status"] for r in response_json(third)["results"]] == ["duplicate"] * 2
+    assert scan_all(table) == before
+
+
+def test_activity_writes_whose_answers_are_lost_are_retried_and_counted_once(
+    lambdas: Lambdas, table: str
+) -> None:
+    """DynamoDB applied a login's day update and its own item's put, but both answers are lost (500):
+    botocore sends each again. A set union and a put of the same item change nothing the second time,
+    so the login is one quarter-hour and one item: counted once (an added counter would count it
+    twice)."""
+    sent: list[str] = []
+
+    def lose_first_answers(request: Any, **_: Any) -> AWSResponse | None:
+        body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        if keys.PRESENCE_DAY_PREFIX in body or keys.PRESENCE_EVENT_PREFIX in body:
+            sent.append(body)
+            if sent.count(body) == 1:
+                return internal_error(request.url)
+        return None
+
+    events = client("dynamodb").meta.events
+    for operation in ("UpdateItem", "PutItem"):
+        events.register_first(f"before-send.dynamodb.{operation}", lose_first_answers)
+    try:
+        response = lambdas.ingest(api_event("api_post_events", body={"events": ACTIVITY[:1]}))
+    finally:
+        for operation in ("UpdateItem", "PutItem"):
+            events.unregister(f"before-send.dynamodb.{operation}", lose_first_answers)
+
+    assert len(sent) == 4  # each write twice: the lost answer, then botocore's retry
     assert response["statusCode"] == 200
-    assert [r["status"] for r in response_json(response)["results"]] == ["recorded", "recorded"]
-    assert sorted(markers(table)) == sorted(keys.event_pk(e["event_id"]) for e in ACTIVITY)
-    month = get_item(table, keys.partner_pk("acme-01"), keys.activity_sk("2026-10"))
-    assert month is not None and len(month["ev"]["SS"]) == 2
+    assert response_json(response)["recorded"] == 1
+    stored = presence_items(table)
+    assert sorted(stored) == [keys.presence_day_sk(date(2026, 10, 5)), login_item(LOGIN)]
+    assert stored[keys.presence_day_sk(date(2026, 10, 5))]["slots_login"] == {"SS": ["35"]}
 
 
 def internal_error(url: str) -> AWSResponse:

@@ -8,13 +8,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from integration_support import NOW, Lambdas, PartnerData, get_item, job_events
+from integration_support import NOW, Lambdas, PartnerData, get_item, job_events, scan_all
 from lambda_events import api_event
 from scorecard.adapters.aws import client
-from scorecard.adapters.event_store import DynamoEventStore
 from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.calendar import VALIDATION_NOW
-from scorecard.domain.events import EventBatch
+from scorecard.domain.events import AggregateKind, Event, EventBatch, event_json
 from scorecard.domain.policy import ScoringPolicy, load_policy
 from scorecard.services.daily import score_partners
 
@@ -92,10 +91,11 @@ NPS_AND_CAPACITY = ScoringPolicy.model_validate(
 )
 
 
-@pytest.mark.parametrize("tiny_budget", [False, True], ids=["in-item", "overflowed"])
-def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str, tiny_budget: bool) -> None:
-    """Activity events go through ingestion into their monthly items; a policy declaring signals reads
-    them back (load_activity) for the daily score."""
+@pytest.mark.parametrize("layout_before", [False, True], ids=["per-event", "month-items-before"])
+def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str, layout_before: bool) -> None:
+    """Activity events go through ingestion into their items (keys.py); a policy declaring signals reads
+    them back (load_activity) for the daily score. Activity stored as it was before the per-event
+    layout (a month item holding events up to a budget, overflow items past it) is read the same."""
     partner = "sig-01"
     events = job_events(
         partner, "J1", offered=date(2026, 10, 1), due=date(2026, 10, 15), shipped=date(2026, 10, 10)
@@ -134,20 +134,29 @@ def test_declared_signals_read_the_stored_activity(lambdas: Lambdas, table: str,
             "value": "0",
         },  # after the day scored
     ]
-    if tiny_budget:
-        # Every activity event past the first goes into an overflow item of its month (keys.py):
-        # the signals must read those too.
-        store = DynamoEventStore(table, budget=1)
+    if layout_before:
+        # the job's events through ingestion; the activity as month items of the layout before: the
+        # first event of a month on the month item, flagged `overflow`, each later one its own item
+        jobs = [e for e in events if "job_id" in e]
+        response = lambdas.ingest(api_event("api_post_events", body={"events": jobs}))
+        assert response["statusCode"] == 200, response["body"]
         batch = EventBatch.model_validate({"events": events}, context={VALIDATION_NOW: NOW})
-        assert [store.record(event, NOW, n) for n, event in enumerate(batch.events)] == ["recorded"] * len(
-            events
-        )
-        overflowed = client("dynamodb").query(
-            TableName=table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :act)",
-            ExpressionAttributeValues={":pk": {"S": f"PARTNER#{partner}"}, ":act": {"S": "ACT#2026-10#EV#"}},
-        )["Items"]
-        assert overflowed, "the test must exercise overflow items"
+        months: dict[str, list[Event]] = {}
+        for event in batch.events:
+            if event.aggregate == AggregateKind.ACTIVITY:
+                months.setdefault(event.aggregate_id, []).append(event)
+        pk = {"S": f"PARTNER#{partner}"}
+        dynamodb = client("dynamodb")
+        for month, (first, *later) in months.items():
+            month_item = {"PK": pk, "SK": {"S": f"ACT#{month}"}, "ev": {"SS": [event_json(first)]}}
+            dynamodb.put_item(TableName=table, Item=month_item | {"overflow": {"BOOL": True}})
+            for event in later:
+                overflow = {"S": f"ACT#{month}#EV#{event.event_id}"}
+                dynamodb.put_item(
+                    TableName=table, Item={"PK": pk, "SK": overflow, "ev": {"SS": [event_json(event)]}}
+                )
+        new_layout = ("ACTD#", "ACTE#", "ACT#2026-10#M#")
+        assert not [item for item in scan_all(table) if item["SK"]["S"].startswith(new_layout)]
     else:
         response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
         assert response["statusCode"] == 200, response["body"]

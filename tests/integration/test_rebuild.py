@@ -5,13 +5,14 @@ wiped, rebuilt by the command, and compared item by item, then score by score.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from integration_support import NOW, Lambdas, get_item
 from lambda_events import api_event, load_event, response_json
 from scorecard.adapters import keys
+from scorecard.adapters.aws import client
 from scorecard.adapters.bulk_import import ProjectionRebuilder
 from scorecard.adapters.dynamodb import query_items
 from scorecard.platform import settings
@@ -67,7 +68,15 @@ def projections(table: str) -> dict[str, dict[str, Any]]:
             ExpressionAttributeValues={":pk": {"S": keys.partner_pk(PARTNER)}},
             ConsistentRead=True,
         )
-        if item["SK"]["S"].startswith((keys.JOB_PREFIX, keys.REQUEST_PREFIX, keys.ACTIVITY_PREFIX))
+        if item["SK"]["S"].startswith(
+            (
+                keys.JOB_PREFIX,
+                keys.REQUEST_PREFIX,
+                keys.ACTIVITY_PREFIX,
+                keys.PRESENCE_DAY_PREFIX,
+                keys.PRESENCE_EVENT_PREFIX,
+            )
+        )
     }
 
 
@@ -105,9 +114,11 @@ def test_rebuild_reproduces_the_projections_and_the_latest_score(
     assert before[keys.job_sk("J-101")]["excluded"] == {"BOOL": True}
     first_j101 = before[keys.first_evidence_sk(keys.job_sk("J-101"))]
     assert before[keys.job_sk("J-101")]["GSI1SK"] == first_j101["GSI1SK"]
-    assert keys.activity_sk("2026-10") in before and keys.first_evidence_sk(keys.request_sk("R-1")) in before
-    # the month, J-101's own item, the sample's 18 job and request events, the big job's 62
-    assert len(before) == 1 + 1 + 18 + 62
+    assert keys.presence_day_sk(date(2026, 10, 5)) in before
+    assert keys.first_evidence_sk(keys.request_sk("R-1")) in before
+    # the login's item and its day's, J-101's own item, the sample's 18 job and request events, the
+    # big job's 62
+    assert len(before) == 2 + 1 + 18 + 62
 
     assert ProjectionRebuilder(table).delete_projections(PARTNER) == len(before)
     assert projections(table) == {}
@@ -152,3 +163,45 @@ def test_rebuild_reports_a_score_it_cannot_reproduce(
     assert main(["rebuild", "--partner", PARTNER]) == 1
 
     assert "score NOT reproduced" in capsys.readouterr().out
+
+
+def test_rebuild_moves_activity_of_the_layout_before_to_the_per_event_layout(
+    lambdas: Lambdas, table: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The migration docs/operations.md describes: a partner whose activity is still a month item and
+    its overflow items (as ingestion wrote it before the per-event layout) gets the per-event items
+    from its markers, and the month items are gone."""
+    activity = [
+        {"event_id": "a:login", "type": "partner.logged_in", "occurred_at": "2026-10-05T08:55:00Z"},
+        {"event_id": "a:cap", "type": "partner.capacity_updated", "occurred_at": "2026-10-06T10:20:00Z"},
+        {
+            "event_id": "a:nps",
+            "type": "partner.metric_recorded",
+            "occurred_at": "2026-10-07T09:00:00Z",
+            "metric": "nps",
+            "value": "42",
+        },
+    ]
+    post_events(lambdas, [{**e, "partner_id": PARTNER} for e in activity])
+    live = projections(table)
+    assert len(live) == 5  # two days' items, the login's and the capacity update's, the metric's
+    # the same events as the layout before kept them: the first on the month item, the rest overflow
+    bodies = [next(iter(item["ev"]["SS"])) for sk, item in sorted(live.items()) if "ev" in item]
+    ProjectionRebuilder(table).delete_projections(PARTNER)
+    pk = {"S": keys.partner_pk(PARTNER)}
+    dynamodb = client("dynamodb")
+    month = keys.activity_sk("2026-10")
+    dynamodb.put_item(
+        TableName=table,
+        Item={"PK": pk, "SK": {"S": month}, "ev": {"SS": bodies[:1]}, "overflow": {"BOOL": True}},
+    )
+    for n, body in enumerate(bodies[1:]):
+        dynamodb.put_item(
+            TableName=table, Item={"PK": pk, "SK": {"S": f"{month}#EV#{n}"}, "ev": {"SS": [body]}}
+        )
+    capsys.readouterr()
+
+    assert main(["rebuild", "--partner", PARTNER]) == 0
+
+    assert f"{PARTNER}: 3 events replayed" in capsys.readouterr().out
+    assert projections(table) == live

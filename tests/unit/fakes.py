@@ -72,7 +72,11 @@ class FakePartnerRepository:
         self.score_reads.append(list(partner_ids))
         return {pid: self.scores[pid] for pid in partner_ids if pid in self.scores}
 
-    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
+    def load_activity(
+        self, partner_id: str, since: datetime, until: datetime, presence_since: datetime | None = None
+    ) -> list[StoredAggregate]:
+        """Every event of the months `since`..`until`: what the port promises and more (presence_since
+        only lets a store read less)."""
         first, last = (at.astimezone(UTC).strftime("%Y-%m") for at in (since, until))
         months = self.activity.get(partner_id, {})
         return [months[month] for month in sorted(months) if first <= month <= last]

@@ -65,7 +65,7 @@ def test_storage_routes_by_the_aggregate_kind(raw: dict[str, Any], sk: str) -> N
     )
     aggregate = aggregate_of(event)
     assert aggregate.sk == sk
-    assert aggregate.per_event == (not sk.startswith(keys.ACTIVITY_PREFIX))
+    assert aggregate.indexed == (not sk.startswith(keys.ACTIVITY_PREFIX))
 
 
 def _without_case(source: str, pattern: str) -> str:

@@ -1,7 +1,8 @@
-"""The items of a job or request under the per-event layout (keys.py), written by ingestion, the bulk
-import and review resolutions: one evidence item per event, at an index key that keeps the
+"""The items of the per-event layouts (keys.py), written by ingestion, the bulk import and review
+resolutions. Of a job or request: one evidence item per event, at an index key that keeps the
 aggregate's first evidence item the lowest of its items, and the aggregate's own item, which only a
-review's exclusion writes now."""
+review's exclusion writes now. Of the partner's activity: one item per event, and of a login or a
+capacity update its quarter-hour in the day's presence item."""
 
 from __future__ import annotations
 
@@ -114,4 +115,32 @@ def exclusion_update(
             ":pk": {"S": pk},
             ":key": {"S": index_key},
         },
+    }
+
+
+def activity_item(event: Event, body: str) -> dict[str, Any]:
+    """An activity event's own item: a metric's where scoring reads it (keys.metric_sk), a login's or a
+    capacity update's with its day and type (keys.presence_event_sk). Keys and the event only: under
+    1 KB for the longest ids, so one write unit."""
+    if event.type in keys.PRESENCE_SLOTS:
+        sk = keys.presence_event_sk(event.occurred_at, event.type, event.event_id)
+    else:
+        sk = keys.metric_sk(event.occurred_at, event.event_id)
+    return {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": sk}, "ev": {"SS": [body]}}
+
+
+def presence_update(table: str, event: Event) -> UpdateTypeDef | None:
+    """A login's or a capacity update's quarter-hour into its UTC day's presence item (None for other
+    events): a set union, so repeating it changes nothing, and the item never exceeds 2 x 96 members
+    (about 500 bytes: one write unit)."""
+    attribute = keys.PRESENCE_SLOTS.get(event.type)
+    if attribute is None:
+        return None
+    day, quarter = keys.presence_quarter(event.occurred_at)
+    return {
+        "TableName": table,
+        "Key": {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": keys.presence_day_sk(day)}},
+        "UpdateExpression": "ADD #slots :quarter",
+        "ExpressionAttributeNames": {"#slots": attribute},
+        "ExpressionAttributeValues": {":quarter": {"SS": [quarter]}},
     }

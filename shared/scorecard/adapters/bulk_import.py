@@ -3,10 +3,10 @@ transaction per event: ~25x fewer requests.
 
 Same items and the same idempotency as live ingestion (a marker per event; already-marked events are
 reported as duplicates): an evidence item per job or request event, keyed from the lowest key its
-job already has (one Query per partner and kind reads them), and month items read, merged and
-rewritten. Run it against partners that are not receiving live events at the same moment. A crash
-midway is safe to re-run: evidence and month items are written before markers, and the fold ignores
-a repeated event_id.
+job already has (one Query per partner and kind reads them), an item per activity event, and the
+days' presence items read, merged and rewritten. Run it against partners that are not receiving live
+events at the same moment. A crash midway is safe to re-run: every item is written before the
+markers, and the fold ignores a repeated event_id.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aggregate_items import (
+    activity_item,
     evidence_index_key,
     evidence_item,
     exclusion_update,
@@ -25,13 +26,7 @@ from scorecard.adapters.aggregate_items import (
 )
 from scorecard.adapters.aws import client
 from scorecard.adapters.dynamodb import batch_get_items, batch_writer, query_items
-from scorecard.adapters.event_store import (
-    EVENT_BYTES_BUDGET,
-    aggregate_of,
-    content_hash,
-    marker_item,
-    overflow_item,
-)
+from scorecard.adapters.event_store import aggregate_of, content_hash, marker_item
 from scorecard.domain.events import Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
@@ -44,9 +39,8 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 class BulkImporter:
-    def __init__(self, table_name: str, *, budget: int = EVENT_BYTES_BUDGET) -> None:
+    def __init__(self, table_name: str) -> None:
         self._table = table_name
-        self._budget = budget
 
     def import_events(
         self, events: Sequence[Event], received_at: datetime, *, record_markers: bool = True
@@ -66,19 +60,19 @@ class BulkImporter:
         grouped: dict[tuple[str, str], list[Event]] = defaultdict(list)
         for event in fresh:
             grouped[(keys.partner_pk(event.partner_id), aggregate_of(event).sk)].append(event)
-        months = [group for group in grouped if group[1].startswith(keys.ACTIVITY_PREFIX)]
-        current = self._items([{"PK": pk, "SK": sk} for pk, sk in months])
         profiles = {pk for pk, _ in grouped}
         existing_profiles = self._existing({"PK": pk, "SK": keys.PROFILE_SK} for pk in profiles)
-        per_event = {pk for pk, sk in grouped if not sk.startswith(keys.ACTIVITY_PREFIX)}
-        lowest = self._lowest_index_keys(per_event)
+        indexed = {pk for pk, sk in grouped if not sk.startswith(keys.ACTIVITY_PREFIX)}
+        lowest = self._lowest_index_keys(indexed)
 
         writes: list[dict[str, Any]] = []
+        activity: list[Event] = []
         for (pk, sk), batch in grouped.items():
             if sk.startswith(keys.ACTIVITY_PREFIX):
-                writes += self._month_writes(batch, current.get((pk, sk), {}))
+                activity += batch
             else:
                 writes += _evidence_writes(sk, batch, lowest.get((pk, sk)))
+        writes += self._activity_writes(activity)
         for pk in sorted(profiles - existing_profiles):
             partner_id = pk[len(keys.PARTNER_PREFIX) :]
             writes.append(
@@ -108,45 +102,23 @@ class BulkImporter:
                     writer.put_item(Item=request["PutRequest"]["Item"])
         return len(fresh), len(events) - len(fresh)
 
-    def _month_writes(self, batch: Sequence[Event], old: dict[str, Any]) -> list[dict[str, Any]]:
-        """A month's activity item merged with `batch` (and overflow items past the budget), as live
-        ingestion keeps it."""
-        first = batch[0]
-        aggregate = aggregate_of(first)
-        pk = keys.partner_pk(first.partner_id)
-        item: dict[str, Any] = dict(old) or {"PK": {"S": pk}, "SK": {"S": aggregate.sk}}
-        item["partner_id"] = {"S": first.partner_id}
-        held = set(old.get("ev", {}).get("SS", []))
-        size = int(old.get("ev_bytes", {}).get("N", "0"))
-        writes: list[dict[str, Any]] = []
-        # The same budget as live ingestion (event_store): past it, events get overflow items.
-        taken: dict[str, set[str]] = {
-            attribute: set(old.get(attribute, {}).get("SS", ())) for attribute in keys.PRESENCE_SLOTS.values()
-        }
-        for event in batch:
-            body = event_json(event)
-            slot = keys.presence_slot(event.type, event.occurred_at)
-            if slot is not None:
-                if slot[1] in taken[slot[0]]:
-                    continue  # its quarter-hour is taken: only counted (below), as ingestion does
-                taken[slot[0]].add(slot[1])
-            if size < self._budget:
-                held.add(body)
-                size += len(body.encode())
-            else:
-                writes.append({"PutRequest": {"Item": overflow_item(event, body, aggregate)}})
-                item["overflow"] = {"BOOL": True}
-        for attribute, slots in taken.items():
-            if slots:
-                item[attribute] = {"SS": sorted(slots)}
-        if held:  # (a string set is never empty)
-            item["ev"] = {"SS": sorted(held)}
-        item["ev_bytes"] = {"N": str(size)}
-        for event in batch:  # the activity item's per-day counters, as ingestion keeps them
-            counter = keys.activity_count_attribute(event.type, event.occurred_at)
-            item[counter] = {"N": str(int(item.get(counter, {}).get("N", "0")) + 1)}
-        writes.append({"PutRequest": {"Item": item}})
-        return writes
+    def _activity_writes(self, events: Sequence[Event]) -> list[dict[str, Any]]:
+        """An item per activity event, and each day's presence item merged with the quarter-hours of
+        `events` (aggregate_items.presence_update's union, for many events at once)."""
+        days: defaultdict[tuple[str, str], defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for event in events:
+            attribute = keys.PRESENCE_SLOTS.get(event.type)
+            if attribute is not None:
+                day, quarter = keys.presence_quarter(event.occurred_at)
+                days[(keys.partner_pk(event.partner_id), keys.presence_day_sk(day))][attribute].add(quarter)
+        current = self._items([{"PK": pk, "SK": sk} for pk, sk in days])
+        writes = []
+        for (pk, sk), quarters in days.items():
+            item = dict(current.get((pk, sk)) or {"PK": {"S": pk}, "SK": {"S": sk}})
+            for attribute, added in quarters.items():
+                item[attribute] = {"SS": sorted(added.union(item.get(attribute, {}).get("SS", ())))}
+            writes.append({"PutRequest": {"Item": item}})
+        return writes + [{"PutRequest": {"Item": activity_item(e, event_json(e))}} for e in events]
 
     def _lowest_index_keys(self, partner_pks: set[str]) -> dict[tuple[str, str], str]:
         """The lowest GSI1SK of every job and request these partners have items of (what
@@ -201,22 +173,26 @@ def _evidence_writes(aggregate_sk: str, batch: Sequence[Event], lowest: str | No
 
 # -- rebuilding a partner's projections from its markers (`scorecard rebuild`) ----------------------
 
-_PROJECTION_PREFIXES = (keys.JOB_PREFIX, keys.REQUEST_PREFIX, keys.ACTIVITY_PREFIX)
+_PROJECTION_PREFIXES = (
+    keys.JOB_PREFIX,
+    keys.REQUEST_PREFIX,
+    keys.ACTIVITY_PREFIX,
+    keys.PRESENCE_DAY_PREFIX,
+    keys.PRESENCE_EVENT_PREFIX,
+)
 
 
 class ProjectionRebuilder:
     """Reads a partner's recorded events back from their markers and rewrites the projections (job,
-    request and activity items, overflow included) with BulkImporter's layout.
+    request and activity items, those of the layouts before included) with BulkImporter's layout.
 
     Markers have no partner index: `recorded_events` is a Scan filtered on partner_id. A rebuild is a
     rare operator's repair, and reading the table once then is cheaper than an index on markers that
     every ingestion would pay for on every event, forever.
 
     The replay goes in received order (received_at, then the position in the batch, kept on each
-    marker), so where arrival order decided a placement (which events of a month past its budget sit
-    on the month item rather than in overflow, which login of a quarter-hour is kept) the replay
-    decides the same. A job's first item is its earliest event after a replay (its first to arrive
-    when live): where a job's events arrived out of order, index keys differ, never what is read.
+    marker). A job's first item is its earliest event after a replay (its first to arrive when
+    live): where a job's events arrived out of order, index keys differ, never what is read.
     Only batches of the same partner received in the same microsecond by concurrent writers (or
     markers from before the position was kept) fall back to event_id order; folds and scores never
     depend on placement. Run it while the partner receives no events and is not being scored:
@@ -250,7 +226,8 @@ class ProjectionRebuilder:
         return [event for *_, event in sorted(found, key=lambda entry: entry[:3])]
 
     def delete_projections(self, partner_id: str) -> int:
-        """Delete the partner's job, request and activity items (overflow included); returns how many."""
+        """Delete the partner's job, request and activity items (of the layouts before too); returns how
+        many."""
         pk = keys.partner_pk(partner_id)
         doomed = [
             item["SK"]["S"]

@@ -1,16 +1,16 @@
 """Ingestion's write path.
 
-A job or request event is two plain puts, no transaction (a transaction bills every item twice):
-its idempotency marker, conditional on its absence, then its evidence item (keys.py), one item per
-event and never rewritten, so an event costs the same 3 write units on a job's 60th event as on its
-first (marker 1, evidence item 1, its GSI1 entry 1). A re-sent event_id fails the marker condition
-and changes nothing: the marker's content hash then tells a `duplicate` (identical content) from a
-`conflict` (docs/api.md). The marker goes first, so no evidence is ever written for a conflict; if the
-evidence put then fails, `record` raises (the caller answers 503 and asks for the event again), and
-the re-sent event, a duplicate, writes the missing evidence item: nothing recorded is lost.
-
-Activity events (logins, capacity, metrics) keep one DynamoDB transaction per event: the marker and
-the month's activity item, whose presence slots and counters it updates (bounded; keys.py).
+Every event is plain puts and updates, no transaction (a transaction bills every item twice): its
+idempotency marker, conditional on its absence, then its own items (keys.py), none of which grows with
+what came before it, so an event costs the same on a job's 60th event or a month's 100,000th login as
+on the first. A job or request event: its evidence item and that item's GSI1 entry, 3 write units with
+the marker. An activity event: its own item (a metric's is what scoring reads), and for a login or a
+capacity update first its quarter-hour in the day's presence item (a set union): at most 3 write
+units. A re-sent event_id fails the marker condition and changes nothing: the marker's content hash
+then tells a `duplicate` (identical content) from a `conflict` (docs/api.md). The marker goes first,
+so nothing is ever written for a conflict; if a write after it fails, `record` raises (the caller
+answers 503 and asks for the event again), and the re-sent event, a duplicate, writes what is missing:
+nothing recorded is lost, and every write after the marker is idempotent, so nothing is counted twice.
 """
 
 from __future__ import annotations
@@ -24,30 +24,24 @@ from typing import TYPE_CHECKING, Any, Literal, assert_never, cast
 import msgspec
 from botocore.exceptions import BotoCoreError, ClientError
 
-from scorecard.adapters import keys, retry
+from scorecard.adapters import keys
 from scorecard.adapters.aggregate_items import (
+    activity_item,
     aggregate_start,
     evidence_event_id,
     evidence_index_key,
     evidence_item,
+    presence_update,
 )
 from scorecard.adapters.aws import client
 from scorecard.domain.events import AggregateKind, Event, event_json, parse_stored_event
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
+    from mypy_boto3_dynamodb.type_defs import UpdateItemInputTypeDef
 
 RecordStatus = Literal["recorded", "duplicate", "conflict"]
 
-# Bytes of event JSON an aggregate item holds before its events spill to overflow items. The condition
-# is checked before the append, so an item ends at most one event (< 20 KB) past it: far below
-# DynamoDB's 400 KB item limit, and a job of ordinary size (tens of events) never spills.
-EVENT_BYTES_BUDGET = 64 * 1024
-
 REMEMBERED_PARTNERS = 50_000  # registered partners a store remembers (about 4 MB of ids at most)
-# Cancellation reasons worth another attempt: a concurrent writer, or capacity (botocore's own
-# retries cover throttling of the whole call, not a transaction cancelled for it).
-_TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 
 
 class EventStoreError(RuntimeError):
@@ -57,11 +51,12 @@ class EventStoreError(RuntimeError):
 
 class Aggregate(msgspec.Struct, frozen=True):
     sk: str
-    per_event: bool  # each event its own evidence item in GSI1 (jobs, requests); else one month item
+    indexed: bool  # each event an evidence item in GSI1 (jobs, requests); else activity items
 
 
 def aggregate_of(event: Event) -> Aggregate:
-    """The item an event is appended to: its model's aggregate kind decides."""
+    """What an event belongs to: its model's aggregate kind decides (an activity event: its UTC
+    month)."""
     kind = event.aggregate
     match kind:
         case AggregateKind.JOB:
@@ -108,23 +103,11 @@ def _stored_hash(marker: dict[str, Any]) -> str:
     return stored if stored else content_hash(parse_stored_event(marker["body"]["S"]))
 
 
-def _body_bytes(body: str) -> int:
-    return len(body.encode())
-
-
-class _Placement(msgspec.Struct, frozen=True):
-    """How an activity event is kept, decided from what the month item held at the last attempt."""
-
-    spill: bool = False  # the item is at its budget: the event gets an overflow item
-    counted_only: bool = False  # a presence event whose quarter-hour is taken (keys.PRESENCE_SLOTS)
-
-
 class DynamoEventStore:
     """Records validated events; `record` is safe to call concurrently and repeatedly."""
 
-    def __init__(self, table_name: str, *, budget: int = EVENT_BYTES_BUDGET) -> None:
+    def __init__(self, table_name: str) -> None:
         self._table = table_name
-        self._budget = budget
         # Partners this store has registered: their later events skip the registry write (an update
         # of the profile item, billed in GSI1 and GSI2 too). A registry entry is never removed, so
         # remembering it is safe; the set is bounded.
@@ -136,8 +119,6 @@ class DynamoEventStore:
         body = event_json(event)
         digest = content_hash(event)
         aggregate = aggregate_of(event)
-        if not aggregate.per_event:
-            return self._record_activity(event, body, digest, aggregate, received_at, position)
         try:
             client("dynamodb").put_item(
                 TableName=self._table,
@@ -159,12 +140,15 @@ class DynamoEventStore:
         return "recorded"
 
     def _complete(self, event: Event, body: str, aggregate: Aggregate, *, resent: bool = False) -> None:
-        """What follows a job or request event's marker: its evidence item and its partner's registry
-        entry. A failure here leaves a marker without them: the re-sent event heals it (_heal)."""
+        """What follows an event's marker: its items and its partner's registry entry. A failure here
+        leaves a marker without them: the re-sent event heals it (_heal)."""
         try:
-            self._put_evidence(event, body, aggregate, resent=resent)
+            if aggregate.indexed:
+                self._put_evidence(event, body, aggregate, resent=resent)
+            else:
+                self._put_activity(event, body, resent=resent)
             if event.partner_id not in self._registered:
-                client("dynamodb").update_item(**self._register(event.partner_id)["Update"])
+                client("dynamodb").update_item(**self._register(event.partner_id))
                 self._remember(event.partner_id)
         except (ClientError, BotoCoreError) as error:  # botocore has already retried what is retryable
             raise EventStoreError(
@@ -210,57 +194,29 @@ class DynamoEventStore:
             return  # a duplicate with its item: a read unit, not a write
         dynamodb.put_item(TableName=self._table, Item=item)
 
-    def _heal(self, event: Event, body: str, aggregate: Aggregate) -> None:
-        """A duplicate's evidence item and registry entry, written if a failure after its marker left
-        them out: _put_evidence writes nothing when the event has its item (at most three small
-        strongly consistent reads, however long the job)."""
-        self._complete(event, body, aggregate, resent=True)
+    def _put_activity(self, event: Event, body: str, *, resent: bool = False) -> None:
+        """A login's or capacity update's quarter-hour into its day item, then the event's own item
+        (aggregate_items). Both are idempotent, and the own item is written last: a re-sent event whose
+        own item is there has both (a read unit, not a write)."""
+        dynamodb = client("dynamodb")
+        item = activity_item(event, body)
+        if resent and "Item" in dynamodb.get_item(
+            TableName=self._table,
+            Key={"PK": item["PK"], "SK": item["SK"]},
+            ProjectionExpression="SK",
+            ConsistentRead=True,
+        ):
+            return
+        update = presence_update(self._table, event)
+        if update is not None:
+            dynamodb.update_item(**update)
+        dynamodb.put_item(TableName=self._table, Item=item)
 
-    def _record_activity(
-        self, event: Event, body: str, digest: str, aggregate: Aggregate, received_at: datetime, position: int
-    ) -> RecordStatus:
-        """One transaction: the marker, the month's activity item and (once) the registry entry."""
-        placement = _Placement()
-        for attempt in range(retry.ATTEMPTS):
-            items = [
-                self._marker(event, body, digest, received_at, position),
-                self._append(event, body, aggregate, placement),
-            ]
-            if event.partner_id not in self._registered:
-                items.append(self._register(event.partner_id))
-            if placement.spill and not placement.counted_only:
-                items.append(self._overflow(event, body, aggregate))
-            try:
-                client("dynamodb").transact_write_items(TransactItems=items)
-                self._remember(event.partner_id)
-                return "recorded"
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    # botocore has already retried what is retryable (standard mode)
-                    raise EventStoreError(f"event {event.event_id} not written: {error}") from error
-                cancellations = error.response.get("CancellationReasons", [])
-                reasons = [r.get("Code", "None") for r in cancellations]
-                if reasons and reasons[0] == "ConditionalCheckFailed":
-                    old_marker: dict[str, Any] = dict(cancellations[0].get("Item") or {})
-                    return self._repeat(event.event_id, digest, old_marker or None)
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    # The month item is full or (presence) already has an event of this quarter-hour:
-                    # its old image says which.
-                    old: dict[str, Any] = dict(cancellations[1].get("Item") or {})
-                    held = int(old.get("ev_bytes", {}).get("N", "0"))
-                    slot = keys.presence_slot(event.type, event.occurred_at)
-                    placement = _Placement(
-                        spill=placement.spill or held >= self._budget,
-                        counted_only=slot is not None and slot[1] in old.get(slot[0], {}).get("SS", ()),
-                    )
-                    continue
-                if _TRANSIENT_REASONS.intersection(reasons) or not reasons:
-                    retry.sleep(retry.backoff(attempt))
-                    continue
-                raise EventStoreError(f"event {event.event_id} rejected: {reasons}") from error
-            except BotoCoreError as error:  # connection and timeout errors, after botocore's retries
-                raise EventStoreError(f"event {event.event_id} not written: {error}") from error
-        raise EventStoreError(f"event {event.event_id}: too many conflicting writers")
+    def _heal(self, event: Event, body: str, aggregate: Aggregate) -> None:
+        """A duplicate's items and registry entry, written if a failure after its marker left them
+        out: nothing is written when the event has its item (at most three small strongly consistent
+        reads, however long the job or busy the month)."""
+        self._complete(event, body, aggregate, resent=True)
 
     def _remember(self, partner_id: str) -> None:
         if len(self._registered) >= REMEMBERED_PARTNERS:
@@ -277,77 +233,19 @@ class DynamoEventStore:
             )["Item"]
         return "duplicate" if _stored_hash(marker) == digest else "conflict"
 
-    def _marker(
-        self, event: Event, body: str, digest: str, received_at: datetime, position: int = 0
-    ) -> TransactWriteItemTypeDef:
+    def _register(self, partner_id: str) -> UpdateItemInputTypeDef:
+        """The partner's registry entry (its profile item, in GSI1 and the registry's GSI2)."""
         return {
-            "Put": {
-                "TableName": self._table,
-                "Item": marker_item(event, body, digest, received_at, position),
-                "ConditionExpression": "attribute_not_exists(PK)",
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            }
-        }
-
-    def _append(
-        self, event: Event, body: str, aggregate: Aggregate, placement: _Placement
-    ) -> TransactWriteItemTypeDef:
-        """The activity event into its month item: kept (under the budget, its quarter-hour free) or
-        flagged spilled, and counted on its day."""
-        values: dict[str, Any] = {":pid": {"S": event.partner_id}}
-        sets = ["partner_id = :pid"]
-        # Per-day counters of the month's activity: exact (the marker guards the transaction).
-        adds = ["#day :count"]
-        names = {"#day": keys.activity_count_attribute(event.type, event.occurred_at)}
-        values[":count"] = {"N": "1"}
-        conditions: list[str] = []
-        slot = keys.presence_slot(event.type, event.occurred_at)
-        # counted_only: neither kept nor spilled (the marker holds it, the day's counter counts it)
-        if placement.spill and not placement.counted_only:
-            sets.append("overflow = :true")
-            values[":true"] = {"BOOL": True}
-        elif not placement.counted_only:
-            # A string set of event JSON: the fold orders events; the byte count bounds the item.
-            adds += ["ev :one", "ev_bytes :size"]
-            values[":one"] = {"SS": [body]}
-            values[":size"] = {"N": str(_body_bytes(body))}
-            values[":budget"] = {"N": str(self._budget)}
-            conditions.append("(attribute_not_exists(ev_bytes) OR ev_bytes < :budget)")
-        if slot is not None and not placement.counted_only:
-            adds.append("#slots :slots")
-            names["#slots"] = slot[0]
-            values[":slots"] = {"SS": [slot[1]]}
-            values[":slot"] = {"S": slot[1]}
-            conditions.append("NOT contains(#slots, :slot)")
-        update: UpdateTypeDef = {
             "TableName": self._table,
-            "Key": {"PK": {"S": keys.partner_pk(event.partner_id)}, "SK": {"S": aggregate.sk}},
-            "UpdateExpression": f"SET {', '.join(sets)} ADD {', '.join(adds)}",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-        }
-        if conditions:
-            update["ConditionExpression"] = " AND ".join(conditions)
-            update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        return {"Update": update}
-
-    def _overflow(self, event: Event, body: str, aggregate: Aggregate) -> TransactWriteItemTypeDef:
-        return {"Put": {"TableName": self._table, "Item": overflow_item(event, body, aggregate)}}
-
-    def _register(self, partner_id: str) -> TransactWriteItemTypeDef:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.PROFILE_SK}},
-                "UpdateExpression": "SET partner_id = :pid, GSI1PK = :gpk, GSI1SK = :g1, "
-                "GSI2PK = :reg, GSI2SK = :pid",
-                "ExpressionAttributeValues": {
-                    ":pid": {"S": partner_id},
-                    ":gpk": {"S": keys.partner_pk(partner_id)},
-                    ":g1": {"S": keys.PROFILE_GSI1SK},
-                    ":reg": {"S": keys.REGISTRY_PK},
-                },
-            }
+            "Key": {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.PROFILE_SK}},
+            "UpdateExpression": "SET partner_id = :pid, GSI1PK = :gpk, GSI1SK = :g1, "
+            "GSI2PK = :reg, GSI2SK = :pid",
+            "ExpressionAttributeValues": {
+                ":pid": {"S": partner_id},
+                ":gpk": {"S": keys.partner_pk(partner_id)},
+                ":g1": {"S": keys.PROFILE_GSI1SK},
+                ":reg": {"S": keys.REGISTRY_PK},
+            },
         }
 
 
@@ -366,14 +264,3 @@ def marker_item(
         "received_at": {"S": keys.instant_key(received_at)},
         "position": {"N": str(position)},
     }
-
-
-def overflow_item(event: Event, body: str, aggregate: Aggregate) -> dict[str, Any]:
-    """An event of a full aggregate, in its own item under the partner (not in GSI1)."""
-    item: dict[str, Any] = {
-        "PK": {"S": keys.partner_pk(event.partner_id)},
-        "SK": {"S": keys.overflow_sk(aggregate.sk, event.event_id)},
-        "partner_id": {"S": event.partner_id},
-        "ev": {"SS": [body]},
-    }
-    return item

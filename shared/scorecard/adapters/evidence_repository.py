@@ -3,6 +3,7 @@ them (one GSI1 query per partner), and its jobs one at a time or a page at a tim
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -76,6 +77,29 @@ def _check_position(position: JobPosition) -> None:
         raise InvalidPosition(f"not a job position: {position!r}")
 
 
+def _presence_events(partner_id: str, item: dict[str, Any]) -> StoredAggregate:
+    """A UTC day's presence item as events: of each quarter-hour that had a login (or a capacity
+    update), one at its start, named after it. What a signal asks of them ("was there one in [start,
+    end)", for boundaries on quarter-hours) it answers as the events themselves would."""
+    day = keys.presence_day_of(item["SK"]["S"])
+    events = []
+    for event_type, attribute in keys.PRESENCE_SLOTS.items():
+        for quarter in sorted(item.get(attribute, {}).get("SS", ())):
+            at = keys.instant_key(keys.quarter_start(day, quarter))
+            events.append(
+                json.dumps(
+                    {
+                        "event_id": f"{attribute.removeprefix('slots_')}:{at}",  # "login:2026-..."
+                        "type": event_type,
+                        "partner_id": partner_id,
+                        "occurred_at": at,
+                    },
+                    separators=(",", ":"),
+                )
+            )
+    return StoredAggregate(id=day.isoformat(), events=tuple(events))
+
+
 def _overflowed(item: dict[str, Any]) -> bool:
     return bool(item.get("overflow", {}).get("BOOL", False))
 
@@ -127,16 +151,25 @@ class EvidenceRepository:
                 evidence.requests.append(aggregate)
         return evidence
 
-    def load_activity(self, partner_id: str, since: datetime, until: datetime) -> list[StoredAggregate]:
-        """The partner's monthly activity items (UTC months) from `since`'s month to `until`'s, each
-        with the events of its overflow items, which follow it in key order (keys.aggregate_range)."""
-        first, last = (keys.activity_sk(at.astimezone(UTC).strftime("%Y-%m")) for at in (since, until))
+    def load_activity(
+        self, partner_id: str, since: datetime, until: datetime, presence_since: datetime | None = None
+    ) -> list[StoredAggregate]:
+        """The partner's activity from `since` to `until`: its metric events (and items of the layout
+        before, with every event they hold) of those UTC months, one Query; its logins and capacity
+        updates from `presence_since` (default `since`) on, as one event at the start of each
+        quarter-hour that had one, from its UTC days' presence items, one Query (keys.py)."""
+        pk = keys.partner_pk(partner_id)
         months: dict[str, list[dict[str, Any]]] = {}
-        for item in query_key_range(
-            self._table, keys.partner_pk(partner_id), first, keys.aggregate_range(last)[1]
-        ):
+        first, last = keys.activity_range(*(f"{at.astimezone(UTC):%Y-%m}" for at in (since, until)))
+        for item in query_key_range(self._table, pk, first, last):
             months.setdefault(keys.aggregate_sk_of(item["SK"]["S"]), []).append(item)
-        return [assemble_aggregate(sk, items) for sk, items in sorted(months.items())]
+        activity = [assemble_aggregate(sk, items) for sk, items in sorted(months.items())]
+        first_day, last_day = (
+            keys.presence_day_sk(at.astimezone(UTC).date()) for at in (presence_since or since, until)
+        )
+        for item in query_key_range(self._table, pk, first_day, last_day):
+            activity.append(_presence_events(partner_id, item))
+        return activity
 
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None:
         """The job with every event: one Query over its items."""

@@ -13,10 +13,16 @@ Base table (PK, SK):
                                  at the job's lowest key; before the per-event layout, the job's events
                                  up to a byte budget (`ev_bytes`), `overflow` once past it
   PARTNER#<pid> / REQ#<req_id>[#A | #E#...]  update requests: evidence items as jobs
-  PARTNER#<pid> / ACT#<YYYY-MM>  activity events (logins, capacity) of a month (bounded the same way;
-                                 logins and capacity updates one per quarter-hour, `slots_*`) and
-                                 per-day counters `n#<type>#<DD>` (UTC day of the month)
-  PARTNER#<pid> / <aggregate SK>#EV#<event_id>  overflow: one event of a full aggregate (not in GSI1)
+  PARTNER#<pid> / ACTD#<YYYY-MM-DD>  a UTC day's presence: the quarter-hours ("00".."95") of the day
+                                 with a login (`slots_login`) and with a capacity update
+                                 (`slots_capacity`), string sets of at most 96 members each
+  PARTNER#<pid> / ACTE#<YYYY-MM-DD>#<type>#<event_id>  each login or capacity update, its JSON: the
+                                 count of a day's events of a type (never read by scoring)
+  PARTNER#<pid> / ACT#<YYYY-MM>#M#<instant>#<event_id>  each metric event, its JSON
+  PARTNER#<pid> / ACT#<YYYY-MM>  before the per-event activity layout: a month's activity events up
+                                 to a byte budget, `overflow` once past it (read, no longer written)
+  PARTNER#<pid> / <aggregate SK>#EV#<event_id>  overflow: one event of a full aggregate written before
+                                 the per-event layouts (not in GSI1; read, no longer written)
   PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
   PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job,
                                  "review" + review id)
@@ -49,21 +55,20 @@ GSI3 (GSI3PK = SCORES, GSI3SK = <score in tenths, 4 digits>#<pid>): scored partn
   run at MaximumConcurrency 20 writes about 630/s to it (README, Performance). Past ~31 workers the
   partition key needs sharding (SCORES#0..n, merged by the listing).
 
-No item grows without bound (docs/api.md). A job or request event is its own item, written once (issue
-11: a growing job item cost more write units with every event, and an update is billed on the larger
-of the item before and after). A month's activity item keeps its events on itself while they fit a
-byte budget (event_store.EVENT_BYTES_BUDGET, 64 KB: the condition `ev_bytes < budget` is checked
-before each append, so an item ends at most one event past it); every later event of that month is
-its own overflow item `<aggregate SK>#EV#<event_id>`, and the month item is flagged `overflow`. Job
-and request items written before the per-event layout were bounded the same way and are still read
-(with their overflow items). Overflow items sort right after their aggregate ("#" is below every
-character of the id charsets), so a range query over ACT#<first month>..ACT#<last month> also
-returns the activity's overflow items, and all of a job's items are the range
-[JOB#<jid>, JOB#<jid>#EV$). Activity keeps event JSON rather than counters only: policy v2's
-declared signals read real events (instants in the policy timezone, metric values); but of logins
-and capacity updates it keeps one per UTC quarter-hour (see PRESENCE_SLOTS), so a month's activity
-is bounded whatever arrives; the per-day counters count every event. Markers (EVENT#<id>) stay the
-full record of every event.
+No item grows without bound (docs/api.md), and no event rewrites an item that grows with what came
+before it (DynamoDB bills an update on the larger of the item before and after): a job or request event
+is its own item, written once (issue 11), and so is an activity event (issue 20: a login updated its
+month's item, 172 write units once the month was busy). Activity is kept for what scoring reads of it:
+of a login or a capacity update, *that* there was one and when, to the quarter-hour (every week or day
+boundary of a timezone in use since 2000 falls on one), so the day item's quarter-hour sets, at most
+2 x 96 two-character members, answer it exactly for any timezone, and a daily read covers 4 weeks of
+them in about 8 KB however many logins arrive; of a metric its value, so metric events are read one
+item each. The per-event items of logins and capacity updates sort apart from what scoring reads
+("ACTD#" < "ACTE#", and both after every "ACT#..."), so a partner with 100,000 logins in a month is
+counted exactly and scored from 31 day items. Items written before the per-event layouts are still
+read: a month item and its overflow items sort within ACT#<month>..ACT#<month>~, with the month's
+metric items; job and request items as described above. Markers (EVENT#<id>) stay the full record
+of every event.
 BACKTEST#<bid> / BACKTEST       a backtest (docs/api.md): range, the candidate policy inline (so it cannot
                                  change), the version in force on each day, progress counters
 BACKTEST#<bid> / RESULT#<batch>  one batch's result, written once (conditional put, in one
@@ -80,7 +85,7 @@ S3 (the export bucket): exports/<eid>/parts/<page>.csv while it runs, then expor
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from scorecard.domain.standing import score_bucket
@@ -123,31 +128,57 @@ def request_sk(request_id: str) -> str:
 
 
 def activity_sk(month: str) -> str:
-    """`month` is YYYY-MM (UTC): the partner's activity of that month."""
+    """`month` is YYYY-MM (UTC): the partner's month of activity, which its metric items extend (and,
+    before the per-event layout, its month item)."""
     return ACTIVITY_PREFIX + month
 
 
-def activity_count_attribute(event_type: str, instant: datetime) -> str:
-    """The activity item's counter of `event_type` events on the UTC day of `instant`."""
-    return f"n#{event_type}#{instant.astimezone(UTC).strftime('%d')}"
+def metric_sk(instant: datetime, event_id: str) -> str:
+    """A metric event's item, in its UTC month's range, in instant order."""
+    return f"{activity_sk(f'{instant.astimezone(UTC):%Y-%m}')}#M#{instant_key(instant)}#{event_id}"
 
 
-# Presence-only activity (what scoring reads of a login or a capacity update is *that* there was one,
-# and when): of each such type, the month item keeps the first event of every UTC quarter-hour (a
-# string set of slots "DDHHMM" says which are taken); later ones in a taken slot are only counted.
-# Every week or day boundary of a timezone in use since 2000 falls on a quarter-hour, so "was there a
-# login in [start, end)" is answered exactly, and a month holds at most 2,976 such events per type
-# however many arrive (100,000 logins a month: at most 2,976 stored, all counted, all markers kept).
+def activity_range(first_month: str, last_month: str) -> tuple[str, str]:
+    """SK bounds (inclusive) of the metric items (and items of the layout before) of the UTC months
+    `first_month`..`last_month` (YYYY-MM): "~" follows every "#..." of the last month."""
+    return activity_sk(first_month), activity_sk(last_month) + "~"
+
+
+PRESENCE_DAY_PREFIX = "ACTD#"
+PRESENCE_EVENT_PREFIX = "ACTE#"
+# What scoring reads of a login or a capacity update is that there was one in a quarter-hour: the day
+# item's string set of each type holds those quarter-hours.
 PRESENCE_SLOTS = {"partner.logged_in": "slots_login", "partner.capacity_updated": "slots_capacity"}
+QUARTER_HOUR = timedelta(minutes=15)
 
 
-def presence_slot(event_type: str, instant: datetime) -> tuple[str, str] | None:
-    """(the slot-set attribute, the UTC quarter-hour "DDHHMM") of a presence-only event, else None."""
-    attribute = PRESENCE_SLOTS.get(event_type)
-    if attribute is None:
-        return None
+def presence_day_sk(day: date) -> str:
+    """A UTC day's presence item."""
+    return PRESENCE_DAY_PREFIX + day.isoformat()
+
+
+def presence_quarter(instant: datetime) -> tuple[date, str]:
+    """The UTC day of `instant` and its quarter-hour of that day, "00".."95" (fixed width)."""
     utc = instant.astimezone(UTC)
-    return attribute, f"{utc:%d%H}{utc.minute // 15 * 15:02d}"
+    return utc.date(), f"{utc.hour * 4 + utc.minute // 15:02d}"
+
+
+def quarter_start(day: date, quarter: str) -> datetime:
+    """The instant a quarter-hour of a UTC day begins."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + QUARTER_HOUR * int(quarter)
+
+
+def presence_day_of(sk: str) -> date:
+    return date.fromisoformat(sk.removeprefix(PRESENCE_DAY_PREFIX))
+
+
+def presence_event_prefix(day: date, event_type: str) -> str:
+    """Every per-event item of `event_type` on a UTC day begins with this (a day's count: a Query)."""
+    return f"{PRESENCE_EVENT_PREFIX}{day.isoformat()}#{event_type}#"
+
+
+def presence_event_sk(instant: datetime, event_type: str, event_id: str) -> str:
+    return presence_event_prefix(instant.astimezone(UTC).date(), event_type) + event_id
 
 
 # Evidence items (job and request events; see the module docstring): <aggregate SK>#A is the

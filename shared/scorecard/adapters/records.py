@@ -59,8 +59,8 @@ class PartnerEvidence(msgspec.Struct):
     score: ScoreRecord | None = None
     jobs: list[StoredAggregate] = msgspec.field(default_factory=list)
     requests: list[StoredAggregate] = msgspec.field(default_factory=list)
-    # Monthly activity items (logins, capacity updates, metrics): read only for a policy that
-    # declares signals (policy v2 rule 6), with PartnerRepository.load_activity.
+    # Activity (logins and capacity updates a day at a time, metrics): read only for a policy that
+    # declares signals (policy v2 rule 6), with EvidenceRepository.load_activity.
     activity: list[StoredAggregate] = msgspec.field(default_factory=list)
 
 

@@ -142,7 +142,7 @@ class RequestEventBase(_EventBase):
 
 
 class ActivityEventBase(_EventBase):
-    """Partner activity: stored on the partner's month of activity."""
+    """Partner activity: each event its own item in the partner's month of activity (keys.py)."""
 
     aggregate: ClassVar[AggregateKind] = AggregateKind.ACTIVITY
 

@@ -48,6 +48,12 @@ _PARTNER_JOB_EVENTS = (
 )
 
 
+def weeks_start(as_of: date, policy: ScoringPolicy) -> datetime:
+    """The first instant the week signals look at when scoring `as_of`: the start of the oldest of
+    the WEEKS blocks."""
+    return day_start(as_of - timedelta(days=7 * WEEKS - 1), policy.zone)
+
+
 def _weeks_with(instants: Iterable[datetime], as_of: date, policy: ScoringPolicy) -> Decimal:
     """Share (0..100) of the WEEKS 7-day blocks ending on `as_of` that hold at least one instant."""
     zone = policy.zone

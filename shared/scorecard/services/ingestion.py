@@ -1,5 +1,5 @@
-"""POST /v1/events: the batch is validated whole before anything is written, then each event is one
-transaction (see adapters/event_store.py).
+"""POST /v1/events: the batch is validated whole before anything is written, then each event is
+written, its idempotency marker first (see adapters/event_store.py).
 
 Validation (domain/events.py) bounds everything the write path could choke on, so a batch that
 passes it is written whole unless storage itself fails: then the batch stops at that event with

@@ -25,6 +25,7 @@ from scorecard.domain.jobs import JobState, fold_job
 from scorecard.domain.policy import ScoringPolicy
 from scorecard.domain.requests import UpdateRequest, fold_request
 from scorecard.domain.scoring import ScoreResult, compute_success_score
+from scorecard.domain.signals import weeks_start
 from scorecard.domain.tiering import decide_tier
 from scorecard.domain.window import day_end, day_start
 from scorecard.ports import EvidenceStore
@@ -56,7 +57,9 @@ def load_evidence(
     evidence = store.load_evidence(partner_id, since)
     if any(policy.signals for policy in policies):
         until = max(day_end(last, policy.zone) for policy in policies)
-        evidence.activity = store.load_activity(partner_id, since, until)
+        # logins and capacity updates count for the week signals only: 4 weeks back, not the window
+        weeks = min(weeks_start(first, policy) for policy in policies)
+        evidence.activity = store.load_activity(partner_id, min(since, weeks), until, presence_since=weeks)
     return evidence
 
 

@@ -464,7 +464,7 @@ def bench_capacity_activity() -> None:
                 number = int(label.removeprefix("login #").replace(",", ""))
                 importer.import_events([login(n) for n in range(filled + 1, number)], datetime.now(UTC))
                 filled = number
-            with _meter(table) as meter:
+            with capacity_meter(table) as meter:
                 post([measured_event])
             assert meter.failed == 0, (label, meter.failed)
             costs[label], units[label] = meter.wru, dict(meter.units)
@@ -479,7 +479,7 @@ def bench_capacity_activity() -> None:
             }
         )
         day = last_day.date()
-        with _meter(table) as meter:
+        with capacity_meter(table) as meter:
             evidence = load_evidence(EvidenceRepository(table), pid, day, day, [signals])
         assert evidence.activity
     worst = max(costs, key=lambda label: costs[label])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
-from scorecard.api.resolver import MAX_JSON_DEPTH, MAX_NUMBER_CHARS, parse_json_body
+from scorecard.api.params import MAX_JSON_DEPTH, MAX_NUMBER_CHARS, parse_json_body
 from scorecard.domain.calendar import VALIDATION_NOW, IsoDate, TimezoneName, latest_date
 from scorecard.domain.events import EVENT_ADAPTER, parse_stored_event
 from scorecard.domain.policy import ScoringPolicy, load_policy

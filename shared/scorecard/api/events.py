@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import Logger
 
 from scorecard.api.access import allow
 from scorecard.api.errors import ErrorBody, error_responses
-from scorecard.api.resolver import parse_json_body
+from scorecard.api.params import parse_json_body
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.events import EventBatch
 from scorecard.platform.observability import (

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from scorecard.api.access import AccessBeforeValidation
 from scorecard.api.errors import error_response, install_error_handlers
+from scorecard.api.params import parse_json_body
 from scorecard.bootstrap import bootstrap
 from scorecard.domain.calendar import VALIDATION_NOW
 
@@ -22,60 +23,11 @@ MAX_BODY_BYTES = 1024 * 1024
 # The routes that take a policy document: their bodies are bounded by the policy's own bound
 # (domain.policy.MAX_POLICY_BYTES, 64 KB), refused with 413 before anything parses them.
 POLICY_BODY_PATHS = frozenset({"/v1/policy/versions", "/v1/policy/simulate", "/v1/policy/backtests"})
-# No request of this API nests deeper than a candidate policy (about 5 levels) nor carries a number
-# longer than a money amount: far tighter bounds than the parser's own limits (recursion depth,
-# Python's 4,300-digit int conversion), which fail as 500s instead of 400s.
-MAX_JSON_DEPTH = 32
-MAX_NUMBER_CHARS = 40
 OPENAPI_TITLE = "Partner Scorecard API"
 OPENAPI_VERSION = "1.0.0"
 DOCS_PATH = "/v1/docs"  # Swagger UI (template.yaml routes it to the API function, unauthenticated)
 OPENAPI_PATH = "/v1/openapi.json"
 SWAGGER_ASSETS = Path(aws_lambda_powertools.__file__).parent / "event_handler" / "openapi" / "swagger_ui"
-
-
-def _bounded_number(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        if len(text) > MAX_NUMBER_CHARS:
-            raise _BodyRefused(f"a number longer than {MAX_NUMBER_CHARS} characters")
-        return kind(text)
-
-    return parse
-
-
-class _BodyRefused(ValueError):
-    pass
-
-
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether `value` nests containers more than `limit` deep (iterative: no recursion to exhaust)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
-
-
-def parse_json_body(text: str) -> Any:
-    """The JSON body, or json.JSONDecodeError (which the validation answers as 400 malformed_json)
-    for anything the parser chokes on: nesting beyond MAX_JSON_DEPTH (RecursionError deep down),
-    numbers beyond MAX_NUMBER_CHARS (int-digit limit ValueError)."""
-    try:
-        value = json.loads(text, parse_int=_bounded_number(int), parse_float=_bounded_number(float))
-    except json.JSONDecodeError:
-        raise
-    except _BodyRefused as error:
-        raise json.JSONDecodeError(str(error), text, 0) from None
-    except (RecursionError, ValueError):
-        raise json.JSONDecodeError("nesting or numbers beyond the parser's limits", text, 0) from None
-    if _depth_exceeds(value, MAX_JSON_DEPTH):
-        raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", text, 0)
-    return value
 
 
 def build_resolver(routers: Iterable[APIGatewayRouter]) -> APIGatewayRestResolver:

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, Literal, Protocol
-
-# A CSV cell as the services hand it to the export files (adapters.export_files encodes it).
-Cell = str | int | float | Decimal | bool | date | datetime | None
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -36,7 +32,7 @@ if TYPE_CHECKING:
     from scorecard.domain.policy import Grade, ScoringPolicy, Tier
     from scorecard.domain.standing import Distribution
     from scorecard.schemas.backtests import BacktestBatchResult, BacktestRecord, VersionRun
-    from scorecard.schemas.exports import ExportRecord
+    from scorecard.schemas.exports import Cell, ExportRecord
     from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
     from scorecard.schemas.policy import AdoptionView, PolicyVersionView
     from scorecard.schemas.reviews import ReviewView

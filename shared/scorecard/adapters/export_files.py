@@ -26,7 +26,7 @@ from scorecard.adapters import keys
 from scorecard.adapters.aws import client, presigned_get
 
 if TYPE_CHECKING:
-    from scorecard.ports import Cell
+    from scorecard.schemas.exports import Cell
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "＝", "＋", "－", "＠")
 CONTENT_TYPE = "text/csv; charset=utf-8; header=present"

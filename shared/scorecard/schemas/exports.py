@@ -2,12 +2,16 @@
 columns (docs/api.md, Exports)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.domain.events import EntityId
 from scorecard.schemas.base import View
+
+# A CSV cell as the services hand it to the export files (adapters.export_files encodes it).
+Cell = str | int | float | Decimal | bool | date | datetime | None
 
 ExportKind = Literal["bonus_roster", "partners", "jobs"]
 ExportStatus = Literal["queued", "running", "complete", "failed"]

@@ -29,7 +29,6 @@ from aws_lambda_powertools import Logger
 from scorecard.adapters.records import LatestSnapshot, PartnerProfile, ScoreStanding
 from scorecard.domain.snapshot import Month
 from scorecard.ports import (
-    Cell,
     EvidenceStore,
     ExportFiles,
     ExportStore,
@@ -42,6 +41,7 @@ from scorecard.ports import (
 from scorecard.schemas.exports import (
     COLUMNS,
     BonusRosterExportIn,
+    Cell,
     ExportAccepted,
     ExportRecord,
     ExportView,

@@ -30,11 +30,12 @@ from scorecard.adapters.score_repository import ScoreRepository
 from scorecard.adapters.snapshot_archive import SnapshotArchive
 from scorecard.adapters.snapshot_repository import SnapshotRepository
 from scorecard.domain.policy import ScoringPolicy, load_policy
+from scorecard.email.snapshot import EmailSettings
 from scorecard.platform import settings
 from scorecard.platform.settings import Settings
 from scorecard.services.backtests import BacktestDeps
 from scorecard.services.mail_once import MailOut
-from scorecard.services.monthly import MonthlyDeps
+from scorecard.services.monthly import MonthlyDeps, SnapshotRestater
 from scorecard.services.notifications import NotificationDeps
 from scorecard.services.policies import PolicyCatalog, PolicyVersions
 
@@ -178,7 +179,16 @@ class Bootstrap:
             archive=self.archive,
             policies=self.policies,
             mail=self.mail,
+            publisher=self.publisher,
+            email=EmailSettings(self.settings.review_url_template, self.settings.partner_success_contact),
         )
+
+    @cached_property
+    def restater(self) -> SnapshotRestater | None:
+        """The daily run's restatement of open snapshots; None where the stack has no snapshot bucket."""
+        if not self.settings.snapshot_bucket or not self.settings.sender_email:
+            return None
+        return SnapshotRestater(self.monthly)
 
     @cached_property
     def notifications(self) -> NotificationDeps:

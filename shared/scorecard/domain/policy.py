@@ -140,6 +140,12 @@ class ScoringPolicy(_Frozen):
         default_factory=dict, description="rule 6: weights of components beyond the four"
     )
     signals: tuple[Signal, ...] = Field(default=(), description="rule 6: optional signals")
+    restatement_days: int = Field(
+        default=60,
+        ge=0,
+        le=366,
+        description="days after a month ends during which later evidence restates its snapshot",
+    )
 
     @model_validator(mode="after")
     def _signals_declared(self) -> Self:

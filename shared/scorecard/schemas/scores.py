@@ -124,6 +124,7 @@ class DailyRunView(View):
     failed: list[str]
     tier_changes: int
     grades: dict[Grade, int] = Field(default={}, description="partners scored, by grade")
+    snapshots_restated: int = Field(default=0, description="snapshot revisions this run wrote")
 
 
 # What the daily worker writes for every partner it scores, and reports for every batch, built at its

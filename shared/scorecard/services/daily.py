@@ -43,6 +43,7 @@ from scorecard.schemas.scores import (
     ScoreView,
 )
 from scorecard.services.fanout import BatchWork, queue_partners, work_batch
+from scorecard.services.monthly import SnapshotRestater
 from scorecard.services.presenters import score_view
 from scorecard.services.scoring import Evidence, load_evidence, score_day
 
@@ -206,13 +207,17 @@ def score_partners(
     warner: DemotionNotifier | None = None,
     distributions: DistributionStore | None = None,
     batch_key: str | None = None,
+    restater: SnapshotRestater | None = None,
 ) -> DailyRunView:
     """Score each partner (one evidence query each, and one read of up to 100 partners' current
     scores), writing results in batches. A partner that fails is logged and reported; it never stops
-    the others. Score events (and demotion warning emails, sent
+    the others. With a `restater`, each partner's snapshots of the months still open are rechecked
+    against the evidence read for its score (services.monthly.SnapshotRestater). Score events (and
+    demotion warning emails, sent
     once each by the notification worker) go out before the results are written, so a crash in
     between repeats them on retry (at least once) rather than losing them."""
-    partners = scored = without = changes = 0
+    partners = scored = without = changes = restated = 0
+    today = policy.local_date(computed_at)
     grades: dict[Grade, int] = {}
     failed: list[str] = []
     pending: list[ScoreWrite] = []
@@ -257,13 +262,20 @@ def score_partners(
             if index >= read_until:  # the tier states of the next partners, one BatchGetItem
                 stored = scores.current_scores(ids[index : index + SCORE_READ_BATCH])
                 read_until = index + SCORE_READ_BATCH
-            evidence = load_evidence(evidence_store, partner_id, as_of, as_of, [policy])
+            open_snapshots = [] if restater is None else restater.open_snapshots(partner_id, today, policy)
+            first = as_of if restater is None else restater.evidence_first_day(open_snapshots, as_of)
+            evidence = load_evidence(evidence_store, partner_id, first, as_of, [policy])
             evidence.score = stored.get(partner_id)
             outcome = score_partner(evidence, as_of, policy, computed_at, previous)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
             failed.append(partner_id)
             continue
+        if restater is not None and open_snapshots:
+            try:  # a restatement that fails is retried by the next run; it never fails the score
+                restated += restater.recheck(evidence, open_snapshots, today)
+            except Exception:
+                logger.exception("snapshot recheck failed", extra={"partner_id": partner_id})
         scored += outcome.result.score is not None
         without += outcome.result.score is None
         changes += outcome.decision.changed and not outcome.rerun
@@ -285,6 +297,7 @@ def score_partners(
         failed=failed,
         tier_changes=changes,
         grades=dict(sorted(grades.items())),
+        snapshots_restated=restated,
     )
 
 
@@ -322,6 +335,7 @@ def score_daily_batch(
     publisher: EventPublisher | None = None,
     warner: DemotionNotifier | None = None,
     distributions: DistributionStore | None = None,
+    restater: SnapshotRestater | None = None,
 ) -> DailyRunView:
     """Score one message's partners; the ones that fail are split off (services.fanout). The report
     lists them under `failed` (queued again alone, or raised for an isolated message). The message's
@@ -340,6 +354,7 @@ def score_daily_batch(
             warner,
             distributions,
             batch_key(message.partner_ids),
+            restater,
         )
         return BatchWork(report, dict.fromkeys(report.failed))
 

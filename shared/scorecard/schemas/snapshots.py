@@ -90,14 +90,15 @@ class SnapshotDocument(View):
     changes: list[SnapshotChangeView] = Field(default=[], description="each field that moved")
 
     def bounded(self) -> "SnapshotDocument":
-        """The stored item's copy: at most MAX_LISTED entries per job list."""
-        return self.model_copy(
-            update={
-                "late_jobs": self.late_jobs[:MAX_LISTED],
-                "defective_jobs": self.defective_jobs[:MAX_LISTED],
-                "overdue_jobs": self.overdue_jobs[:MAX_LISTED],
-            }
+        """The stored item's copy: this model's fields only (not an archive's per-job figures), at
+        most MAX_LISTED entries per job list."""
+        fields = {name: getattr(self, name) for name in SnapshotDocument.model_fields}
+        fields.update(
+            late_jobs=self.late_jobs[:MAX_LISTED],
+            defective_jobs=self.defective_jobs[:MAX_LISTED],
+            overdue_jobs=self.overdue_jobs[:MAX_LISTED],
         )
+        return SnapshotDocument.model_construct(set(fields), **fields)
 
 
 class JobFiguresView(View):

@@ -196,6 +196,13 @@ def make_server(stack: LocalStack, host: str, port: int) -> ThreadingHTTPServer:
             except Exception as error:  # answer, never drop the connection
                 self.log_error("handler failed: %r", error)
                 result = _json(500, {"error": {"code": "internal_error", "message": str(error)}})
+            try:  # every email sent while the server runs lands in .local/outbox too
+                from scorecard_local import mail_stack
+
+                with stack.lock:
+                    mail_stack.sync_outbox(stack)
+            except Exception as error:
+                self.log_error("writing the outbox failed: %r", error)
             self._send(result)
 
         def _send(self, result: HttpResult) -> None:

@@ -124,6 +124,7 @@ class LocalStack:
     handled one at a time (moto's backends are not built for concurrency)."""
 
     def __init__(self, root: Path, *, env: Mapping[str, str] | None = None) -> None:
+        self.outbox_written = 0  # emails already written to .local/outbox (mail_stack)
         self.root = root
         self.template = root / "template.yaml"
         # The signing key the caller's shell names (as `scorecard token` reads it), else the local one.

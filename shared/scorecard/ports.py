@@ -191,8 +191,9 @@ class ReviewStore(Protocol):
 class SnapshotStore(Protocol):
     """Recorded monthly snapshots (adapters.snapshot_repository)."""
 
-    def save(self, snapshot: SnapshotRecord) -> None:
-        """Record revision 1; SnapshotConflict when the month has a record already."""
+    def save(self, snapshot: SnapshotRecord, *, replacing_quiet: bool = False) -> None:
+        """Record revision 1; SnapshotConflict when the month has a record already (unless
+        `replacing_quiet` and it is a revision 1 archived without email)."""
         ...
 
     def restate(

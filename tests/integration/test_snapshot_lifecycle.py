@@ -287,3 +287,59 @@ def test_a_busy_partner_gets_its_bounded_snapshot_and_its_email(
     assert "LATE JOBS (5,000)" in email["text"] and "4,990 more" in email["text"]
     assert "2 days late" in email["text"]
     assert client("s3").head_object(Bucket=mail.bucket, Key=f"snapshots/2026-10/{busy}.html")
+
+
+def test_what_the_recheck_costs_a_daily_run(
+    env: tuple[Lambdas, MailEnv, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measured with the local capacity meter (docs/performance.md): an open month that did not move
+    costs one Query of the partner's open snapshot records and writes nothing; a restatement writes
+    the two records in one transaction and the notice's claim."""
+    from scorecard_local.capacity import CapacityMeter, schemas_from_template
+    from scorecard_local.template_tables import load_template
+
+    lambdas, mail, _ = env
+    set_clock(monkeypatch, "2026-11-01")
+    handler("monthly_coordinator")({"month": "2026-10"})
+    drain_snapshots(mail)
+    schemas = schemas_from_template(load_template(ROOT / "template.yaml"), {"ScorecardTable": mail.table})
+    set_clock(monkeypatch, "2026-11-04")
+    with CapacityMeter(client("dynamodb"), schemas) as quiet:
+        assert lambdas.daily({"as_of": "2026-11-03"})["snapshots_restated"] == 0
+    snapshot_writes = {k: v for k, v in quiet.units.items() if k.startswith(("SNAP", "MAIL"))}
+    assert snapshot_writes == {}  # nothing moved: nothing written
+    assert quiet.calls["Query"] >= 1
+    record(
+        mail.table,
+        [
+            job_event(
+                P, "R-1", "i", "job.inspected", "2026-11-03T08:00:00Z", parts_inspected=10, parts_defective=0
+            )
+        ],
+        received_at=at("2026-11-04"),
+    )
+    with CapacityMeter(client("dynamodb"), schemas) as restating:
+        assert lambdas.daily({"as_of": "2026-11-04"})["snapshots_restated"] == 1
+    writes = {k: v for k, v in restating.units.items() if k.startswith(("SNAP", "MAIL"))}
+    # the record and the kept revision, each 2x in a transaction (items of ~1.5 KB: 2 WRU each), the
+    # claim put then marked sent
+    assert set(writes) == {"SNAP", "SNAPREV", "MAIL"}
+    print(f"restatement WRU {dict(writes)}; quiet {quiet.wru} WRU {quiet.rru} RRU {dict(quiet.read_bytes)}")
+
+
+def test_a_backfilled_month_run_for_real_is_published_and_sent_once(
+    env: tuple[Lambdas, MailEnv, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lambdas, mail, capture = env
+    set_clock(monkeypatch, "2026-11-01")
+    handler("monthly_coordinator")({"month": "2026-10", "email": False})
+    drain_snapshots(mail)
+    assert outbox() == [] and published(capture) == []
+    assert get(lambdas, f"/v1/partners/{P}/snapshots/2026-10")[1]["email"]["status"] == "not_emailed"
+    for _ in range(2):
+        handler("monthly_coordinator")({"month": "2026-10"})
+        drain_snapshots(mail)
+    assert [e["to"] for e in outbox()] == [EMAIL]
+    assert [e["detail-type"] for e in published(capture)] == ["SnapshotPublished"]
+    view = get(lambdas, f"/v1/partners/{P}/snapshots/2026-10")[1]
+    assert (view["revision"], view["email"]["status"]) == (1, "sent")

@@ -66,15 +66,20 @@ class SnapshotRepository:
     def __init__(self, table_name: str) -> None:
         self._table = table_name
 
-    def save(self, snapshot: SnapshotRecord) -> None:
+    def save(self, snapshot: SnapshotRecord, *, replacing_quiet: bool = False) -> None:
         """Record revision 1; SnapshotConflict when the month already has a record (a racing writer:
-        the retry takes the restatement path)."""
+        the retry takes the restatement path). `replacing_quiet`: replace a revision 1 archived
+        without email (a backfill) by the one now sent."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": _item(snapshot),
+            "ConditionExpression": "attribute_not_exists(PK)",
+        }
+        if replacing_quiet:
+            request["ConditionExpression"] += " OR (revision = :one AND notify = :quiet)"
+            request["ExpressionAttributeValues"] = {":one": {"N": "1"}, ":quiet": {"BOOL": False}}
         try:
-            client("dynamodb").put_item(
-                TableName=self._table,
-                Item=_item(snapshot),
-                ConditionExpression="attribute_not_exists(PK)",
-            )
+            client("dynamodb").put_item(**request)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 raise SnapshotConflict(snapshot.month) from error

@@ -45,7 +45,7 @@ from scorecard.schemas.scores import (
 from scorecard.services.fanout import BatchWork, queue_partners, work_batch
 from scorecard.services.monthly import SnapshotRestater
 from scorecard.services.presenters import score_view
-from scorecard.services.scoring import Evidence, load_evidence, score_day
+from scorecard.services.scoring import Evidence, evidence_since, load_evidence, score_day
 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
@@ -96,13 +96,14 @@ def score_partner(
     policy: ScoringPolicy,
     computed_at: datetime,
     distribution: Distribution | None = None,
+    parsed: Evidence | None = None,
 ) -> PartnerScore:
     """One partner's run of day `as_of`: the score (services.scoring.score_day) from the tier state
     the run starts from (`evidence.score`: a re-run of a day starts where that day's first run did),
     its document, history point and current record."""
     prior, rerun = prior_tier_state(None if evidence.score is None else evidence.score.tiers, as_of)
     base = prior if prior is not None else TierState()
-    scored = score_day(Evidence(evidence), policy, as_of, base)
+    scored = score_day(parsed or Evidence(evidence), policy, as_of, base)
     result, decision = scored.result, scored.decision
     process = most_offered_process(wj.job.process for wj in result.window.jobs) if result.window else None
     view = score_view(evidence.partner_id, result, decision, computed_at, policy)
@@ -263,17 +264,19 @@ def score_partners(
                 stored = scores.current_scores(ids[index : index + SCORE_READ_BATCH])
                 read_until = index + SCORE_READ_BATCH
             open_snapshots = [] if restater is None else restater.open_snapshots(partner_id, today, policy)
-            first = as_of if restater is None else restater.evidence_first_day(open_snapshots, as_of)
-            evidence = load_evidence(evidence_store, partner_id, first, as_of, [policy])
+            evidence = load_evidence(evidence_store, partner_id, as_of, as_of, [policy])
             evidence.score = stored.get(partner_id)
-            outcome = score_partner(evidence, as_of, policy, computed_at, previous)
+            parsed = Evidence(evidence)  # parsed once: the score and the snapshot recheck fold it
+            outcome = score_partner(evidence, as_of, policy, computed_at, previous, parsed)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
             failed.append(partner_id)
             continue
         if restater is not None and open_snapshots:
             try:  # a restatement that fails is retried by the next run; it never fails the score
-                restated += restater.recheck(evidence, open_snapshots, today)
+                restated += restater.recheck(
+                    evidence, parsed, open_snapshots, today, evidence_since(as_of, policy)
+                )
             except Exception:
                 logger.exception("snapshot recheck failed", extra={"partner_id": partner_id})
         scored += outcome.result.score is not None

@@ -10,7 +10,7 @@ record, the email once: services.mail_once) or, when the month has a record alre
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 import msgspec
@@ -32,6 +32,7 @@ from scorecard.domain.snapshot import (
     open_months,
     restatement_reasons,
 )
+from scorecard.domain.window import day_start
 from scorecard.email.snapshot import (
     TREND_MONTHS,
     EmailSettings,
@@ -64,11 +65,12 @@ from scorecard.schemas.snapshots import (
 )
 from scorecard.services.fanout import BatchWork, queue_partners, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
-from scorecard.services.scoring import evidence_since, fold_jobs, partner_zone
+from scorecard.services.scoring import Evidence, fold_jobs, partner_zone
 
 logger = Logger(child=True)
 
 SNAPSHOT_MAIL_KIND = keys.MAIL_KIND_SNAPSHOT
+ALL_KNOWN = datetime.max.replace(tzinfo=UTC)  # fold every recorded event
 
 
 # -- coordinator ----------------------------------------------------------------------------------
@@ -244,9 +246,19 @@ class PartnerMonth(msgspec.Struct, frozen=True):
 
 
 def snapshot_since(month: Month, policy: ScoringPolicy) -> datetime:
-    """The evidence a month's snapshot reads: every job with an event in the 180 days (the score's
-    cap) ending with the month, so a job overdue at month end is read even if untouched since."""
-    return evidence_since(month.last_day, policy)
+    """The jobs a month's snapshot reads: those with an event at or after this instant. It is the
+    start of what every daily run reads while the month is open (`restatement_days` after its end,
+    each run reading the score's 180 days), so the monthly job and the daily recheck see the same jobs:
+    120 days before the month's end with the defaults (a job overdue at month end and untouched for
+    longer is not listed), and never after the month's first day."""
+    last_reader = month.last_day + timedelta(days=policy.restatement_days)
+    first_read = last_reader - timedelta(days=policy.window.max_days - 1)
+    return day_start(min(first_read, month.first_day), policy.zone)
+
+
+def in_scope(jobs: Sequence[JobState], since: datetime) -> list[JobState]:
+    """The jobs with an event at or after `since` (a reader that read from further back has more)."""
+    return [job for job in jobs if job.events and max(e.occurred_at for e in job.events) >= since]
 
 
 def load_partner_month(
@@ -369,6 +381,7 @@ def publish_first(
     policy: ScoringPolicy,
     *,
     email: bool,
+    replacing_quiet: bool = False,
 ) -> SnapshotOutcome:
     """Revision 1: S3, SnapshotPublished (before the record, so a crash in between repeats it rather
     than loses it), the record (conditional: SnapshotConflict if another writer was first), the email
@@ -386,7 +399,8 @@ def publish_first(
             generated_at=now,
             recipient=recipient,
             notify=email,
-        )
+        ),
+        replacing_quiet=replacing_quiet,
     )
     result = _send_first(deps, document, recipient, subject, text, html) if email else None
     return _outcome(document, result)
@@ -519,13 +533,16 @@ def snapshot_partner(
     if loaded is None:
         loaded = load_partner_month(deps, partner_id, month, policy)
     profile = loaded.profile
-    jobs = fold_jobs(partner_id, loaded.jobs, until=None)
+    jobs = in_scope(fold_jobs(partner_id, loaded.jobs, until=None), snapshot_since(month, policy))
     metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile))
     standing = monthly_tier(loaded.runs, month, policy)
     document = snapshot_document(
         partner_id, metrics, policy, standing, loaded.network_percentile, loaded.last_point
     )
     stored = deps.snapshots.get(partner_id, str(month))
+    if stored is not None and email and not stored.notify and stored.document.revision == 1:
+        # archived by a backfill, now run for real: published and sent as revision 1
+        return publish_first(deps, document, profile, policy, email=True, replacing_quiet=True)
     if stored is None:
         try:
             return publish_first(deps, document, profile, policy, email=email)
@@ -584,10 +601,10 @@ def process_snapshot_message(
 
 
 class SnapshotRestater(msgspec.Struct, frozen=True):
-    """What the daily run adds for each partner it scores: one query of the partner's snapshots of
-    the months still open for restatement (`policy.restatement_days` after their end), and for each
-    a recomputation from the evidence the run read anyway (widened to `snapshot_since` of the oldest
-    such month), written only when a figure moved (docs/performance.md)."""
+    """What the daily run adds for each partner it scores: one query of the partner's snapshot records
+    of the months still open for restatement (`policy.restatement_days` after their end), and for
+    each a recomputation from the evidence the run read for the score (which covers `snapshot_since`
+    of every open month), written only when a figure moved (docs/performance.md)."""
 
     deps: MonthlyDeps
 
@@ -597,22 +614,32 @@ class SnapshotRestater(msgspec.Struct, frozen=True):
             return []
         return self.deps.snapshots.between(partner_id, str(months[0]), str(months[-1]))
 
-    def evidence_first_day(self, records: Sequence[SnapshotRecord], as_of: date) -> date:
-        """The day whose evidence_since covers every open month's snapshot_since."""
-        return min([as_of, *(Month.parse(record.month).last_day for record in records)])
-
-    def recheck(self, evidence: PartnerEvidence, records: Sequence[SnapshotRecord], today: date) -> int:
-        """Restate each open month whose figures moved; the number of revisions written. The month's
-        standing (tier, bonus, Success Score) is the stored revision's: later evidence does not re-run
-        the month's daily scores (a re-run of the monthly job re-reads them)."""
+    def recheck(
+        self,
+        evidence: PartnerEvidence,
+        parsed: Evidence,
+        records: Sequence[SnapshotRecord],
+        today: date,
+        read_since: datetime,
+    ) -> int:
+        """Restate each open month whose figures moved; the number of revisions written. `read_since`:
+        where the run's evidence starts (a month whose snapshot reads from further back is left to a
+        later run). The month's standing (tier, bonus, Success Score) is the stored revision's: later
+        evidence does not re-run the month's daily scores (a re-run of the monthly job re-reads them)."""
         restated = 0
-        jobs: list[JobState] = fold_jobs(evidence.partner_id, evidence.jobs, until=None)
+        # Every event known (later ones included, as the monthly job folds them): the score's own folds
+        # are reused unless the run is of an earlier day than the latest event.
+        folded: list[JobState] = parsed.jobs(ALL_KNOWN)
         profile: PartnerProfile | None = None  # read once, when a month needs it
         for stored in records:
             month = Month.parse(stored.month)
             policy = self.deps.policies.active_on(month.last_day)
             if policy.restatement_days < (today - month.last_day).days:
                 continue  # closed under the month's own policy
+            since = snapshot_since(month, policy)
+            if read_since > since:
+                continue  # this run did not read all the month's jobs (a run of a later day will)
+            jobs = in_scope(folded, since)
             metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(evidence.profile))
             before = stored.document
             fresh = snapshot_document(

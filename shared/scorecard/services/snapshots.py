@@ -27,7 +27,7 @@ from scorecard.schemas.snapshots import (
     SnapshotView,
 )
 from scorecard.services.errors import NotFound, UnknownPartner
-from scorecard.services.monthly import snapshot_document, snapshot_since
+from scorecard.services.monthly import in_scope, snapshot_document, snapshot_since
 from scorecard.services.scoring import fold_jobs, partner_zone
 
 
@@ -141,7 +141,9 @@ def month_to_date(
     last = max(history, key=lambda point: point.date, default=None)
     as_of = None if last is None else last.date
     cut = as_of or today
-    jobs = fold_jobs(partner_id, stored.jobs, until=day_end(cut, policy.zone))
+    jobs = in_scope(
+        fold_jobs(partner_id, stored.jobs, until=day_end(cut, policy.zone)), snapshot_since(month, policy)
+    )
     metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile), as_of=cut)
     standing = monthly_tier([(point.date, point.tier) for point in history], month, policy)
     current = scores.get_score(partner_id)

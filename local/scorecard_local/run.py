@@ -24,6 +24,8 @@ def startup_days(today: date) -> list[date]:
     days = {month_end - timedelta(days=back) for back in range(MONTH_END_DAYS)}
     days |= {today - timedelta(days=back) for back in range(HISTORY_DAYS)}
     return sorted(days)
+
+
 LIVE_WINDOW = timedelta(hours=24)
 
 

@@ -312,8 +312,7 @@ class LocalStack:
                 batch_size=source.batch_size,
                 visibility_timeout=LOCAL_VISIBILITY_TIMEOUT,
             )
-        if self.webhook is not None:
-            self.webhook.wake()
+        self.poll_queues()  # what the run queued: demotion warnings, restatement notices
         return report.model_dump(mode="json")
 
     def run_monthly(self, month: str, *, email: bool = True) -> dict[str, Any]:

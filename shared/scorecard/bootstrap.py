@@ -10,6 +10,7 @@ the tests change variables between invocations and get the matching Bootstrap wi
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from functools import cached_property, lru_cache
 
 import msgspec
@@ -50,6 +51,13 @@ class Clock(msgspec.Struct, frozen=True):
 
     def today(self) -> date:
         return self.policy.local_date(self.now())
+
+
+class _QueuedOnly:
+    """The daily worker's mailer: it hands its notices to the notification queue and sends nothing."""
+
+    def send(self, message: EmailMessage) -> str:
+        raise RuntimeError("the daily worker queues its notices; it never sends email")
 
 
 class Bootstrap:
@@ -185,10 +193,31 @@ class Bootstrap:
 
     @cached_property
     def restater(self) -> SnapshotRestater | None:
-        """The daily run's restatement of open snapshots; None where the stack has no snapshot bucket."""
-        if not self.settings.snapshot_bucket or not self.settings.sender_email:
+        """The daily run's restatement of open snapshots: archive and records here, notices queued for
+        the notification worker (it sends none itself). None without a bucket or a notification queue."""
+        if not self.settings.snapshot_bucket or self.notifier is None:
             return None
-        return SnapshotRestater(self.monthly)
+        mail = MailOut(
+            claims=self.mail_claims,
+            mailer=_QueuedOnly(),
+            sender="",
+            clock=self.clock.now,
+            lease=timedelta(seconds=self.settings.mail_claim_lease_seconds),
+        )
+        return SnapshotRestater(
+            MonthlyDeps(
+                partners=self.partners,
+                evidence=self.evidence,
+                scores=self.scores,
+                snapshots=self.snapshots,
+                archive=self.archive,
+                policies=self.policies,
+                mail=mail,
+                publisher=self.publisher,
+                email=EmailSettings(self.settings.review_url_template, self.settings.partner_success_contact),
+                notices=self.notifier,
+            )
+        )
 
     @cached_property
     def notifications(self) -> NotificationDeps:

@@ -30,7 +30,12 @@ if TYPE_CHECKING:
     from scorecard.domain.policy import Grade, ScoringPolicy, Tier
     from scorecard.domain.standing import Distribution
     from scorecard.schemas.backtests import BacktestBatchResult, BacktestRecord, VersionRun
-    from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
+    from scorecard.schemas.messages import (
+        DemotionWarningMessage,
+        PartReceivedMessage,
+        ReviewResolvedMessage,
+        SnapshotRestatedMessage,
+    )
     from scorecard.schemas.policy import AdoptionView, PolicyVersionView
     from scorecard.schemas.reviews import ReviewView
     from scorecard.schemas.scores import HistoryPointView, ScoreView
@@ -276,3 +281,10 @@ class ReviewNotifier(Protocol):
     """Where a review resolution hands its email (adapters.notifier)."""
 
     def review_resolved(self, notice: ReviewResolvedMessage) -> None: ...
+
+
+class RestatementNotifier(Protocol):
+    """Where the daily run hands a restatement notice (adapters.notifier): the notification worker,
+    inside the SES sending budget, emails it."""
+
+    def snapshot_restated(self, notice: SnapshotRestatedMessage) -> None: ...

@@ -15,6 +15,7 @@ from integration_support import ROOT, Lambdas, capture_bus, get_item, handler
 from lambda_events import api_event, caller, response_json
 from mail_support import (
     MailEnv,
+    drain_notifications,
     drain_snapshots,
     job_event,
     outbox,
@@ -87,6 +88,8 @@ def october() -> list[dict[str, Any]]:
 @pytest.fixture
 def env(lambdas: Lambdas, table: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Lambdas, MailEnv, str]:
     mail = provision_mail(table, monkeypatch)
+    # the daily run queues restatement notices there; drain_notifications is the worker's poller
+    monkeypatch.setenv("NOTIFICATION_QUEUE_URL", mail.notification_queue)
     capture = capture_bus("scorecard-lifecycle-bus", "scorecard-lifecycle-capture")
     monkeypatch.setenv("EVENT_BUS_NAME", "scorecard-lifecycle-bus")
     put_partner(mail.table, P, "Restate Works", EMAIL)
@@ -157,6 +160,7 @@ def test_revision_one_then_a_restatement_by_the_next_daily_run(
     set_clock(monkeypatch, "2026-11-04")
     run = lambdas.daily({"as_of": "2026-11-03"})
     assert run["snapshots_restated"] == 1
+    drain_notifications(mail)  # the notice, sent by the notification worker
     status, second = get(lambdas, f"/v1/partners/{P}/snapshots/2026-10")
     # dpt = 1000 x 0 / 10 = 0 -> quality 100; score = round(0.5 x 50 + 0.5 x 100) = 75, C
     assert (second["revision"], second["status"], second["monthly_score"], second["grade"]) == (
@@ -193,6 +197,7 @@ def test_revision_one_then_a_restatement_by_the_next_daily_run(
     # The next run: nothing moved, nothing written, no second notice.
     set_clock(monkeypatch, "2026-11-05")
     assert lambdas.daily({"as_of": "2026-11-04"})["snapshots_restated"] == 0
+    drain_notifications(mail)
     assert get(lambdas, f"/v1/partners/{P}/snapshots/2026-10")[1]["revision"] == 2
     assert len(outbox()) == 2 and published(capture) == []
 
@@ -215,6 +220,7 @@ def test_revision_one_then_a_restatement_by_the_next_daily_run(
         received_at=at("2026-11-05"),
     )
     assert lambdas.daily({"as_of": "2026-11-05"})["snapshots_restated"] == 1
+    drain_notifications(mail)
     third = get(lambdas, f"/v1/partners/{P}/snapshots/2026-10")[1]
     assert (third["revision"], third["changes"]) == (3, [{"field": "jobs_on_board", "before": 3, "after": 4}])
     assert third["reasons"] == ["R-4: offer dated in 2026-10 recorded late"]
@@ -321,9 +327,9 @@ def test_what_the_recheck_costs_a_daily_run(
     with CapacityMeter(client("dynamodb"), schemas) as restating:
         assert lambdas.daily({"as_of": "2026-11-04"})["snapshots_restated"] == 1
     writes = {k: v for k, v in restating.units.items() if k.startswith(("SNAP", "MAIL"))}
-    # the record and the kept revision, each 2x in a transaction (items of ~1.5 KB: 2 WRU each), the
-    # claim put then marked sent
-    assert set(writes) == {"SNAP", "SNAPREV", "MAIL"}
+    # the record and the kept revision, each 2x in a transaction (items of ~1.5 KB: 2 WRU each); the
+    # notice is queued (its claim is the notification worker's)
+    assert set(writes) == {"SNAP", "SNAPREV"}
     print(f"restatement WRU {dict(writes)}; quiet {quiet.wru} WRU {quiet.rru} RRU {dict(quiet.read_bytes)}")
 
 

@@ -48,11 +48,12 @@ from scorecard.ports import (
     MessageSender,
     PartnerStore,
     PolicySource,
+    RestatementNotifier,
     ScoreStore,
     SnapshotStore,
 )
 from scorecard.schemas.bus import SnapshotFieldChange, SnapshotPublishedDetail, SnapshotRestatedDetail
-from scorecard.schemas.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage
+from scorecard.schemas.messages import SNAPSHOT_BATCH_SIZE, SnapshotBatchMessage, SnapshotRestatedMessage
 from scorecard.schemas.scores import HistoryPointView
 from scorecard.schemas.snapshots import (
     ArchivedSnapshot,
@@ -108,6 +109,9 @@ class MonthlyDeps(msgspec.Struct, frozen=True):
     mail: MailOut
     publisher: EventPublisher | None = None  # SnapshotPublished and SnapshotRestated
     email: EmailSettings = EmailSettings()  # the review link and the Partner Success contact
+    # The daily run queues restatement notices for the notification worker (SES budget) instead of
+    # sending them; None: sent here (the monthly worker is one of the budgeted senders).
+    notices: RestatementNotifier | None = None
 
 
 PartnerOutcome = Literal["sent", "already_sent", "no_address", "not_emailed"]
@@ -311,11 +315,19 @@ def _partner_name(profile: PartnerProfile | None, partner_id: str) -> str:
     return profile.name if profile and profile.name else partner_id
 
 
-def _render_and_archive(
-    deps: MonthlyDeps, document: ArchivedSnapshot, profile: PartnerProfile | None, policy: ScoringPolicy
-) -> tuple[str, str, str, str, str]:
-    """Render the snapshot (email and archive page), put its S3 JSON and HTML at the month's keys;
-    (json_key, html_key, subject, text, html)."""
+class _Rendered(msgspec.Struct, frozen=True):
+    json_key: str
+    html_key: str
+    subject: str
+    text: str
+    html: str
+    archive_html: str
+
+
+def _render(
+    deps: MonthlyDeps, document: SnapshotDocument, profile: PartnerProfile | None, policy: ScoringPolicy
+) -> _Rendered:
+    """The snapshot's email and archive page (the trend reads the stored earlier months)."""
     month = Month.parse(document.month)
     first = month
     for _ in range(TREND_MONTHS - 1):
@@ -331,13 +343,29 @@ def _render_and_archive(
         settings=deps.email,
     )
     rendered = render_snapshot(context)
+    return _Rendered(
+        archived.json_key,
+        archived.html_key,
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        rendered.archive_html,
+    )
+
+
+def _render_and_archive(
+    deps: MonthlyDeps, document: ArchivedSnapshot, profile: PartnerProfile | None, policy: ScoringPolicy
+) -> tuple[str, str, str, str, str]:
+    """Render the snapshot and put its S3 JSON and HTML at the month's keys;
+    (json_key, html_key, subject, text, html)."""
+    rendered = _render(deps, document, profile, policy)
     deps.archive.put(
         document.month,
         document.partner_id,
         document.model_dump_json(indent=2).encode(),
         rendered.archive_html.encode(),
     )
-    return archived.json_key, archived.html_key, rendered.subject, rendered.text, rendered.html
+    return rendered.json_key, rendered.html_key, rendered.subject, rendered.text, rendered.html
 
 
 def _publish(deps: MonthlyDeps, detail: SnapshotPublishedDetail | SnapshotRestatedDetail) -> None:
@@ -419,9 +447,22 @@ def _previous_figures(deps: MonthlyDeps, stored: SnapshotRecord) -> list[JobFigu
     return [JobFigures(**figures.model_dump()) for figures in archived.job_figures]
 
 
-def _send_notice(
+def _notice(
     deps: MonthlyDeps, stored: SnapshotRecord, profile: PartnerProfile | None, policy: ScoringPolicy
-) -> SendResult:
+) -> SendResult | None:
+    """The restatement notice: queued for the notification worker (the daily run), or sent here."""
+    if deps.notices is None:
+        return send_notice(deps, stored, profile)
+    document = stored.document
+    deps.notices.snapshot_restated(
+        SnapshotRestatedMessage(
+            partner_id=document.partner_id, month=document.month, revision=document.revision
+        )
+    )
+    return None
+
+
+def send_notice(deps: MonthlyDeps, stored: SnapshotRecord, profile: PartnerProfile | None) -> SendResult:
     """The short restatement email of the stored revision, once (claim MAIL#restated#<month>#<n>)."""
     document = stored.document
     context = restatement_context(
@@ -492,7 +533,7 @@ def restate(
     )
     result = None
     if stored.notify and notice_worthy(changes):
-        result = _send_notice(deps, record, profile, policy)
+        result = _notice(deps, record, profile, policy)
     return _outcome(document, result, restated=True)
 
 
@@ -504,19 +545,22 @@ def _finish_unchanged(
     if not stored.notify:
         return None
     if stored.document.revision == 1:
+        if stored.recipient is None:
+            return SendResult("no_address", None)
         claim = deps.mail.claims.get(stored.partner_id, SNAPSHOT_MAIL_KIND, stored.month)
         if claim is not None and claim.status == "sent":
             return SendResult("already_sent", claim.message_id)
-        archived = ArchivedSnapshot.model_validate_json(deps.archive.get(stored.json_key))
-        _, _, subject, text, html = _render_and_archive(deps, archived, profile, policy)
-        return _send_first(deps, stored.document, stored.recipient, subject, text, html)
+        rendered = _render(deps, stored.document, profile, policy)  # as archived: nothing rewritten
+        return _send_first(
+            deps, stored.document, stored.recipient, rendered.subject, rendered.text, rendered.html
+        )
     if not notice_worthy(stored.document.changes):
         return None
     ref = f"{stored.month}#{stored.document.revision}"
     claim = deps.mail.claims.get(stored.partner_id, keys.MAIL_KIND_RESTATED, ref)
     if claim is not None and claim.status == "sent":
         return SendResult("already_sent", claim.message_id)
-    return _send_notice(deps, stored, profile, policy)
+    return _notice(deps, stored, profile, policy)
 
 
 def snapshot_partner(
@@ -664,3 +708,12 @@ class SnapshotRestater(msgspec.Struct, frozen=True):
             elif restate(self.deps, stored, fresh, profile, policy) is not None:
                 restated += 1
         return restated
+
+
+def notify_snapshot_restated(deps: MonthlyDeps, notice: SnapshotRestatedMessage) -> SendResult | None:
+    """The notification worker's side: the notice of that revision, once (None: no such revision)."""
+    stored = deps.snapshots.get(notice.partner_id, notice.month, notice.revision)
+    if stored is None:
+        logger.warning("restated snapshot not found", extra=notice.model_dump(mode="json"))
+        return None
+    return send_notice(deps, stored, deps.partners.get_profile(notice.partner_id))

@@ -44,6 +44,7 @@ def process_batch(event: dict[str, Any], context: Any) -> WorkerRun[DailyRunView
                 boot.publisher,
                 boot.notifier,
                 boot.distributions,
+                boot.restater,
             )
         except PartnersFailed as error:
             count(PARTNERS_FAILED, len(error.failed))

@@ -15,6 +15,7 @@ from scorecard.schemas.messages import (
     NOTIFICATION_ADAPTER,
     DemotionWarningMessage,
     ReviewResolvedMessage,
+    SnapshotRestatedMessage,
 )
 from scorecard.services.notifications import (
     notify_demotion_warning,
@@ -32,6 +33,16 @@ def record_handler(record: SQSRecord) -> None:
         result = notify_demotion_warning(bootstrap().notifications, notice)
         extra = {"partner_id": notice.partner_id, "as_of": str(notice.as_of), "outcome": result.outcome}
         logger.info("demotion warning", extra=extra)
+        return
+    if isinstance(notice, SnapshotRestatedMessage):
+        from scorecard.services.monthly import notify_snapshot_restated  # a few a month: not at init
+
+        sent = notify_snapshot_restated(bootstrap().monthly, notice)
+        outcome = None if sent is None else sent.outcome
+        logger.info(
+            "restatement notice",
+            extra={"partner_id": notice.partner_id, "month": notice.month, "outcome": outcome},
+        )
         return
     if isinstance(notice, ReviewResolvedMessage):
         result = notify_review_resolved(bootstrap().notifications, notice)

@@ -56,6 +56,7 @@ class DailyTally:
             failed=[partner_id for partner_id, done in self.done.items() if not done],
             tier_changes=sum(r.tier_changes for r in self.reports),
             grades=dict(sorted(grades.items())),
+            snapshots_restated=sum(r.snapshots_restated for r in self.reports),
         )
 
 

@@ -346,6 +346,13 @@ def make_server(
             except Exception as error:  # answer, never drop the connection (nor show Python's words)
                 self.log_error("handler failed: %r", error)
                 result = _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error")
+            try:  # every email sent while the server runs lands in .local/outbox too
+                from scorecard_local import mail_stack
+
+                with stack.lock:
+                    mail_stack.sync_outbox(stack)
+            except Exception as error:
+                self.log_error("writing the outbox failed: %r", error)
             self._send(result)
 
         def _send(self, result: HttpResult) -> None:

@@ -19,7 +19,16 @@ def outbox(stack: LocalStack) -> list[dict[str, Any]]:
 
 def save_outbox(stack: LocalStack) -> list[Path]:
     """Every email sent so far as .local/outbox/<n>-<to>.html."""
-    return write_outbox(stack.root / ".local" / "outbox", outbox(stack))
+    emails = outbox(stack)
+    stack.outbox_written = len(emails)
+    return write_outbox(stack.root / ".local" / "outbox", emails)
+
+
+def sync_outbox(stack: LocalStack) -> None:
+    """After each request the server answers: when emails were sent since the outbox was last
+    written (a monthly run, a restatement notice, a review's decision), write it again."""
+    if len(outbox(stack)) != stack.outbox_written:
+        save_outbox(stack)
 
 
 def overdue_digest(stack: LocalStack) -> dict[str, Any] | None:

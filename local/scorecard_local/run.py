@@ -13,6 +13,19 @@ from scorecard.auth.tokens import SECRET_ENV, issue_token
 from scorecard_local.stack import LocalStack
 
 HISTORY_DAYS = 3  # daily runs replayed at startup, so score history and hysteresis have points
+# ... and the last days of last month, so its snapshots carry a tier and a bonus eligibility (every
+# daily run of the month in a bonus tier) without replaying the whole month at each start.
+MONTH_END_DAYS = 3
+
+
+def startup_days(today: date) -> list[date]:
+    """The days the demo scores at start-up, oldest first (a tier state carries from one to the next)."""
+    month_end = today.replace(day=1) - timedelta(days=1)
+    days = {month_end - timedelta(days=back) for back in range(MONTH_END_DAYS)}
+    days |= {today - timedelta(days=back) for back in range(HISTORY_DAYS)}
+    return sorted(days)
+
+
 LIVE_WINDOW = timedelta(hours=24)
 
 
@@ -48,8 +61,8 @@ def seed_demo(stack: LocalStack, today: date) -> dict[str, Any]:
         result = stack.http("POST", "/v1/events", {}, ops, json.dumps({"events": chunk}).encode())
         if result.status != 200:
             raise RuntimeError(f"posting live demo events: {result.status} {result.body!r}")
-    for back in range(HISTORY_DAYS - 1, -1, -1):
-        stack.run_daily(today - timedelta(days=back))
+    for day in startup_days(today):
+        stack.run_daily(day)
     return {
         "partners": len(network.partners),
         "events": len(network.events),
@@ -182,7 +195,7 @@ def serve(
         print(
             f"Seeded {seeded['partners']} partners and {seeded['events']} events "
             f"({seeded['live']} of the last 24 h through POST /v1/events); "
-            f"daily job run for the last {HISTORY_DAYS} days."
+            f"daily job run for the last {HISTORY_DAYS} days and the last {MONTH_END_DAYS} of last month."
         )
         print()
         table = summary_table(stack)

@@ -124,6 +124,7 @@ class LocalStack:
     handled one at a time (moto's backends are not built for concurrency)."""
 
     def __init__(self, root: Path, *, env: Mapping[str, str] | None = None) -> None:
+        self.outbox_written = 0  # emails already written to .local/outbox (mail_stack)
         self.root = root
         self.template = root / "template.yaml"
         # The signing key the caller's shell names (as `scorecard token` reads it), else the local one.
@@ -311,8 +312,7 @@ class LocalStack:
                 batch_size=source.batch_size,
                 visibility_timeout=LOCAL_VISIBILITY_TIMEOUT,
             )
-        if self.webhook is not None:
-            self.webhook.wake()
+        self.poll_queues()  # what the run queued: demotion warnings, restatement notices
         return report.model_dump(mode="json")
 
     def run_monthly(self, month: str, *, email: bool = True) -> dict[str, Any]:

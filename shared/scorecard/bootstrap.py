@@ -11,6 +11,7 @@ the tests change variables between invocations and get the matching Bootstrap wi
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # each component's module is imported when the component is b
     from scorecard.services.backtests import BacktestDeps
     from scorecard.services.exports import ExportDeps
     from scorecard.services.mail_once import MailOut
-    from scorecard.services.monthly import MonthlyDeps
+    from scorecard.services.monthly import MonthlyDeps, SnapshotRestater
     from scorecard.services.notifications import NotificationDeps
     from scorecard.services.policies import PolicyCatalog, PolicyVersions
 
@@ -55,6 +56,13 @@ class Clock(msgspec.Struct, frozen=True):
 
     def today(self) -> date:
         return self.policy.local_date(self.now())
+
+
+class _QueuedOnly:
+    """The daily worker's mailer: it hands its notices to the notification queue and sends nothing."""
+
+    def send(self, message: EmailMessage) -> str:
+        raise RuntimeError("the daily worker queues its notices; it never sends email")
 
 
 class Bootstrap:
@@ -235,6 +243,7 @@ class Bootstrap:
 
     @cached_property
     def monthly(self) -> MonthlyDeps:
+        from scorecard.email.snapshot import EmailSettings
         from scorecard.services.monthly import MonthlyDeps
 
         return MonthlyDeps(
@@ -245,6 +254,40 @@ class Bootstrap:
             archive=self.archive,
             policies=self.policies,
             mail=self.mail,
+            publisher=self.publisher,
+            email=EmailSettings(self.settings.review_url_template, self.settings.partner_success_contact),
+        )
+
+    @cached_property
+    def restater(self) -> SnapshotRestater | None:
+        """The daily run's restatement of open snapshots: archive and records here, notices queued for
+        the notification worker (it sends none itself). None without a bucket or a notification queue."""
+        from scorecard.email.snapshot import EmailSettings
+        from scorecard.services.mail_once import MailOut
+        from scorecard.services.monthly import MonthlyDeps, SnapshotRestater
+
+        if not self.settings.snapshot_bucket or self.notifier is None:
+            return None
+        mail = MailOut(
+            claims=self.mail_claims,
+            mailer=_QueuedOnly(),
+            sender="",
+            clock=self.clock.now,
+            lease=timedelta(seconds=self.settings.mail_claim_lease_seconds),
+        )
+        return SnapshotRestater(
+            MonthlyDeps(
+                partners=self.partners,
+                evidence=self.evidence,
+                scores=self.scores,
+                snapshots=self.snapshots,
+                archive=self.archive,
+                policies=self.policies,
+                mail=mail,
+                publisher=self.publisher,
+                email=EmailSettings(self.settings.review_url_template, self.settings.partner_success_contact),
+                notices=self.notifier,
+            )
         )
 
     @cached_property

@@ -33,7 +33,12 @@ if TYPE_CHECKING:
     from scorecard.domain.standing import Distribution
     from scorecard.schemas.backtests import BacktestBatchResult, BacktestRecord, VersionRun
     from scorecard.schemas.exports import Cell, ExportRecord
-    from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
+    from scorecard.schemas.messages import (
+        DemotionWarningMessage,
+        PartReceivedMessage,
+        ReviewResolvedMessage,
+        SnapshotRestatedMessage,
+    )
     from scorecard.schemas.policy import AdoptionView, PolicyVersionView
     from scorecard.schemas.reviews import ReviewView
     from scorecard.schemas.scores import HistoryPointView, ScoreView
@@ -282,9 +287,20 @@ class ReviewStore(Protocol):
 class SnapshotStore(Protocol):
     """Recorded monthly snapshots (adapters.snapshot_repository)."""
 
-    def save(self, snapshot: SnapshotRecord) -> None: ...
+    def save(self, snapshot: SnapshotRecord, *, replacing_quiet: bool = False) -> None:
+        """Record revision 1; SnapshotConflict when the month has a record already (unless
+        `replacing_quiet` and it is a revision 1 archived without email)."""
+        ...
 
-    def get(self, partner_id: str, month: str) -> SnapshotRecord | None: ...
+    def restate(
+        self, previous: SnapshotRecord, archived_previous: SnapshotRecord, new: SnapshotRecord
+    ) -> None:
+        """Keep the previous revision and record the next one, if nobody else did."""
+        ...
+
+    def get(self, partner_id: str, month: str, revision: int | None = None) -> SnapshotRecord | None: ...
+
+    def between(self, partner_id: str, first: str, last: str) -> list[SnapshotRecord]: ...
 
     def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]: ...
 
@@ -304,9 +320,13 @@ class ArchiveLinks(Protocol):
 class Archive(ArchiveLinks, Protocol):
     """The snapshot archive in S3 (adapters.snapshot_archive)."""
 
-    def keys_for(self, month: str, partner_id: str) -> ArchivedKeys: ...
+    def keys_for(self, month: str, partner_id: str, revision: int | None = None) -> ArchivedKeys: ...
 
     def put(self, month: str, partner_id: str, document: bytes, html: bytes) -> ArchivedKeys: ...
+
+    def get(self, key: str) -> bytes: ...
+
+    def keep_revision(self, month: str, partner_id: str, revision: int) -> ArchivedKeys: ...
 
 
 class SentClaims(Protocol):
@@ -356,3 +376,10 @@ class ReviewNotifier(Protocol):
     """Where a review resolution hands its email (adapters.notifier)."""
 
     def review_resolved(self, notice: ReviewResolvedMessage) -> None: ...
+
+
+class RestatementNotifier(Protocol):
+    """Where the daily run hands a restatement notice (adapters.notifier): the notification worker,
+    inside the SES sending budget, emails it."""
+
+    def snapshot_restated(self, notice: SnapshotRestatedMessage) -> None: ...

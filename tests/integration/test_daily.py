@@ -78,6 +78,7 @@ def test_the_scheduled_run_scores_the_day_before(lambdas: Lambdas, table: str) -
         "failed": [],
         "tier_changes": 1,
         "grades": {"C": 1},  # 74.2 (below)
+        "snapshots_restated": 0,  # no snapshot yet
     }
     item = score_item(table, "acme-01")
     assert item["as_of"]["S"] == "2026-11-01"

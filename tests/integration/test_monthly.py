@@ -348,7 +348,8 @@ def test_the_trend_comes_from_stored_snapshots(network: MailEnv) -> None:
     assert email["text"].count("no snapshot") == 10
 
 
-def test_running_the_month_twice_rewrites_s3_and_never_emails_twice(network: MailEnv) -> None:
+def test_running_the_month_twice_writes_nothing_new_and_never_emails_twice(network: MailEnv) -> None:
+    """A re-run is a restatement check: nothing moved, so nothing is written (one S3 version)."""
     run_scheduled_month(network)
     run_scheduled_month(network)
     assert_one_email_each(network)
@@ -358,7 +359,7 @@ def test_running_the_month_twice_rewrites_s3_and_never_emails_twice(network: Mai
     for version in versions["Versions"]:
         per_key[version["Key"]] = per_key.get(version["Key"], 0) + 1
     assert per_key == {
-        f"snapshots/{MONTH}/{p}.{ext}": 2 for p in expected_october() for ext in ("json", "html")
+        f"snapshots/{MONTH}/{p}.{ext}": 1 for p in expected_october() for ext in ("json", "html")
     }
 
 

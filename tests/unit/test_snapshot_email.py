@@ -355,3 +355,66 @@ def test_load_templates_compiles_all_the_snapshot_email_renders(monkeypatch: pyt
         "snapshot_wording.j2",
         "snapshot_wording.j2",  # once per environment: the HTML one autoescapes
     ]
+
+
+def test_counts_read_as_people_write_them() -> None:
+    doc = document(late_jobs=[line("J-1", date(2026, 10, 14), date(2026, 10, 15), 1)], late_jobs_total=1)
+    text = render(doc).text
+    assert "J-1: due Oct 14, shipped Oct 15, 1 day late" in text
+    assert "1 days late" not in text
+    assert "5 days late" in render(document()).text
+
+
+def test_a_provisional_partner_is_shown_no_percentile() -> None:
+    assert "better than 0 %" in render(document(network_percentile=0)).text
+    shown = render(document(network_percentile=0, provisional=True))
+    assert "better than" not in shown.text and "better than" not in shown.html
+
+
+def test_the_success_score_beside_the_monthly_score_the_review_link_and_the_contact() -> None:
+    from scorecard.email.snapshot import EmailSettings
+
+    doc = document(success_score=94.8, success_grade="A", tier="elite")
+    settings = EmailSettings("https://portal.test/reviews/new?month={month}&src=email", "ps@example.com")
+    context = snapshot_context(
+        doc, partner_name="Acme", trend=TREND, policy=POLICY, html_url=URL, settings=settings
+    )
+    rendered = render_snapshot(context)
+    assert "Success Score at the end of October: 94.8 (grade A), tier Elite." in rendered.text
+    assert "the Success Score weighs your jobs by value over a rolling window" in rendered.text
+    assert "https://portal.test/reviews/new?month=2026-10&src=email" in rendered.text
+    assert "https://portal.test/reviews/new?month=2026-10&amp;src=email" in rendered.html
+    assert "Write to Partner Success: ps@example.com" in rendered.text
+    assert "ps@example.com" in rendered.html
+    assert "Success Score" not in render(document()).text  # no daily score in the month: no line
+
+
+def test_overdue_jobs_in_the_email() -> None:
+    from scorecard.schemas.snapshots import OverdueLineView
+
+    overdue = [OverdueLineView(job_id="R-3", due_date=date(2026, 10, 20), days_late=11, parts_outstanding=4)]
+    rendered = render(document(overdue_jobs=overdue, overdue_jobs_total=1))
+    assert "STILL OVERDUE AT THE END OF OCTOBER (1)" in rendered.text
+    assert "R-3: due Oct 20, 11 days late, 4 parts not shipped" in rendered.text
+    assert "R-3" in rendered.html and "11 days late" in rendered.html
+
+
+def test_the_restatement_notice() -> None:
+    from scorecard.email.snapshot import EmailSettings, render_restatement, restatement_context
+    from scorecard.schemas.snapshots import SnapshotChangeView
+
+    doc = document(
+        revision=2,
+        status="restated",
+        reasons=["R-1: inspection of parts shipped in 2026-10: 2 defective of 10 inspected (was 0 of 0)"],
+        changes=[SnapshotChangeView(field="grade", before="A", after="C")],
+        grade="C",
+    )
+    notice = render_restatement(
+        restatement_context(doc, partner_name=XSS, html_url=URL, settings=EmailSettings())
+    )
+    assert notice.subject == "Your October 2026 Partner Performance Snapshot was restated — Grade C"
+    assert "this is revision 2, replacing revision 1" in notice.text
+    assert "- grade: A -> C" in notice.text
+    assert "R-1: inspection of parts shipped in 2026-10" in notice.text
+    assert XSS not in notice.html and "&lt;script&gt;" in notice.html

@@ -23,7 +23,9 @@ Base table (PK, SK):
                                  to a byte budget, `overflow` once past it (read, no longer written)
   PARTNER#<pid> / <aggregate SK>#EV#<event_id>  overflow: one event of a full aggregate written before
                                  the per-event layouts (not in GSI1; read, no longer written)
-  PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record: metrics JSON, S3 keys, score and grade
+  PARTNER#<pid> / SNAP#<YYYY-MM> monthly snapshot record, its latest revision: metrics JSON (at most
+                                 100 entries per job list), S3 keys, score and grade, revision
+  PARTNER#<pid> / SNAPREV#<YYYY-MM>#<nnn>  an earlier revision, copied there when it was restated
   PARTNER#<pid> / MAIL#<kind>#<ref>  once-only email claim (kind "snapshot" + month, "received" + job,
                                  "review" + review id)
   EVENT#<event_id> / EVENT       idempotency marker and audit copy of the event
@@ -79,7 +81,8 @@ EXPORT#<eid> / EXPORT           an export (docs/api.md): the request and a fixed
                                  scalars (next page, its cursor, rows, status, reason); `expires_at`
                                  (TTL) deletes it 7 days on, as the bucket's lifecycle does its file
 
-S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html (docs/snapshots.md).
+S3 (the snapshot bucket): snapshots/<YYYY-MM>/<pid>.json and .html, the latest revision; an earlier
+revision n at snapshots/<YYYY-MM>/<pid>.r<n>.json and .html (docs/snapshots.md).
 S3 (the export bucket): exports/<eid>/parts/<page>.csv while it runs, then exports/<eid>/<name>.csv.
 """
 
@@ -98,8 +101,10 @@ JOB_PREFIX = "JOB#"
 REQUEST_PREFIX = "REQ#"
 ACTIVITY_PREFIX = "ACT#"
 SNAPSHOT_PREFIX = "SNAP#"
+SNAPSHOT_REVISION_PREFIX = "SNAPREV#"  # sorts after every SNAP# key ("#" < "R"): never in their ranges
 MAIL_PREFIX = "MAIL#"
 MAIL_KIND_SNAPSHOT = "snapshot"  # ref: YYYY-MM
+MAIL_KIND_RESTATED = "restated"  # ref: YYYY-MM#<revision>
 MAIL_KIND_RECEIVED = "received"  # ref: job id
 MAIL_KIND_DEMOTION = "demotion"  # ref: the day the lower tier was first computed
 MAIL_KIND_REVIEW = "review"  # ref: review id (the resolution email)
@@ -252,9 +257,15 @@ def snapshot_sk(month: str) -> str:
     return SNAPSHOT_PREFIX + month
 
 
-def snapshot_object_key(month: str, partner_id: str, extension: str) -> str:
-    """S3 key of an archived snapshot (docs/snapshots.md contract): snapshots/<YYYY-MM>/<pid>.<json|html>."""
-    return f"snapshots/{month}/{partner_id}.{extension}"
+def snapshot_revision_sk(month: str, revision: int) -> str:
+    return f"{SNAPSHOT_REVISION_PREFIX}{month}#{revision:03d}"
+
+
+def snapshot_object_key(month: str, partner_id: str, extension: str, revision: int | None = None) -> str:
+    """S3 key of an archived snapshot (docs/snapshots.md contract): snapshots/<YYYY-MM>/<pid>.<json|html>
+    for the latest revision, <pid>.r<n>.<json|html> for an earlier one."""
+    suffix = "" if revision is None else f".r{revision}"
+    return f"snapshots/{month}/{partner_id}{suffix}.{extension}"
 
 
 def mail_claim_prefix(kind: str) -> str:

@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scorecard.adapters.queue import SqsQueue
-from scorecard.schemas.messages import DemotionWarningMessage, PartReceivedMessage, ReviewResolvedMessage
+from scorecard.schemas.messages import (
+    DemotionWarningMessage,
+    PartReceivedMessage,
+    ReviewResolvedMessage,
+    SnapshotRestatedMessage,
+)
 
 
 class SqsNotifier:
@@ -23,4 +28,7 @@ class SqsNotifier:
             self._queue.send_all([notice.model_dump(mode="json") for notice in notices])
 
     def review_resolved(self, notice: ReviewResolvedMessage) -> None:
+        self._queue.send_all([notice.model_dump(mode="json")])
+
+    def snapshot_restated(self, notice: SnapshotRestatedMessage) -> None:
         self._queue.send_all([notice.model_dump(mode="json")])

@@ -1,7 +1,8 @@
-"""The S3 archive of monthly snapshots: snapshots/<YYYY-MM>/<pid>.json and .html (docs/snapshots.md).
+"""The S3 archive of monthly snapshots: snapshots/<YYYY-MM>/<pid>.json and .html, the latest revision;
+a restatement first copies them to <pid>.r<n>.json and .html (docs/snapshots.md).
 
-Puts are whole-object overwrites of fixed keys, so re-running a month rewrites the archive in place
-(the bucket is versioned: earlier renderings stay recoverable)."""
+Puts are whole-object overwrites of fixed keys (the bucket is versioned: earlier renderings stay
+recoverable)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,28 @@ class SnapshotArchive:
         return self._bucket
 
     @staticmethod
-    def keys_for(month: str, partner_id: str) -> ArchivedKeys:
+    def keys_for(month: str, partner_id: str, revision: int | None = None) -> ArchivedKeys:
+        """The latest revision's keys, or those an earlier `revision` is kept at."""
         return ArchivedKeys(
-            keys.snapshot_object_key(month, partner_id, "json"),
-            keys.snapshot_object_key(month, partner_id, "html"),
+            keys.snapshot_object_key(month, partner_id, "json", revision),
+            keys.snapshot_object_key(month, partner_id, "html", revision),
         )
+
+    def keep_revision(self, month: str, partner_id: str, revision: int) -> ArchivedKeys:
+        """Copy the latest objects (revision `revision`) to that revision's own keys, before a
+        restatement overwrites them."""
+        latest, kept = self.keys_for(month, partner_id), self.keys_for(month, partner_id, revision)
+        s3 = client("s3")
+        for source, target in ((latest.json_key, kept.json_key), (latest.html_key, kept.html_key)):
+            s3.copy_object(
+                Bucket=self._bucket,
+                Key=target,
+                CopySource={"Bucket": self._bucket, "Key": source},
+                ServerSideEncryption="AES256",
+                CacheControl="private, no-store",
+                MetadataDirective="COPY",
+            )
+        return kept
 
     def put(self, month: str, partner_id: str, document: bytes, html: bytes) -> ArchivedKeys:
         archived = self.keys_for(month, partner_id)

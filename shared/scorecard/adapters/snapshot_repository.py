@@ -1,11 +1,14 @@
-"""DynamoDB records of monthly snapshots (PARTNER#<pid> / SNAP#<YYYY-MM>): what GET /snapshots lists and
-what the email's 12-month trend reads, without touching S3."""
+"""DynamoDB records of monthly snapshots (PARTNER#<pid> / SNAP#<YYYY-MM>, the latest revision, and
+SNAPREV#<YYYY-MM>#<nnn>, the earlier ones): what GET /snapshots lists and what the email's 12-month
+trend reads, without touching S3. Each keeps at most 100 entries per job list (the S3 JSON has all)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
@@ -14,15 +17,21 @@ from scorecard.adapters.records import LatestSnapshot, SnapshotRecord, TrendPoin
 from scorecard.schemas.snapshots import SnapshotDocument
 
 
-def _item(snapshot: SnapshotRecord) -> dict[str, Any]:
+class SnapshotConflict(Exception):
+    """Another writer recorded this month's snapshot (or a revision of it) first."""
+
+
+def _item(snapshot: SnapshotRecord, sk: str | None = None) -> dict[str, Any]:
     document = snapshot.document
     return to_item(
         {
             "PK": keys.partner_pk(snapshot.partner_id),
-            "SK": keys.snapshot_sk(snapshot.month),
+            "SK": sk or keys.snapshot_sk(snapshot.month),
             "partner_id": snapshot.partner_id,
             "month": snapshot.month,
-            "doc": document.model_dump_json(),  # the same fields as the archived .json
+            "revision": document.revision,
+            # The archived .json's fields, at most MAX_LISTED entries per job list (400 KB item limit).
+            "doc": document.bounded().model_dump_json(),
             "json_key": snapshot.json_key,
             "html_key": snapshot.html_key,
             "generated_at": snapshot.generated_at.isoformat(),
@@ -57,14 +66,71 @@ class SnapshotRepository:
     def __init__(self, table_name: str) -> None:
         self._table = table_name
 
-    def save(self, snapshot: SnapshotRecord) -> None:
-        """Unconditional put: a re-run of the month replaces the record, like the S3 objects."""
-        client("dynamodb").put_item(TableName=self._table, Item=_item(snapshot))
+    def save(self, snapshot: SnapshotRecord, *, replacing_quiet: bool = False) -> None:
+        """Record revision 1; SnapshotConflict when the month already has a record (a racing writer:
+        the retry takes the restatement path). `replacing_quiet`: replace a revision 1 archived
+        without email (a backfill) by the one now sent."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": _item(snapshot),
+            "ConditionExpression": "attribute_not_exists(PK)",
+        }
+        if replacing_quiet:
+            request["ConditionExpression"] += " OR (revision = :one AND notify = :quiet)"
+            request["ExpressionAttributeValues"] = {":one": {"N": "1"}, ":quiet": {"BOOL": False}}
+        try:
+            client("dynamodb").put_item(**request)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise SnapshotConflict(snapshot.month) from error
+            raise
 
-    def get(self, partner_id: str, month: str) -> SnapshotRecord | None:
+    def restate(
+        self, previous: SnapshotRecord, archived_previous: SnapshotRecord, new: SnapshotRecord
+    ) -> None:
+        """In one transaction: keep `archived_previous` (the previous revision, pointing at its own S3
+        copies) as SNAPREV#<month>#<n>, and replace the month's record by `new` (revision n+1), on the
+        condition that the record is still revision n; SnapshotConflict otherwise."""
+        n = previous.document.revision
+        try:
+            client("dynamodb").transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": _item(archived_previous, keys.snapshot_revision_sk(previous.month, n)),
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": _item(new),
+                            "ConditionExpression": "attribute_not_exists(revision) OR revision = :n",
+                            "ExpressionAttributeValues": {":n": {"N": str(n)}},
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise SnapshotConflict(new.month) from error
+            raise
+
+    def get(self, partner_id: str, month: str, revision: int | None = None) -> SnapshotRecord | None:
+        """The month's latest revision, or revision `revision` (earlier ones are kept apart)."""
+        if revision is not None:
+            earlier = self._get(partner_id, keys.snapshot_revision_sk(month, revision))
+            if earlier is not None:
+                return earlier
+        latest = self._get(partner_id, keys.snapshot_sk(month))
+        if latest is None or (revision is not None and latest.document.revision != revision):
+            return None
+        return latest
+
+    def _get(self, partner_id: str, sk: str) -> SnapshotRecord | None:
         response = client("dynamodb").get_item(
             TableName=self._table,
-            Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.snapshot_sk(month)}},
+            Key={"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": sk}},
             ConsistentRead=True,
         )
         item = response.get("Item")
@@ -84,6 +150,20 @@ class SnapshotRepository:
         )
         found = (_snapshot(item) for item in items)
         return {record.partner_id: LatestSnapshot(record, 1) for record in found}
+
+    def between(self, partner_id: str, first: str, last: str) -> list[SnapshotRecord]:
+        """The latest revision of each month in [first, last] (YYYY-MM), oldest first: one query."""
+        return [
+            _snapshot(item)
+            for item in self._query(
+                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+                ExpressionAttributeValues={
+                    ":pk": {"S": keys.partner_pk(partner_id)},
+                    ":first": {"S": keys.snapshot_sk(first)},
+                    ":last": {"S": keys.snapshot_sk(last)},
+                },
+            )
+        ]
 
     def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]:
         """Newest first."""

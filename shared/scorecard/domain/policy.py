@@ -197,6 +197,12 @@ class ScoringPolicy(_Frozen):
     targets: dict[ComponentName, Target] = Field(
         default_factory=dict, description="v3 (optional): a target (0..100) per component"
     )
+    restatement_days: int = Field(
+        default=60,
+        ge=0,
+        le=366,
+        description="days after a month ends during which later evidence restates its snapshot",
+    )
 
     @model_validator(mode="after")
     def _signals_declared(self) -> Self:

@@ -67,6 +67,32 @@ class SnapshotLine(msgspec.Struct, frozen=True):
     parts_defective: int
 
 
+class OverdueLine(msgspec.Struct, frozen=True):
+    """A job overdue at the end of the period and not fully shipped: the partner is told of it."""
+
+    job_id: str
+    due_date: date
+    days_late: int  # the period's last day minus the due date
+    parts_outstanding: int
+
+
+class JobFigures(msgspec.Struct, frozen=True, array_like=True):
+    """What one job adds to the month's figures: a restatement names the jobs whose figures moved."""
+
+    job_id: str
+    offered: bool = False
+    read: bool = False
+    accepted: bool = False
+    parts_shipped: int = 0
+    parts_on_time: int = 0
+    parts_inspected: int = 0
+    parts_defective: int = 0
+    completed: bool = False
+    on_time: bool = False
+    overdue: bool = False
+    excluded: bool = False
+
+
 class SnapshotMetrics(msgspec.Struct, frozen=True):
     month: Month
     jobs_on_board: int
@@ -85,6 +111,8 @@ class SnapshotMetrics(msgspec.Struct, frozen=True):
     defective_jobs: tuple[SnapshotLine, ...]
     # the parts the month's inspections itemise as defective, per category (domain.jobs)
     defects_by_category: dict[DefectCategory, int] = msgspec.field(default_factory=dict)
+    overdue_jobs: tuple[OverdueLine, ...] = ()
+    job_figures: tuple[JobFigures, ...] = ()  # every job that adds to the month (or was excluded)
 
 
 def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | None:
@@ -98,19 +126,40 @@ def _attributed_shipment(job: JobState, inspection: Inspection) -> Shipment | No
     return owner
 
 
+def _overdue(job: JobState, last_day: date, end: datetime) -> OverdueLine | None:
+    """Overdue at the end of `last_day` (accepted or partly shipped by then, due before it, neither
+    cancelled nor fully shipped by `end`), with its days late counted to `last_day`."""
+    due = job.due_date
+    if due is None or job.part_count is None or due >= last_day:
+        return None
+    shipped = sum(s.parts for s in job.shipments if s.at < end)
+    started = (job.accepted_at is not None and job.accepted_at < end) or shipped > 0
+    cancelled = job.cancelled_at is not None and job.cancelled_at < end
+    if not started or cancelled or shipped >= job.part_count:
+        return None
+    return OverdueLine(job.job_id, due, (last_day - due).days, job.part_count - shipped)
+
+
 def compute_monthly_snapshot(
-    jobs: Iterable[JobState], month: Month, policy: ScoringPolicy, partner_zone: ZoneInfo | None = None
+    jobs: Iterable[JobState],
+    month: Month,
+    policy: ScoringPolicy,
+    partner_zone: ZoneInfo | None = None,
+    as_of: date | None = None,
 ) -> SnapshotMetrics:
     """The docs/snapshots.md snapshot of calendar month `month` in the policy timezone, from jobs folded
     with all known
     events. Excluded jobs (resolved reviews) and jobs voided by the customer or platform are left out
     of the on-time and quality figures. Under policy v2 a shipment is on time by its date in
-    `partner_zone` (the partner's profile timezone; rule 2); the month stays the policy's."""
+    `partner_zone` (the partner's profile timezone; rule 2); the month stays the policy's.
+    `as_of` (a day of the month): the month to date, up to the end of that day (the projection); the
+    jobs must then be folded up to that instant too."""
     zone = policy.zone
     local = partner_zone if policy.partner_local_dates and partner_zone is not None else zone
     rules = CompletionRules(zone, local_zone=local)
+    last_day = month.last_day if as_of is None else min(as_of, month.last_day)
     start = day_start(month.first_day, zone)
-    end = day_start(month.next().first_day, zone)
+    end = day_start(last_day + timedelta(days=1), zone)
 
     def in_month(instant: datetime | None) -> bool:
         return instant is not None and start <= instant < end
@@ -122,23 +171,30 @@ def compute_monthly_snapshot(
     late: list[SnapshotLine] = []
     faulty: list[SnapshotLine] = []
     month_inspections: list[Inspection] = []  # of parts shipped in the month, as inspected/defective
+    overdue: list[OverdueLine] = []
+    figures: list[JobFigures] = []
     for job in jobs:
         if job.excluded:
+            figures.append(JobFigures(job.job_id, excluded=True))
             continue
-        on_board += in_month(job.offered_at)
-        read += in_month(job.first_read_at)
+        offered, first_read = in_month(job.offered_at), in_month(job.first_read_at)
+        on_board += offered
+        read += first_read
         if in_month(job.accepted_at):
             accepted += 1
             value += job.value or Decimal(0)
         if job.voided_by_other_party:
-            # docs/scoring.md: a customer/platform cancellation never counts: no on-time or quality figures
-            continue
+            if offered or first_read or in_month(job.accepted_at):
+                figures.append(JobFigures(job.job_id, offered, first_read, in_month(job.accepted_at)))
+            continue  # a customer/platform cancellation never counts: no on-time or quality figures
         due = job.due_date
         month_shipments = [s for s in job.shipments if in_month(s.at)]
         job_parts = sum(s.parts for s in month_shipments)
         parts += job_parts
+        job_on_time = 0
         if due is not None:
-            parts_on_time += sum(s.parts for s in month_shipments if s.at.astimezone(local).date() <= due)
+            job_on_time = sum(s.parts for s in month_shipments if s.at.astimezone(local).date() <= due)
+        parts_on_time += job_on_time
         job_inspected = job_defective = 0
         for inspection in job.inspections:
             owner = _attributed_shipment(job, inspection)
@@ -160,6 +216,25 @@ def compute_monthly_snapshot(
             late.append(line)
         if job_defective:
             faulty.append(line)
+        open_line = _overdue(job, last_day, end)
+        if open_line is not None:
+            overdue.append(open_line)
+        done = completion is not None and in_month(completion.at)
+        job_figures = JobFigures(
+            job.job_id,
+            offered,
+            first_read,
+            in_month(job.accepted_at),
+            job_parts,
+            job_on_time,
+            job_inspected,
+            job_defective,
+            done,
+            done and completion is not None and completion.on_time,
+            open_line is not None,
+        )
+        if job_figures != JobFigures(job.job_id):
+            figures.append(job_figures)
 
     pct_parts = HUNDRED * parts_on_time / parts if parts else None
     dpt = Decimal(1000 * defective) / inspected if inspected else None
@@ -191,6 +266,8 @@ def compute_monthly_snapshot(
         late_jobs=tuple(sorted(late, key=lambda line: line.job_id)),
         defective_jobs=tuple(sorted(faulty, key=lambda line: line.job_id)),
         defects_by_category=defects_by_category(month_inspections),
+        overdue_jobs=tuple(sorted(overdue, key=lambda line: (line.due_date, line.job_id))),
+        job_figures=tuple(sorted(figures, key=lambda f: f.job_id)),
     )
 
 
@@ -219,3 +296,83 @@ def monthly_tier(
     )
     last = by_day[max(by_day)]
     return MonthlyTier(last, in_bonus == len(by_day), len(by_day), in_bonus)
+
+
+def is_open(month: Month, today: date, restatement_days: int) -> bool:
+    """Whether later evidence still restates month's snapshot on `today`: the month has ended and
+    `restatement_days` have not passed since its last day."""
+    return month.last_day < today <= month.last_day + timedelta(days=restatement_days)
+
+
+def open_months(today: date, restatement_days: int) -> list[Month]:
+    """The ended months still open for restatement on `today`, oldest first."""
+    months: list[Month] = []
+    month = Month.of(today).previous()
+    while is_open(month, today, restatement_days):
+        months.insert(0, month)
+        month = month.previous()
+    return months
+
+
+MAX_REASONS = 20  # a restatement names at most this many jobs (and says how many more)
+
+
+def _facets(before: JobFigures, after: JobFigures, month_text: str) -> list[str]:
+    said: list[str] = []
+    if (before.offered, before.read, before.accepted) != (after.offered, after.read, after.accepted):
+        moved = [
+            name
+            for name, b, a in (
+                ("offer", before.offered, after.offered),
+                ("first read", before.read, after.read),
+                ("acceptance", before.accepted, after.accepted),
+            )
+            if b != a
+        ]
+        said.append(" and ".join(moved) + f" dated in {month_text} recorded late")
+    if before.parts_shipped != after.parts_shipped or before.parts_on_time != after.parts_on_time:
+        said.append(
+            f"shipment dated in {month_text} recorded late "
+            f"({after.parts_shipped} parts shipped in the month, was {before.parts_shipped})"
+        )
+    if before.parts_inspected != after.parts_inspected or before.parts_defective != after.parts_defective:
+        said.append(
+            f"inspection of parts shipped in {month_text}: {after.parts_defective} defective of "
+            f"{after.parts_inspected} inspected (was {before.parts_defective} of {before.parts_inspected})"
+        )
+    if (before.completed, before.on_time) != (after.completed, after.on_time):
+        state = "not completed" if not after.completed else "on time" if after.on_time else "late"
+        was = "not completed" if not before.completed else "on time" if before.on_time else "late"
+        said.append(f"completion in {month_text}: {state} (was {was})")
+    if before.overdue != after.overdue:
+        said.append("overdue at month end" if after.overdue else "no longer overdue at month end")
+    return said
+
+
+def restatement_reasons(
+    before: Sequence[JobFigures] | None, after: Sequence[JobFigures], month: Month
+) -> list[str]:
+    """What arrived since the previous revision, naming the jobs: each job whose share of the month's
+    figures moved, and how. `before` is None when the previous revision kept no per-job figures."""
+    if before is None:
+        return ["evidence recorded since the previous revision changed the month's figures"]
+    month_text = str(month)
+    old = {f.job_id: f for f in before}
+    new = {f.job_id: f for f in after}
+    reasons: list[str] = []
+    for job_id in sorted(old.keys() | new.keys()):
+        was, now = old.get(job_id, JobFigures(job_id)), new.get(job_id, JobFigures(job_id))
+        if now.excluded and not was.excluded:
+            if was != JobFigures(job_id):
+                reasons.append(f"{job_id}: excluded by a review")
+            continue
+        if was.excluded and not now.excluded:
+            reasons.append(f"{job_id}: no longer excluded")
+            continue
+        facets = _facets(was, now, month_text)
+        if facets:
+            reasons.append(f"{job_id}: " + "; ".join(facets))
+    if len(reasons) > MAX_REASONS:
+        extra = len(reasons) - MAX_REASONS + 1
+        reasons = [*reasons[: MAX_REASONS - 1], f"and {extra} more jobs"]
+    return reasons

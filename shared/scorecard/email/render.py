@@ -21,7 +21,10 @@ class RenderedEmail(msgspec.Struct, frozen=True):
 
 
 # The templates an email's templates `{% import %}`: loaded with them by `load_templates`.
-IMPORTED_BY = {"snapshot_email": ("snapshot_wording.j2",)}
+IMPORTED_BY = {
+    "snapshot_email": ("snapshot_wording.j2",),
+    "snapshot_restated_email": ("snapshot_wording.j2",),
+}
 
 
 @cache

@@ -26,8 +26,8 @@ from scorecard.email.format import (
     month_only,
     short_month,
 )
-from scorecard.email.render import email_templates, render_email, render_template
-from scorecard.schemas.snapshots import SnapshotDocument, SnapshotLineView
+from scorecard.email.render import RenderedEmail, render_email, render_template
+from scorecard.schemas.snapshots import OverdueLineView, SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12
 EMAIL_JOB_ROWS = 10  # late/defective jobs listed in the email; the archived page lists them all
@@ -100,6 +100,35 @@ class JobRow(msgspec.Struct, frozen=True):
     days_late: str
     inspected: str
     defective: str
+    late_text: str = ""  # "1 day late", "3 days late"
+
+
+class OverdueRow(msgspec.Struct, frozen=True):
+    job_id: str
+    due: str
+    days_late: str
+    late_text: str  # "12 days late"
+    outstanding: str  # "4 parts"
+
+
+DEFAULT_REVIEW_URL = "https://portal.example.com/scorecard/reviews/new?month={month}"
+DEFAULT_CONTACT = "partner-success@example.com"
+
+
+class EmailSettings(msgspec.Struct, frozen=True):
+    """From the stack's settings: where a partner asks for a review of a month ({month} is replaced by
+    YYYY-MM) and the Partner Success contact."""
+
+    review_url_template: str = DEFAULT_REVIEW_URL
+    contact: str = DEFAULT_CONTACT
+
+    def review_url(self, month: str) -> str:
+        return self.review_url_template.replace("{month}", month)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 day', '3 days', '1,200 parts': counts as people write them."""
+    return f"{fmt_int(count)} {one if count == 1 else (many or one + 's')}"
 
 
 class SnapshotContext(msgspec.Struct, frozen=True):
@@ -133,6 +162,15 @@ class SnapshotContext(msgspec.Struct, frozen=True):
     late_jobs_more: str | None = None  # rows left out of the email ("and 5 more")
     defective_jobs_more: str | None = None
     defects_by_category: list[DefectCount] = msgspec.field(default_factory=list)  # empty: none itemised
+    overdue_count: str = "0"
+    overdue_jobs: list[OverdueRow] = msgspec.field(default_factory=list)
+    overdue_jobs_more: str | None = None
+    success_score: str | None = None  # "94.8": the Success Score of the month's last daily run
+    success_grade: str = ""
+    review_url: str = ""
+    contact: str = DEFAULT_CONTACT
+    revision: int = 1
+    restated: bool = False
 
 
 class RenderedSnapshot(msgspec.Struct, frozen=True):
@@ -234,6 +272,20 @@ def _job_rows(lines: Sequence[SnapshotLineView], month: Month) -> list[JobRow]:
             days_late=fmt_int(line.days_late),
             inspected=fmt_int(line.parts_inspected),
             defective=fmt_int(line.parts_defective),
+            late_text=plural(line.days_late, "day") + " late",
+        )
+        for line in lines
+    ]
+
+
+def _overdue_rows(lines: Sequence[OverdueLineView], month: Month) -> list[OverdueRow]:
+    return [
+        OverdueRow(
+            job_id=line.job_id,
+            due=fmt_day(line.due_date, month),
+            days_late=fmt_int(line.days_late),
+            late_text=plural(line.days_late, "day") + " late",
+            outstanding=plural(line.parts_outstanding, "part"),
         )
         for line in lines
     ]
@@ -246,8 +298,10 @@ def snapshot_context(
     trend: Sequence[TrendPoint],
     policy: ScoringPolicy,
     html_url: str | None,
+    settings: EmailSettings | None = None,
 ) -> SnapshotContext:
     month = Month.parse(document.month)
+    settings = settings or EmailSettings()
     bars = trend_bars(month, trend, document)
     return SnapshotContext(
         product=PRODUCT,
@@ -262,19 +316,28 @@ def snapshot_context(
         score_case=_score_case(document),
         tier=None if document.tier is None else document.tier.capitalize(),
         bonus_eligible=document.bonus_eligible,
-        network_percentile=document.network_percentile,
+        # a provisional score has no standing among partners worth telling
+        network_percentile=None if document.provisional else document.network_percentile,
         bands=grade_bands(policy, document.grade),
         metrics=_metrics(document),
         trend=bars,
         trend_range=f"{bars[0].label} {bars[0].month[-4:]} \u2013 {bars[-1].label} {bars[-1].month[-4:]}",
         chart_height=CHART_HEIGHT,
-        late_count=fmt_int(len(document.late_jobs)),
-        defective_count=fmt_int(len(document.defective_jobs)),
+        late_count=fmt_int(max(document.late_jobs_total, len(document.late_jobs))),
+        defective_count=fmt_int(max(document.defective_jobs_total, len(document.defective_jobs))),
         late_jobs=_job_rows(document.late_jobs, month),
         defective_jobs=_job_rows(document.defective_jobs, month),
         defects_by_category=defect_counts(document),
         html_url=html_url,
         link_days=str(LINK_DAYS),
+        overdue_count=fmt_int(max(document.overdue_jobs_total, len(document.overdue_jobs))),
+        overdue_jobs=_overdue_rows(document.overdue_jobs, month),
+        success_score=None if document.success_score is None else f"{document.success_score:.1f}",
+        success_grade=document.success_grade or "",
+        review_url=settings.review_url(document.month),
+        contact=settings.contact,
+        revision=document.revision,
+        restated=document.revision > 1,
     )
 
 
@@ -282,22 +345,89 @@ def _more(all_rows: list[JobRow], shown: list[JobRow]) -> str | None:
     return fmt_int(len(all_rows) - len(shown)) if len(all_rows) > len(shown) else None
 
 
+def _more_than(total: str, shown: int) -> str | None:
+    count = int(total.replace(",", ""))
+    return fmt_int(count - shown) if count > shown else None
+
+
 def _limited(context: SnapshotContext, rows: int) -> SnapshotContext:
-    late, defective = context.late_jobs[:rows], context.defective_jobs[:rows]
+    """The email lists `rows` jobs of each list; "and N more" counts from the month's totals."""
+    late, defective, overdue = (
+        context.late_jobs[:rows],
+        context.defective_jobs[:rows],
+        context.overdue_jobs[:rows],
+    )
     return msgspec.structs.replace(
         context,
         late_jobs=late,
         defective_jobs=defective,
-        late_jobs_more=_more(context.late_jobs, late),
-        defective_jobs_more=_more(context.defective_jobs, defective),
+        overdue_jobs=overdue,
+        late_jobs_more=_more_than(context.late_count, len(late)),
+        defective_jobs_more=_more_than(context.defective_count, len(defective)),
+        overdue_jobs_more=_more_than(context.overdue_count, len(overdue)),
     )
 
 
 def render_snapshot(context: SnapshotContext) -> RenderedSnapshot:
     email = render_email("snapshot_email", _limited(context, EMAIL_JOB_ROWS))
-    # The archived page is the HTML alone (its subject is the email's: the month and grade).
-    archive = msgspec.structs.replace(context, archive=True, html_url=None)
-    archive_html = render_template(email_templates("snapshot_email")[2], archive, subject=email.subject)
+    archived = msgspec.structs.replace(context, archive=True, html_url=None)
+    archive = render_email("snapshot_email", _limited(archived, 10**9))  # every job; "more" from totals
     return RenderedSnapshot(
-        subject=email.subject, text=email.text, html=email.html, archive_html=archive_html
+        subject=email.subject, text=email.text, html=email.html, archive_html=archive.html
     )
+
+
+# -- the restatement notice ---------------------------------------------------------------------------
+
+
+class RestatementContext(msgspec.Struct, frozen=True):
+    """Every variable of snapshot_restated_email.{txt,html}.j2, formatted."""
+
+    product: str
+    partner_name: str
+    month_name: str
+    month_only: str
+    revision: int
+    previous_revision: int
+    score: str
+    grade: str
+    bonus_eligible: bool
+    changes: list[tuple[str, str, str]]  # (field, before, after), formatted
+    reasons: list[str]
+    html_url: str | None
+    review_url: str
+    contact: str
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def restatement_context(
+    document: SnapshotDocument, *, partner_name: str, html_url: str | None, settings: EmailSettings
+) -> RestatementContext:
+    month = Month.parse(document.month)
+    return RestatementContext(
+        product=PRODUCT,
+        partner_name=partner_name,
+        month_name=month_name(month),
+        month_only=month_only(month),
+        revision=document.revision,
+        previous_revision=document.revision - 1,
+        score=DASH if document.monthly_score is None else str(document.monthly_score),
+        grade=document.grade or "",
+        bonus_eligible=document.bonus_eligible,
+        changes=[(c.field, _shown(c.before), _shown(c.after)) for c in document.changes],
+        reasons=list(document.reasons),
+        html_url=html_url,
+        review_url=settings.review_url(document.month),
+        contact=settings.contact,
+    )
+
+
+def render_restatement(context: RestatementContext) -> RenderedEmail:
+    return render_email("snapshot_restated_email", context)

@@ -51,6 +51,13 @@ class Settings(BaseModel):
     mail_claim_lease_seconds: int = Field(
         default=DEFAULT_MAIL_CLAIM_LEASE_SECONDS, gt=0, alias="MAIL_CLAIM_LEASE_SECONDS"
     )
+    # The snapshot email's review link ({month} becomes YYYY-MM) and Partner Success contact.
+    review_url_template: str = Field(
+        default="https://portal.example.com/scorecard/reviews/new?month={month}", alias="REVIEW_URL_TEMPLATE"
+    )
+    partner_success_contact: str = Field(
+        default="partner-success@example.com", alias="PARTNER_SUCCESS_CONTACT"
+    )
     aws_region: str = Field(default=DEFAULT_REGION, alias="AWS_REGION")
     metrics_namespace: str = Field(default="Scorecard", alias="POWERTOOLS_METRICS_NAMESPACE")
     # X-Ray tracing: only inside Lambda (LAMBDA_TASK_ROOT) and unless POWERTOOLS_TRACE_DISABLED.

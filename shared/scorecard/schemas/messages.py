@@ -160,9 +160,21 @@ class ReviewResolvedMessage(BaseModel):
     score_after: float | None
 
 
+class SnapshotRestatedMessage(BaseModel):
+    """NotificationQueue: the daily run restated a snapshot and its grade or bonus eligibility moved;
+    email the partner the short notice, once per revision."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["snapshot_restated"] = "snapshot_restated"
+    partner_id: EntityId
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    revision: int = Field(ge=2)
+
+
 # Part-received messages carry no `kind` (they came first); the models' required fields tell them apart.
-NOTIFICATION_ADAPTER: TypeAdapter[PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage] = (
-    TypeAdapter(
-        PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage,
-    )
+NOTIFICATION_ADAPTER: TypeAdapter[
+    PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage | SnapshotRestatedMessage
+] = TypeAdapter(
+    PartReceivedMessage | DemotionWarningMessage | ReviewResolvedMessage | SnapshotRestatedMessage,
 )

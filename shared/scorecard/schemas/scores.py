@@ -128,3 +128,4 @@ class DailyRunView(View):
     failed: list[str]
     tier_changes: int
     grades: dict[Grade, int] = Field(default={}, description="partners scored, by grade")
+    snapshots_restated: int = Field(default=0, description="snapshot revisions this run wrote")

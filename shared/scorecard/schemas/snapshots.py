@@ -1,6 +1,6 @@
 """Monthly snapshots: the archived document (S3 JSON) and the API's views of stored snapshots."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -20,8 +20,28 @@ class SnapshotLineView(View):
     parts_defective: int
 
 
+class OverdueLineView(View):
+    job_id: str
+    due_date: date
+    days_late: int = Field(description="days from the due date to the month's last day")
+    parts_outstanding: int = Field(description="parts not shipped by the end of the month")
+
+
+class SnapshotChangeView(View):
+    """One field a restatement moved."""
+
+    field: str
+    before: str | int | float | bool | None
+    after: str | int | float | bool | None
+
+
+MAX_LISTED = 100  # entries per job list in the stored item (the S3 JSON keeps them all)
+SnapshotStatus = Literal["final", "restated"]
+
+
 class SnapshotDocument(View):
-    """What s3://<bucket>/snapshots/<YYYY-MM>/<pid>.json holds."""
+    """A revision of a month's snapshot. The S3 JSON holds every job of each list; the DynamoDB item
+    and the API at most MAX_LISTED per list, with the `*_total` counts (docs/snapshots.md)."""
 
     partner_id: str
     month: str = Field(description="YYYY-MM, calendar month in the policy timezone")
@@ -68,6 +88,58 @@ class SnapshotDocument(View):
         description="the defective parts of the month (as dpt counts them: inspections of parts shipped "
         "in the month) that their inspections itemise, per category; categories with none left out",
     )
+    overdue_jobs: list[OverdueLineView] = Field(
+        default=[], description="jobs overdue at the end of the month and not fully shipped"
+    )
+    late_jobs_total: int = Field(default=0, description="late jobs of the month (the list keeps 100)")
+    defective_jobs_total: int = Field(default=0, description="jobs with defects (the list keeps 100)")
+    overdue_jobs_total: int = Field(default=0, description="overdue jobs at month end (the list keeps 100)")
+    success_score: float | None = Field(
+        default=None, description="the Success Score of the month's last daily run (null without one)"
+    )
+    success_grade: Grade | None = None
+    provisional: bool = Field(default=False, description="the month's last daily score was provisional")
+    revision: int = Field(default=1, ge=1, description="1 when first published; n+1 for each restatement")
+    status: SnapshotStatus = "final"
+    restated_at: datetime | None = Field(default=None, description="when this revision was written (n > 1)")
+    reasons: list[str] = Field(default=[], description="what arrived since the previous revision, by job")
+    changes: list[SnapshotChangeView] = Field(default=[], description="each field that moved")
+
+    def bounded(self) -> "SnapshotDocument":
+        """The stored item's copy: this model's fields only (not an archive's per-job figures), at
+        most MAX_LISTED entries per job list."""
+        fields = {name: getattr(self, name) for name in SnapshotDocument.model_fields}
+        fields.update(
+            late_jobs=self.late_jobs[:MAX_LISTED],
+            defective_jobs=self.defective_jobs[:MAX_LISTED],
+            overdue_jobs=self.overdue_jobs[:MAX_LISTED],
+        )
+        return SnapshotDocument.model_construct(set(fields), **fields)
+
+
+class JobFiguresView(View):
+    """One job's share of the month's figures (the archive keeps them so a restatement can name the
+    jobs whose share moved)."""
+
+    job_id: str
+    offered: bool
+    read: bool
+    accepted: bool
+    parts_shipped: int
+    parts_on_time: int
+    parts_inspected: int
+    parts_defective: int
+    completed: bool
+    on_time: bool
+    overdue: bool
+    excluded: bool
+
+
+class ArchivedSnapshot(SnapshotDocument):
+    """What s3://<bucket>/snapshots/<YYYY-MM>/<pid>.json holds: the revision, every job of each list,
+    and each job's share of the figures."""
+
+    job_figures: list[JobFiguresView] = Field(default=[])
 
 
 EmailStatus = Literal["sent", "sending", "pending", "no_address", "not_emailed"]
@@ -91,8 +163,20 @@ class SnapshotView(SnapshotDocument):
     email: SnapshotEmailView
 
 
+class SnapshotProjectionView(SnapshotDocument):
+    """The month to date: computed on request, never stored, never emailed."""
+
+    status: Literal["projection"] = "projection"  # type: ignore[assignment]
+    as_of: date | None = Field(description="the latest scored day of the month (null before any)")
+    bonus_eligible_so_far: bool = Field(
+        description="every daily run of the month so far placed the partner in a bonus tier"
+    )
+
+
 class SnapshotSummaryView(View):
     month: str
+    revision: int = 1
+    status: SnapshotStatus = "final"
     monthly_score: int | None
     grade: Grade | None
     generated_at: str

@@ -43,8 +43,9 @@ from scorecard.schemas.scores import (
     ScoreView,
 )
 from scorecard.services.fanout import BatchWork, queue_partners, work_batch
+from scorecard.services.monthly import SnapshotRestater
 from scorecard.services.presenters import score_view
-from scorecard.services.scoring import Evidence, load_evidence, score_day
+from scorecard.services.scoring import Evidence, evidence_since, load_evidence, score_day
 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
@@ -95,13 +96,14 @@ def score_partner(
     policy: ScoringPolicy,
     computed_at: datetime,
     distribution: Distribution | None = None,
+    parsed: Evidence | None = None,
 ) -> PartnerScore:
     """One partner's run of day `as_of`: the score (services.scoring.score_day) from the tier state
     the run starts from (`evidence.score`: a re-run of a day starts where that day's first run did),
     its document, history point and current record."""
     prior, rerun = prior_tier_state(None if evidence.score is None else evidence.score.tiers, as_of)
     base = prior if prior is not None else TierState()
-    scored = score_day(Evidence(evidence), policy, as_of, base)
+    scored = score_day(parsed or Evidence(evidence), policy, as_of, base)
     result, decision = scored.result, scored.decision
     process = most_offered_process(wj.job.process for wj in result.window.jobs) if result.window else None
     view = score_view(evidence.partner_id, result, decision, computed_at, policy)
@@ -206,13 +208,17 @@ def score_partners(
     warner: DemotionNotifier | None = None,
     distributions: DistributionStore | None = None,
     batch_key: str | None = None,
+    restater: SnapshotRestater | None = None,
 ) -> DailyRunView:
     """Score each partner (one evidence query each, and one read of up to 100 partners' current
     scores), writing results in batches. A partner that fails is logged and reported; it never stops
-    the others. Score events (and demotion warning emails, sent
+    the others. With a `restater`, each partner's snapshots of the months still open are rechecked
+    against the evidence read for its score (services.monthly.SnapshotRestater). Score events (and
+    demotion warning emails, sent
     once each by the notification worker) go out before the results are written, so a crash in
     between repeats them on retry (at least once) rather than losing them."""
-    partners = scored = without = changes = 0
+    partners = scored = without = changes = restated = 0
+    today = policy.local_date(computed_at)
     grades: dict[Grade, int] = {}
     failed: list[str] = []
     pending: list[ScoreWrite] = []
@@ -257,13 +263,22 @@ def score_partners(
             if index >= read_until:  # the tier states of the next partners, one BatchGetItem
                 stored = scores.current_scores(ids[index : index + SCORE_READ_BATCH])
                 read_until = index + SCORE_READ_BATCH
+            open_snapshots = [] if restater is None else restater.open_snapshots(partner_id, today, policy)
             evidence = load_evidence(evidence_store, partner_id, as_of, as_of, [policy])
             evidence.score = stored.get(partner_id)
-            outcome = score_partner(evidence, as_of, policy, computed_at, previous)
+            parsed = Evidence(evidence)  # parsed once: the score and the snapshot recheck fold it
+            outcome = score_partner(evidence, as_of, policy, computed_at, previous, parsed)
         except Exception:
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
             failed.append(partner_id)
             continue
+        if restater is not None and open_snapshots:
+            try:  # a restatement that fails is retried by the next run; it never fails the score
+                restated += restater.recheck(
+                    evidence, parsed, open_snapshots, today, evidence_since(as_of, policy)
+                )
+            except Exception:
+                logger.exception("snapshot recheck failed", extra={"partner_id": partner_id})
         scored += outcome.result.score is not None
         without += outcome.result.score is None
         # A re-run announced its change the first time; a backfill (history only) changes no tier.
@@ -286,6 +301,7 @@ def score_partners(
         failed=failed,
         tier_changes=changes,
         grades=dict(sorted(grades.items())),
+        snapshots_restated=restated,
     )
 
 
@@ -323,6 +339,7 @@ def score_daily_batch(
     publisher: EventPublisher | None = None,
     warner: DemotionNotifier | None = None,
     distributions: DistributionStore | None = None,
+    restater: SnapshotRestater | None = None,
 ) -> DailyRunView:
     """Score one message's partners; the ones that fail are split off (services.fanout). The report
     lists them under `failed` (queued again alone, or raised for an isolated message). The message's
@@ -341,6 +358,7 @@ def score_daily_batch(
             warner,
             distributions,
             batch_key(message.partner_ids),
+            restater,
         )
         return BatchWork(report, dict.fromkeys(report.failed))
 

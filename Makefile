@@ -27,7 +27,7 @@ browser:
 	  else echo "chromium is not installed (needs root and apt-get): the email rendering test will skip"; fi; }
 
 test: $(STAMP) lint browser
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n auto --maxprocesses=4 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared local functions tests bench

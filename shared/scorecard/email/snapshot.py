@@ -26,7 +26,7 @@ from scorecard.email.format import (
     month_only,
     short_month,
 )
-from scorecard.email.render import RenderedEmail, render_email, render_template
+from scorecard.email.render import RenderedEmail, email_templates, render_email, render_template
 from scorecard.schemas.snapshots import OverdueLineView, SnapshotDocument, SnapshotLineView
 
 TREND_MONTHS = 12
@@ -371,9 +371,12 @@ def _limited(context: SnapshotContext, rows: int) -> SnapshotContext:
 def render_snapshot(context: SnapshotContext) -> RenderedSnapshot:
     email = render_email("snapshot_email", _limited(context, EMAIL_JOB_ROWS))
     archived = msgspec.structs.replace(context, archive=True, html_url=None)
-    archive = render_email("snapshot_email", _limited(archived, 10**9))  # every job; "more" from totals
+    # The archived page is the HTML alone (its subject is the email's): every job; "more" from totals.
+    archive_html = render_template(
+        email_templates("snapshot_email")[2], _limited(archived, 10**9), subject=email.subject
+    )
     return RenderedSnapshot(
-        subject=email.subject, text=email.text, html=email.html, archive_html=archive.html
+        subject=email.subject, text=email.text, html=email.html, archive_html=archive_html
     )
 
 

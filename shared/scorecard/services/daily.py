@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import msgspec
 from aws_lambda_powertools import Logger
@@ -43,9 +44,11 @@ from scorecard.schemas.scores import (
     ScoreView,
 )
 from scorecard.services.fanout import BatchWork, queue_partners, work_batch
-from scorecard.services.monthly import SnapshotRestater
 from scorecard.services.presenters import score_view
 from scorecard.services.scoring import Evidence, evidence_since, load_evidence, score_day
+
+if TYPE_CHECKING:  # the restater is handed in: the API's rescoring never loads the monthly run
+    from scorecard.services.monthly import SnapshotRestater
 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls

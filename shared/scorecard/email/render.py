@@ -8,10 +8,12 @@ A function that renders in every invocation compiles its templates before SnapSt
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from jinja2 import Environment, PackageLoader, StrictUndefined
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 class RenderedEmail(msgspec.Struct, frozen=True):
@@ -31,6 +33,8 @@ IMPORTED_BY = {
 def environment(html: bool) -> Environment:
     """The environment of the HTML templates (autoescaped: partner names and job ids come from
     outside) or of the text ones."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # loaded with the first template
+
     return Environment(
         loader=PackageLoader("scorecard.email", "templates"),
         autoescape=html,

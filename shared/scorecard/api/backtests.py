@@ -12,7 +12,6 @@ from scorecard.api.access import allow, caller
 from scorecard.api.errors import error_responses
 from scorecard.bootstrap import bootstrap
 from scorecard.schemas.backtests import BacktestAccepted, BacktestIn, BacktestView
-from scorecard.services.backtests import backtest_view, start_backtest
 
 backtests_router = APIGatewayRouter()
 
@@ -35,6 +34,8 @@ BacktestId = Annotated[str, Path(min_length=23, max_length=23, pattern=r"^bt-[0-
 def post_backtest(body: Annotated[BacktestIn, Body()]) -> Response[Any]:
     """Stores the backtest (the candidate inline) and queues one plan message: the backtest worker
     pages the registry and replays the partners in batches; nothing is scored in this call."""
+    from scorecard.services.backtests import start_backtest  # loaded by these routes only
+
     boot = bootstrap()
     accepted = start_backtest(
         body,
@@ -64,6 +65,8 @@ def post_backtest(body: Annotated[BacktestIn, Body()]) -> Response[Any]:
 )
 @allow("ops")
 def get_backtest(backtest_id: BacktestId) -> Response[Any]:
+    from scorecard.services.backtests import backtest_view  # loaded by these routes only
+
     view = backtest_view(bootstrap().backtests, backtest_id)
     return Response(
         status_code=HTTPStatus.OK,

@@ -12,7 +12,6 @@ from scorecard.api.access import allow, caller
 from scorecard.api.errors import error_responses
 from scorecard.bootstrap import bootstrap
 from scorecard.schemas.exports import EXPORT_ID_PATTERN, ExportAccepted, ExportIn, ExportView
-from scorecard.services.exports import export_view, start_export
 
 exports_router = APIGatewayRouter()
 
@@ -32,6 +31,8 @@ ExportId = Annotated[str, Path(min_length=23, max_length=23, pattern=EXPORT_ID_P
 def post_export(body: Annotated[ExportIn, Body()]) -> Response[Any]:
     """Stores the export and queues its first page; the export worker writes the CSV page by page.
     `bonus_roster`: the month must have ended (422 otherwise). `jobs`: an unknown partner is 404."""
+    from scorecard.services.exports import start_export  # loaded by these routes only
+
     boot = bootstrap()
     accepted = start_export(
         body,
@@ -62,6 +63,8 @@ def post_export(body: Annotated[ExportIn, Body()]) -> Response[Any]:
 )
 @allow("ops")
 def get_export(export_id: ExportId) -> Response[Any]:
+    from scorecard.services.exports import export_view  # loaded by these routes only
+
     boot = bootstrap()
     view = export_view(boot.exports, boot.export_files, export_id, boot.clock.now())
     return Response(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 from aws_lambda_powertools import Logger
@@ -283,31 +283,28 @@ def load_partner_month(
     return PartnerMonth(profile, evidence.jobs, runs, percentile, last)
 
 
+def _published_fields(document: SnapshotDocument, at: datetime) -> dict[str, Any]:
+    """What SnapshotPublished and SnapshotRestated both report of a revision."""
+    return {
+        "partner_id": document.partner_id,
+        "month": document.month,
+        "revision": document.revision,
+        "monthly_score": document.monthly_score,
+        "grade": document.grade,
+        "tier": document.tier,
+        "bonus_eligible": document.bonus_eligible,
+        "policy_version": document.policy_version,
+        "published_at": at,
+    }
+
+
 def _published_detail(document: SnapshotDocument, at: datetime) -> SnapshotPublishedDetail:
-    return SnapshotPublishedDetail(
-        partner_id=document.partner_id,
-        month=document.month,
-        revision=document.revision,
-        monthly_score=document.monthly_score,
-        grade=document.grade,
-        tier=document.tier,
-        bonus_eligible=document.bonus_eligible,
-        policy_version=document.policy_version,
-        published_at=at,
-    )
+    return SnapshotPublishedDetail(**_published_fields(document, at))
 
 
 def _restated_detail(document: SnapshotDocument, at: datetime) -> SnapshotRestatedDetail:
     return SnapshotRestatedDetail(
-        partner_id=document.partner_id,
-        month=document.month,
-        revision=document.revision,
-        monthly_score=document.monthly_score,
-        grade=document.grade,
-        tier=document.tier,
-        bonus_eligible=document.bonus_eligible,
-        policy_version=document.policy_version,
-        published_at=at,
+        **_published_fields(document, at),
         previous_revision=document.revision - 1,
         reasons=document.reasons,
         changes=[SnapshotFieldChange(**change.model_dump()) for change in document.changes],

@@ -14,10 +14,10 @@ request but SQS ("all").
 
 The network is in a steady state first, untimed: 30 jobs a partner, a profile with an address, the
 month's 31 daily history points and 11 earlier snapshots (the trend). Runs go ours, bare, all, all,
-bare, ours; the claims are cleared before each replay of "all" and before the second ours, so each
-claims and sends again. SES is unpaced here: the pacing is a wait, costed on paper in
-docs/performance.md. The write and read units come from one more message under bench/run.py's
-capacity meter.
+bare, ours; the month's records and claims are cleared before each replay of "all" and before the
+second ours, so each publishes revision 1, claims and sends again. SES is unpaced here: the pacing
+is a wait, costed on paper in docs/performance.md. The write and read units come from one more
+message under bench/run.py's capacity meter.
 
 `python -m bench.monthly_cost` runs it alone (BENCH_QUICK=1: fewer partners); bench/run.py calls
 `bench_monthly(report)`.
@@ -124,10 +124,10 @@ def bench_monthly(report: Report) -> None:
         baseline = _timed(lambda: replay(bare))[0]
         all_calls = 0.0
         for _ in range(2):
-            _clear_claims(table)  # the claims are conditional writes: replayed on a clean slate
+            _clear_month(table)  # the record and the claims are conditional writes: a clean slate
             all_calls += _timed(lambda: replay(every))[0]
         baseline += _timed(lambda: replay(bare))[0]
-        _clear_claims(table)
+        _clear_month(table)
         ours_again, resent = _timed(lambda: run_ours_monthly(deps, queue))
         assert resent == PARTNERS, resent
         ours = ours_first + ours_again
@@ -136,7 +136,7 @@ def bench_monthly(report: Report) -> None:
             op: calls.count("dynamodb", op) / PARTNERS
             for op in sorted({o for s, o, _ in calls.of("dynamodb")})
         }
-        _clear_claims(table)
+        _clear_month(table)
         units = _metered(table, deps)
     per = 2 * PARTNERS  # each side ran twice
     report("monthly_ours_s", ours, "")
@@ -283,20 +283,17 @@ def _metered(table: str, deps: Any) -> tuple[float, float, float, dict[str, floa
     return meter.wru / count, meter.rru / count, sum(sizes) / len(sizes) / 1024, units
 
 
-def _clear_claims(table: str) -> None:
-    """Untimed: forget the month's email claims, so that the next run sends again."""
+def _clear_month(table: str) -> None:
+    """Untimed: forget the month's snapshot records and email claims (both conditional writes), so
+    that the next run publishes revision 1 and sends again, as the first did."""
     from scorecard.adapters import keys
     from scorecard.adapters.aws import client
 
     dynamodb = client("dynamodb")
     for n in range(PARTNERS):
-        dynamodb.delete_item(
-            TableName=table,
-            Key={
-                "PK": {"S": keys.partner_pk(partner_id(n))},
-                "SK": {"S": keys.mail_claim_sk(keys.MAIL_KIND_SNAPSHOT, MONTH)},
-            },
-        )
+        pk = {"S": keys.partner_pk(partner_id(n))}
+        for sk in (keys.snapshot_sk(MONTH), keys.mail_claim_sk(keys.MAIL_KIND_SNAPSHOT, MONTH)):
+            dynamodb.delete_item(TableName=table, Key={"PK": pk, "SK": {"S": sk}})
 
 
 def main() -> int:

@@ -310,6 +310,12 @@ class SnapshotStore(Protocol):
         """The final snapshot of `month`, latest revision, of each of these partners that has one."""
         ...
 
+    def records(
+        self, month: str, partner_ids: Sequence[str], *, consistent: bool = True
+    ) -> dict[str, SnapshotRecord]:
+        """The month's record, latest revision, of each of these partners that has one."""
+        ...
+
 
 class ArchiveLinks(Protocol):
     """Pre-signed links to archived objects (adapters.snapshot_archive)."""

@@ -766,10 +766,10 @@ def test_ses_rejecting_one_address_fails_that_partner_with_the_reason_and_no_oth
     assert EMAILS[BLUEWATER] not in emails_by_recipient()
 
 
-def test_a_message_reads_its_partners_profiles_with_one_batch_get(network: MailEnv) -> None:
-    """Per partner a GetItem of its profile was a round trip of its own (4 here, 25 in a full
-    message); the worker reads the message's profiles at once and every email still has its
-    partner's name and address (delta has none: no email)."""
+def test_a_message_reads_its_partners_profiles_and_records_with_a_batch_get_each(network: MailEnv) -> None:
+    """Per partner a GetItem of its profile and one of the month's record were a round trip each (8
+    here, 50 in a full message); the worker reads the message's profiles at once, then its records,
+    and every email still has its partner's name and address (delta has none: no email)."""
     sent: list[tuple[str, dict[str, Any]]] = []
 
     def note(params: dict[str, Any], model: Any, **_: Any) -> None:
@@ -780,12 +780,20 @@ def test_a_message_reads_its_partners_profiles_with_one_batch_get(network: MailE
         bootstrap().monthly, SnapshotBatchMessage(month=MONTH, partner_ids=[ACME, BLUEWATER, CEDAR, DELTA])
     )
 
-    profile_reads = [
-        (operation, params)
+    def sort_keys(params: dict[str, Any]) -> set[str]:
+        if "Key" in params:
+            return {params["Key"]["SK"]["S"]}
+        return {key["SK"]["S"] for key in params["RequestItems"][network.table]["Keys"]}
+
+    reads = [
+        (operation, sort_keys(params))
         for operation, params in sent
-        if (operation == "GetItem" and params["Key"]["SK"]["S"] == "PROFILE") or operation == "BatchGetItem"
+        if operation in ("GetItem", "BatchGetItem") and sort_keys(params) & {"PROFILE", f"SNAP#{MONTH}"}
     ]
-    assert [operation for operation, _ in profile_reads] == ["BatchGetItem"]
+    assert reads == [("BatchGetItem", {"PROFILE"}), ("BatchGetItem", {f"SNAP#{MONTH}"})]
+    batch_reads = [params for operation, params in sent if operation == "BatchGetItem"]
+    assert [len(params["RequestItems"][network.table]["Keys"]) for params in batch_reads] == [4, 4]
+    assert batch_reads[1]["RequestItems"][network.table]["ConsistentRead"] is True
     assert [(o.partner_id, o.email) for o in work.result] == [
         (ACME, "sent"),
         (BLUEWATER, "sent"),

@@ -141,15 +141,23 @@ class SnapshotRepository:
         revision, by partner: one BatchGetItem per 100 partners. The bonus roster reads snapshots
         through here only. Each record is its month's one revision so far (revision 1: the monthly
         run's)."""
+        found = self.records(month, partner_ids, consistent=False)
+        return {partner_id: LatestSnapshot(record, 1) for partner_id, record in found.items()}
+
+    def records(
+        self, month: str, partner_ids: Sequence[str], *, consistent: bool = True
+    ) -> dict[str, SnapshotRecord]:
+        """The month's record (its latest revision) of each of these partners that has one, by
+        partner: one BatchGetItem per 100 partners, where `get` is a GetItem each."""
         items = batch_get_items(
             self._table,
             [
                 {"PK": {"S": keys.partner_pk(partner_id)}, "SK": {"S": keys.snapshot_sk(month)}}
                 for partner_id in partner_ids
             ],
+            consistent=consistent,
         )
-        found = (_snapshot(item) for item in items)
-        return {record.partner_id: LatestSnapshot(record, 1) for record in found}
+        return {record.partner_id: record for record in map(_snapshot, items)}
 
     def between(self, partner_id: str, first: str, last: str) -> list[SnapshotRecord]:
         """The latest revision of each month in [first, last] (YYYY-MM), oldest first: one query."""

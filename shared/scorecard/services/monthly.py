@@ -250,6 +250,7 @@ class PartnerMonth(msgspec.Struct, frozen=True):
     runs: list[tuple[date, Tier | None]] = msgspec.field(default_factory=list)  # the month's (day, tier)
     network_percentile: int | None = None  # peer standing of the month's last daily score
     last_point: HistoryPointView | None = None  # the month's last daily score
+    stored: SnapshotRecord | None = None  # the month's record when the rest was read (None: none yet)
 
 
 def snapshot_since(month: Month, policy: ScoringPolicy) -> datetime:
@@ -269,18 +270,24 @@ def in_scope(jobs: Sequence[JobState], since: datetime) -> list[JobState]:
 
 
 def load_partner_month(
-    deps: MonthlyDeps, profile: PartnerProfile | None, partner_id: str, month: Month, policy: ScoringPolicy
+    deps: MonthlyDeps,
+    profile: PartnerProfile | None,
+    partner_id: str,
+    month: Month,
+    policy: ScoringPolicy,
+    stored: SnapshotRecord | None,
 ) -> PartnerMonth:
     """The profile and jobs (one GSI1 query, docs/architecture.md: every job with an event since
     `snapshot_since`, each with all its events, later ones included: an inspection after the month
     still counts for a shipment in it), plus the month's daily history points: the tier of each run
-    decides the bonus (policy v2 rule 5), the last one gives the Success Score beside the month's."""
+    decides the bonus (policy v2 rule 5), the last one gives the Success Score beside the month's.
+    `stored`: the month's record, read by the caller (a message's in one BatchGetItem)."""
     evidence = deps.evidence.load_evidence(partner_id, snapshot_since(month, policy))
     history = deps.scores.score_history(partner_id, month.first_day, month.last_day)
     runs = [(point.date, point.tier) for point in history]
     last = max(history, key=lambda point: point.date, default=None)
     percentile = None if last is None else last.network_percentile
-    return PartnerMonth(profile, evidence.jobs, runs, percentile, last)
+    return PartnerMonth(profile, evidence.jobs, runs, percentile, last, stored)
 
 
 def _published_fields(document: SnapshotDocument, at: datetime) -> dict[str, Any]:
@@ -576,7 +583,8 @@ def snapshot_partner(
     when its figures moved (a re-run also re-reads the month's daily runs: its tier and bonus)."""
     if loaded is None:
         profile = deps.partners.get_profile(partner_id)
-        loaded = load_partner_month(deps, profile, partner_id, month, policy)
+        stored = deps.snapshots.get(partner_id, str(month))
+        loaded = load_partner_month(deps, profile, partner_id, month, policy, stored)
     profile = loaded.profile
     jobs = in_scope(fold_jobs(partner_id, loaded.jobs, until=None), snapshot_since(month, policy))
     metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile))
@@ -584,7 +592,7 @@ def snapshot_partner(
     document = snapshot_document(
         partner_id, metrics, policy, standing, loaded.network_percentile, loaded.last_point
     )
-    stored = deps.snapshots.get(partner_id, str(month))
+    stored = loaded.stored
     if stored is not None and email and not stored.notify and stored.document.revision == 1:
         # archived by a backfill, now run for real: published and sent as revision 1
         return publish_first(deps, document, profile, policy, email=True, replacing_quiet=True)
@@ -612,14 +620,17 @@ def snapshot_batch(deps: MonthlyDeps, message: SnapshotBatchMessage) -> BatchWor
     # Every read first, then the writes and sends: the message's queries see one state of the table
     # (and the local stack's moto index is built once per message, not once per partner).
     loaded: dict[str, PartnerMonth] = {}
-    try:  # the message's profiles in one BatchGetItem (GetItem per partner was a round trip each)
+    try:  # the message's profiles and records in a BatchGetItem each (a GetItem each was a round trip)
         profiles = dict(zip(message.partner_ids, deps.partners.profiles(message.partner_ids), strict=True))
+        records = deps.snapshots.records(str(month), message.partner_ids)
     except Exception as error:  # each partner fails (and is split off into a message of its own)
-        logger.warning("snapshot profiles unreadable", extra={"error": repr(error)})
+        logger.warning("snapshot profiles or records unreadable", extra={"error": repr(error)})
         return BatchWork(outcomes, dict.fromkeys(message.partner_ids, error))
     for partner_id in message.partner_ids:
         try:
-            loaded[partner_id] = load_partner_month(deps, profiles[partner_id], partner_id, month, policy)
+            loaded[partner_id] = load_partner_month(
+                deps, profiles[partner_id], partner_id, month, policy, records.get(partner_id)
+            )
         except Exception as error:
             logger.warning(
                 "snapshot evidence unreadable", extra={"partner_id": partner_id, "error": repr(error)}

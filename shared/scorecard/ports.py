@@ -64,6 +64,11 @@ class EvidenceStore(Protocol):
         one (what the signals read of them: domain.signals)."""
         ...
 
+    def mark_open_jobs(self, partner_id: str, keep: Sequence[str], release: Sequence[str]) -> None:
+        """Keep these jobs in every evidence read whatever their age, and stop keeping those
+        (domain.open_jobs)."""
+        ...
+
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None: ...
 
     def job_page(

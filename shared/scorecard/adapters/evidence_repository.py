@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import query_items, query_key_range
+from scorecard.adapters.dynamodb import batch_writer, query_items, query_key_range
 from scorecard.adapters.partner_repository import profile_from_item
 from scorecard.adapters.records import (
     InvalidPosition,
@@ -114,11 +114,14 @@ class EvidenceRepository:
         """Jobs and requests with an event at or after `since`, each with all its events, plus the
         profile: one GSI1 Query from EVIDENCE_MARGIN before `since`, and one more per aggregate
         whose first evidence lies earlier still (keys.py: an aggregate's items are all at or above
-        the key of the one that leads it). The current score (tier state) is not evidence:
+        the key of the one that leads it). A job an OPEN# marker keeps (domain.open_jobs) is read
+        whatever its age: one Query of its items when the GSI1 Query did not reach them. The current score
+        (tier state) is not evidence:
         `current_scores` reads it, a batch of partners at a time."""
         evidence = PartnerEvidence(partner_id)
         since_key = keys.instant_key(since)
         found: dict[str, list[dict[str, Any]]] = {}
+        kept: set[str] = set()  # the aggregate SKs of the jobs an OPEN# marker keeps read
         for item in self._query(
             IndexName=keys.GSI1,
             # Only what scoring reads. The profile's timezone too: policy v2 judges on-time by the
@@ -135,12 +138,17 @@ class EvidenceRepository:
             if sk.startswith((keys.JOB_PREFIX, keys.REQUEST_PREFIX)):
                 found.setdefault(keys.aggregate_sk_of(sk), []).append(item)
             elif sk == keys.PROFILE_SK:
-                evidence.profile = profile_from_item(
-                    item
-                )  # id and timezone: scoring needs no contact details
+                # id and timezone: scoring needs no contact details
+                evidence.profile = profile_from_item(item)
+            elif sk.startswith(keys.OPEN_JOB_PREFIX):
+                kept.add(keys.job_sk(sk.removeprefix(keys.OPEN_JOB_PREFIX)))
+        for aggregate_sk in sorted(kept - found.keys()):  # untouched since before the read: its items
+            if items := self._aggregate_items(partner_id, aggregate_sk):
+                found[aggregate_sk] = items
+        evidence.kept_open = frozenset(sk.removeprefix(keys.JOB_PREFIX) for sk in kept)
         # In GSI1's order, by latest event, as when each aggregate was one item.
         for latest, aggregate_sk, items in sorted((max(map(_index_key, v)), k, v) for k, v in found.items()):
-            if latest < since_key:
+            if latest < since_key and aggregate_sk not in kept:
                 continue  # read for the margin only: no event at or after `since`
             if not any(_leads(item, aggregate_sk) for item in items):
                 items = self._aggregate_items(partner_id, aggregate_sk)
@@ -170,6 +178,24 @@ class EvidenceRepository:
         for item in query_key_range(self._table, pk, first_day, last_day):
             activity.append(_presence_events(partner_id, item))
         return activity
+
+    def mark_open_jobs(self, partner_id: str, keep: Sequence[str], release: Sequence[str]) -> None:
+        """An OPEN# marker for each job of `keep`, in GSI1 after the profile so that load_evidence
+        reads the job whatever its age, and none for those of `release` (keys.py): one BatchWriteItem
+        per 25."""
+        pk = keys.partner_pk(partner_id)
+        with batch_writer(self._table) as writer:
+            for job_id in keep:
+                writer.put_item(
+                    Item={
+                        "PK": {"S": pk},
+                        "SK": {"S": keys.open_job_sk(job_id)},
+                        "GSI1PK": {"S": pk},
+                        "GSI1SK": {"S": keys.open_job_gsi1sk(job_id)},
+                    }
+                )
+            for job_id in release:
+                writer.delete_item(Key={"PK": {"S": pk}, "SK": {"S": keys.open_job_sk(job_id)}})
 
     def get_job(self, partner_id: str, job_id: str) -> StoredAggregate | None:
         """The job with every event: one Query over its items."""

@@ -13,6 +13,9 @@ Base table (PK, SK):
                                  at the job's lowest key; before the per-event layout, the job's events
                                  up to a byte budget (`ev_bytes`), `overflow` once past it
   PARTNER#<pid> / REQ#<req_id>[#A | #E#...]  update requests: evidence items as jobs
+  PARTNER#<pid> / OPEN#<job_id>  keeps an outstanding job read once it has gone untouched long
+                                 (domain.open_jobs): in GSI1 at "~~OPEN#<job_id>", after the profile,
+                                 so every evidence read returns it; written and deleted by the daily run
   PARTNER#<pid> / ACTD#<YYYY-MM-DD>  a UTC day's presence: the quarter-hours ("00".."95") of the day
                                  with a login (`slots_login`) and with a capacity update
                                  (`slots_capacity`), string sets of at most 96 members each
@@ -34,7 +37,8 @@ Base table (PK, SK):
 GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): a partner's evidence, in one query. Evidence items carry their
   index key (an instant: UTC, fixed width, so strings sort as instants); PROFILE carries "~PROFILE",
   which sorts after every timestamp, so `GSI1SK >= <instant>` returns the evidence since then plus the
-  profile. An evidence item's key is its event's instant raised to the lowest key its aggregate had
+  profile, and the OPEN# markers after it (the outstanding jobs read whatever their age). An evidence
+  item's key is its event's instant raised to the lowest key its aggregate had
   when it was written (aggregate_items.evidence_index_key), so the aggregate's first item (#A) keeps
   the lowest key of all its items: a read that returns it returns the whole aggregate, and a read that
   does not (a job begun before the read's start) reads the aggregate's key range instead
@@ -112,6 +116,8 @@ EVENT_PREFIX = "EVENT#"
 EVENT_SK = "EVENT"
 REGISTRY_PK = "PARTNERS"
 PROFILE_GSI1SK = "~PROFILE"
+OPEN_JOB_PREFIX = "OPEN#"
+OPEN_JOB_GSI1SK_PREFIX = "~~OPEN#"  # after "~PROFILE": outside the job pages' "< ~PROFILE" ranges
 SCORE_DOCUMENT = "doc_zd"  # the score item's document, compressed (adapters.score_document), in no index
 GSI1 = "GSI1"
 GSI2 = "GSI2"
@@ -126,6 +132,14 @@ def partner_pk(partner_id: str) -> str:
 
 def job_sk(job_id: str) -> str:
     return JOB_PREFIX + job_id
+
+
+def open_job_sk(job_id: str) -> str:
+    return OPEN_JOB_PREFIX + job_id
+
+
+def open_job_gsi1sk(job_id: str) -> str:
+    return OPEN_JOB_GSI1SK_PREFIX + job_id
 
 
 def request_sk(request_id: str) -> str:

@@ -62,6 +62,8 @@ class PartnerEvidence(msgspec.Struct):
     # Activity (logins and capacity updates a day at a time, metrics): read only for a policy that
     # declares signals (policy v2 rule 6), with EvidenceRepository.load_activity.
     activity: list[StoredAggregate] = msgspec.field(default_factory=list)
+    # The ids of the jobs kept read by an OPEN# marker (domain.open_jobs), whatever their age.
+    kept_open: frozenset[str] = frozenset()
 
 
 class ScoreWrite(msgspec.Struct, frozen=True):

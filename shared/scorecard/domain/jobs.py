@@ -192,6 +192,13 @@ class JobState(msgspec.Struct, frozen=True):
         """Cancelled by the customer or the platform: never counts against the partner."""
         return self.cancelled_by in ("customer", "platform") and self._shipment_completion_at() is None
 
+    @property
+    def outstanding(self) -> bool:
+        """Accepted (or partly shipped), neither fully shipped nor cancelled: the job can still ship,
+        and once overdue policy v3 counts it late on every day until it does (rule 1)."""
+        owed = self.accepted_at is not None or bool(self.shipments)
+        return owed and self.cancelled_at is None and self._shipment_completion_at() is None
+
     def _shipment_completion_at(self) -> datetime | None:
         if self.part_count is None:
             return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -21,6 +21,7 @@ from scorecard.domain.grading import (
     TierState,
     tier_rank,
 )
+from scorecard.domain.open_jobs import open_job_marks
 from scorecard.domain.policy import Grade, ScoringPolicy
 from scorecard.domain.scoring import ScoreResult
 from scorecard.domain.standing import Distribution, most_offered_process, standing
@@ -53,6 +54,7 @@ if TYPE_CHECKING:  # the restater is handed in: the API's rescoring never loads 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
 SCORE_READ_BATCH = 100  # partners whose current scores one BatchGetItem reads (its limit)
+EVERY_EVENT = datetime.max.replace(tzinfo=UTC)  # a fold from every event recorded (open job marks)
 
 
 def batch_key(partner_ids: Sequence[str]) -> str:
@@ -275,6 +277,12 @@ def score_partners(
             logger.exception("scoring failed", extra={"partner_id": partner_id, "as_of": str(as_of)})
             failed.append(partner_id)
             continue
+        try:  # a mark that fails is made by the next run; it never fails the score
+            marks = open_job_marks(parsed.jobs(EVERY_EVENT), evidence.kept_open, computed_at)
+            if marks:
+                evidence_store.mark_open_jobs(partner_id, marks.keep, marks.release)
+        except Exception:
+            logger.exception("open job marks failed", extra={"partner_id": partner_id})
         if restater is not None and open_snapshots:
             try:  # a restatement that fails is retried by the next run; it never fails the score
                 restated += restater.recheck(

@@ -251,22 +251,28 @@ class PartnerMonth(msgspec.Struct, frozen=True):
     network_percentile: int | None = None  # peer standing of the month's last daily score
     last_point: HistoryPointView | None = None  # the month's last daily score
     stored: SnapshotRecord | None = None  # the month's record when the rest was read (None: none yet)
+    kept_open: frozenset[str] = frozenset()  # PartnerEvidence.kept_open
 
 
 def snapshot_since(month: Month, policy: ScoringPolicy) -> datetime:
     """The jobs a month's snapshot reads: those with an event at or after this instant. It is the
     start of what every daily run reads while the month is open (`restatement_days` after its end,
     each run reading the score's 180 days), so the monthly job and the daily recheck see the same jobs:
-    120 days before the month's end with the defaults (a job overdue at month end and untouched for
-    longer is not listed), and never after the month's first day."""
+    120 days before the month's end with the defaults (an outstanding job untouched for longer is
+    kept read by its mark: in_scope), and never after the month's first day."""
     last_reader = month.last_day + timedelta(days=policy.restatement_days)
     first_read = last_reader - timedelta(days=policy.window.max_days - 1)
     return day_start(min(first_read, month.first_day), policy.zone)
 
 
-def in_scope(jobs: Sequence[JobState], since: datetime) -> list[JobState]:
-    """The jobs with an event at or after `since` (a reader that read from further back has more)."""
-    return [job for job in jobs if job.events and max(e.occurred_at for e in job.events) >= since]
+def in_scope(jobs: Sequence[JobState], since: datetime, kept: frozenset[str]) -> list[JobState]:
+    """The jobs with an event at or after `since` (a reader that read from further back has more),
+    and those kept read whatever their age (`kept`: PartnerEvidence.kept_open, domain.open_jobs)."""
+    return [
+        job
+        for job in jobs
+        if job.events and (job.job_id in kept or max(e.occurred_at for e in job.events) >= since)
+    ]
 
 
 def load_partner_month(
@@ -287,7 +293,7 @@ def load_partner_month(
     runs = [(point.date, point.tier) for point in history]
     last = max(history, key=lambda point: point.date, default=None)
     percentile = None if last is None else last.network_percentile
-    return PartnerMonth(profile, evidence.jobs, runs, percentile, last, stored)
+    return PartnerMonth(profile, evidence.jobs, runs, percentile, last, stored, evidence.kept_open)
 
 
 def _published_fields(document: SnapshotDocument, at: datetime) -> dict[str, Any]:
@@ -586,7 +592,8 @@ def snapshot_partner(
         stored = deps.snapshots.get(partner_id, str(month))
         loaded = load_partner_month(deps, profile, partner_id, month, policy, stored)
     profile = loaded.profile
-    jobs = in_scope(fold_jobs(partner_id, loaded.jobs, until=None), snapshot_since(month, policy))
+    folded = fold_jobs(partner_id, loaded.jobs, until=None)
+    jobs = in_scope(folded, snapshot_since(month, policy), loaded.kept_open)
     metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile))
     standing = monthly_tier(loaded.runs, month, policy)
     document = snapshot_document(
@@ -700,7 +707,7 @@ class SnapshotRestater(msgspec.Struct, frozen=True):
             since = snapshot_since(month, policy)
             if read_since > since:
                 continue  # this run did not read all the month's jobs (a run of a later day will)
-            jobs = in_scope(folded, since)
+            jobs = in_scope(folded, since, evidence.kept_open)
             metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(evidence.profile))
             before = stored.document
             fresh = snapshot_document(

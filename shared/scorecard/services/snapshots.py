@@ -141,9 +141,8 @@ def month_to_date(
     last = max(history, key=lambda point: point.date, default=None)
     as_of = None if last is None else last.date
     cut = as_of or today
-    jobs = in_scope(
-        fold_jobs(partner_id, stored.jobs, until=day_end(cut, policy.zone)), snapshot_since(month, policy)
-    )
+    folded = fold_jobs(partner_id, stored.jobs, until=day_end(cut, policy.zone))
+    jobs = in_scope(folded, snapshot_since(month, policy), stored.kept_open)
     metrics = compute_monthly_snapshot(jobs, month, policy, partner_zone(profile), as_of=cut)
     standing = monthly_tier([(point.date, point.tier) for point in history], month, policy)
     current = scores.get_score(partner_id)

@@ -3,16 +3,12 @@ ops' queue, ops pick it up and resolve it, and the partner's email appears in /_
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from local_process import local_server
-from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
+from local_process import LocalClient, local_server
 
 pytestmark = pytest.mark.e2e
 
@@ -20,29 +16,10 @@ PARTNER = "review-e2e-01"
 EMAIL = "quality@review-e2e.example"
 
 
-class Local:
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def call(self, method: str, path: str, body: Any = None, role: str = "ops") -> tuple[int, Any]:
-        partner = PARTNER if role == "partner" else None
-        token = issue_token(role, partner, secret=LOCAL_DEV_SECRET, now=datetime.now(UTC))  # type: ignore[arg-type]
-        headers = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
-        data = None if body is None else json.dumps(body).encode()
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local]:
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalClient]:
     with local_server(tmp_path_factory.mktemp("local-reviews")) as base:
-        yield Local(base)
+        yield LocalClient(base, PARTNER)
 
 
 def late_job() -> list[dict[str, Any]]:
@@ -62,7 +39,7 @@ def late_job() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def test_a_review_is_requested_queued_resolved_and_emailed(local: Local) -> None:
+def test_a_review_is_requested_queued_resolved_and_emailed(local: LocalClient) -> None:
     status, _ = local.call("PUT", f"/v1/partners/{PARTNER}", {"name": "Review E2E", "email": EMAIL})
     assert status in (200, 201)
     status, body = local.call("POST", "/v1/events", {"events": late_job()}, role="service")

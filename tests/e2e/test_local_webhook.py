@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,8 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from local_process import local_server
-from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
+from local_process import LocalClient, local_server
 from scorecard.schemas.bus import DETAIL_TYPES, ScoreChangedDetail
 
 pytestmark = pytest.mark.e2e
@@ -91,30 +88,11 @@ def receiver() -> Iterator[Receiver]:
     found.server.server_close()
 
 
-class Local:
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def call(self, method: str, path: str, body: Any = None, role: str = "ops") -> tuple[int, Any]:
-        partner = PARTNER if role == "partner" else None
-        token = issue_token(role, partner, secret=LOCAL_DEV_SECRET, now=datetime.now(UTC))  # type: ignore[arg-type]
-        headers = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
-        data = None if body is None else json.dumps(body).encode()
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Iterator[Local]:
+def local(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Iterator[LocalClient]:
     env = {"SCORECARD_WEBHOOK_URL": receiver.url, "SCORECARD_WEBHOOK_KEY": API_KEY}
     with local_server(tmp_path_factory.mktemp("local-webhook"), env) as base:
-        yield Local(base)
+        yield LocalClient(base, PARTNER)
 
 
 def jobs() -> list[dict[str, Any]]:
@@ -139,7 +117,7 @@ def jobs() -> list[dict[str, Any]]:
 
 
 def test_events_reach_the_portal_once_each_in_the_eventbridge_envelope(
-    local: Local, receiver: Receiver
+    local: LocalClient, receiver: Receiver
 ) -> None:
     status, _ = local.call(
         "PUT", f"/v1/partners/{PARTNER}", {"name": "Webhook E2E", "email": "wh@e2e.example"}

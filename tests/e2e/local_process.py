@@ -27,16 +27,18 @@ def local_server(log_dir: Path, env_overrides: Mapping[str, str] | None = None) 
 
 class LocalClient:
     """JSON over HTTP to a local server, with a fresh token of the role asked for (a partner's own:
-    `partner`'s)."""
+    `partner`'s), or none (`role` None)."""
 
     def __init__(self, base: str, partner: str) -> None:
         self.base = base
         self.partner = partner
 
-    def call(self, method: str, path: str, body: Any = None, role: str = "ops") -> tuple[int, Any]:
-        partner = self.partner if role == "partner" else None
-        token = issue_token(role, partner, secret=LOCAL_DEV_SECRET, now=datetime.now(UTC))  # type: ignore[arg-type]
-        headers = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
+    def call(self, method: str, path: str, body: Any = None, role: str | None = "ops") -> tuple[int, Any]:
+        headers = {"Accept": "application/json"}
+        if role is not None:
+            partner = self.partner if role == "partner" else None
+            token = issue_token(role, partner, secret=LOCAL_DEV_SECRET, now=datetime.now(UTC))  # type: ignore[arg-type]
+            headers["Authorization"] = f"Bearer {token}"
         data = None if body is None else json.dumps(body).encode()
         if data is not None:
             headers["Content-Type"] = "application/json"

@@ -1,20 +1,15 @@
 """The local stack's monthly job and outbox over HTTP (docs/architecture.md): `scorecard local` in a
-subprocess,
-a partner and its events posted through the API, then POST /_local/run/monthly and GET /_local/outbox.
-A posted job.received must be emailed with no manual step."""
+subprocess, a partner and its events posted through the API, then POST /_local/run/monthly and GET
+/_local/outbox. A posted job.received must be emailed with no manual step."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from local_process import local_server
-from scorecard.auth.tokens import LOCAL_DEV_SECRET, issue_token
+from local_process import LocalClient, local_server
 from scorecard.domain.snapshot import Month
 
 pytestmark = pytest.mark.e2e
@@ -23,33 +18,10 @@ PARTNER = "mail-e2e-01"
 EMAIL = "ops@mail-e2e.example"
 
 
-class Local:
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def call(self, method: str, path: str, body: Any = None, role: str | None = "ops") -> tuple[int, Any]:
-        headers = {"Accept": "application/json"}
-        if role is not None:
-            partner = PARTNER if role == "partner" else None
-            now = datetime.now(UTC)
-            headers["Authorization"] = "Bearer " + issue_token(
-                role, partner, secret=LOCAL_DEV_SECRET, now=now
-            )  # type: ignore[arg-type]
-        data = None if body is None else json.dumps(body).encode()
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local]:
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalClient]:
     with local_server(tmp_path_factory.mktemp("local-mail")) as base:
-        yield Local(base)
+        yield LocalClient(base, PARTNER)
 
 
 def at(day: date, hour: int) -> str:
@@ -71,7 +43,7 @@ def events(month: Month) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def test_received_parts_then_the_monthly_snapshot(local: Local) -> None:
+def test_received_parts_then_the_monthly_snapshot(local: LocalClient) -> None:
     month = Month.of(datetime.now(UTC).date()).previous()
     status, _ = local.call("PUT", f"/v1/partners/{PARTNER}", {"name": "Mail <E2E> Works", "email": EMAIL})
     assert status in (200, 201)
@@ -112,13 +84,13 @@ def test_received_parts_then_the_monthly_snapshot(local: Local) -> None:
     assert one["html_url"].startswith(f"{local.base}/_local/s3/") and "X-Amz-Signature=" in one["html_url"]
 
 
-def test_the_monthly_route_rejects_a_bad_month(local: Local) -> None:
+def test_the_monthly_route_rejects_a_bad_month(local: LocalClient) -> None:
     status, body = local.call("POST", "/_local/run/monthly?month=2026-13", role=None)
     assert status == 422
     assert body["error"]["details"] == [{"field": "month"}]
 
 
-def test_a_restatement_over_http(local: Local) -> None:
+def test_a_restatement_over_http(local: LocalClient) -> None:
     """Last month's snapshot, then an inspection of its parts posted now: the next daily run restates
     it (revision 2, one notice: the grade moved), and revision 1 stays readable."""
     partner, email = "restate-e2e-01", "ops@restate-e2e.example"

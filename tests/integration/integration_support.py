@@ -191,6 +191,18 @@ def at(day: date, hour: int = 12) -> str:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
+def on_time_jobs(partner_id: str, last: date, count: int = 10) -> list[dict[str, Any]]:
+    """`count` jobs OK-0.. of value 100, shipped on their due dates `last`, `last` - 1 day, ..., each
+    offered 9 days before: on time, and a plain window of them (10 is the v1-v3 minimum)."""
+    events: list[dict[str, Any]] = []
+    for n in range(count):
+        shipped = last - timedelta(days=n)
+        events += job_events(
+            partner_id, f"OK-{n}", offered=shipped - timedelta(days=9), due=shipped, shipped=shipped
+        )
+    return events
+
+
 def job_events(
     partner_id: str,
     job_id: str,

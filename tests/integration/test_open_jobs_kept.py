@@ -8,10 +8,9 @@ the mark goes once the job ships."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
-from integration_support import Lambdas, at, get_item, job_events
+from integration_support import Lambdas, at, get_item, job_events, on_time_jobs
 from lambda_events import api_event, caller, response_json
 from scorecard.platform import settings
 
@@ -24,12 +23,7 @@ MARKER = ("PARTNER#" + PARTNER, "OPEN#STALE")
 def seed(lambdas: Lambdas) -> None:
     """Ten on-time jobs shipped 10-23..11-01 (a plain window 10-03..11-01) and STALE: offered and
     accepted 02-01, due 02-20, 1 of its 2 parts shipped 02-10 (its last event), the other never."""
-    events: list[dict[str, Any]] = []
-    for n in range(10):
-        shipped = AS_OF - timedelta(days=n)
-        events += job_events(
-            PARTNER, f"OK-{n}", offered=shipped - timedelta(days=9), due=shipped, shipped=shipped
-        )
+    events = on_time_jobs(PARTNER, AS_OF)
     stale = job_events(
         PARTNER, "STALE", offered=date(2026, 2, 1), due=date(2026, 2, 20), shipped=date(2026, 2, 10)
     )

@@ -9,11 +9,11 @@ at 65.4 D for good) demoted after three runs."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
-from integration_support import Lambdas, get_item, job_events
+from integration_support import Lambdas, get_item, job_events, on_time_jobs
 from lambda_events import api_event, caller, response_json
 from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.policy import load_policy
@@ -26,12 +26,7 @@ AS_OF = date(2026, 11, 1)  # the day scored (today in these tests is 2026-11-02)
 def seed(lambdas: Lambdas) -> None:
     """Ten on-time jobs shipped 10-23..11-01 (a plain window 10-03..11-01) and OVERDUE: due 09-25, 1 of
     its 2 parts shipped on 09-24, the other never."""
-    events: list[dict[str, Any]] = []
-    for n in range(10):
-        shipped = AS_OF - timedelta(days=n)
-        events += job_events(
-            PARTNER, f"OK-{n}", offered=shipped - timedelta(days=9), due=shipped, shipped=shipped
-        )
+    events = on_time_jobs(PARTNER, AS_OF)
     overdue = job_events(
         PARTNER, "OVERDUE", offered=date(2026, 9, 15), due=date(2026, 9, 25), shipped=date(2026, 9, 24)
     )
@@ -105,12 +100,7 @@ def seed_cancelled_overdue(lambdas: Lambdas) -> None:
     """Ten on-time jobs (value 100) shipped 10-01..10-10, each offered 9 days before; CANCELLED-1 offered
     10-01, due 10-15, 1 of its 2 parts shipped on 10-14, cancelled by the platform on 10-30 (15 days
     overdue). The daily run of 10-31."""
-    events: list[dict[str, Any]] = []
-    for n in range(10):
-        shipped = date(2026, 10, 10) - timedelta(days=n)
-        events += job_events(
-            CANCELLED, f"OK-{n}", offered=shipped - timedelta(days=9), due=shipped, shipped=shipped
-        )
+    events = on_time_jobs(CANCELLED, date(2026, 10, 10))
     job = job_events(
         CANCELLED, "LATE", offered=date(2026, 10, 1), due=date(2026, 10, 15), shipped=date(2026, 10, 14)
     )

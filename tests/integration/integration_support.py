@@ -203,6 +203,16 @@ def on_time_jobs(partner_id: str, last: date, count: int = 10) -> list[dict[str,
     return events
 
 
+def partly_shipped_job(
+    partner_id: str, job_id: str, *, offered: date, due: date, shipped: date
+) -> list[dict[str, Any]]:
+    """A job of 2 parts, offered and accepted on `offered`, due `due`, 1 part shipped on `shipped` and
+    the other never: outstanding."""
+    events = job_events(partner_id, job_id, offered=offered, due=due, shipped=shipped)
+    next(e for e in events if e["type"] == "job.shipped")["parts_shipped"] = 1
+    return events
+
+
 def job_events(
     partner_id: str,
     job_id: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from integration_support import Lambdas, at, get_item, job_events, on_time_jobs
+from integration_support import Lambdas, at, get_item, on_time_jobs, partly_shipped_job
 from lambda_events import api_event, caller, response_json
 from scorecard.platform import settings
 
@@ -24,11 +24,9 @@ def seed(lambdas: Lambdas) -> None:
     """Ten on-time jobs shipped 10-23..11-01 (a plain window 10-03..11-01) and STALE: offered and
     accepted 02-01, due 02-20, 1 of its 2 parts shipped 02-10 (its last event), the other never."""
     events = on_time_jobs(PARTNER, AS_OF)
-    stale = job_events(
+    events += partly_shipped_job(
         PARTNER, "STALE", offered=date(2026, 2, 1), due=date(2026, 2, 20), shipped=date(2026, 2, 10)
     )
-    next(e for e in stale if e["type"] == "job.shipped")["parts_shipped"] = 1  # of 2
-    events += stale
     response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
     assert response["statusCode"] == 200, response["body"]
 

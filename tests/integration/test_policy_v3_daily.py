@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from integration_support import Lambdas, get_item, job_events, on_time_jobs
+from integration_support import Lambdas, get_item, job_events, on_time_jobs, partly_shipped_job
 from lambda_events import api_event, caller, response_json
 from scorecard.adapters.score_repository import score_document as document_json
 from scorecard.domain.policy import load_policy
@@ -27,11 +27,9 @@ def seed(lambdas: Lambdas) -> None:
     """Ten on-time jobs shipped 10-23..11-01 (a plain window 10-03..11-01) and OVERDUE: due 09-25, 1 of
     its 2 parts shipped on 09-24, the other never."""
     events = on_time_jobs(PARTNER, AS_OF)
-    overdue = job_events(
+    events += partly_shipped_job(
         PARTNER, "OVERDUE", offered=date(2026, 9, 15), due=date(2026, 9, 25), shipped=date(2026, 9, 24)
     )
-    next(e for e in overdue if e["type"] == "job.shipped")["parts_shipped"] = 1  # of 2
-    events += overdue
     response = lambdas.ingest(api_event("api_post_events", body={"events": events}))
     assert response["statusCode"] == 200, response["body"]
     assert lambdas.daily({"as_of": AS_OF.isoformat()})["failed"] == []

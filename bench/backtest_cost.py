@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from bench.fixtures import AS_OF, load_network, moto_table, partner_id
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-PARTNERS = 200 if QUICK else 500  # x 30 days: 15,000 partner-days a side
+PARTNERS = 200 if QUICK else 2000
 DAYS = 30
 JOBS = 30
 GOAL = "<= 1.2"

@@ -107,19 +107,56 @@ def moto_table() -> Iterator[str]:
 
 
 def load_network(table: str, partners: range, jobs: int) -> int:
+    """Untimed setup: the partners' events through the bulk importer (the items ingestion writes),
+    its writes handed straight to moto's DynamoDB backend (_direct_writes)."""
     from scorecard.adapters.bulk_import import BulkImporter
 
     importer = BulkImporter(table)
     total = 0
     chunk: list[Event] = []
-    for n in partners:
-        chunk += partner_events(n, jobs)
-        if len(chunk) >= 20_000:
+    with _direct_writes():
+        for n in partners:
+            chunk += partner_events(n, jobs)
+            if len(chunk) >= 20_000:
+                total += importer.import_events(chunk, datetime.now(UTC), record_markers=False)[0]
+                chunk = []
+        if chunk:
             total += importer.import_events(chunk, datetime.now(UTC), record_markers=False)[0]
-            chunk = []
-    if chunk:
-        total += importer.import_events(chunk, datetime.now(UTC), record_markers=False)[0]
     return total
+
+
+class _BackendWriter:
+    """The bulk importer's batch writer, putting each item as moto's BatchWriteItem hands it to the
+    backend, without the botocore round trip per 25 items (9 in 10 of a load's time)."""
+
+    def __init__(self, table: str) -> None:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+        from scorecard.adapters.aws import client
+
+        self._table = table
+        self._backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][client("dynamodb").meta.region_name]
+
+    def __enter__(self) -> _BackendWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def put_item(self, Item: dict[str, Any]) -> None:  # BatchWriter's keyword
+        self._backend.put_item(self._table, Item)
+
+
+@contextmanager
+def _direct_writes() -> Iterator[None]:
+    from scorecard.adapters import bulk_import
+
+    original = bulk_import.batch_writer
+    bulk_import.batch_writer = _BackendWriter  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        bulk_import.batch_writer = original
 
 
 def capacity_meter(table: str) -> Any:

@@ -714,7 +714,7 @@ def main() -> int:
             step()
             report(f"step_{step.__name__.removeprefix('bench_')}_s", time.perf_counter() - step_started)
     total = time.perf_counter() - started
-    report("bench_wall_s", total, "< 600")
+    report("bench_wall_s", total, "< 900 (the backtest figure, 2,000 partners x 30 days, is 5 minutes)")
     width = max(len(name) for name, _, _ in results)
     lines = [f"{'figure':<{width}}  {'value':>12}  goal", "-" * (width + 30)]
     breakdowns = [(name, value) for name, value, _ in results if value.startswith("{")]

@@ -1,4 +1,4 @@
-"""`make bench`: figures measured side by side in one run on moto in-process (see bench/README.md).
+"""`make bench`: figures measured side by side in one run on moto in-process (docs/performance.md).
 
 Prints `BENCH <name> <value>` lines and a summary table, and writes bench/results.md.
 Sizes shrink with BENCH_QUICK=1 (a smoke run, not for the record); BENCH_ONLY=capacity_daily,monthly

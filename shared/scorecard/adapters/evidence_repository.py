@@ -115,9 +115,8 @@ class EvidenceRepository:
         profile: one GSI1 Query from EVIDENCE_MARGIN before `since`, and one more per aggregate
         whose first evidence lies earlier still (keys.py: an aggregate's items are all at or above
         the key of the one that leads it). A job an OPEN# marker keeps (domain.open_jobs) is read
-        whatever its age: one Query of its items when the GSI1 Query did not reach them. The current score
-        (tier state) is not evidence:
-        `current_scores` reads it, a batch of partners at a time."""
+        whatever its age: one Query of its items when the GSI1 Query did not reach them. The current
+        score (tier state) is not evidence: `current_scores` reads it, a batch of partners at a time."""
         evidence = PartnerEvidence(partner_id)
         since_key = keys.instant_key(since)
         found: dict[str, list[dict[str, Any]]] = {}

@@ -38,13 +38,13 @@ GSI1 (GSI1PK = PARTNER#<pid>, GSI1SK): a partner's evidence, in one query. Evide
   index key (an instant: UTC, fixed width, so strings sort as instants); PROFILE carries "~PROFILE",
   which sorts after every timestamp, so `GSI1SK >= <instant>` returns the evidence since then plus the
   profile, and the OPEN# markers after it (the outstanding jobs read whatever their age). An evidence
-  item's key is its event's instant raised to the lowest key its aggregate had
-  when it was written (aggregate_items.evidence_index_key), so the aggregate's first item (#A) keeps
-  the lowest key of all its items: a read that returns it returns the whole aggregate, and a read that
-  does not (a job begun before the read's start) reads the aggregate's key range instead
-  (partner_repository.load_evidence). The score item is not in it (it was, as "~SCORE", until its daily
-  rewrite cost a second write unit in the index): the daily run reads a batch's tier states with
-  one BatchGetItem.
+  item's key is its event's instant raised to the lowest key its aggregate had when it was written
+  (aggregate_items.evidence_index_key), so the aggregate's first item (#A) keeps the lowest key of
+  all its items: a read that returns it returns the whole aggregate, and a read that does not (a job
+  begun before the read's start) reads the aggregate's key range instead
+  (evidence_repository.load_evidence). The score item is not in it (it was, as "~SCORE", until its
+  daily rewrite cost a second write unit in the index): the daily run reads a batch's tier states
+  with one BatchGetItem.
 GSI2 (GSI2PK = PARTNERS, GSI2SK = <pid>): the partner registry, paged in id order.
 GSI2 (GSI2PK = REVIEWS#open | REVIEWS#resolved, GSI2SK = <requested_at UTC>#<rid>): the review queue
   across partners, oldest request first. Only review items carry these attributes (a sparse use of

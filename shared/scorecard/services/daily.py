@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -46,7 +46,7 @@ from scorecard.schemas.scores import (
 )
 from scorecard.services.fanout import BatchWork, queue_partners, work_batch
 from scorecard.services.presenters import score_view
-from scorecard.services.scoring import Evidence, evidence_since, load_evidence, score_day
+from scorecard.services.scoring import EVERY_EVENT, Evidence, evidence_since, load_evidence, score_day
 
 if TYPE_CHECKING:  # the restater is handed in: the API's rescoring never loads the monthly run
     from scorecard.services.monthly import SnapshotRestater
@@ -54,7 +54,6 @@ if TYPE_CHECKING:  # the restater is handed in: the API's rescoring never loads 
 logger = Logger(child=True)
 WRITE_BATCH = 50  # partners per flush: 2 items each, so 4 BatchWriteItem calls
 SCORE_READ_BATCH = 100  # partners whose current scores one BatchGetItem reads (its limit)
-EVERY_EVENT = datetime.max.replace(tzinfo=UTC)  # a fold from every event recorded (open job marks)
 
 
 def batch_key(partner_ids: Sequence[str]) -> str:

@@ -10,7 +10,7 @@ record, the email once: services.mail_once) or, when the month has a record alre
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import msgspec
@@ -66,12 +66,11 @@ from scorecard.schemas.snapshots import (
 )
 from scorecard.services.fanout import BatchWork, queue_partners, work_batch
 from scorecard.services.mail_once import MailOut, SendResult
-from scorecard.services.scoring import Evidence, fold_jobs, partner_zone
+from scorecard.services.scoring import EVERY_EVENT, Evidence, fold_jobs, partner_zone
 
 logger = Logger(child=True)
 
 SNAPSHOT_MAIL_KIND = keys.MAIL_KIND_SNAPSHOT
-ALL_KNOWN = datetime.max.replace(tzinfo=UTC)  # fold every recorded event
 
 
 # -- coordinator ----------------------------------------------------------------------------------
@@ -697,7 +696,7 @@ class SnapshotRestater(msgspec.Struct, frozen=True):
         restated = 0
         # Every event known (later ones included, as the monthly job folds them): the score's own folds
         # are reused unless the run is of an earlier day than the latest event.
-        folded: list[JobState] = parsed.jobs(ALL_KNOWN)
+        folded: list[JobState] = parsed.jobs(EVERY_EVENT)
         profile: PartnerProfile | None = None  # read once, when a month needs it
         for stored in records:
             month = Month.parse(stored.month)

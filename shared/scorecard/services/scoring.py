@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,6 +75,9 @@ def fold_jobs(partner_id: str, stored: Iterable[StoredAggregate], until: datetim
         for aggregate in stored
     ]
 
+
+# Evidence.jobs(EVERY_EVENT): each job folded from every event recorded, later days' included.
+EVERY_EVENT = datetime.max.replace(tzinfo=UTC)
 
 # Signals count presence (logins, capacity updates) over the 4 weeks ending on the day scored and
 # metrics over the window, or over those weeks for active_weeks; 30 days hold 4 weeks in any zone.

@@ -15,11 +15,10 @@ request but SQS ("all").
 The network is in a steady state first, untimed: 30 jobs a partner, a profile with an address, the
 month's 31 daily history points and 11 earlier snapshots (the trend). An untimed run of ours records
 the requests; then runs go ours, bare, claimed, all, all, claimed, bare, ours ("claimed": the bare
-requests and the claim's two writes, in order).
-The month's records and claims are cleared before each run of ours and each replay that writes
-them, so each publishes revision 1, claims and sends again. SES is unpaced here: the pacing
-is a wait, costed on paper in docs/performance.md. The write and read units come from one more
-message under bench/run.py's capacity meter.
+requests and the claim's two writes, in order). The month's records and claims are cleared before
+each run of ours and each replay that writes them, so each publishes revision 1, claims and sends
+again. SES is unpaced here: the pacing is a wait, costed on paper in docs/performance.md. The write
+and read units come from one more message under bench/run.py's capacity meter.
 
 `python -m bench.monthly_cost` runs it alone (BENCH_QUICK=1: fewer partners); bench/run.py calls
 `bench_monthly(report)`.

@@ -157,7 +157,7 @@ Partner Scorecard is running locally (every AWS service emulated in-process by m
   Monthly    curl -X POST '{base}/_local/run/monthly?month=YYYY-MM'
   Backtest   curl -X POST -H "Authorization: Bearer $TOKEN" {base}/v1/policy/backtests \\
                   -d '{{"version": "v1", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}}'   (then GET its location)
-  Export     curl -X POST -H "Authorization: Bearer $TOKEN" {base}/v1/exports \
+  Export     curl -X POST -H "Authorization: Bearer $TOKEN" {base}/v1/exports \\
                   -d '{{"kind": "bonus_roster", "month": "YYYY-MM"}}'   (GET its location: url)
   Outbox     curl {base}/_local/outbox   (every email sent: to, subject, text, html)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from statistics import median
 from zoneinfo import ZoneInfo
 
@@ -421,3 +422,17 @@ def test_other_sizes(partners: int, months: int) -> None:
 def test_rejects_empty_networks() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         demo_network(TODAY, partners=0)
+
+
+def test_every_multi_line_command_in_the_run_banner_continues_with_a_backslash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`make run` prints commands to paste; one split over two lines without its backslash ran as
+    two broken commands (the export's, found in the printout)."""
+    from scorecard_local import run
+
+    monkeypatch.setenv(run.SECRET_ENV, "x" * 32)
+    lines = run.where_to_look("http://127.0.0.1:8000", "acme-01").splitlines()
+    continued = [(line, after) for line, after in pairwise(lines) if after.startswith(" " * 18)]
+    assert len(continued) == 2  # the backtest's and the export's POST bodies
+    assert all(line.endswith(" \\") for line, _ in continued), continued

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from builders import JobBuilder, day
 from scorecard.domain.open_jobs import KEEP_AFTER, OpenJobMarks, open_job_marks
-from scorecard.services.monthly import in_scope
+from scorecard.services.snapshot_figures import in_scope
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from scorecard.domain.snapshot import (
     restatement_reasons,
 )
 from scorecard.schemas.snapshots import MAX_LISTED, SnapshotDocument, SnapshotLineView
-from scorecard.services.monthly import notice_worthy, snapshot_changes, snapshot_document
+from scorecard.services.snapshot_figures import notice_worthy, snapshot_changes, snapshot_document
 
 OCT = Month(2026, 10)
 

@@ -27,8 +27,8 @@ from scorecard.schemas.snapshots import (
     SnapshotView,
 )
 from scorecard.services.errors import NotFound, UnknownPartner
-from scorecard.services.monthly import in_scope, snapshot_document, snapshot_since
 from scorecard.services.scoring import fold_jobs, partner_zone
+from scorecard.services.snapshot_figures import in_scope, snapshot_document, snapshot_since
 
 
 class UnknownSnapshot(NotFound):

@@ -8,6 +8,7 @@ the mark goes once the job ships."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from integration_support import Lambdas, at, get_item, on_time_jobs, partly_shipped_job
@@ -52,6 +53,14 @@ def late_jobs(lambdas: Lambdas) -> list[tuple[str, str, int, bool, float]]:
     ]
 
 
+def month_to_date(lambdas: Lambdas, month: str) -> Any:
+    path = f"/v1/partners/{PARTNER}/snapshots/{month}"
+    params = {"partner_id": PARTNER, "month": month}
+    response = lambdas.api(api_event("api_get_score", caller=OWN, path=path, path_parameters=params))
+    assert response["statusCode"] == 200, response["body"]
+    return response_json(response)
+
+
 def score(lambdas: Lambdas) -> float:
     event = api_event("api_get_score", caller=OWN, path=f"/v1/partners/{PARTNER}/score")
     response = lambdas.api(event)
@@ -74,6 +83,10 @@ def test_an_outstanding_job_untouched_for_254_days_still_counts_late_until_it_sh
     # before the window); (0.45 x 90.909.. + 10 + 10) / 0.65 = 93.7. Without the mark: 100.0.
     assert score(lambdas) == 93.7
     assert late_jobs(lambdas) == [("STALE", "overdue", 254, True, -6.3)]  # 11-01 - 02-20
+    # The month to date lists it as overdue too: the snapshot keeps the jobs the mark keeps read.
+    projection = month_to_date(lambdas, "2026-11")
+    assert projection["status"] == "projection"
+    assert [(o["job_id"], o["parts_outstanding"]) for o in projection["overdue_jobs"]] == [("STALE", 1)]
 
     shipped = {
         "event_id": f"{PARTNER}:STALE:shipped-rest",

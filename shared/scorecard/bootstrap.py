@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # each component's module is imported when the component is b
     from scorecard.adapters.score_repository import ScoreRepository
     from scorecard.adapters.snapshot_archive import SnapshotArchive
     from scorecard.adapters.snapshot_repository import SnapshotRepository
+    from scorecard.ports import RestatementNotifier
     from scorecard.services.backtests import BacktestDeps
     from scorecard.services.exports import ExportDeps
     from scorecard.services.mail_once import MailOut
@@ -243,6 +244,11 @@ class Bootstrap:
 
     @cached_property
     def monthly(self) -> MonthlyDeps:
+        return self._monthly_deps(self.mail)
+
+    def _monthly_deps(self, mail: MailOut, notices: RestatementNotifier | None = None) -> MonthlyDeps:
+        """The monthly run's stores, archive, policies and bus, with `mail` (and `notices`) as given:
+        the monthly worker sends through SES, the daily run's restater only queues notices."""
         from scorecard.email.snapshot import EmailSettings
         from scorecard.services.monthly import MonthlyDeps
 
@@ -253,18 +259,18 @@ class Bootstrap:
             snapshots=self.snapshots,
             archive=self.archive,
             policies=self.policies,
-            mail=self.mail,
+            mail=mail,
             publisher=self.publisher,
             email=EmailSettings(self.settings.review_url_template, self.settings.partner_success_contact),
+            notices=notices,
         )
 
     @cached_property
     def restater(self) -> SnapshotRestater | None:
         """The daily run's restatement of open snapshots: archive and records here, notices queued for
         the notification worker (it sends none itself). None without a bucket or a notification queue."""
-        from scorecard.email.snapshot import EmailSettings
         from scorecard.services.mail_once import MailOut
-        from scorecard.services.monthly import MonthlyDeps, SnapshotRestater
+        from scorecard.services.monthly import SnapshotRestater
 
         if not self.settings.snapshot_bucket or self.notifier is None:
             return None
@@ -275,20 +281,7 @@ class Bootstrap:
             clock=self.clock.now,
             lease=timedelta(seconds=self.settings.mail_claim_lease_seconds),
         )
-        return SnapshotRestater(
-            MonthlyDeps(
-                partners=self.partners,
-                evidence=self.evidence,
-                scores=self.scores,
-                snapshots=self.snapshots,
-                archive=self.archive,
-                policies=self.policies,
-                mail=mail,
-                publisher=self.publisher,
-                email=EmailSettings(self.settings.review_url_template, self.settings.partner_success_contact),
-                notices=self.notifier,
-            )
-        )
+        return SnapshotRestater(self._monthly_deps(mail, notices=self.notifier))
 
     @cached_property
     def notifications(self) -> NotificationDeps:

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from scorecard.adapters import keys
 from scorecard.adapters.aws import client
-from scorecard.adapters.dynamodb import batch_get_items, from_item, query_items, to_item
+from scorecard.adapters.dynamodb import batch_get_items, from_item, query_items, query_key_range, to_item
 from scorecard.adapters.records import LatestSnapshot, SnapshotRecord, TrendPoint
 from scorecard.schemas.snapshots import SnapshotDocument
 
@@ -161,17 +161,7 @@ class SnapshotRepository:
 
     def between(self, partner_id: str, first: str, last: str) -> list[SnapshotRecord]:
         """The latest revision of each month in [first, last] (YYYY-MM), oldest first: one query."""
-        return [
-            _snapshot(item)
-            for item in self._query(
-                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
-                ExpressionAttributeValues={
-                    ":pk": {"S": keys.partner_pk(partner_id)},
-                    ":first": {"S": keys.snapshot_sk(first)},
-                    ":last": {"S": keys.snapshot_sk(last)},
-                },
-            )
-        ]
+        return [_snapshot(item) for item in self._months(partner_id, first, last)]
 
     def newest_first(self, partner_id: str, limit: int | None = None) -> list[SnapshotRecord]:
         """Newest first."""
@@ -192,19 +182,19 @@ class SnapshotRepository:
     def trend(self, partner_id: str, first: str, last: str) -> list[TrendPoint]:
         """Score and grade of each stored month in [first, last] (YYYY-MM), oldest first; one query
         that reads only the two attributes the trend draws."""
-        return [
-            _trend_point(item)
-            for item in self._query(
-                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
-                ExpressionAttributeValues={
-                    ":pk": {"S": keys.partner_pk(partner_id)},
-                    ":first": {"S": keys.snapshot_sk(first)},
-                    ":last": {"S": keys.snapshot_sk(last)},
-                },
-                ProjectionExpression="#m, monthly_score, grade",
-                ExpressionAttributeNames={"#m": "month"},
-            )
-        ]
+        items = self._months(
+            partner_id,
+            first,
+            last,
+            ProjectionExpression="#m, monthly_score, grade",
+            ExpressionAttributeNames={"#m": "month"},
+        )
+        return [_trend_point(item) for item in items]
+
+    def _months(self, partner_id: str, first: str, last: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """The month records (SNAP#) of [first, last] (YYYY-MM), oldest first: one query."""
+        first_sk, last_sk = keys.snapshot_sk(first), keys.snapshot_sk(last)
+        return query_key_range(self._table, keys.partner_pk(partner_id), first_sk, last_sk, **kwargs)
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         return query_items(self._table, **kwargs)

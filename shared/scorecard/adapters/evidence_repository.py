@@ -77,6 +77,16 @@ def _check_position(position: JobPosition) -> None:
         raise InvalidPosition(f"not a job position: {position!r}")
 
 
+def _resume_key(pk: str, position: JobPosition) -> dict[str, Any]:
+    """The GSI1 key a page walk resumes after (`position` checked by _check_position)."""
+    return {
+        "GSI1PK": {"S": pk},
+        "GSI1SK": {"S": position.latest},
+        "PK": {"S": pk},
+        "SK": {"S": position.sk},
+    }
+
+
 def _presence_events(partner_id: str, item: dict[str, Any]) -> StoredAggregate:
     """A UTC day's presence item as events: of each quarter-hour that had a login (or a capacity
     update), one at its start, named after it. What a signal asks of them ("was there one in [start,
@@ -222,12 +232,7 @@ class EvidenceRepository:
         }
         if start_after is not None:
             _check_position(start_after)
-            request["ExclusiveStartKey"] = {
-                "GSI1PK": {"S": pk},
-                "GSI1SK": {"S": start_after.latest},
-                "PK": {"S": pk},
-                "SK": {"S": start_after.sk},
-            }
+            request["ExclusiveStartKey"] = _resume_key(pk, start_after)
         response = client("dynamodb").query(TableName=self._table, **request)
         page: list[dict[str, Any]] = response.get("Items", [])
         last = response.get("LastEvaluatedKey")
@@ -285,12 +290,7 @@ class EvidenceRepository:
             },
         }
         if start_after is not None:
-            request["ExclusiveStartKey"] = {
-                "GSI1PK": {"S": pk},
-                "GSI1SK": {"S": start_after.latest},
-                "PK": {"S": pk},
-                "SK": {"S": start_after.sk},
-            }
+            request["ExclusiveStartKey"] = _resume_key(pk, start_after)
         response = client("dynamodb").query(TableName=self._table, **request)
         items = [
             (JobPosition(_index_key(item), item["SK"]["S"]), tuple(item.get("ev", {}).get("SS", ())))

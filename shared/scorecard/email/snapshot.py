@@ -27,7 +27,7 @@ from scorecard.email.format import (
     short_month,
 )
 from scorecard.email.render import RenderedEmail, email_templates, render_email, render_template
-from scorecard.schemas.snapshots import OverdueLineView, SnapshotDocument, SnapshotLineView
+from scorecard.schemas.snapshots import OverdueLineView, SnapshotDocument, SnapshotLineView, SnapshotMetric
 
 TREND_MONTHS = 12
 EMAIL_JOB_ROWS = 10  # late/defective jobs listed in the email; the archived page lists them all
@@ -39,16 +39,6 @@ GRADE_TINTS = {"A": "#8cc7a0", "B": "#8fb8f6", "C": "#dcbc8f", "D": "#e39494"}
 NO_GRADE_COLOR = "#6b7280"
 CHART_HEIGHT = 100  # px: a bar's height is the score itself
 
-MetricName = Literal[
-    "jobs_on_board",
-    "jobs_read",
-    "jobs_accepted",
-    "parts_shipped",
-    "pct_parts_on_time",
-    "dpt",
-    "value_accepted",
-    "pct_jobs_on_time",
-]
 # What the score note says (snapshot_wording.j2 score_note): why there is no score, or what it weighs.
 ScoreCase = Literal["nothing_shipped", "no_evidence", "on_time_only", "quality_only", "both"]
 
@@ -57,7 +47,7 @@ ScoreCase = Literal["nothing_shipped", "no_evidence", "on_time_only", "quality_o
 
 
 class Metric(msgspec.Struct, frozen=True):
-    name: MetricName  # label and definition: snapshot_wording.j2
+    name: SnapshotMetric  # label and definition: snapshot_wording.j2
     value: str
     absent: bool = False  # no evidence for it this month (the template says why)
 

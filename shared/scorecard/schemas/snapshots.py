@@ -36,6 +36,17 @@ class SnapshotChangeView(View):
 
 
 MAX_LISTED = 100  # entries per job list in the stored item (the S3 JSON keeps them all)
+# The month's eight metrics (docs/snapshots.md), in the order the email shows them.
+SnapshotMetric = Literal[
+    "jobs_on_board",
+    "jobs_read",
+    "jobs_accepted",
+    "parts_shipped",
+    "pct_parts_on_time",
+    "dpt",
+    "value_accepted",
+    "pct_jobs_on_time",
+]
 SnapshotStatus = Literal["final", "restated"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import get_args
 
 import msgspec
 
@@ -21,6 +22,7 @@ from scorecard.schemas.snapshots import (
     SnapshotChangeView,
     SnapshotDocument,
     SnapshotLineView,
+    SnapshotMetric,
 )
 
 
@@ -125,14 +127,7 @@ def snapshot_document(
 # The fields a restatement compares (and reports in `changes`): the month's figures, the list totals
 # and the standing. The job lists themselves move with their totals or with the figures.
 COMPARED = (
-    "jobs_on_board",
-    "jobs_read",
-    "jobs_accepted",
-    "parts_shipped",
-    "pct_parts_on_time",
-    "dpt",
-    "value_accepted",
-    "pct_jobs_on_time",
+    *get_args(SnapshotMetric),
     "monthly_score",
     "grade",
     "jobs_completed",

@@ -35,6 +35,7 @@ class FakePartnerRepository:
         self.history: dict[str, dict[date, HistoryPointView]] = {}
         self.activity: dict[str, dict[str, StoredAggregate]] = {}  # partner -> UTC month -> item
         self.score_reads: list[list[str]] = []  # the partner ids of each current_scores call
+        self.open_marks: dict[str, set[str]] = {}  # partner -> the job ids kept read whatever their age
 
     # -- arranging -------------------------------------------------------------------------------
 
@@ -62,11 +63,22 @@ class FakePartnerRepository:
         def latest(job: StoredAggregate) -> datetime:
             return max(parse_stored_event(raw).occurred_at for raw in job.events)
 
+        kept = frozenset(self.open_marks.get(partner_id, ()))
         return PartnerEvidence(
             partner_id,
             profile=self.profiles.get(partner_id),
-            jobs=[job for job in self.jobs.get(partner_id, {}).values() if latest(job) >= since],
+            jobs=[
+                job
+                for job in self.jobs.get(partner_id, {}).values()
+                if job.id in kept or latest(job) >= since
+            ],
+            kept_open=kept,
         )
+
+    def mark_open_jobs(self, partner_id: str, keep: Sequence[str], release: Sequence[str]) -> None:
+        marked = self.open_marks.setdefault(partner_id, set())
+        marked.update(keep)
+        marked.difference_update(release)
 
     def current_scores(self, partner_ids: Sequence[str]) -> dict[str, ScoreRecord]:
         self.score_reads.append(list(partner_ids))

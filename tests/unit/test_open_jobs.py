@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from builders import JobBuilder, day
+from builders import PARTNER, JobBuilder, day
+from fakes import FakePartnerRepository
 from scorecard.domain.open_jobs import KEEP_AFTER, OpenJobMarks, open_job_marks
+from scorecard.domain.policy import load_policy
+from scorecard.services.daily import score_partners
 from scorecard.services.snapshot_figures import in_scope
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+V3 = load_policy("v3")
 
 
 def accepted(job_id: str, last_event: datetime, parts: int = 2) -> JobBuilder:
@@ -63,3 +67,22 @@ def test_a_snapshot_keeps_a_kept_job_whatever_its_age_and_only_those_it_read_by_
         "RECENT",
     ]
     assert [j.job_id for j in in_scope([stale, old, recent], since, frozenset())] == ["RECENT"]
+
+
+def test_the_daily_run_marks_an_untouched_outstanding_job_and_releases_it_once_it_ships() -> None:
+    """services.daily through the ports (the fake store): the mark is written by the run that finds
+    the job untouched for 100 days, kept while it is, and released by the run after it ships."""
+    store = FakePartnerRepository()
+    stale = accepted("STALE", NOW - timedelta(days=100))
+    store.add_job(PARTNER, "STALE", stale.events)
+    today = NOW.date()
+    score_partners(store, store, [PARTNER], today, V3, NOW)
+    assert store.open_marks == {PARTNER: {"STALE"}}
+    evidence = store.load_evidence(PARTNER, NOW)  # read whatever its age
+    assert ([job.id for job in evidence.jobs], evidence.kept_open) == (["STALE"], frozenset({"STALE"}))
+
+    score_partners(store, store, [PARTNER], today, V3, NOW)  # still outstanding: nothing changes
+    assert store.open_marks == {PARTNER: {"STALE"}}
+    store.add_job(PARTNER, "STALE", stale.shipped(NOW - timedelta(hours=1), parts=2).events)
+    score_partners(store, store, [PARTNER], today, V3, NOW)
+    assert store.open_marks == {PARTNER: set()}
